@@ -1,0 +1,119 @@
+// One typed error for every way a License API call can fail, and the one function that decides
+// what kind of failure it is. The sync engine acts on `kind` only.
+
+export const API_ERROR_KINDS = [
+  'network', // no answer: refused, DNS, timeout, reset
+  'server', // 5xx, or an answer that is not what the API documents
+  'rate_limit', // 429
+  'clock', // date_header_diff: the device clock is too far from the server's
+  'credentials', // keys, tokens, product code or base URL are wrong: a person must fix configuration
+  'license', // the license is missing, disabled, inactive, expired or full
+  'device', // this device is not activated, or is blacklisted
+  'payload', // the request's content was refused (a bad variable name or value)
+] as const;
+export type ApiErrorKind = (typeof API_ERROR_KINDS)[number];
+
+const KIND_BY_CODE: Record<string, ApiErrorKind> = {
+  date_header_diff: 'clock',
+
+  missing_headers: 'credentials',
+  authorization_invalid_headers: 'credentials',
+  authorization_missing_params: 'credentials',
+  hmac_required: 'credentials',
+  signature_mismatch: 'credentials',
+  invalid_api_key: 'credentials',
+  revoked_api_key: 'credentials',
+  read_only_api_key: 'credentials',
+  api_key_product_not_allowed: 'credentials',
+  oauth_token_expired: 'credentials',
+  oauth_token_malformed: 'credentials',
+  invalid_client: 'credentials',
+  unauthorized_client: 'credentials',
+  unknown_product: 'credentials',
+  // The agent always sends product, hardware ID and a license key or username; when one is
+  // missing it is the configuration that lacks it.
+  missing_parameters: 'credentials',
+
+  license_not_found: 'license',
+  license_not_active: 'license',
+  license_not_enabled: 'license',
+  license_activated_max_times: 'license',
+  trial_expired: 'license',
+
+  device_not_found: 'device',
+  blacklisted: 'device',
+
+  validation_error: 'payload',
+  invalid_json: 'payload',
+};
+
+/**
+ * Decide the kind of a failure from what the server said. `status` is absent when no HTTP
+ * answer arrived. Documented codes decide first; then the status. No 4xx maps to a kind that
+ * is retried blindly: unknown 4xx codes are either configuration (401/403/404/405) or payload.
+ */
+export function classifyFailure(status: number | undefined, code?: string): ApiErrorKind {
+  if (code !== undefined && Object.hasOwn(KIND_BY_CODE, code)) return KIND_BY_CODE[code]!;
+  if (status === undefined || status === 408) return 'network';
+  if (status === 429) return 'rate_limit';
+  if (status >= 500) return 'server';
+  if (status === 401 || status === 403 || status === 404 || status === 405) return 'credentials';
+  if (status >= 400) return 'payload';
+  return 'server'; // a non-error status that still failed (for example an unparseable 200)
+}
+
+export interface LicenseApiErrorInit {
+  status?: number;
+  code: string;
+  message: string;
+  endpoint: string;
+  kind?: ApiErrorKind;
+  retryAfterMs?: number;
+  clockOffsetMs?: number;
+}
+
+export class LicenseApiError extends Error {
+  override readonly name = 'LicenseApiError';
+  readonly status: number | undefined;
+  readonly code: string;
+  readonly kind: ApiErrorKind;
+  readonly endpoint: string;
+  /** How long the server asked us to wait (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+  /** Server clock minus device clock, in milliseconds, measured from the server's `Date` header. */
+  readonly clockOffsetMs: number | undefined;
+
+  constructor(init: LicenseApiErrorInit) {
+    super(init.message);
+    this.status = init.status;
+    this.code = init.code;
+    this.endpoint = init.endpoint;
+    this.kind = init.kind ?? classifyFailure(init.status, init.code);
+    this.retryAfterMs = init.retryAfterMs;
+    this.clockOffsetMs = init.clockOffsetMs;
+  }
+
+  /** A plain object safe to log or show: it never carries request headers or bodies. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      status: this.status,
+      code: this.code,
+      message: this.message,
+      endpoint: this.endpoint,
+      retryAfterMs: this.retryAfterMs,
+      clockOffsetMs: this.clockOffsetMs,
+    };
+  }
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (!Number.isFinite(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
