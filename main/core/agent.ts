@@ -1,0 +1,383 @@
+// The agent: one object composing configuration, identity, the store, the License API client and
+// the sync engine. Several processes may open the same data folder: each sees the others' writes,
+// and only the holder of the engine lease sends.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { explainProblem, type Explanation } from '../../shared/explanations.js';
+import { validateVariables, type VariableView } from '../../shared/variables.js';
+import type { LicenseObject } from '../../shared/wire.js';
+import { LicenseApiClient, type LicenseRef } from './api/client.js';
+import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
+import { resolveHardwareId, type HardwareId, type HardwareIdChange } from './identity/hardware-id.js';
+import { silentLogger, type Logger } from './log.js';
+import { openDatabase, type DatabaseRecovery } from './store/database.js';
+import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
+import { EngineLease, LEASE_TTL_MS } from './sync/lease.js';
+import { ENGINE_STATE_KEY, INITIAL_SNAPSHOT, SyncEngine, type EngineSnapshot, type EngineStateName, type PassOutcome, type SyncProblem } from './sync/engine.js';
+
+export interface AgentStatus {
+  state: EngineStateName;
+  pending: number;
+  failed: number;
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  lastError: SyncProblem | null;
+  /** The last error in plain words, with what to do. */
+  explanation: Explanation | null;
+  clockOffsetMs: number | null;
+  paused: boolean;
+  product: string | null;
+  hardwareId: { id: string; source: HardwareId['source']; change: HardwareIdChange | null } | null;
+  engine: { running: boolean; here: boolean; pid: number | null };
+  database: { path: string; recovered: DatabaseRecovery | null };
+  demo: boolean;
+}
+
+export interface AgentOptions {
+  config: ResolvedConfig;
+  log?: Logger;
+  now?: () => number;
+  /** Overrides how the OS machine GUID is read (tests). */
+  readMachineId?: () => string | undefined;
+  /** How often to look for other processes' writes and requests, in ms. */
+  watchIntervalMs?: number;
+  leaseTtlMs?: number;
+  /** Marks the agent as running the built-in demo (shown in status). */
+  demo?: boolean;
+}
+
+/** How a requested sync ended, for `varsync sync`'s exit code. */
+export interface SyncResult {
+  outcome: PassOutcome;
+  status: AgentStatus;
+}
+
+export class NotConfiguredError extends Error {
+  override readonly name = 'NotConfiguredError';
+}
+
+const SYNC_REQUEST_KEY = 'sync_request';
+
+export class Agent extends EventEmitter<{ change: [] }> {
+  readonly config: ResolvedConfig;
+  readonly store: VariableStore;
+  readonly hardwareId: HardwareId | undefined;
+  private readonly db: Database.Database;
+  private readonly dbPath: string;
+  private readonly recovery: DatabaseRecovery | undefined;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly lease: EngineLease;
+  private readonly client: LicenseApiClient | undefined;
+  private engine: SyncEngine | undefined;
+  private engineWanted = false;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private lastDataVersion = -1;
+  private lastSyncRequest: string | undefined;
+  private closed = false;
+
+  private constructor(private readonly options: AgentOptions) {
+    super();
+    this.config = options.config;
+    this.log = options.log ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    const values = this.config.values;
+    const opened = openDatabase(values.dataDir, this.now);
+    this.db = opened.db;
+    this.dbPath = opened.path;
+    this.store = new VariableStore(this.db, this.now);
+    if (opened.recovery) {
+      this.store.recordEvent('database_recovered', opened.recovery);
+      this.log.error(`database was unreadable (${opened.recovery.reason}); moved it to ${opened.recovery.movedTo} and started a fresh one`);
+    }
+    this.recovery = opened.recovery ?? this.store.lastEvent<DatabaseRecovery>('database_recovered')?.detail;
+    this.lease = new EngineLease(this.db, { owner: randomUUID(), ttlMs: options.leaseTtlMs ?? LEASE_TTL_MS, now: this.now });
+    this.hardwareId = values.product
+      ? resolveHardwareId({
+          product: values.product,
+          dataDir: values.dataDir,
+          configured: values.hardwareId,
+          readMachineId: options.readMachineId,
+          now: this.now,
+        })
+      : undefined;
+    if (this.hardwareId?.change) {
+      const change = this.hardwareId.change;
+      this.log.warn(
+        `hardware ID changed from a ${change.previousSource} ID to a ${change.currentSource} ID; ` +
+          (change.followed ? 'following the configured one' : 'keeping the first one (configure hardwareId to change it)'),
+      );
+    }
+    if (!serverSettingsProblem(this.config)) {
+      this.client = new LicenseApiClient({
+        baseUrl: values.apiUrl,
+        credentials:
+          values.apiKey !== undefined
+            ? { type: 'hmac', apiKey: values.apiKey, sharedKey: values.sharedKey! }
+            : { type: 'oauth', clientId: values.clientId!, clientSecret: values.clientSecret!, tokenUrl: values.tokenUrl },
+        timeoutMs: values.requestTimeoutMs,
+        responsePublicKey: values.responsePublicKey,
+        logger: this.log,
+        now: this.now,
+      });
+    }
+  }
+
+  /** Open the data folder (creating it), check the database, resolve the hardware ID. */
+  static open(options: AgentOptions): Agent {
+    return new Agent(options);
+  }
+
+  /** Validate all, then queue all in one transaction: a refused set changes nothing. */
+  set(variables: unknown): SetOutcome {
+    const checked = validateVariables(variables);
+    const outcome = this.store.set(checked);
+    if (outcome.queued.length > 0) {
+      this.engine?.notifyChange();
+      this.emit('change');
+    }
+    return outcome;
+  }
+
+  variables(): VariableView[] {
+    return this.store.view();
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.store.deadLetters();
+  }
+
+  status(): AgentStatus {
+    const snapshot = this.engine?.status ?? this.savedSnapshot();
+    const holder = this.lease.activeHolder();
+    const running = this.engine !== undefined || holder !== undefined;
+    // A snapshot left by a process that died mid-pass says 'syncing'; nobody is.
+    const state = snapshot.state === 'syncing' && !running ? (this.store.pendingCount() > 0 ? 'pending' : 'synced') : snapshot.state;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      state,
+      pending: this.store.pendingCount(),
+      failed: this.store.deadLetterCount(),
+      lastSyncAt: iso(snapshot.lastSyncAt),
+      lastAttemptAt: iso(snapshot.lastAttemptAt),
+      nextAttemptAt: running ? iso(snapshot.nextAttemptAt) : null,
+      lastError: snapshot.lastError,
+      explanation: snapshot.lastError ? explainProblem({ ...snapshot.lastError, clockOffsetMs: snapshot.clockOffsetMs }) : null,
+      clockOffsetMs: snapshot.clockOffsetMs,
+      paused: snapshot.paused,
+      product: this.config.values.product ?? null,
+      hardwareId: this.hardwareId ? { id: this.hardwareId.id, source: this.hardwareId.source, change: this.hardwareId.change ?? null } : null,
+      engine: { running, here: this.engine !== undefined, pid: this.engine ? process.pid : (holder?.pid ?? null) },
+      database: { path: this.dbPath, recovered: this.recovery ?? null },
+      demo: this.options.demo === true,
+    };
+  }
+
+  /**
+   * Run the sync engine in this process for as long as the agent is open. If another process holds
+   * the engine lease, wait on standby and take over when it goes away.
+   */
+  startEngine(): void {
+    this.requireServer();
+    this.engineWanted = true;
+    this.claimEngine();
+    const ttl = this.options.leaseTtlMs ?? LEASE_TTL_MS;
+    this.leaseTimer = setInterval(() => this.claimEngine(), Math.max(50, Math.floor(ttl / 3)));
+    this.watch();
+  }
+
+  /** Emit `change` when another process writes; with the engine here, act on its sets and sync requests. */
+  watch(): void {
+    if (this.watchTimer) return;
+    this.lastDataVersion = this.store.dataVersion();
+    this.watchTimer = setInterval(() => this.checkForOutsideChanges(), this.options.watchIntervalMs ?? 250);
+  }
+
+  /**
+   * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
+   * otherwise the running daemon is asked to do it, and this waits for its answer.
+   */
+  async syncNow(timeoutMs = 60_000): Promise<SyncResult> {
+    this.requireServer();
+    if (this.engine) return { outcome: await this.engine.syncNow(), status: this.status() };
+    if (this.lease.tryAcquire()) {
+      const engine = this.createEngine();
+      try {
+        const outcome = await engine.syncNow();
+        await engine.stop();
+        return { outcome, status: this.status() };
+      } finally {
+        this.lease.release();
+      }
+    }
+    return this.askEngineOwner(timeoutMs);
+  }
+
+  retryDeadLetters(names?: string[]): number {
+    const count = this.store.retryDeadLetters(names);
+    if (count > 0) {
+      this.engine?.notifyChange();
+      this.emit('change');
+    }
+    return count;
+  }
+
+  discardDeadLetters(names?: string[]): number {
+    const count = this.store.discardDeadLetters(names);
+    if (count > 0) this.emit('change');
+    return count;
+  }
+
+  pause(): void {
+    this.engine?.pause();
+    if (!this.engine) this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: true, state: 'paused' }));
+    this.emit('change');
+  }
+
+  resume(): void {
+    this.engine?.resume();
+    if (!this.engine) this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: false }));
+    this.emit('change');
+  }
+
+  /** A hint from the operating system (resume, network up): probe and sync if the API answers. */
+  connectivityHint(): void {
+    void this.engine?.connectivityHint();
+  }
+
+  /** Activate this device now, sending every pending variable with the activation. */
+  async activate(): Promise<LicenseObject> {
+    const client = this.requireServer();
+    const pending = this.store.pending(Number.MAX_SAFE_INTEGER);
+    const variables = Object.fromEntries(pending.map((entry) => [entry.name, entry.value]));
+    const license = await client.activateLicense(this.licenseRef(), {
+      password: this.config.values.password,
+      variables: pending.length > 0 ? variables : undefined,
+    });
+    if (pending.length > 0) {
+      const createdAt = this.now();
+      this.store.acknowledge(pending, pending.map((entry) => ({ name: entry.name, value: entry.value, deviceId: license.device_id ?? 0, createdAt })));
+      this.emit('change');
+    }
+    return license;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.engineWanted = false;
+    clearInterval(this.watchTimer);
+    clearInterval(this.leaseTimer);
+    if (this.engine) {
+      await this.engine.stop();
+      this.engine = undefined;
+      this.lease.release();
+    }
+    this.db.close();
+  }
+
+  private claimEngine(): void {
+    if (!this.engineWanted) return;
+    try {
+      if (this.engine) {
+        if (this.lease.renew()) return;
+        this.log.warn('lost the engine lease to another process; standing by');
+        const engine = this.engine;
+        this.engine = undefined;
+        void engine.stop();
+        return;
+      }
+      if (this.lease.tryAcquire()) {
+        this.engine = this.createEngine();
+        this.engine.start();
+        this.log.info(`sync engine started (pid ${process.pid})`);
+      }
+    } catch (error) {
+      this.log.error(`engine lease: ${(error as Error).message}`);
+    }
+  }
+
+  private checkForOutsideChanges(): void {
+    try {
+      const version = this.store.dataVersion();
+      if (version === this.lastDataVersion) return;
+      this.lastDataVersion = version;
+      if (this.engine) {
+        const request = this.store.getMeta(SYNC_REQUEST_KEY);
+        if (request && request !== this.lastSyncRequest) {
+          this.lastSyncRequest = request;
+          void this.engine.syncNow();
+        } else {
+          this.engine.notifyChange();
+        }
+      }
+      this.emit('change');
+    } catch (error) {
+      this.log.error(`watching the database: ${(error as Error).message}`);
+    }
+  }
+
+  private async askEngineOwner(timeoutMs: number): Promise<SyncResult> {
+    const requestedAt = this.now();
+    this.store.setMeta(SYNC_REQUEST_KEY, `${requestedAt}:${randomUUID()}`);
+    const deadline = requestedAt + timeoutMs;
+    while (this.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const done = this.store.history(5).find((record) => record.startedAt >= requestedAt);
+      const idle = this.store.pendingCount() === 0 && this.savedSnapshot().state === 'synced';
+      if (done || idle) {
+        const outcome = done ? (done.outcome as PassOutcome) : 'drained';
+        return { outcome, status: this.status() };
+      }
+      if (!this.lease.activeHolder()) return this.syncNow(Math.max(0, deadline - this.now()));
+    }
+    return { outcome: 'retrying', status: this.status() };
+  }
+
+  private createEngine(): SyncEngine {
+    const values = this.config.values;
+    return new SyncEngine({
+      store: this.store,
+      client: this.client!,
+      ref: this.licenseRef(),
+      activation: {
+        allowed: values.autoActivate ?? (values.licenseKey !== undefined || values.username !== undefined),
+        password: values.password,
+      },
+      batchSize: values.batchSize,
+      backoff: { baseMs: values.retryBaseMs, maxMs: values.retryMaxMs },
+      intervalMs: values.syncIntervalSeconds * 1000,
+      recheckMs: values.recheckSeconds * 1000,
+      debounceMs: values.debounceMs,
+      log: this.log,
+      now: this.now,
+      onChange: () => this.emit('change'),
+    });
+  }
+
+  private licenseRef(): LicenseRef {
+    const values = this.config.values;
+    return {
+      product: values.product!,
+      hardwareId: this.hardwareId!.id,
+      licenseKey: values.licenseKey,
+      username: values.licenseKey === undefined ? values.username : undefined,
+      licenseId: values.licenseId,
+      bundleCode: values.bundleCode,
+    };
+  }
+
+  private requireServer(): LicenseApiClient {
+    const problem = serverSettingsProblem(this.config);
+    if (problem || !this.client) throw new NotConfiguredError(problem ?? 'Varsync is not configured.');
+    return this.client;
+  }
+
+  private savedSnapshot(): EngineSnapshot {
+    const saved = this.store.getMeta(ENGINE_STATE_KEY);
+    return saved ? { ...INITIAL_SNAPSHOT, ...(JSON.parse(saved) as Partial<EngineSnapshot>) } : { ...INITIAL_SNAPSHOT, state: this.store.pendingCount() > 0 ? 'pending' : 'synced' };
+  }
+}

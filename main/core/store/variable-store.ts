@@ -1,0 +1,344 @@
+// The durable outbox and what the server confirmed. Every change is one SQLite transaction, so a
+// crash leaves either the old state or the new one, never half of a set or of an acknowledgement.
+import type Database from 'better-sqlite3';
+import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
+import { variableType, type VariableView } from '../../../shared/variables.js';
+
+export interface PendingEntry {
+  name: string;
+  value: VariableValue;
+  seq: number;
+  queuedAt: number;
+  attempts: number;
+}
+
+export interface DeadLetter {
+  name: string;
+  value: VariableValue;
+  code: string;
+  message: string;
+  attempts: number;
+  firstFailedAt: number;
+  lastFailedAt: number;
+}
+
+export interface SetOutcome {
+  /** Names whose value was queued for sending. */
+  queued: string[];
+  /** Names already pending with, or confirmed at, this value: nothing to send. */
+  unchanged: string[];
+}
+
+export interface SyncRecord {
+  startedAt: number;
+  finishedAt: number;
+  outcome: string;
+  sent: number;
+  requests: number;
+  code?: string;
+  message?: string;
+  correlationId: string;
+}
+
+const HISTORY_KEPT = 200;
+
+interface OutboxRow {
+  name: string;
+  value: string;
+  seq: number;
+  queued_at: number;
+  attempts: number;
+}
+
+export class VariableStore {
+  private readonly statements;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => number,
+  ) {
+    this.statements = {
+      nextSeq: db.prepare<[], { value: string }>(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'last_seq' RETURNING value",
+      ),
+      pendingValue: db.prepare<[string], { value: string }>('SELECT value FROM outbox WHERE name = ?'),
+      confirmedValue: db.prepare<[string], { value: string }>('SELECT value FROM confirmed WHERE name = ?'),
+      upsertOutbox: db.prepare(
+        `INSERT INTO outbox (name, value, seq, queued_at, attempts) VALUES (@name, @value, @seq, @queuedAt, 0)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, seq = excluded.seq, queued_at = excluded.queued_at, attempts = 0`,
+      ),
+      deleteDeadLetter: db.prepare<[string]>('DELETE FROM dead_letters WHERE name = ?'),
+      isDeadLetter: db.prepare<[string], { name: string }>('SELECT name FROM dead_letters WHERE name = ?'),
+      pending: db.prepare<[number], OutboxRow>('SELECT name, value, seq, queued_at, attempts FROM outbox ORDER BY seq LIMIT ?'),
+      pendingCount: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM outbox'),
+      deadLetterCount: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM dead_letters'),
+      deleteIfSeq: db.prepare<[string, number]>('DELETE FROM outbox WHERE name = ? AND seq = ?'),
+      countAttempt: db.prepare<[string, number]>('UPDATE outbox SET attempts = attempts + 1 WHERE name = ? AND seq = ?'),
+      upsertConfirmed: db.prepare(
+        `INSERT INTO confirmed (name, value, device_id, created_at, changed_at, synced_at)
+         VALUES (@name, @value, @deviceId, @createdAt, @changedAt, @syncedAt)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, device_id = excluded.device_id,
+           created_at = excluded.created_at, changed_at = excluded.changed_at, synced_at = excluded.synced_at`,
+      ),
+      insertDeadLetter: db.prepare(
+        `INSERT INTO dead_letters (name, value, code, message, attempts, queued_at, first_failed_at, last_failed_at)
+         VALUES (@name, @value, @code, @message, @attempts, @queuedAt, @at, @at)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, code = excluded.code, message = excluded.message,
+           attempts = dead_letters.attempts + excluded.attempts, queued_at = excluded.queued_at, last_failed_at = excluded.last_failed_at`,
+      ),
+      deadLetters: db.prepare<[], { name: string; value: string; code: string; message: string; attempts: number; queued_at: number; first_failed_at: number; last_failed_at: number }>(
+        'SELECT * FROM dead_letters ORDER BY name',
+      ),
+      confirmedAll: db.prepare<[], { name: string; value: string; changed_at: number; synced_at: number }>(
+        'SELECT name, value, changed_at, synced_at FROM confirmed',
+      ),
+      outboxAll: db.prepare<[], OutboxRow>('SELECT name, value, seq, queued_at, attempts FROM outbox'),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      insertHistory: db.prepare(
+        `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, message, correlation_id)
+         VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @message, @correlationId)`,
+      ),
+      trimHistory: db.prepare<[number]>('DELETE FROM sync_history WHERE id <= (SELECT MAX(id) FROM sync_history) - ?'),
+      history: db.prepare<[number], { started_at: number; finished_at: number; outcome: string; sent: number; requests: number; code: string | null; message: string | null; correlation_id: string }>(
+        'SELECT * FROM sync_history ORDER BY id DESC LIMIT ?',
+      ),
+      lastEvent: db.prepare<[string], { at: number; detail: string }>('SELECT at, detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1'),
+      insertEvent: db.prepare<[number, string, string]>('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    };
+  }
+
+  /**
+   * Queue values, all or nothing. A name already pending gets the new value (last write wins);
+   * a value equal to the confirmed one with nothing pending is not queued again; a new value for
+   * a dead-lettered name replaces the dead letter.
+   */
+  set(variables: Record<string, VariableValue>): SetOutcome {
+    const outcome: SetOutcome = { queued: [], unchanged: [] };
+    const at = this.now();
+    this.db
+      .transaction(() => {
+        for (const [name, value] of Object.entries(variables)) {
+          const json = JSON.stringify(value);
+          const pending = this.statements.pendingValue.get(name);
+          const deadLetter = this.statements.isDeadLetter.get(name);
+          const same = pending ? pending.value === json : !deadLetter && this.statements.confirmedValue.get(name)?.value === json;
+          if (same) {
+            outcome.unchanged.push(name);
+            continue;
+          }
+          this.statements.upsertOutbox.run({ name, value: json, seq: this.takeSeq(), queuedAt: at });
+          if (deadLetter) this.statements.deleteDeadLetter.run(name);
+          outcome.queued.push(name);
+        }
+      })
+      .immediate();
+    return outcome;
+  }
+
+  /** The oldest pending values first. */
+  pending(limit: number): PendingEntry[] {
+    return this.statements.pending.all(limit).map(toPending);
+  }
+
+  pendingCount(): number {
+    return this.statements.pendingCount.get()!.count;
+  }
+
+  deadLetterCount(): number {
+    return this.statements.deadLetterCount.get()!.count;
+  }
+
+  countAttempt(entries: PendingEntry[]): void {
+    this.db.transaction(() => {
+      for (const entry of entries) this.statements.countAttempt.run(entry.name, entry.seq);
+    })();
+  }
+
+  /**
+   * The server stored these values. Each is recorded as confirmed, and leaves the outbox only if
+   * its row still holds the value that was sent (same seq): a newer value set meanwhile stays.
+   * Returns how many rows left the outbox.
+   */
+  acknowledge(sent: PendingEntry[], answer: DeviceVariable[]): number {
+    const byName = new Map(answer.map((variable) => [variable.name, variable]));
+    const syncedAt = this.now();
+    let removed = 0;
+    this.db
+      .transaction(() => {
+        for (const entry of sent) {
+          const server = byName.get(entry.name);
+          removed += this.statements.deleteIfSeq.run(entry.name, entry.seq).changes;
+          this.statements.upsertConfirmed.run({
+            name: entry.name,
+            value: JSON.stringify(entry.value),
+            deviceId: server?.deviceId ?? null,
+            createdAt: server?.createdAt ?? null,
+            changedAt: entry.queuedAt,
+            syncedAt,
+          });
+        }
+      })
+      .immediate();
+    return removed;
+  }
+
+  /** The server refused this value: keep it, visible, with the server's reason. False when a newer value superseded it. */
+  deadLetter(entry: PendingEntry, code: string, message: string): boolean {
+    return this.db
+      .transaction(() => {
+        if (this.statements.deleteIfSeq.run(entry.name, entry.seq).changes === 0) return false;
+        this.statements.insertDeadLetter.run({
+          name: entry.name,
+          value: JSON.stringify(entry.value),
+          code,
+          message,
+          attempts: entry.attempts + 1,
+          queuedAt: entry.queuedAt,
+          at: this.now(),
+        });
+        return true;
+      })
+      .immediate();
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.statements.deadLetters.all().map((row) => ({
+      name: row.name,
+      value: JSON.parse(row.value) as VariableValue,
+      code: row.code,
+      message: row.message,
+      attempts: row.attempts,
+      firstFailedAt: row.first_failed_at,
+      lastFailedAt: row.last_failed_at,
+    }));
+  }
+
+  /** Queue dead letters again (all, or the named ones). Returns how many were queued. */
+  retryDeadLetters(names?: string[]): number {
+    return this.db
+      .transaction(() => {
+        let count = 0;
+        for (const letter of this.selectDeadLetters(names)) {
+          this.statements.deleteDeadLetter.run(letter.name);
+          if (this.statements.pendingValue.get(letter.name)) continue; // a newer value is already queued
+          this.statements.upsertOutbox.run({ name: letter.name, value: JSON.stringify(letter.value), seq: this.takeSeq(), queuedAt: this.now() });
+          count++;
+        }
+        return count;
+      })
+      .immediate();
+  }
+
+  /** Drop dead letters for good (all, or the named ones): an explicit decision of a person. */
+  discardDeadLetters(names?: string[]): number {
+    return this.db
+      .transaction(() => {
+        const letters = this.selectDeadLetters(names);
+        for (const letter of letters) this.statements.deleteDeadLetter.run(letter.name);
+        return letters.length;
+      })
+      .immediate();
+  }
+
+  /** Every name with its latest local value and where it stands. */
+  view(): VariableView[] {
+    const views = new Map<string, VariableView>();
+    for (const row of this.statements.confirmedAll.all()) {
+      const value = JSON.parse(row.value) as VariableValue;
+      views.set(row.name, {
+        name: row.name,
+        value,
+        type: variableType(value),
+        state: 'synced',
+        updatedAt: iso(row.changed_at),
+        syncedAt: iso(row.synced_at),
+      });
+    }
+    for (const letter of this.deadLetters()) {
+      views.set(letter.name, {
+        name: letter.name,
+        value: letter.value,
+        type: variableType(letter.value),
+        state: 'failed',
+        updatedAt: iso(letter.firstFailedAt),
+        syncedAt: views.get(letter.name)?.syncedAt ?? null,
+        error: { code: letter.code, message: letter.message },
+      });
+    }
+    for (const row of this.statements.outboxAll.all()) {
+      const value = JSON.parse(row.value) as VariableValue;
+      views.set(row.name, {
+        name: row.name,
+        value,
+        type: variableType(value),
+        state: 'pending',
+        updatedAt: iso(row.queued_at),
+        syncedAt: views.get(row.name)?.syncedAt ?? null,
+      });
+    }
+    return [...views.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  recordSync(record: SyncRecord): void {
+    this.db.transaction(() => {
+      this.statements.insertHistory.run({ ...record, code: record.code ?? null, message: record.message ?? null });
+      this.statements.trimHistory.run(HISTORY_KEPT);
+    })();
+  }
+
+  history(limit = 20): SyncRecord[] {
+    return this.statements.history.all(limit).map((row) => ({
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      outcome: row.outcome,
+      sent: row.sent,
+      requests: row.requests,
+      code: row.code ?? undefined,
+      message: row.message ?? undefined,
+      correlationId: row.correlation_id,
+    }));
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.statements.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.statements.setMeta.run(key, value);
+  }
+
+  recordEvent(kind: string, detail: unknown): void {
+    this.statements.insertEvent.run(this.now(), kind, JSON.stringify(detail));
+  }
+
+  lastEvent<T>(kind: string): { at: number; detail: T } | undefined {
+    const row = this.statements.lastEvent.get(kind);
+    return row && { at: row.at, detail: JSON.parse(row.detail) as T };
+  }
+
+  /** Changes whenever another connection (another process) commits: cheap to poll. */
+  dataVersion(): number {
+    return this.statements.dataVersion.get() as number;
+  }
+
+  private takeSeq(): number {
+    return Number(this.statements.nextSeq.get()!.value);
+  }
+
+  private selectDeadLetters(names?: string[]): DeadLetter[] {
+    const all = this.deadLetters();
+    if (!names) return all;
+    const wanted = new Set(names);
+    return all.filter((letter) => wanted.has(letter.name));
+  }
+}
+
+function toPending(row: OutboxRow): PendingEntry {
+  return { name: row.name, value: JSON.parse(row.value) as VariableValue, seq: row.seq, queuedAt: row.queued_at, attempts: row.attempts };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

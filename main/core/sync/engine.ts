@@ -1,0 +1,378 @@
+// The sync engine: one pass at a time sends the outbox in batches, oldest first, and acts on the
+// kind of each failure exactly as DESIGN.md lists: retry transient ones with backoff, hold on
+// clock, credential, license and device problems (re-checking slowly), activate an unknown
+// device when allowed, and isolate refused variables into dead letters. Nothing is dropped.
+import { randomBytes } from 'node:crypto';
+import type { LicenseApiClient, LicenseRef } from '../api/client.js';
+import { LicenseApiError, type ApiErrorKind } from '../api/errors.js';
+import type { Logger } from '../log.js';
+import type { PendingEntry, VariableStore } from '../store/variable-store.js';
+import type { VariableValue } from '../../../shared/wire.js';
+import { retryDelay, type BackoffPolicy } from './backoff.js';
+
+export type EngineStateName = 'synced' | 'syncing' | 'pending' | 'offline' | 'attention' | 'paused';
+export type PassOutcome = 'drained' | 'held' | 'retrying' | 'paused';
+
+export interface SyncProblem {
+  /** The API failure kind, or `storage` when the local database failed. */
+  kind: ApiErrorKind | 'storage';
+  code: string;
+  message: string;
+}
+
+/** What the engine knows about itself; persisted so that other processes (varsync status) see it. */
+export interface EngineSnapshot {
+  state: EngineStateName;
+  lastSyncAt: number | null;
+  lastAttemptAt: number | null;
+  nextAttemptAt: number | null;
+  lastError: SyncProblem | null;
+  /** A problem a person must fix; sending waits for it (re-checked slowly). */
+  held: boolean;
+  clockOffsetMs: number | null;
+  failures: number;
+  paused: boolean;
+}
+
+export type EngineClient = Pick<LicenseApiClient, 'trackDeviceVariables' | 'activateLicense' | 'probe' | 'clockOffsetMs'>;
+
+export interface EngineTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SyncEngineOptions {
+  store: VariableStore;
+  client: EngineClient;
+  ref: LicenseRef;
+  /** Activate this device on device_not_found (with the pending variables). */
+  activation: { allowed: boolean; password?: string };
+  batchSize: number;
+  backoff: BackoffPolicy;
+  intervalMs: number;
+  recheckMs: number;
+  debounceMs: number;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  timers?: EngineTimers;
+  onChange?: (snapshot: EngineSnapshot) => void;
+}
+
+/** The documented cap of variables per request. */
+export const MAX_BATCH_SIZE = 1000;
+const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device']);
+export const ENGINE_STATE_KEY = 'engine_state';
+
+export const INITIAL_SNAPSHOT: EngineSnapshot = {
+  state: 'synced',
+  lastSyncAt: null,
+  lastAttemptAt: null,
+  nextAttemptAt: null,
+  lastError: null,
+  held: false,
+  clockOffsetMs: null,
+  failures: 0,
+  paused: false,
+};
+
+export class SyncEngine {
+  private snapshot: EngineSnapshot;
+  private running: Promise<PassOutcome> | undefined;
+  private rerun = false;
+  private timer: unknown;
+  private debounce: unknown;
+  private stopped = true;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly timers: EngineTimers;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+    const saved = options.store.getMeta(ENGINE_STATE_KEY);
+    const previous = saved ? (JSON.parse(saved) as Partial<EngineSnapshot>) : {};
+    // Keep history across restarts (last success, the paused switch); timing starts afresh.
+    this.snapshot = { ...INITIAL_SNAPSHOT, ...previous, nextAttemptAt: null, failures: 0 };
+    this.snapshot.state = this.restingState();
+  }
+
+  get status(): EngineSnapshot {
+    return { ...this.snapshot };
+  }
+
+  /** Begin: a first pass now, then as triggers and timers decide. */
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stop timers and wait for a pass in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.clearTimeout(this.timer);
+    this.timers.clearTimeout(this.debounce);
+    await this.running;
+  }
+
+  /** Something was queued (here or by another process): send soon, unless waiting out a failure. */
+  notifyChange(): void {
+    if (this.stopped || this.snapshot.paused) return this.publish();
+    const waiting = this.snapshot.failures > 0 || this.snapshot.held;
+    if (waiting) return this.publish(); // a set does not override backoff or a hold
+    this.timers.clearTimeout(this.debounce);
+    this.debounce = this.timers.setTimeout(() => void this.runPass(), this.options.debounceMs);
+  }
+
+  /** A person asked (or connectivity returned): forget backoff and holds, and run a pass now. */
+  async syncNow(): Promise<PassOutcome> {
+    this.snapshot.failures = 0;
+    this.snapshot.held = false;
+    if (this.running) await this.running;
+    return this.runPass();
+  }
+
+  /** An operating-system hint that the network is back: believe it only if the API answers. */
+  async connectivityHint(): Promise<void> {
+    if (this.snapshot.state !== 'offline') return;
+    try {
+      await this.options.client.probe();
+    } catch {
+      return;
+    }
+    await this.syncNow();
+  }
+
+  pause(): void {
+    this.snapshot.paused = true;
+    this.timers.clearTimeout(this.timer);
+    this.publish();
+  }
+
+  resume(): void {
+    this.snapshot.paused = false;
+    this.publish();
+    if (!this.stopped) void this.syncNow();
+  }
+
+  /** Run one pass; if one is running, ask for another after it and return the running one. */
+  runPass(): Promise<PassOutcome> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.timers.clearTimeout(this.timer);
+    this.timers.clearTimeout(this.debounce);
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      if (this.rerun && !this.stopped) {
+        this.rerun = false;
+        void this.runPass();
+      }
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<PassOutcome> {
+    if (this.snapshot.paused) {
+      this.publish();
+      return 'paused';
+    }
+    const { store } = this.options;
+    const startedAt = this.now();
+    const correlationId = randomBytes(4).toString('hex');
+    const log = this.options.log.child(`sync ${correlationId}`);
+    const counters = { sent: 0, requests: 0 };
+    if (store.pendingCount() === 0 && !this.snapshot.held && this.snapshot.failures === 0) {
+      // Routine check with nothing to send: no request, no history.
+      this.publish();
+      this.schedule(this.options.intervalMs);
+      return 'drained';
+    }
+    this.snapshot.state = 'syncing';
+    this.snapshot.lastAttemptAt = startedAt;
+    this.publish();
+    log.info(`pass started: ${store.pendingCount()} pending`);
+
+    let outcome: PassOutcome;
+    let problem: SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } | undefined;
+    try {
+      if (this.snapshot.lastError?.kind === 'network') {
+        await this.options.client.probe(); // cheap and unauthenticated: is the API back at all?
+        counters.requests++;
+      }
+      const pass = { activated: false };
+      for (let batch = store.pending(this.batchSize()); batch.length > 0; batch = store.pending(this.batchSize())) {
+        await this.sendBatch(batch, pass, counters, log);
+      }
+      outcome = 'drained';
+    } catch (error) {
+      problem = asProblem(error);
+      outcome = problem.kind !== 'storage' && HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
+    } finally {
+      this.snapshot.clockOffsetMs = this.options.client.clockOffsetMs ?? this.snapshot.clockOffsetMs;
+    }
+
+    if (problem) this.recordProblem(problem, outcome, log);
+    this.finish(outcome, log);
+    this.guard(log, () => store.recordSync({
+      startedAt,
+      finishedAt: this.now(),
+      outcome,
+      sent: counters.sent,
+      requests: counters.requests,
+      code: problem?.code,
+      message: problem?.message,
+      correlationId,
+    }));
+    log.info(`pass ${outcome}: ${counters.sent} sent in ${counters.requests} request(s), ${store.pendingCount()} pending`);
+    return outcome;
+  }
+
+  /** Send one batch; a refused batch is split to find the refused names, which become dead letters. */
+  private async sendBatch(batch: PendingEntry[], pass: { activated: boolean }, counters: { sent: number; requests: number }, log: Logger): Promise<void> {
+    const { store, client, ref } = this.options;
+    store.countAttempt(batch);
+    try {
+      counters.requests++;
+      const answer = await client.trackDeviceVariables(ref, asVariables(batch));
+      store.acknowledge(batch, answer);
+      counters.sent += batch.length;
+      this.snapshot.failures = 0;
+    } catch (error) {
+      if (!(error instanceof LicenseApiError)) throw error;
+      if (error.kind === 'payload') {
+        if (batch.length === 1) {
+          const entry = batch[0]!;
+          if (store.deadLetter(entry, error.code, error.message)) log.warn(`variable "${entry.name}" refused by the server (${error.code}): ${error.message}`);
+          return;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        log.debug(`batch of ${batch.length} refused (${error.code}); splitting to find the refused variables`);
+        await this.sendBatch(batch.slice(0, middle), pass, counters, log);
+        await this.sendBatch(batch.slice(middle), pass, counters, log);
+        return;
+      }
+      if (error.code === 'device_not_found' && this.options.activation.allowed && !pass.activated) {
+        pass.activated = true;
+        await this.activate(batch, counters, log);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Activate this device, sending the batch in the activation itself. */
+  private async activate(batch: PendingEntry[], counters: { sent: number; requests: number }, log: Logger): Promise<void> {
+    const { store, client, ref, activation } = this.options;
+    log.info('device not activated on the license; activating it');
+    counters.requests++;
+    try {
+      const license = await client.activateLicense(ref, { password: activation.password, variables: asVariables(batch) });
+      const createdAt = this.now();
+      store.acknowledge(
+        batch,
+        batch.map((entry) => ({ name: entry.name, value: entry.value, deviceId: license.device_id ?? 0, createdAt })),
+      );
+      counters.sent += batch.length;
+    } catch (error) {
+      // A variable the activation refused must not block the activation: activate bare, then
+      // the batch goes through track and its splitting as usual.
+      if (!(error instanceof LicenseApiError) || error.kind !== 'payload') throw error;
+      counters.requests++;
+      await client.activateLicense(ref, { password: activation.password });
+    }
+    log.info('device activated');
+  }
+
+  private recordProblem(error: SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number }, outcome: PassOutcome, log: Logger): void {
+    this.snapshot.lastError = { kind: error.kind, code: error.code, message: error.message };
+    if (error.clockOffsetMs !== undefined) this.snapshot.clockOffsetMs = error.clockOffsetMs;
+    if (outcome === 'held') {
+      this.snapshot.held = true;
+      log.warn(`holding: ${error.kind} problem ${error.code}: ${error.message}`);
+    } else {
+      this.snapshot.failures++;
+      log.warn(`will retry: ${error.kind} failure ${error.code}: ${error.message}`);
+    }
+    this.pendingRetryAfterMs = error.retryAfterMs;
+  }
+
+  private pendingRetryAfterMs: number | undefined;
+
+  private finish(outcome: PassOutcome, log: Logger): void {
+    const now = this.now();
+    let delay: number;
+    if (outcome === 'drained') {
+      this.snapshot.held = false;
+      this.snapshot.failures = 0;
+      this.snapshot.lastError = null;
+      this.snapshot.lastSyncAt = now;
+      delay = this.options.intervalMs;
+    } else if (outcome === 'held') {
+      delay = this.options.recheckMs;
+    } else {
+      delay = retryDelay(this.snapshot.failures, this.options.backoff, this.pendingRetryAfterMs, this.random);
+      log.debug(`next attempt in ${delay} ms (failure ${this.snapshot.failures})`);
+    }
+    this.pendingRetryAfterMs = undefined;
+    this.snapshot.state = this.restingState();
+    this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
+    this.publish();
+    this.schedule(delay);
+  }
+
+  private restingState(): EngineStateName {
+    if (this.snapshot.paused) return 'paused';
+    if (this.snapshot.held) return 'attention';
+    if (this.snapshot.failures > 0) return this.snapshot.lastError?.kind === 'network' ? 'offline' : 'pending';
+    let pending = 0;
+    this.guard(this.options.log, () => (pending = this.options.store.pendingCount()));
+    return pending > 0 ? 'pending' : 'synced';
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped || this.snapshot.paused) return;
+    this.timers.clearTimeout(this.timer);
+    this.timer = this.timers.setTimeout(() => void this.runPass(), delay);
+  }
+
+  private publish(): void {
+    this.guard(this.options.log, () => {
+      if (this.snapshot.state !== 'syncing') this.snapshot.state = this.restingState();
+      this.options.store.setMeta(ENGINE_STATE_KEY, JSON.stringify(this.snapshot));
+    });
+    this.options.onChange?.(this.status);
+  }
+
+  /** Bookkeeping writes must not take the engine down when the disk misbehaves; the queue itself is untouched. */
+  private guard(log: Logger, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      log.error(`could not record sync state: ${(error as Error).message}`);
+    }
+  }
+
+  private batchSize(): number {
+    return Math.min(Math.max(1, this.options.batchSize), MAX_BATCH_SIZE);
+  }
+}
+
+/** Any failure of a pass as a problem: API errors as they are, anything else (the database) as storage. */
+function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } {
+  if (error instanceof LicenseApiError) {
+    return { kind: error.kind, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, clockOffsetMs: error.clockOffsetMs };
+  }
+  const code = (error as { code?: unknown }).code;
+  return {
+    kind: 'storage',
+    code: typeof code === 'string' ? code : 'internal_error',
+    message: `The local database failed: ${(error as Error).message ?? String(error)}`,
+  };
+}
+
+function asVariables(batch: PendingEntry[]): Record<string, VariableValue> {
+  return Object.fromEntries(batch.map((entry) => [entry.name, entry.value]));
+}

@@ -1,0 +1,87 @@
+// The agent's own limits on variable names and values (the API documents none), in one place.
+// Every entry point (CLI, IPC, HTTP, vendor file) validates with these before anything is queued.
+import type { VariableValue } from './wire.js';
+
+export const NAME_MAX_CHARS = 128;
+export const STRING_VALUE_MAX_BYTES = 4096;
+
+export type VariableType = 'string' | 'number' | 'boolean';
+export type VariableState = 'synced' | 'pending' | 'failed';
+
+/** One variable as the agent shows it (`varsync get --json`, the window's table). */
+export interface VariableView {
+  name: string;
+  value: VariableValue;
+  type: VariableType;
+  state: VariableState;
+  /** When the local value last changed (ISO 8601 UTC). */
+  updatedAt: string;
+  /** When the server last confirmed a value for this name, or null. */
+  syncedAt: string | null;
+  /** For `failed`: why the server refused it. */
+  error?: { code: string; message: string };
+}
+
+// Control characters: C0, DEL and C1.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Why a name is refused, or undefined when it is fine. */
+export function nameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'a variable name must be text';
+  if (name.length === 0) return 'a variable name cannot be empty';
+  const length = [...name].length;
+  if (length > NAME_MAX_CHARS) return `variable name is ${length} characters long; the limit is ${NAME_MAX_CHARS}`;
+  if (name.match(CONTROL_CHARACTERS)) return `variable name "${printable(name)}" contains a control character`;
+  if (name.trim() !== name) return `variable name "${name}" starts or ends with white space`;
+  return undefined;
+}
+
+/** Why a value is refused, or undefined when it is fine. */
+export function valueProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const bytes = new TextEncoder().encode(value).length;
+    if (bytes > STRING_VALUE_MAX_BYTES) return `value is ${bytes} bytes of UTF-8; the limit is ${STRING_VALUE_MAX_BYTES}`;
+    return undefined;
+  }
+  if (typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `value ${value} is not a finite number`;
+  if (value === null) return 'value null is not allowed; use a string, number or boolean';
+  if (Array.isArray(value)) return 'a list is not allowed as a value; use a string, number or boolean';
+  return `a value of type ${typeof value} is not allowed; use a string, number or boolean`;
+}
+
+export function variableType(value: VariableValue): VariableType {
+  return typeof value as VariableType;
+}
+
+export class VariableInputError extends Error {
+  override readonly name = 'VariableInputError';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(variable ? `${variable}: ${problem}` : problem);
+  }
+}
+
+/**
+ * Check a whole set of variables; throws the first problem as a VariableInputError. Nothing is
+ * queued unless every entry passes, so a rejected set changes nothing.
+ */
+export function validateVariables(variables: unknown): Record<string, VariableValue> {
+  if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
+    throw new VariableInputError('', 'variables must be an object of name -> value');
+  }
+  const entries = Object.entries(variables);
+  if (entries.length === 0) throw new VariableInputError('', 'no variables given');
+  for (const [name, value] of entries) {
+    const problem = nameProblem(name) ?? valueProblem(value);
+    if (problem) throw new VariableInputError(printable(name), problem);
+  }
+  return variables as Record<string, VariableValue>;
+}
+
+function printable(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
