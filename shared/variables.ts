@@ -57,12 +57,6 @@ export function variableType(value: VariableValue): VariableType {
 
 export class VariableInputError extends Error {
   override readonly name = 'VariableInputError';
-  constructor(
-    readonly variable: string,
-    readonly problem: string,
-  ) {
-    super(variable ? `${variable}: ${problem}` : problem);
-  }
 }
 
 /**
@@ -71,13 +65,15 @@ export class VariableInputError extends Error {
  */
 export function validateVariables(variables: unknown): Record<string, VariableValue> {
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
-    throw new VariableInputError('', 'variables must be an object of name -> value');
+    throw new VariableInputError('variables must be an object of name -> value');
   }
   const entries = Object.entries(variables);
-  if (entries.length === 0) throw new VariableInputError('', 'no variables given');
+  if (entries.length === 0) throw new VariableInputError('no variables given');
   for (const [name, value] of entries) {
-    const problem = nameProblem(name) ?? valueProblem(value);
-    if (problem) throw new VariableInputError(printable(name), problem);
+    const badName = nameProblem(name);
+    if (badName) throw new VariableInputError(badName);
+    const badValue = valueProblem(value);
+    if (badValue) throw new VariableInputError(`"${name}": ${badValue}`);
   }
   return variables as Record<string, VariableValue>;
 }

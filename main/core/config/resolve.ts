@@ -66,7 +66,7 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   for (const [name, text] of Object.entries(env)) {
     if (!name.startsWith('VARSYNC_') || name === 'VARSYNC_CONFIG' || text === undefined || text === '') continue;
     const key = byEnv.get(name);
-    if (!key) throw new ConfigError(`environment variable ${name} is not a Varsync setting; ${suggestEnv(name)}`);
+    if (!key) throw new ConfigError(`environment variable ${name} is not a Varsync setting; ${knownEnvNames()}`);
     values[key] = checked(key, fromText(key, text), `environment variable ${name}`);
   }
   return { layer: 'env', values, describe: (key) => `env ${CONFIG_KEYS[key].env}` };
@@ -175,7 +175,7 @@ function suggest(key: string): string {
   return close ? `did you mean "${close}"?` : `the settings are: ${CONFIG_KEY_NAMES.join(', ')}.`;
 }
 
-function suggestEnv(name: string): string {
+function knownEnvNames(): string {
   const known = CONFIG_KEY_NAMES.map((key) => CONFIG_KEYS[key].env as string);
   return `the variables are: ${[...known, 'VARSYNC_CONFIG'].join(', ')}.`;
 }

@@ -1,0 +1,51 @@
+// Fixtures for agent tests: a temporary data folder, a configuration pointing at an emulator.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO, type Emulator } from '../../emulator/index.js';
+import { objectLayer, resolveConfig, type ResolvedConfig } from '../../main/core/config/resolve.js';
+
+export function tempDir(prefix = 'varsync-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Fast timings, so that retries and re-checks happen within a test. */
+export const FAST_TIMINGS = {
+  retryBaseMs: 20,
+  retryMaxMs: 200,
+  recheckSeconds: 1,
+  debounceMs: 20,
+  syncIntervalSeconds: 60,
+  requestTimeoutMs: 2_000,
+};
+
+export function emulatorConfig(emulator: Emulator, dataDir: string, extra: Record<string, unknown> = {}): ResolvedConfig {
+  return resolveConfig([
+    objectLayer(
+      'flag',
+      {
+        apiUrl: emulator.url,
+        product: DEMO.product,
+        licenseKey: DEMO.licenseKey,
+        apiKey: DEMO.apiKey,
+        sharedKey: DEMO.sharedKey,
+        dataDir,
+        ...FAST_TIMINGS,
+        ...extra,
+      },
+      'test',
+    ),
+  ]);
+}
+
+/** Wait until a condition holds (polling), or fail with what was last seen. */
+export async function eventually<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    last = await probe();
+  }
+  return last;
+}
