@@ -1,0 +1,98 @@
+// The `varsync` command: parse, resolve configuration, run the command, turn every failure into
+// one line on stderr with what to do, and exit with the documented code. No stack traces.
+import { ConfigError, envLayer, fileLayer, flagLayer, resolveConfig, type ConfigLayer } from '../core/config/resolve.js';
+import { LicenseApiError } from '../core/api/errors.js';
+import { NotConfiguredError } from '../core/agent.js';
+import { StoreError } from '../core/store/database.js';
+import { VariableInputError } from '../../shared/variables.js';
+import { parseCommandLine, UsageError } from './arguments.js';
+import { COMMANDS, EXIT, type CommandContext } from './commands.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  stopSignal: Promise<string>;
+  readMachineId?: () => string | undefined;
+}
+
+const ALL_COMMAND_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((command) => command.options)) as Record<string, 'string' | 'boolean'>;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const commandName = argv.find((argument) => !argument.startsWith('-'));
+    const command = commandName === undefined ? undefined : COMMANDS[commandName];
+    if (commandName !== undefined && !command) {
+      throw new UsageError(`unknown command "${commandName}"; the commands are: ${Object.keys(COMMANDS).join(', ')}.`);
+    }
+    const parsed = parseCommandLine(argv, command?.options ?? ALL_COMMAND_OPTIONS);
+    if (!command) {
+      io.out(generalHelp());
+      return parsed.options.help ? EXIT.ok : EXIT.badInput;
+    }
+    if (parsed.options.help) {
+      io.out(commandHelp(parsed.command!));
+      return EXIT.ok;
+    }
+    const context: CommandContext = {
+      options: parsed.options,
+      positionals: parsed.positionals,
+      config: () => {
+        const layers: ConfigLayer[] = [flagLayer(parsed.configFlags), envLayer(io.env)];
+        const file = parsed.configFile ?? io.env.VARSYNC_CONFIG;
+        if (file) layers.push(fileLayer(file));
+        return resolveConfig(layers, io.env);
+      },
+      out: io.out,
+      err: io.err,
+      stopSignal: io.stopSignal,
+      readMachineId: io.readMachineId,
+    };
+    return await command.run(context);
+  } catch (error) {
+    const [code, message] = describeFailure(error);
+    io.err(`varsync: ${message}`);
+    return code;
+  }
+}
+
+function describeFailure(error: unknown): [number, string] {
+  if (error instanceof UsageError || error instanceof VariableInputError) return [EXIT.badInput, error.message];
+  if (error instanceof ConfigError || error instanceof NotConfiguredError) return [EXIT.badInput, error.message];
+  if (error instanceof StoreError) return [EXIT.failure, error.message];
+  if (error instanceof LicenseApiError) {
+    return [error.kind === 'network' || error.kind === 'server' || error.kind === 'rate_limit' ? EXIT.pending : EXIT.held, `${error.message} (${error.code})`];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return [EXIT.failure, `unexpected error: ${message.split('\n')[0]}. Run again with VARSYNC_LOG_LEVEL=debug and report it.`];
+}
+
+function generalHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  return [
+    'Usage: varsync COMMAND [options]',
+    '',
+    'Keeps this device’s variables in step with the License API, also while offline.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`),
+    '',
+    'Every command takes configuration flags (--product, --license-key, --api-url, --data-dir, ...)',
+    'and --config FILE; secrets come from the environment or the file. Run varsync COMMAND --help.',
+  ].join('\n');
+}
+
+function commandHelp(name: string): string {
+  const command = COMMANDS[name]!;
+  const options = Object.entries(command.options).map(([option, type]) => `--${option}${type === 'string' ? ' VALUE' : ''}`);
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
+    ...(command.details ? ['', command.details] : []),
+    ...(options.length > 0 ? ['', `Options: ${options.join(', ')}`] : []),
+    '',
+    'Configuration flags: --config FILE, --product, --license-key, --username, --api-url, --api-key, --client-id,',
+    '--hardware-id, --data-dir, --log-level, and more (see varsync config). Secrets: environment or file only.',
+  ].join('\n');
+}
