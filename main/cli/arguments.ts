@@ -52,7 +52,7 @@ function describeParseError(error: Error): string {
   const unknown = /Unknown option '([^']+)'/.exec(error.message);
   if (unknown) return `unknown option ${unknown[1]}; run varsync --help for the options.`;
   const missing = /Option '([^']+)' argument missing/.exec(error.message);
-  if (missing) return `option ${missing[1]!.replace(/^-\w, /, '')} needs a value.`;
+  if (missing) return `option ${missing[1]!.replace(/^-\w, /, '').replace(/ <value>$/, '')} needs a value.`;
   return `${error.message.split('\n')[0]}; run varsync --help.`;
 }
 

@@ -1,0 +1,39 @@
+// Running the varsync command in-process, with its output captured.
+import { DEMO, type Emulator } from '../../emulator/index.js';
+import { runCli } from '../../main/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function varsync(argv: string[], env: NodeJS.ProcessEnv, stopSignal: Promise<string> = new Promise(() => {})): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    out: (text) => (stdout += `${text}\n`),
+    err: (text) => (stderr += `${text}\n`),
+    env,
+    stopSignal,
+    readMachineId: () => 'b3c1f0e2a4d6480f9e7c5a3b1d2f4e6a',
+  });
+  return { code, stdout, stderr };
+}
+
+/** The environment of a device configured for the emulator's demo license, with fast timings. */
+export function emulatorEnv(emulator: Emulator, dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    VARSYNC_API_URL: emulator.url,
+    VARSYNC_PRODUCT: DEMO.product,
+    VARSYNC_LICENSE_KEY: DEMO.licenseKey,
+    VARSYNC_API_KEY: DEMO.apiKey,
+    VARSYNC_SHARED_KEY: DEMO.sharedKey,
+    VARSYNC_DATA_DIR: dataDir,
+    VARSYNC_RETRY_BASE_MS: '20',
+    VARSYNC_RETRY_MAX_MS: '200',
+    VARSYNC_RECHECK_SECONDS: '1',
+    VARSYNC_DEBOUNCE_MS: '20',
+    ...extra,
+  };
+}
