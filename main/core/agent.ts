@@ -4,36 +4,21 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { explainProblem, type Explanation } from '../../shared/explanations.js';
+import { explainProblem } from '../../shared/explanations.js';
+import type { StatusView } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
-import { resolveHardwareId, type HardwareId, type HardwareIdChange } from './identity/hardware-id.js';
+import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
 import { openDatabase, type DatabaseRecovery } from './store/database.js';
 import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { EngineLease, LEASE_TTL_MS } from './sync/lease.js';
-import { ENGINE_STATE_KEY, INITIAL_SNAPSHOT, SyncEngine, type EngineSnapshot, type EngineStateName, type PassOutcome, type SyncProblem } from './sync/engine.js';
+import { ENGINE_STATE_KEY, INITIAL_SNAPSHOT, SyncEngine, type EngineSnapshot, type PassOutcome } from './sync/engine.js';
 
-export interface AgentStatus {
-  state: EngineStateName;
-  pending: number;
-  failed: number;
-  lastSyncAt: string | null;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  lastError: SyncProblem | null;
-  /** The last error in plain words, with what to do. */
-  explanation: Explanation | null;
-  clockOffsetMs: number | null;
-  paused: boolean;
-  product: string | null;
-  hardwareId: { id: string; source: HardwareId['source']; change: HardwareIdChange | null } | null;
-  engine: { running: boolean; here: boolean; pid: number | null };
-  database: { path: string; recovered: DatabaseRecovery | null };
-  demo: boolean;
-}
+/** What `status()` returns: the shared StatusView (the window, the status page and the CLI show the same). */
+export type AgentStatus = StatusView;
 
 export interface AgentOptions {
   config: ResolvedConfig;

@@ -7,8 +7,9 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import machineIdPackage from 'node-machine-id';
+import type { HardwareIdSource } from '../../../shared/agent-api.js';
 
-export type HardwareIdSource = 'configured' | 'machine-id' | 'generated';
+export type { HardwareIdSource };
 
 export interface HardwareIdChange {
   previous: string;

@@ -8,10 +8,11 @@ import { LicenseApiError, type ApiErrorKind } from '../api/errors.js';
 import type { Logger } from '../log.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
+import type { AgentStateName, SyncOutcome } from '../../../shared/agent-api.js';
 import { retryDelay, type BackoffPolicy } from './backoff.js';
 
-export type EngineStateName = 'synced' | 'syncing' | 'pending' | 'offline' | 'attention' | 'paused';
-export type PassOutcome = 'drained' | 'held' | 'retrying' | 'paused';
+export type EngineStateName = AgentStateName;
+export type PassOutcome = SyncOutcome;
 
 export interface SyncProblem {
   /** The API failure kind, or `storage` when the local database failed. */

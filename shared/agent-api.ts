@@ -1,0 +1,79 @@
+// The one interface the window's UI talks to. In Electron it is carried over IPC (preload's
+// window.varsync); in the browser over HTTP and server-sent events from the headless daemon.
+// Everything here is plain data, the same on both sides.
+import type { Explanation } from './explanations.js';
+import type { VariableView } from './variables.js';
+import type { VariableValue } from './wire.js';
+
+export type AgentStateName = 'synced' | 'syncing' | 'pending' | 'offline' | 'attention' | 'paused';
+export type HardwareIdSource = 'configured' | 'machine-id' | 'generated';
+export type SyncOutcome = 'drained' | 'held' | 'retrying' | 'paused';
+
+export interface SyncProblemView {
+  /** The API failure kind (network, server, rate_limit, clock, credentials, license, device, payload) or storage. */
+  kind: string;
+  code: string;
+  message: string;
+}
+
+export interface HardwareIdChangeView {
+  previous: string;
+  previousSource: HardwareIdSource;
+  current: string;
+  currentSource: HardwareIdSource;
+  detectedAt: number;
+  followed: boolean;
+}
+
+/** `varsync status --json` and the window's header. Times are ISO 8601 UTC. */
+export interface StatusView {
+  state: AgentStateName;
+  pending: number;
+  failed: number;
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  lastError: SyncProblemView | null;
+  /** The last error in plain words, with what to do. */
+  explanation: Explanation | null;
+  clockOffsetMs: number | null;
+  paused: boolean;
+  product: string | null;
+  hardwareId: { id: string; source: HardwareIdSource; change: HardwareIdChangeView | null } | null;
+  engine: { running: boolean; here: boolean; pid: number | null };
+  database: { path: string; recovered: { movedTo: string; reason: string; at: number } | null };
+  demo: boolean;
+}
+
+/** A value the server refused, kept with its reason until retried or discarded. */
+export interface DeadLetterView {
+  name: string;
+  value: VariableValue;
+  code: string;
+  message: string;
+  attempts: number;
+  firstFailedAt: number;
+  lastFailedAt: number;
+}
+
+export interface SyncResultView {
+  outcome: SyncOutcome;
+  status: StatusView;
+}
+
+export interface AgentApi {
+  getStatus(): Promise<StatusView>;
+  getVariables(): Promise<VariableView[]>;
+  getDeadLetters(): Promise<DeadLetterView[]>;
+  syncNow(): Promise<SyncResultView>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Queue refused values again: all, or the names given. Returns how many were queued. */
+  retryDeadLetters(names?: string[]): Promise<number>;
+  /** Drop refused values for good: all, or the names given. Returns how many were dropped. */
+  discardDeadLetters(names?: string[]): Promise<number>;
+  /** Show the log folder in the file manager (Electron only; false where it cannot). */
+  openLogsFolder(): Promise<boolean>;
+  /** Called whenever the agent's status or variables change. Returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
