@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { AgentApi } from './agent-api.js';
 import { NAME_MAX_CHARS } from './variables.js';
 
-const names = z.array(z.string().min(1).max(NAME_MAX_CHARS)).max(100_000).optional();
+/** Names of dead letters to retry or discard; absent means all. Shared by IPC and the HTTP API. */
+export const deadLetterNamesSchema = z.array(z.string().min(1).max(NAME_MAX_CHARS)).max(100_000).optional();
+const names = deadLetterNamesSchema;
 
 /** Invoke channels: name -> the zod schema of its argument tuple. */
 export const IPC_INVOKE = {

@@ -1,4 +1,7 @@
 // The `varsync` commands (DESIGN.md "The varsync command"). Each returns its exit code.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, type ResolvedConfig } from '../core/config/resolve.js';
@@ -7,6 +10,10 @@ import { NAME_MAX_CHARS, STRING_VALUE_MAX_BYTES } from '../../shared/variables.j
 import { parseAssignment, UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
 import { startDemo } from './demo.js';
+import { startStatusServer, type StatusServer } from '../web/status-server.js';
+
+/** The built renderer, served by `varsync run --ui`. */
+export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2, held: 3, pending: 4 } as const;
 
@@ -120,11 +127,13 @@ export const COMMANDS: Record<string, Command> = {
 
   run: {
     summary: 'run the headless daemon until stopped',
-    usage: 'varsync run [--demo]',
+    usage: 'varsync run [--ui] [--ui-port N] [--demo]',
     details:
       'Syncs as changes arrive, retries with backoff, and stops cleanly on SIGINT or SIGTERM.\n' +
+      '--ui: also serve the status page on 127.0.0.1 (a random port unless --ui-port) and print its URL,\n' +
+      '      which carries a secret token for this run; only this machine can reach it.\n' +
       '--demo: when nothing is configured, run against a built-in local emulator with demo credentials.',
-    options: { demo: 'boolean' },
+    options: { demo: 'boolean', ui: 'boolean', 'ui-port': 'string' },
     async run(context) {
       let config = context.config();
       let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
@@ -135,16 +144,24 @@ export const COMMANDS: Record<string, Command> = {
       } else if (context.options.demo) {
         context.err('A configuration was found, so the demo is not used: running for real.');
       }
+      const uiPort = parseUiPort(context.options['ui-port']);
       const log = createStreamLogger(config.values.logLevel, (line) => context.err(line.trimEnd()));
       const agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
+      let statusServer: StatusServer | undefined;
       try {
         agent.startEngine();
         demo?.startActivity(agent);
+        if (context.options.ui || uiPort !== undefined) {
+          if (!existsSync(join(RENDERER_DIR, 'index.html'))) log.warn('the status page is not built (npm run build:renderer); only its API is served');
+          statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log });
+          context.out(`Status page: ${statusServer.url}`);
+        }
         log.info(`daemon running (pid ${process.pid}, data folder ${config.values.dataDir}); stop with Ctrl+C`);
         const signal = await context.stopSignal;
         log.info(`${signal} received; stopping`);
       } finally {
         demo?.stopActivity();
+        await statusServer?.close();
         await agent.close();
         await demo?.close();
       }
@@ -218,6 +235,13 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+function parseUiPort(text: string | boolean | undefined): number | undefined {
+  if (text === undefined || typeof text === 'boolean') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--ui-port must be a port number (0-65535), got "${text}".`);
+  return port;
+}
 
 function syncSummary(outcome: PassOutcome, status: AgentStatus): string {
   if (outcome === 'drained') return `synced: nothing pending${status.failed > 0 ? ` (${status.failed} refused by the server: see varsync get)` : ''}`;

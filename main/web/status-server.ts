@@ -1,0 +1,234 @@
+// The headless daemon's status page: the same renderer as the Electron window, served on
+// 127.0.0.1 with the AgentApi over HTTP and server-sent events. A random port unless configured,
+// a per-run secret token on every request, Host and Origin checked, nothing bound beyond loopback.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { z } from 'zod';
+import { deadLetterNamesSchema } from '../../shared/ipc.js';
+import type { Agent } from '../core/agent.js';
+import type { Logger } from '../core/log.js';
+import { checkRequest, TOKEN_COOKIE, sameSecret } from './guard.js';
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const MAX_BODY_BYTES = 64 * 1024;
+const MAX_EVENT_STREAMS = 16;
+const HEARTBEAT_MS = 15_000;
+const CHANGE_COALESCE_MS = 100;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface StatusServerOptions {
+  agent: Agent;
+  /** The built renderer (index.html and assets). */
+  rendererDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  log: Logger;
+  /** Fixed token for tests; a random one per run otherwise. */
+  token?: string;
+}
+
+export interface StatusServer {
+  /** The URL to open: it carries the token once; the page then keeps it in an HttpOnly cookie. */
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const namesBody = z.strictObject({ names: deadLetterNamesSchema });
+
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const { agent, log } = options;
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const api: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
+    'GET /api/status': () => agent.status(),
+    'GET /api/variables': () => agent.variables(),
+    'GET /api/dead-letters': () => agent.deadLetters(),
+    'POST /api/sync': () => agent.syncNow(),
+    'POST /api/pause': () => agent.pause(),
+    'POST /api/resume': () => agent.resume(),
+    'POST /api/dead-letters/retry': (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
+    'POST /api/dead-letters/discard': (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
+  };
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status === 500) log.error(`status page: ${(error as Error).message}`);
+      if (!res.headersSent) sendJson(res, status, { error: status === 500 ? 'internal error; see the daemon log' : (error as Error).message });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setSecurityHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://status');
+    const method = req.method ?? 'GET';
+    const queryToken = url.searchParams.get('token');
+    if (method === 'GET' && url.pathname === '/' && queryToken !== null && sameSecret(queryToken, token)) {
+      // The printed URL: keep the token in an HttpOnly cookie and take it out of the address bar.
+      const verdict = checkRequest(req, port, token, queryToken);
+      if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
+      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.statusCode = 303;
+      res.setHeader('Location', '/');
+      res.end();
+      return;
+    }
+    const verdict = checkRequest(req, port, token);
+    if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
+
+    if (url.pathname === '/api/events' && method === 'GET') return openEventStream(req, res);
+    const route = api[`${method} ${url.pathname}`];
+    if (route) {
+      if (method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new HttpError(415, 'send a JSON body with Content-Type: application/json');
+      }
+      const body = method === 'POST' ? await readJson(req) : undefined;
+      const result = await route(body);
+      if (result === undefined) {
+        res.statusCode = 204;
+        res.end();
+      } else sendJson(res, 200, result);
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'only GET is served here');
+    await serveFile(res, url.pathname);
+  }
+
+  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
+    if (streams.size >= MAX_EVENT_STREAMS) throw new HttpError(503, 'too many open status pages');
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write('retry: 2000\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  }
+
+  // Coalesce bursts of changes into one event per 100 ms: the page refetches on each.
+  let pendingChange: NodeJS.Timeout | undefined;
+  const onChange = (): void => {
+    pendingChange ??= setTimeout(() => {
+      pendingChange = undefined;
+      for (const stream of streams) stream.write('event: change\ndata: {}\n\n');
+    }, CHANGE_COALESCE_MS);
+  };
+  agent.on('change', onChange);
+  const heartbeat = setInterval(() => {
+    for (const stream of streams) stream.write(': keep-alive\n\n');
+  }, HEARTBEAT_MS);
+
+  async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const root = normalize(options.rendererDir + sep);
+    const file = normalize(join(root, relative));
+    if (!file.startsWith(root)) throw new HttpError(404, 'not found');
+    let content: Buffer;
+    try {
+      content = await readFile(file);
+    } catch {
+      throw new HttpError(404, relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found');
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Cache-Control', relative === 'index.html' ? 'no-store' : 'max-age=3600');
+    res.end(content);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.off('change', onChange);
+        clearInterval(heartbeat);
+        clearTimeout(pendingChange);
+        for (const stream of streams) stream.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parseNames(body: unknown): string[] | undefined {
+  const parsed = namesBody.safeParse(body ?? {});
+  if (!parsed.success) throw new HttpError(400, `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data.names;
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `bodies are limited to ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve(undefined);
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new HttpError(400, 'the body is not valid JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(JSON.stringify(body));
+}
+
+function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}

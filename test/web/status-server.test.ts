@@ -1,0 +1,152 @@
+// The headless status server over real loopback HTTP: the token, Host and Origin rules, the
+// AgentApi endpoints, server-sent events, and nothing served outside the renderer folder.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
+import { Agent } from '../../main/core/agent.js';
+import { silentLogger } from '../../main/core/log.js';
+import { CONTENT_SECURITY_POLICY, startStatusServer, type StatusServer } from '../../main/web/status-server.js';
+import { emulatorConfig, tempDir } from '../helpers/agent.js';
+import { rawRequest } from '../helpers/http.js';
+
+let emulator: Emulator;
+let agent: Agent;
+let server: StatusServer;
+let rendererDir: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  const base = tempDir();
+  rendererDir = join(base, 'renderer');
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Varsync</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
+  writeFileSync(join(base, 'secret.txt'), 'outside the renderer folder');
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+  emulator.state.load(emulator.state.seed);
+  agent = Agent.open({ config: emulatorConfig(emulator, tempDir(), { hardwareId: 'web-device' }) });
+  agent.watch();
+  server = await startStatusServer({ agent, rendererDir, log: silentLogger, token: 'test-token-123' });
+});
+afterEach(async () => {
+  await server.close();
+  await agent.close();
+});
+
+const authorized = (path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+  rawRequest(`${server.origin}${path}`, {
+    ...options,
+    headers: { Authorization: 'Bearer test-token-123', ...(options.method === 'POST' ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+  });
+
+describe('who may call', () => {
+  it('binds to 127.0.0.1 only', async () => {
+    expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal);
+    if (external) {
+      await expect(rawRequest(`http://${external.address}:${server.port}/api/status`)).rejects.toThrow(/ECONNREFUSED/);
+    }
+  });
+
+  it('refuses requests without the token, or with a wrong one', async () => {
+    expect((await rawRequest(`${server.origin}/api/status`)).status).toBe(401);
+    expect((await rawRequest(`${server.origin}/`)).status).toBe(401);
+    expect((await rawRequest(`${server.origin}/assets/app.js`)).status).toBe(401);
+    expect((await rawRequest(`${server.origin}/api/status`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await rawRequest(`${server.origin}/api/status`, { headers: { Cookie: 'varsync_token=wrong' } })).status).toBe(401);
+    const refused = await rawRequest(`${server.origin}/?token=wrong`);
+    expect(refused.status).toBe(401);
+    expect(refused.json()).toEqual({ error: 'missing or wrong token: open the URL that varsync run --ui printed' });
+  });
+
+  it('trades the printed URL for an HttpOnly, SameSite=Strict cookie and takes the token out of the address', async () => {
+    const opened = await rawRequest(server.url);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.location).toBe('/');
+    const cookie = String(opened.headers['set-cookie']);
+    expect(cookie).toMatch(/^varsync_token=test-token-123; HttpOnly; SameSite=Strict; Path=\//);
+    const page = await rawRequest(`${server.origin}/`, { headers: { Cookie: 'varsync_token=test-token-123' } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(page.body).toContain('<title>Varsync</title>');
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token', async () => {
+    expect((await authorized('/api/status', { headers: { Host: 'evil.example:80' } })).status).toBe(421);
+    expect((await authorized('/api/status', { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
+    expect((await authorized('/api/sync', { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await authorized('/api/status', { headers: { Origin: `http://localhost:${server.port}` } })).status).toBe(200);
+    expect((await authorized('/api/status', { headers: { Host: `localhost:${server.port}` } })).status).toBe(200);
+  });
+
+  it('serves nothing outside the renderer folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%2fsecret.txt', '/etc/passwd']) {
+      const answer = await authorized(path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body).not.toContain('outside the renderer folder');
+    }
+  });
+});
+
+describe('the AgentApi over HTTP', () => {
+  it('status, variables, sync, dead letters, pause and resume', async () => {
+    emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['bad'] } });
+    agent.set({ good: 1, bad: 2 });
+    expect((await authorized('/api/status')).json()).toMatchObject({ state: 'pending', pending: 2, product: DEMO.product });
+    const sync = await authorized('/api/sync', { method: 'POST', body: '{}' });
+    expect(sync.json()).toMatchObject({ outcome: 'drained', status: { pending: 0, failed: 1 } });
+    expect((await authorized('/api/variables')).json()).toEqual([
+      expect.objectContaining({ name: 'bad', state: 'failed' }),
+      expect.objectContaining({ name: 'good', state: 'synced' }),
+    ]);
+    expect((await authorized('/api/dead-letters')).json()).toEqual([expect.objectContaining({ name: 'bad', code: 'validation_error' })]);
+    expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":["bad"]}' })).json()).toEqual({ count: 1 });
+    expect((await authorized('/api/dead-letters/discard', { method: 'POST', body: '{}' })).json()).toEqual({ count: 0 });
+    expect((await authorized('/api/pause', { method: 'POST', body: '{}' })).status).toBe(204);
+    expect((await authorized('/api/status')).json()).toMatchObject({ paused: true, state: 'paused' });
+    expect((await authorized('/api/resume', { method: 'POST', body: '{}' })).status).toBe(204);
+    expect((await authorized('/api/status')).json()).toMatchObject({ paused: false });
+  });
+
+  it('refuses bad bodies with a clear error', async () => {
+    expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":"bad"}' })).json()).toMatchObject({
+      error: expect.stringMatching(/^body must be \{"names": \[text, \.\.\.\]\} or \{\}/),
+    });
+    expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{nope' })).status).toBe(400);
+    expect((await authorized('/api/sync', { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+    expect((await authorized('/api/nothing')).status).toBe(404);
+    expect((await authorized('/api/sync', { method: 'POST', body: `{"x":"${'a'.repeat(70_000)}"}` }).catch(() => ({ status: 413 }))).status).toBe(413);
+  });
+
+  it('pushes a change event when the agent changes, also for a set from another process', async () => {
+    const events = await new Promise<string>((resolve, reject) => {
+      const req = request(`${server.origin}/api/events`, { headers: { Authorization: 'Bearer test-token-123' } }, (res) => {
+        expect(res.headers['content-type']).toBe('text/event-stream');
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('event: change')) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+      });
+      req.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
+      req.end();
+      setTimeout(() => {
+        // Another process writes to the same data folder.
+        const other = Agent.open({ config: agent.config });
+        other.set({ from_elsewhere: true });
+        void other.close();
+      }, 100);
+    });
+    expect(events).toContain('event: change');
+  });
+});
