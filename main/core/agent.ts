@@ -139,12 +139,15 @@ export class Agent extends EventEmitter<{ change: [] }> {
     const snapshot = this.engine?.status ?? this.savedSnapshot();
     const holder = this.lease.activeHolder();
     const running = this.engine !== undefined || holder !== undefined;
-    // A snapshot left by a process that died mid-pass says 'syncing'; nobody is.
-    const state = snapshot.state === 'syncing' && !running ? (this.store.pendingCount() > 0 ? 'pending' : 'synced') : snapshot.state;
+    const pending = this.store.pendingCount();
+    // The outbox is the truth about pending work: a snapshot saved before the latest sets (or left
+    // by a process that died mid-pass) may say 'synced' or 'syncing' when neither holds.
+    const stale = snapshot.state === 'synced' || (snapshot.state === 'syncing' && !running);
+    const state = stale ? (pending > 0 ? 'pending' : 'synced') : snapshot.state;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       state,
-      pending: this.store.pendingCount(),
+      pending,
       failed: this.store.deadLetterCount(),
       lastSyncAt: iso(snapshot.lastSyncAt),
       lastAttemptAt: iso(snapshot.lastAttemptAt),

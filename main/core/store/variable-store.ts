@@ -52,6 +52,9 @@ interface OutboxRow {
 
 export class VariableStore {
   private readonly statements;
+  // Built once: better-sqlite3 wraps a function per transaction() call, which costs more than
+  // the statements themselves on the set path.
+  private readonly transactions;
 
   constructor(
     private readonly db: Database.Database,
@@ -107,6 +110,74 @@ export class VariableStore {
       insertEvent: db.prepare<[number, string, string]>('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
+    this.transactions = this.buildTransactions();
+  }
+
+  private buildTransactions() {
+    const st = this.statements;
+    return {
+      set: this.db.transaction((variables: Record<string, VariableValue>, at: number): SetOutcome => {
+        const outcome: SetOutcome = { queued: [], unchanged: [] };
+        for (const [name, value] of Object.entries(variables)) {
+          const json = JSON.stringify(value);
+          const pending = st.pendingValue.get(name);
+          const deadLetter = st.isDeadLetter.get(name);
+          const same = pending ? pending.value === json : !deadLetter && st.confirmedValue.get(name)?.value === json;
+          if (same) {
+            outcome.unchanged.push(name);
+            continue;
+          }
+          st.upsertOutbox.run({ name, value: json, seq: this.takeSeq(), queuedAt: at });
+          if (deadLetter) st.deleteDeadLetter.run(name);
+          outcome.queued.push(name);
+        }
+        return outcome;
+      }),
+      countAttempt: this.db.transaction((entries: PendingEntry[]) => {
+        for (const entry of entries) st.countAttempt.run(entry.name, entry.seq);
+      }),
+      acknowledge: this.db.transaction((sent: PendingEntry[], answer: DeviceVariable[], syncedAt: number): number => {
+        const byName = new Map(answer.map((variable) => [variable.name, variable]));
+        let removed = 0;
+        for (const entry of sent) {
+          const server = byName.get(entry.name);
+          removed += st.deleteIfSeq.run(entry.name, entry.seq).changes;
+          st.upsertConfirmed.run({
+            name: entry.name,
+            value: JSON.stringify(entry.value),
+            deviceId: server?.deviceId ?? null,
+            createdAt: server?.createdAt ?? null,
+            changedAt: entry.queuedAt,
+            syncedAt,
+          });
+        }
+        return removed;
+      }),
+      deadLetter: this.db.transaction((entry: PendingEntry, code: string, message: string, at: number): boolean => {
+        if (st.deleteIfSeq.run(entry.name, entry.seq).changes === 0) return false;
+        st.insertDeadLetter.run({ name: entry.name, value: JSON.stringify(entry.value), code, message, attempts: entry.attempts + 1, queuedAt: entry.queuedAt, at });
+        return true;
+      }),
+      retryDeadLetters: this.db.transaction((names: string[] | undefined, at: number): number => {
+        let count = 0;
+        for (const letter of this.selectDeadLetters(names)) {
+          st.deleteDeadLetter.run(letter.name);
+          if (st.pendingValue.get(letter.name)) continue; // a newer value is already queued
+          st.upsertOutbox.run({ name: letter.name, value: JSON.stringify(letter.value), seq: this.takeSeq(), queuedAt: at });
+          count++;
+        }
+        return count;
+      }),
+      discardDeadLetters: this.db.transaction((names: string[] | undefined): number => {
+        const letters = this.selectDeadLetters(names);
+        for (const letter of letters) st.deleteDeadLetter.run(letter.name);
+        return letters.length;
+      }),
+      recordSync: this.db.transaction((record: SyncRecord) => {
+        st.insertHistory.run({ ...record, code: record.code ?? null, message: record.message ?? null });
+        st.trimHistory.run(HISTORY_KEPT);
+      }),
+    };
   }
 
   /**
@@ -115,26 +186,7 @@ export class VariableStore {
    * a dead-lettered name replaces the dead letter.
    */
   set(variables: Record<string, VariableValue>): SetOutcome {
-    const outcome: SetOutcome = { queued: [], unchanged: [] };
-    const at = this.now();
-    this.db
-      .transaction(() => {
-        for (const [name, value] of Object.entries(variables)) {
-          const json = JSON.stringify(value);
-          const pending = this.statements.pendingValue.get(name);
-          const deadLetter = this.statements.isDeadLetter.get(name);
-          const same = pending ? pending.value === json : !deadLetter && this.statements.confirmedValue.get(name)?.value === json;
-          if (same) {
-            outcome.unchanged.push(name);
-            continue;
-          }
-          this.statements.upsertOutbox.run({ name, value: json, seq: this.takeSeq(), queuedAt: at });
-          if (deadLetter) this.statements.deleteDeadLetter.run(name);
-          outcome.queued.push(name);
-        }
-      })
-      .immediate();
-    return outcome;
+    return this.transactions.set.immediate(variables, this.now());
   }
 
   /** The oldest pending values first. */
@@ -151,9 +203,7 @@ export class VariableStore {
   }
 
   countAttempt(entries: PendingEntry[]): void {
-    this.db.transaction(() => {
-      for (const entry of entries) this.statements.countAttempt.run(entry.name, entry.seq);
-    })();
+    this.transactions.countAttempt(entries);
   }
 
   /**
@@ -162,45 +212,12 @@ export class VariableStore {
    * Returns how many rows left the outbox.
    */
   acknowledge(sent: PendingEntry[], answer: DeviceVariable[]): number {
-    const byName = new Map(answer.map((variable) => [variable.name, variable]));
-    const syncedAt = this.now();
-    let removed = 0;
-    this.db
-      .transaction(() => {
-        for (const entry of sent) {
-          const server = byName.get(entry.name);
-          removed += this.statements.deleteIfSeq.run(entry.name, entry.seq).changes;
-          this.statements.upsertConfirmed.run({
-            name: entry.name,
-            value: JSON.stringify(entry.value),
-            deviceId: server?.deviceId ?? null,
-            createdAt: server?.createdAt ?? null,
-            changedAt: entry.queuedAt,
-            syncedAt,
-          });
-        }
-      })
-      .immediate();
-    return removed;
+    return this.transactions.acknowledge.immediate(sent, answer, this.now());
   }
 
   /** The server refused this value: keep it, visible, with the server's reason. False when a newer value superseded it. */
   deadLetter(entry: PendingEntry, code: string, message: string): boolean {
-    return this.db
-      .transaction(() => {
-        if (this.statements.deleteIfSeq.run(entry.name, entry.seq).changes === 0) return false;
-        this.statements.insertDeadLetter.run({
-          name: entry.name,
-          value: JSON.stringify(entry.value),
-          code,
-          message,
-          attempts: entry.attempts + 1,
-          queuedAt: entry.queuedAt,
-          at: this.now(),
-        });
-        return true;
-      })
-      .immediate();
+    return this.transactions.deadLetter.immediate(entry, code, message, this.now());
   }
 
   deadLetters(): DeadLetter[] {
@@ -217,29 +234,12 @@ export class VariableStore {
 
   /** Queue dead letters again (all, or the named ones). Returns how many were queued. */
   retryDeadLetters(names?: string[]): number {
-    return this.db
-      .transaction(() => {
-        let count = 0;
-        for (const letter of this.selectDeadLetters(names)) {
-          this.statements.deleteDeadLetter.run(letter.name);
-          if (this.statements.pendingValue.get(letter.name)) continue; // a newer value is already queued
-          this.statements.upsertOutbox.run({ name: letter.name, value: JSON.stringify(letter.value), seq: this.takeSeq(), queuedAt: this.now() });
-          count++;
-        }
-        return count;
-      })
-      .immediate();
+    return this.transactions.retryDeadLetters.immediate(names, this.now());
   }
 
   /** Drop dead letters for good (all, or the named ones): an explicit decision of a person. */
   discardDeadLetters(names?: string[]): number {
-    return this.db
-      .transaction(() => {
-        const letters = this.selectDeadLetters(names);
-        for (const letter of letters) this.statements.deleteDeadLetter.run(letter.name);
-        return letters.length;
-      })
-      .immediate();
+    return this.transactions.discardDeadLetters.immediate(names);
   }
 
   /** Every name with its latest local value and where it stands. */
@@ -282,10 +282,7 @@ export class VariableStore {
   }
 
   recordSync(record: SyncRecord): void {
-    this.db.transaction(() => {
-      this.statements.insertHistory.run({ ...record, code: record.code ?? null, message: record.message ?? null });
-      this.statements.trimHistory.run(HISTORY_KEPT);
-    })();
+    this.transactions.recordSync(record);
   }
 
   history(limit = 20): SyncRecord[] {

@@ -119,9 +119,9 @@ export class SyncEngine {
 
   /** Something was queued (here or by another process): send soon, unless waiting out a failure. */
   notifyChange(): void {
-    if (this.stopped || this.snapshot.paused) return this.publish();
-    const waiting = this.snapshot.failures > 0 || this.snapshot.held;
-    if (waiting) return this.publish(); // a set does not override backoff or a hold
+    // Waiting out a failure or a hold, or paused: a set changes nothing about when to send.
+    // (Status derives 'pending' from the outbox itself, so nothing needs rewriting here.)
+    if (this.stopped || this.snapshot.paused || this.snapshot.failures > 0 || this.snapshot.held) return;
     this.timers.clearTimeout(this.debounce);
     this.debounce = this.timers.setTimeout(() => void this.runPass(), this.options.debounceMs);
   }
@@ -131,7 +131,7 @@ export class SyncEngine {
     this.snapshot.failures = 0;
     this.snapshot.held = false;
     if (this.running) await this.running;
-    return this.runPass();
+    return this.runPass({ probeFirst: false });
   }
 
   /** An operating-system hint that the network is back: believe it only if the API answers. */
@@ -158,14 +158,14 @@ export class SyncEngine {
   }
 
   /** Run one pass; if one is running, ask for another after it and return the running one. */
-  runPass(): Promise<PassOutcome> {
+  runPass(options: { probeFirst?: boolean } = {}): Promise<PassOutcome> {
     if (this.running) {
       this.rerun = true;
       return this.running;
     }
     this.timers.clearTimeout(this.timer);
     this.timers.clearTimeout(this.debounce);
-    this.running = this.pass().finally(() => {
+    this.running = this.pass(options.probeFirst ?? true).finally(() => {
       this.running = undefined;
       if (this.rerun && !this.stopped) {
         this.rerun = false;
@@ -175,7 +175,7 @@ export class SyncEngine {
     return this.running;
   }
 
-  private async pass(): Promise<PassOutcome> {
+  private async pass(probeFirst: boolean): Promise<PassOutcome> {
     if (this.snapshot.paused) {
       this.publish();
       return 'paused';
@@ -199,8 +199,10 @@ export class SyncEngine {
     let outcome: PassOutcome;
     let problem: SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } | undefined;
     try {
-      if (this.snapshot.lastError?.kind === 'network') {
-        await this.options.client.probe(); // cheap and unauthenticated: is the API back at all?
+      if (probeFirst && this.snapshot.lastError?.kind === 'network') {
+        // A scheduled retry after a network failure asks the cheap, unauthenticated question
+        // first: is the API back at all? (A person's "sync now" just tries.)
+        await this.options.client.probe();
         counters.requests++;
       }
       const pass = { activated: false };

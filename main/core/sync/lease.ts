@@ -30,6 +30,7 @@ export class EngineLease {
   private readonly host: string;
   private readonly isAlive: (pid: number) => boolean;
   private readonly statements;
+  private readonly acquire: { immediate(): boolean };
 
   constructor(
     private readonly db: Database.Database,
@@ -49,24 +50,24 @@ export class EngineLease {
       renew: db.prepare<[number, string]>('UPDATE engine_lease SET expires_at = ? WHERE id = 1 AND owner = ?'),
       release: db.prepare<[string]>('DELETE FROM engine_lease WHERE id = 1 AND owner = ?'),
     };
+    this.acquire = db.transaction((): boolean => {
+      const holder = this.holder();
+      const free =
+        !holder ||
+        holder.owner === this.options.owner ||
+        holder.expiresAt <= this.now() ||
+        (holder.host === this.host && !this.isAlive(holder.pid));
+      if (!free) return false;
+      this.statements.put.run({ owner: this.options.owner, pid: this.pid, host: this.host, expiresAt: this.now() + this.ttlMs });
+      return true;
+    });
   }
 
   /** Take the lease if it is free, expired, ours, or held by a process of this machine that is gone. */
   tryAcquire(): boolean {
-    return this.db
-      .transaction(() => {
-        const holder = this.holder();
-        const free =
-          !holder ||
-          holder.owner === this.options.owner ||
-          holder.expiresAt <= this.now() ||
-          (holder.host === this.host && !this.isAlive(holder.pid));
-        if (!free) return false;
-        this.statements.put.run({ owner: this.options.owner, pid: this.pid, host: this.host, expiresAt: this.now() + this.ttlMs });
-        return true;
-      })
-      .immediate();
+    return this.acquire.immediate();
   }
+
 
   /** Extend our lease; false when it was lost (taken over after it ran out). */
   renew(): boolean {
