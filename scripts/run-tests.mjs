@@ -1,10 +1,18 @@
-// `npm test`: runs the vitest suite with a JSON report and ends with the plain line
+// `npm test`: builds the renderer, runs the vitest suite with a JSON report and ends with the plain line
 // "N passed, N failed" that CI reads (vitest's own summary is for people).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const report = '.vitest-report.json';
 rmSync(report, { force: true });
+
+// The browser tests load the built window UI; build it first so they never test a stale page.
+const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('Building the renderer failed.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const run = spawnSync(
   process.execPath,
   ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],

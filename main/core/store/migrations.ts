@@ -12,7 +12,7 @@ const MIGRATIONS: string[] = [
   CREATE TABLE outbox (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL,            -- JSON: string, number or boolean
-    seq INTEGER NOT NULL UNIQUE,
+    seq INTEGER NOT NULL,           -- no index: one page less to write per set; pending() sorts a small table
     queued_at INTEGER NOT NULL,     -- when this value was set (ms)
     attempts INTEGER NOT NULL DEFAULT 0
   );

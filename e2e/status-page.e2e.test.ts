@@ -1,0 +1,193 @@
+// The headless agent (`varsync run --ui`, a real child process) and the emulator, for real, with the
+// status page in Debian's Chromium through Playwright. Screenshots of each state are kept in
+// test-results/screenshots/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
+import { eventually, tempDir } from '../test/helpers/agent.js';
+import { emulatorEnv, varsync } from '../test/helpers/cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = 'test-results/screenshots';
+const HW = 'e2e-device';
+const license = { product: DEMO.product, licenseKey: DEMO.licenseKey };
+const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+let emulator: Emulator;
+let daemon: ChildProcess;
+let daemonOutput = '';
+let dataDir: string;
+let statusUrl: string;
+let origin: string;
+let browser: Browser;
+let page: Page;
+
+async function startDaemon(env: NodeJS.ProcessEnv): Promise<string> {
+  daemon = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  daemon.stdout!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
+  daemon.stderr!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
+  const output = await eventually(() => daemonOutput, (text) => /Status page: (\S+)/.test(text), 15_000);
+  return /Status page: (\S+)/.exec(output)![1]!;
+}
+
+const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+const stateText = () => page.getByTestId('status-state').innerText();
+const serverValues = () => emulator.state.variablesOf(DEMO.product, HW);
+
+describe.skipIf(chromiumMissing)('status page in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    emulator = await startEmulator();
+    dataDir = tempDir();
+    statusUrl = await startDaemon(
+      emulatorEnv(emulator, dataDir, {
+        VARSYNC_HARDWARE_ID: HW,
+        VARSYNC_RETRY_BASE_MS: '50',
+        VARSYNC_RETRY_MAX_MS: '400',
+        VARSYNC_RECHECK_SECONDS: '1',
+        VARSYNC_LOG_LEVEL: 'info',
+      }),
+    );
+    origin = new URL(statusUrl).origin;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+    await page.goto(statusUrl);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    daemon?.kill('SIGTERM');
+    await emulator?.close();
+  });
+
+  it('the printed URL opens the page and the token leaves the address bar', async () => {
+    expect(page.url()).toBe(`${origin}/`);
+    await expect.poll(stateText).toMatch(/synced/i);
+  });
+
+  it('shows pending variables while the server is down, and synced within 2 s of Sync now once it is back', async () => {
+    emulator.faults.add({ type: 'drop', count: 100_000, only: ['track_device_variables', 'activate_license', '.well-known'] });
+    await runCli(['set', 'color=blue', 'seats:=3']);
+    const colorRow = page.locator('[data-testid="variable-row"][data-name="color"]');
+    await expect.poll(() => colorRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('pending');
+    await expect.poll(stateText, { timeout: 5_000 }).toMatch(/offline|pending/i);
+    await expect.poll(() => page.getByTestId('pending-count').innerText()).toContain('2');
+    await shot('offline-pending');
+
+    emulator.faults.clear();
+    const clicked = Date.now();
+    await page.getByTestId('sync-now').click();
+    await expect.poll(() => colorRow.getAttribute('data-state'), { timeout: 2_000, interval: 50 }).toBe('synced');
+    console.log(`synced on the page ${Date.now() - clicked} ms after Sync now`);
+    expect(serverValues()).toMatchObject({ color: 'blue', seats: 3 });
+    await expect.poll(stateText).toMatch(/synced/i);
+    await shot('synced');
+  });
+
+  const heldStates: Array<[string, () => void, () => void, RegExp]> = [
+    [
+      'license disabled',
+      () => emulator.state.changeLicense(license, { enabled: false }),
+      () => emulator.state.changeLicense(license, { enabled: true }),
+      /This device's license is disabled\./,
+    ],
+    ['clock off', () => emulator.faults.setClockSkew(22 * 60_000), () => emulator.faults.setClockSkew(0), /Your clock is 22 minutes off/],
+    [
+      'device blacklisted',
+      () => emulator.state.setBlacklisted(DEMO.product, HW, true),
+      () => emulator.state.setBlacklisted(DEMO.product, HW, false),
+      /This device has been blocked by the vendor\./,
+    ],
+    [
+      'API key revoked',
+      () => emulator.state.load({ ...emulator.state.seed, apiKeys: [{ apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, revoked: true, readOnly: false }] }),
+      () => emulator.state.load({ ...emulator.state.seed, apiKeys: [{ apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, revoked: false, readOnly: false }] }),
+      /The API key has been revoked\./,
+    ],
+  ];
+
+  it.each(heldStates)('%s: shows its plain-language reason and what to do, then recovers', async (name, breakIt, fixIt, reason) => {
+    breakIt();
+    try {
+      await runCli(['set', `probe=${name}`]);
+      await expect.poll(() => page.getByTestId('status-reason').innerText(), { timeout: 5_000 }).toMatch(reason);
+      expect((await page.getByTestId('status-action').innerText()).length).toBeGreaterThan(5);
+      await expect.poll(stateText).toMatch(/attention/i);
+      await shot(`held-${name.replace(/\s+/g, '-')}`);
+    } finally {
+      fixIt();
+    }
+    await page.getByTestId('sync-now').click();
+    await expect.poll(stateText, { timeout: 5_000 }).toMatch(/synced/i);
+  });
+
+  it('a refused variable is shown with the server reason, and Retry sends it once allowed', async () => {
+    emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['rejected'] } });
+    // load() resets devices: the agent re-activates on its own.
+    await runCli(['set', 'rejected=x', 'fine=y']);
+    const deadLetter = page.locator('[data-testid="dead-letter-row"][data-name="rejected"]');
+    await expect.poll(() => deadLetter.count(), { timeout: 5_000 }).toBe(1);
+    expect(await deadLetter.innerText()).toMatch(/validation_error/);
+    await shot('dead-letter');
+    emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: [] } });
+    await deadLetter.getByTestId('retry-button').click();
+    await expect.poll(() => serverValues().rejected, { timeout: 5_000 }).toBe('x');
+    await expect.poll(() => deadLetter.count()).toBe(0);
+  });
+
+  it('a fresh browser without the token gets nothing', async () => {
+    const stranger = await browser.newPage();
+    const answer = await stranger.goto(`${origin}/`);
+    expect(answer?.status()).toBe(401);
+    const api = await stranger.goto(`${origin}/api/status`);
+    expect(api?.status()).toBe(401);
+    await stranger.close();
+  });
+
+  it('another origin cannot drive the agent even though the browser holds the cookie', async () => {
+    const other = await page.context().newPage();
+    await other.goto(`${emulator.url}/api/v4/.well-known`);
+    await other.evaluate(async (target) => {
+      await fetch(`${target}/api/pause`, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': 'text/plain' }, body: '{}' }).catch(() => undefined);
+    }, origin);
+    await other.close();
+    expect(await stateText()).not.toMatch(/paused/i);
+    expect(daemonOutput).not.toMatch(/paused/i);
+  });
+
+  it('the Content-Security-Policy blocks an injected inline script and a remote script', async () => {
+    const result = await page.evaluate(async (remote) => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (event) => violations.push(event.blockedURI || 'inline'));
+      const inline = document.createElement('script');
+      inline.textContent = 'window.__injected = true;';
+      document.body.append(inline);
+      const external = document.createElement('script');
+      external.src = remote;
+      document.body.append(external);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { injected: (window as unknown as { __injected?: boolean }).__injected === true, violations };
+    }, `${emulator.url}/remote.js`);
+    expect(result.injected).toBe(false);
+    expect(result.violations).toContain('inline');
+    expect(result.violations.some((uri) => uri.startsWith(emulator.url))).toBe(true);
+  });
+
+  it('the filter narrows the table by name', async () => {
+    await page.getByTestId('filter').fill('col');
+    await expect.poll(() => page.locator('[data-testid="variable-row"]').count()).toBe(1);
+    await page.getByTestId('filter').fill('');
+  });
+});
+
+async function runCli(argv: string[]): Promise<void> {
+  const result = await varsync(argv, emulatorEnv(emulator, dataDir, { VARSYNC_HARDWARE_ID: HW }));
+  if (result.code !== 0) throw new Error(`varsync ${argv.join(' ')} failed: ${result.stderr}`);
+}

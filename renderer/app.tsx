@@ -1,0 +1,162 @@
+// The window: status header, this device, refused values and the variables table, over whichever
+// transport this page has. Every action reports failure in the error banner and success in a
+// polite live region, then refreshes.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AgentStateName } from '../shared/agent-api.js';
+import { describeError, plural, STATE_WORDS, SYNC_OUTCOME_WORDS } from './format.js';
+import { useAgent } from './use-agent.js';
+import type { Transport } from './transport/transport.js';
+import { DeadLetters } from './components/dead-letters.js';
+import { DeviceInfo } from './components/device-info.js';
+import { ErrorBanner } from './components/error-banner.js';
+import { StatusPanel } from './components/status-panel.js';
+import { VariablesTable } from './components/variables-table.js';
+
+const NOTICE_MS = 15_000;
+
+interface Notice {
+  id: number;
+  text: string;
+  whileState: AgentStateName | undefined;
+}
+
+export function App({ transport }: { transport: Transport }) {
+  const agent = useAgent(transport);
+  const { api } = transport;
+  const { status, variables, deadLetters } = agent;
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  // Also guarded outside state: two clicks can land before the button re-renders as disabled.
+  const running = useRef(new Set<string>());
+
+  /** Says `text` in the live region; with `whileState`, only for as long as the agent stays in that state. */
+  const announce = (text: string, whileState?: AgentStateName) => setNotice((previous) => ({ id: (previous?.id ?? 0) + 1, text, whileState }));
+
+  // A result stays readable for a while, then goes, so an old "Sync finished" never misleads.
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  // In a browser tab the title is the only thing seen when the tab is in the background; the
+  // desktop window keeps its name (the tray shows the state there).
+  useEffect(() => {
+    if (transport.kind !== 'http') return;
+    document.title = status ? `${STATE_WORDS[status.state]?.label ?? status.state} · Varsync${status.demo ? ' (demo)' : ''}` : 'Varsync';
+  }, [transport.kind, status?.state, status?.demo]);
+
+  /** Runs one action at a time per key; `work` returns what to announce. */
+  async function act(key: string, work: () => Promise<string | undefined>, focusAfter?: () => HTMLElement | null) {
+    if (running.current.has(key)) return;
+    running.current.add(key);
+    setBusy((current) => new Set(current).add(key));
+    setActionError(null);
+    try {
+      const message = await work();
+      if (message) announce(message);
+    } catch (error) {
+      setActionError(describeError(error));
+    } finally {
+      running.current.delete(key);
+      setBusy((current) => {
+        const next = new Set(current);
+        next.delete(key);
+        return next;
+      });
+    }
+    await agent.refresher.now();
+    // The button that had focus may be gone (a retried row): keep the reader in the same place.
+    if (focusAfter && (document.activeElement === null || document.activeElement === document.body)) focusAfter()?.focus();
+  }
+
+  const focusDeadLettersOrVariables = () => document.getElementById('dead-letters-heading') ?? document.getElementById('variables-heading');
+
+  const onSyncNow = () =>
+    act('sync', async () => {
+      const result = await api.syncNow();
+      agent.showStatus(result.status);
+      // "Sync finished" must not linger next to a state that says otherwise a moment later.
+      announce(SYNC_OUTCOME_WORDS[result.outcome] ?? `Sync ended: ${result.outcome}.`, result.status.state);
+      return undefined;
+    });
+
+  const onTogglePause = () =>
+    act('pause', async () => {
+      if (status?.paused) {
+        await api.resume();
+        return 'Syncing resumed.';
+      }
+      await api.pause();
+      return 'Syncing paused. Changes are kept until you resume.';
+    });
+
+  const onOpenLogsFolder = () =>
+    act('logs', async () => ((await api.openLogsFolder()) ? undefined : 'The logs folder could not be opened here.'));
+
+  const onRetry = (names?: string[]) =>
+    act(
+      `retry:${names?.join('\n') ?? '*'}`,
+      async () => `${plural(await api.retryDeadLetters(names), 'value')} queued to send again.`,
+      focusDeadLettersOrVariables,
+    );
+
+  const onDiscard = (names?: string[]) =>
+    act(`discard:${names?.join('\n') ?? '*'}`, async () => `${plural(await api.discardDeadLetters(names), 'value')} discarded.`, focusDeadLettersOrVariables);
+
+  return (
+    <div class="app">
+      <header class="top">
+        <div class="brand">
+          <h1>Varsync</h1>
+          {status?.demo && (
+            <span class="demo-badge" data-testid="demo-badge">
+              Demo
+            </span>
+          )}
+        </div>
+        {status?.demo && (
+          <p class="demo-note">This is the built-in demo: it syncs with a License API emulator on this computer, not a real server.</p>
+        )}
+      </header>
+      <ErrorBanner
+        actionError={actionError}
+        loadError={agent.loadError}
+        onDismiss={() => setActionError(null)}
+        onRetry={() => void agent.refresher.now()}
+      />
+      {!agent.connected && (
+        <p class="connection" role="status" data-testid="connection-lost">
+          Lost contact with the agent's live updates; reconnecting. What you see may be out of date.
+        </p>
+      )}
+      <main>
+        {status === null ? (
+          <p class="loading" aria-busy="true">
+            {agent.loadError ? 'The agent could not be reached.' : 'Loading…'}
+          </p>
+        ) : (
+          <>
+            <div class="overview">
+              <StatusPanel
+                status={status}
+                busy={busy}
+                canOpenLogsFolder={transport.canOpenLogsFolder}
+                onSyncNow={onSyncNow}
+                onTogglePause={onTogglePause}
+                onOpenLogsFolder={onOpenLogsFolder}
+              />
+              <DeviceInfo status={status} announce={announce} />
+            </div>
+            <p class="announcer" role="status" data-testid="notice">
+              {notice && (notice.whileState === undefined || notice.whileState === status.state) && <span key={notice.id}>{notice.text}</span>}
+            </p>
+            {deadLetters && <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />}
+            {variables && <VariablesTable variables={variables} />}
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

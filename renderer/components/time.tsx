@@ -1,0 +1,8 @@
+import { formatDateTime, toMillis } from '../format.js';
+
+/** A point in time as the reader's local date and time, machine-readable in `datetime`. */
+export function Time({ at, fallback = '—' }: { at: string | number | null | undefined; fallback?: string }) {
+  const ms = toMillis(at);
+  if (ms === null) return <span class="muted">{fallback}</span>;
+  return <time dateTime={new Date(ms).toISOString()}>{formatDateTime(ms)}</time>;
+}

@@ -1,0 +1,155 @@
+// Every variable with its state and times, filterable by name and state. Built for a thousand or
+// more names: keyed rows that re-render only when their own variable changed, new rows added a
+// batch per task (useProgressiveList), a fixed table layout (no measuring every cell when a
+// keystroke changes something), and no per-second work (times here are absolute).
+import { Component } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+import type { VariableView } from '../../shared/variables.js';
+import { filterVariables, plural, VARIABLE_STATE_WORDS, type StateFilter } from '../format.js';
+import { useProgressiveList } from '../progressive.js';
+import { Time } from './time.js';
+import { Value } from './value.js';
+
+/** New rows mounted per task: small enough to keep each task short on a slow machine. */
+const ROWS_PER_TASK = 150;
+
+const nameOf = (variable: VariableView) => variable.name;
+
+export function VariablesTable({ variables }: { variables: VariableView[] }) {
+  const [query, setQuery] = useState('');
+  const [state, setState] = useState<StateFilter>('all');
+  const shown = useMemo(() => filterVariables(variables, query, state), [variables, query, state]);
+  const rows = useProgressiveList(shown, nameOf, ROWS_PER_TASK);
+  const filtering = query.trim() !== '' || state !== 'all';
+
+  return (
+    <section class="panel variables" aria-labelledby="variables-heading">
+      <div class="section-head">
+        <h2 id="variables-heading" tabIndex={-1}>
+          Variables
+        </h2>
+        <div class="filters">
+          <label class="field">
+            <span>Filter by name</span>
+            <input
+              type="search"
+              value={query}
+              onInput={(event) => setQuery(event.currentTarget.value)}
+              autocomplete="off"
+              spellcheck={false}
+              data-testid="filter"
+            />
+          </label>
+          <label class="field">
+            <span>State</span>
+            <select value={state} onChange={(event) => setState(event.currentTarget.value as StateFilter)} data-testid="state-filter">
+              <option value="all">All</option>
+              <option value="pending">Pending</option>
+              <option value="failed">Failed</option>
+              <option value="synced">Synced</option>
+            </select>
+          </label>
+        </div>
+      </div>
+      <p class="hint" role="status" data-testid="variable-count">
+        {variables.length === 0
+          ? ''
+          : filtering
+            ? `Showing ${shown.length.toLocaleString('en')} of ${plural(variables.length, 'variable')}.`
+            : `${plural(variables.length, 'variable')}.`}
+      </p>
+      {variables.length === 0 ? (
+        <p class="empty" data-testid="no-variables">
+          No variables yet. An application (or <code>varsync set NAME=VALUE</code>) sets them.
+        </p>
+      ) : shown.length === 0 ? (
+        <p class="empty" data-testid="no-matches">
+          No variable matches this filter.
+        </p>
+      ) : (
+        <div class="table-scroll contained" role="region" aria-labelledby="variables-heading" tabIndex={0}>
+          <table class="data fixed stackable">
+            <colgroup>
+              <col class="col-name" />
+              <col class="col-value" />
+              <col class="col-type" />
+              <col class="col-state" />
+              <col class="col-time" />
+              <col class="col-time" />
+            </colgroup>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Value</th>
+                <th scope="col">Type</th>
+                <th scope="col">State</th>
+                <th scope="col">Changed</th>
+                <th scope="col">Confirmed by the server</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((variable) => (
+                <VariableRow key={variable.name} variable={variable} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** One row; each refresh brings new objects, so compare what is shown, not identity. */
+class VariableRow extends Component<{ variable: VariableView }> {
+  override shouldComponentUpdate(next: { variable: VariableView }): boolean {
+    return !sameVariable(this.props.variable, next.variable);
+  }
+
+  override render() {
+    const { variable } = this.props;
+    return (
+      <tr data-testid="variable-row" data-name={variable.name} data-state={variable.state}>
+        <th scope="row" class="name">
+          <code>{variable.name}</code>
+        </th>
+        <td class="value" data-label="Value">
+          <Value value={variable.value} />
+        </td>
+        <td data-label="Type">{variable.type}</td>
+        <td class="state" data-label="State">
+          <div>
+            <span class="var-state" data-state={variable.state}>
+              <span class="dot" aria-hidden="true" />
+              {VARIABLE_STATE_WORDS[variable.state] ?? variable.state}
+            </span>
+            {variable.error && (
+              <span class="reason">
+                <code>{variable.error.code}</code> {variable.error.message}
+              </span>
+            )}
+          </div>
+        </td>
+        <td class="time" data-label="Changed">
+          <Time at={variable.updatedAt} />
+        </td>
+        <td class="time" data-label="Confirmed">
+          <Time at={variable.syncedAt} fallback="Not yet" />
+        </td>
+      </tr>
+    );
+  }
+}
+
+function sameVariable(a: VariableView, b: VariableView): boolean {
+  return (
+    a === b ||
+    (a.name === b.name &&
+      a.value === b.value &&
+      a.type === b.type &&
+      a.state === b.state &&
+      a.updatedAt === b.updatedAt &&
+      a.syncedAt === b.syncedAt &&
+      a.error?.code === b.error?.code &&
+      a.error?.message === b.error?.message)
+  );
+}

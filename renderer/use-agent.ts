@@ -1,0 +1,81 @@
+// The agent's data as the window shows it: loaded at start, refreshed (coalesced) on every change
+// notification and after the user's own actions. Failed loads keep the last good data on screen.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { DeadLetterView, StatusView } from '../shared/agent-api.js';
+import type { VariableView } from '../shared/variables.js';
+import { describeError } from './format.js';
+import { createRefresher, type Refresher } from './refresh.js';
+import type { Transport } from './transport/transport.js';
+
+export interface AgentData {
+  status: StatusView | null;
+  variables: VariableView[] | null;
+  deadLetters: DeadLetterView[] | null;
+}
+
+export interface AgentState extends AgentData {
+  /** Why the last refresh failed, cleared by the next one that works. */
+  loadError: string | null;
+  /** False while live updates are not arriving (HTTP's event stream is down). */
+  connected: boolean;
+  refresher: Refresher;
+  /** Shows a status the agent just returned (sync now) without waiting for a refresh. */
+  showStatus(status: StatusView): void;
+}
+
+export function useAgent(transport: Transport): AgentState {
+  const [data, setData] = useState<AgentData>({ status: null, variables: null, deadLetters: null });
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [connected, setConnected] = useState(true);
+
+  const refresher = useMemo(
+    () =>
+      createRefresher(async () => {
+        const { api } = transport;
+        const [status, variables, deadLetters] = await Promise.allSettled([api.getStatus(), api.getVariables(), api.getDeadLetters()]);
+        setData((previous) => ({
+          status: status.status === 'fulfilled' ? status.value : previous.status,
+          variables: variables.status === 'fulfilled' ? variables.value : previous.variables,
+          deadLetters: deadLetters.status === 'fulfilled' ? deadLetters.value : previous.deadLetters,
+        }));
+        const failure = [status, variables, deadLetters].find((result) => result.status === 'rejected');
+        setLoadError(failure ? describeError(failure.reason) : null);
+      }),
+    [transport],
+  );
+
+  useEffect(() => {
+    const stopChanges = transport.api.onChange(() => refresher.request());
+    const stopConnection = transport.onConnectionChange?.(setConnected);
+    void refresher.now();
+    return () => {
+      stopChanges();
+      stopConnection?.();
+      refresher.dispose();
+    };
+  }, [transport, refresher]);
+
+  return {
+    ...data,
+    loadError,
+    connected,
+    refresher,
+    showStatus: (status) => setData((previous) => ({ ...previous, status })),
+  };
+}
+
+/** The current time, ticking once a second on the second (for countdowns and "3 min ago"). */
+export function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      const current = Date.now();
+      setNow(current);
+      timer = setTimeout(tick, 1_000 - (current % 1_000) + 5);
+    };
+    timer = setTimeout(tick, 1_000 - (Date.now() % 1_000) + 5);
+    return () => clearTimeout(timer);
+  }, []);
+  return now;
+}

@@ -1,0 +1,52 @@
+// The window's UI: one static build (out/renderer) served both by Electron from app://varsync/
+// and by the headless daemon over loopback HTTP, so every asset path is relative (base './').
+// Everything is an external file: the page runs under a strict Content-Security-Policy with no
+// inline scripts or styles.
+import { fileURLToPath } from 'node:url';
+import preact from '@preact/preset-vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/** The policy both hosts send as a header, repeated as a <meta> so it holds even if a host forgets. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  // frame-ancestors is header-only (browsers ignore it, with a console error, in a <meta>).
+].join('; ');
+
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'varsync:csp-meta',
+    apply: 'build', // the dev server injects its own client script
+    // Right after <meta charset>: a policy applies only to what follows it.
+    transformIndexHtml(html) {
+      const charset = '<meta charset="utf-8" />';
+      if (!html.includes(charset)) throw new Error(`renderer/index.html must contain ${charset} (the policy goes right after it)`);
+      return html.replace(charset, `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+    },
+  };
+}
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  publicDir: false,
+  plugins: [preact({ prefreshEnabled: true, devToolsEnabled: false }), contentSecurityPolicyMeta()],
+  build: {
+    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // The polyfill would be an inline <script>, which the policy forbids; every target supports modulepreload.
+    modulePreload: { polyfill: false },
+    // No data: URLs for scripts or styles; every asset is a file beside index.html.
+    assetsInlineLimit: 0,
+    cssCodeSplit: false,
+    reportCompressedSize: true,
+  },
+  server: { fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
+});
