@@ -1,0 +1,71 @@
+// The Electron shell's composition root (DESIGN.md "Boundaries", in the style of Electron
+// Fiddle's src/main/main.ts): what the desktop app is, as a list of setup calls. Each concern
+// lives in its own file; the agent itself is main/core, the same as the command line's.
+import { app, session } from 'electron';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { silentLogger } from '../core/log.js';
+import { setupAgent } from './agent-setup.js';
+import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
+import { failStartup, setupLifecycle } from './lifecycle.js';
+import { setupLogFile } from './logging.js';
+import { openedAtLogin, setupLoginItem } from './login-item.js';
+import { appPaths, setupAppIdentity } from './paths.js';
+import { setupAppProtocol } from './protocol.js';
+import { denyPermissions, registerAppScheme, setupWebContentsSecurity } from './security.js';
+import { UserSettings } from './settings.js';
+import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
+import { setupSyncTriggers } from './sync-triggers.js';
+import { setupTray } from './tray.js';
+import { MainWindow } from './window.js';
+
+const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
+
+// Before ready.
+setupAppIdentity();
+registerAppScheme();
+const handover = setupSingleInstance();
+if (handover) start(handover).catch((error: unknown) => failStartup(error, silentLogger));
+else app.quit();
+
+async function start(handover: InstanceHandover): Promise<void> {
+  await app.whenReady();
+  const logFile = setupLogFile();
+  try {
+    const settings = UserSettings.open(app.getPath('userData'));
+    const running = await setupAgent({ env: process.env, userSettings: settings.configLayer(), logger: logFile.logger });
+    const { agent } = running;
+    const log = logFile.logger(running.config.values.logLevel);
+
+    setupWebContentsSecurity(log);
+    denyPermissions(session.defaultSession, log);
+    setupAppProtocol(paths.rendererDir);
+    const window = new MainWindow({ preload: paths.preload, bounds: settings, log });
+    setupIpc(createAgentService(agent, logFile.openFolder), log);
+    forwardChanges(agent, () => window.contents);
+    const loginItem = setupLoginItem(settings);
+    const tray = setupTray(
+      agent,
+      {
+        open: () => window.show(),
+        syncNow: () => void agent.syncNow().catch((error: Error) => log.warn(`sync now: ${error.message}`)),
+        pause: () => agent.pause(),
+        resume: () => agent.resume(),
+        openLogsFolder: () => void logFile.openFolder(),
+        quit: () => app.quit(),
+        launchAtLogin: loginItem,
+      },
+      paths.trayIconsDir,
+    );
+    const stopSyncTriggers = setupSyncTriggers(agent, log);
+    setupLifecycle(async () => {
+      stopSyncTriggers();
+      tray.destroy();
+      await running.close();
+    }, log);
+    handover.deliverTo((argv) => applySetArguments(argv, agent, log) || window.show());
+    if (!applySetArguments(process.argv, agent, log) && !openedAtLogin(process.argv)) window.show();
+  } catch (error) {
+    failStartup(error, logFile.logger('error'));
+  }
+}

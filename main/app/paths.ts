@@ -1,0 +1,39 @@
+// Where the shell's files are and what the app calls itself. Everything the shell loads is found
+// next to its own bundle (out/main/main.mjs), so the same code runs from a checkout
+// (`electron out/main/main.mjs`) and from the packaged app.asar.
+import { app } from 'electron';
+import { join } from 'node:path';
+
+export const PRODUCT_NAME = 'Varsync';
+/** Matches electron-builder.yml's appId (Windows groups notifications and taskbar entries by it). */
+export const APP_USER_MODEL_ID = 'com.varsync.agent';
+
+export interface AppPaths {
+  /** The sandboxed preload, CommonJS (scripts/build-electron.mjs). */
+  preload: string;
+  /** The built renderer, served as app://varsync/ and nothing else. */
+  rendererDir: string;
+  /** The tray icons (copied from assets/tray by the build). */
+  trayIconsDir: string;
+}
+
+/** The shell's files, given the folder its bundle runs from (out/main). */
+export function appPaths(bundleDir: string): AppPaths {
+  return {
+    preload: join(bundleDir, 'preload.cjs'),
+    rendererDir: join(bundleDir, '..', 'renderer'),
+    trayIconsDir: join(bundleDir, 'tray'),
+  };
+}
+
+/**
+ * The same name and user-data folder from a checkout as from the installer (Electron would say
+ * "Electron" when started on a bare script), and `--user-data-dir=DIR` to run a separate
+ * instance (tests, support). Must run before anything reads a path or takes the instance lock.
+ */
+export function setupAppIdentity(): void {
+  app.setName(PRODUCT_NAME);
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  const userDataDir = app.commandLine.getSwitchValue('user-data-dir');
+  if (userDataDir) app.setPath('userData', userDataDir);
+}

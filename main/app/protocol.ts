@@ -1,0 +1,89 @@
+// The renderer is served from app://varsync/ out of out/renderer and nowhere else: no file://
+// pages (which would share an origin with every file on the disk), no path that climbs out of
+// the folder (also not through an encoded "..", a backslash or a symbolic link), and a strict
+// Content-Security-Policy on every answer.
+import { protocol } from 'electron';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { APP_HOST, APP_SCHEME } from './security.js';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-cache',
+};
+
+/** The file under `root` that an app:// URL names, or undefined if it names anything outside it. */
+export async function rendererFile(root: string, url: string): Promise<string | undefined> {
+  let parsed: URL;
+  let path: string;
+  try {
+    parsed = new URL(url);
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return undefined;
+  if (path.includes('\0') || path.includes('\\')) return undefined;
+  const base = resolve(root);
+  const file = resolve(base, `.${path === '/' ? '/index.html' : path}`);
+  if (!inside(base, file)) return undefined;
+  try {
+    // A link inside the folder must not lead out of it.
+    const [realBase, realFile] = await Promise.all([realpath(base), realpath(file)]);
+    if (!inside(realBase, realFile) || !(await stat(realFile)).isFile()) return undefined;
+    return realFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** protocol.handle's handler for app://: the file, or 404 for anything missing or outside `root`. */
+export function createAppProtocolHandler(root: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(405, 'method not allowed');
+    const file = await rendererFile(root, request.url);
+    if (!file) return answer(404, 'not found');
+    const body = request.method === 'HEAD' ? null : await readFile(file);
+    return new Response(body, { status: 200, headers: { ...HEADERS, 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' } });
+  };
+}
+
+/** After ready: serve app://varsync/ from the built renderer. */
+export function setupAppProtocol(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+}
+
+function inside(base: string, file: string): boolean {
+  const path = relative(base, file);
+  return path !== '' && !path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path);
+}
+
+function answer(status: number, text: string): Response {
+  return new Response(text, { status, headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
+}

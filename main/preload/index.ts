@@ -1,0 +1,27 @@
+// The bridge between the sandboxed page and the main process: window.varsync, the AgentApi,
+// built from the shared channel table (one ipcRenderer.invoke per channel) plus onChange. Only
+// these functions cross: never ipcRenderer itself, nor an IPC event object.
+import { contextBridge, ipcRenderer } from 'electron';
+import type { AgentApi } from '../../shared/agent-api.js';
+import { IPC_CHANGED_EVENT, IPC_METHOD, type IpcInvokeChannel } from '../../shared/ipc.js';
+
+const invokers = Object.fromEntries(
+  (Object.entries(IPC_METHOD) as Array<[IpcInvokeChannel, string]>).map(([channel, method]) => [
+    method,
+    (...args: unknown[]) => ipcRenderer.invoke(channel, ...args),
+  ]),
+);
+
+function onChange(listener: () => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('onChange needs a function');
+  // The page's listener gets no arguments: the event would carry the sender.
+  const relay = () => listener();
+  ipcRenderer.on(IPC_CHANGED_EVENT, relay);
+  return () => {
+    ipcRenderer.removeListener(IPC_CHANGED_EVENT, relay);
+  };
+}
+
+const api = { ...invokers, onChange } as AgentApi;
+
+contextBridge.exposeInMainWorld('varsync', api);

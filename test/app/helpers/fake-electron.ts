@@ -1,0 +1,487 @@
+// A stand-in for the `electron` module: the main-process and preload APIs the shell uses, keeping
+// what was asked of them (handlers, menus, tooltips, windows) so tests can look and act. Unit
+// tests use it through vi.mock('electron', ...); test/app/bundle.test.ts loads it in place of
+// electron under the built out/main/main.mjs. It never loads the real electron package (which
+// would try to download a binary).
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface FakeEvent {
+  defaultPrevented: boolean;
+  preventDefault(): void;
+  [key: string]: unknown;
+}
+
+export function fakeEvent(extra: Record<string, unknown> = {}): FakeEvent {
+  const event: FakeEvent = {
+    ...extra,
+    defaultPrevented: false,
+    preventDefault() {
+      event.defaultPrevented = true;
+    },
+  };
+  return event;
+}
+
+interface Rectangle {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export class FakeWebFrame {
+  constructor(
+    public url: string,
+    readonly processId: number,
+    readonly routingId: number,
+    readonly parent: FakeWebFrame | null = null,
+  ) {}
+
+  /** A child frame (an iframe) of this one. */
+  child(url: string): FakeWebFrame {
+    return new FakeWebFrame(url, this.processId, this.routingId + 100, this);
+  }
+}
+
+let nextId = 1;
+
+export class FakeWebContents extends EventEmitter {
+  readonly id = nextId++;
+  readonly mainFrame = new FakeWebFrame('about:blank', this.id, 1);
+  readonly sent: string[] = [];
+  destroyed = false;
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
+
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+
+  send(channel: string): void {
+    this.sent.push(channel);
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  async loadURL(url: string): Promise<void> {
+    this.mainFrame.url = url;
+  }
+
+  getURL(): string {
+    return this.mainFrame.url;
+  }
+
+  /** What a page's navigation attempt meets: true if it was let through. */
+  navigate(url: string): boolean {
+    const event = fakeEvent({ url });
+    this.emit('will-navigate', event, url);
+    if (!event.defaultPrevented) this.mainFrame.url = url;
+    return !event.defaultPrevented;
+  }
+
+  /** An IPC event as main would receive it from `frame` (default: this page's main frame). */
+  ipcEvent(frame: FakeWebFrame | null = this.mainFrame): { sender: FakeWebContents; senderFrame: FakeWebFrame | null } {
+    return { sender: this, senderFrame: frame };
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static instances: FakeBrowserWindow[] = [];
+
+  static getAllWindows(): FakeBrowserWindow[] {
+    return FakeBrowserWindow.instances.filter((window) => !window.destroyed);
+  }
+
+  static fromWebContents(contents: unknown): FakeBrowserWindow | null {
+    return FakeBrowserWindow.instances.find((window) => window.webContents === contents) ?? null;
+  }
+
+  readonly webContents = new FakeWebContents();
+  bounds: Rectangle;
+  visible = false;
+  destroyed = false;
+  minimized = false;
+  focused = false;
+
+  constructor(readonly options: Record<string, unknown> & Partial<Rectangle>) {
+    super();
+    this.bounds = { x: options.x ?? 100, y: options.y ?? 100, width: options.width ?? 800, height: options.height ?? 600 };
+    FakeBrowserWindow.instances.push(this);
+    app.emit('web-contents-created', fakeEvent(), this.webContents);
+  }
+
+  async loadURL(url: string): Promise<void> {
+    await this.webContents.loadURL(url);
+    if (!this.destroyed) this.emit('ready-to-show');
+  }
+
+  show(): void {
+    this.visible = true;
+    this.emit('show');
+  }
+
+  hide(): void {
+    this.visible = false;
+    this.emit('hide');
+  }
+
+  focus(): void {
+    this.focused = true;
+  }
+
+  restore(): void {
+    this.minimized = false;
+  }
+
+  isVisible(): boolean {
+    return this.visible;
+  }
+
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  getNormalBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+
+  /** The user (or the OS) closing the window. */
+  close(): void {
+    const event = fakeEvent();
+    this.emit('close', event);
+    if (!event.defaultPrevented) this.destroy();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.visible = false;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+}
+
+export interface FakeImage {
+  path: string;
+  isEmpty(): boolean;
+}
+
+export const nativeImage = {
+  createFromPath: (path: string): FakeImage => ({ path, isEmpty: () => !existsSync(path) }),
+};
+
+export interface FakeMenuItem {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  checked?: boolean;
+  click?: (item: { checked: boolean }, window: undefined, event: object) => void;
+}
+
+export class FakeMenu {
+  constructor(readonly items: FakeMenuItem[]) {}
+
+  static buildFromTemplate(template: FakeMenuItem[]): FakeMenu {
+    return new FakeMenu(template);
+  }
+
+  get labels(): string[] {
+    return this.items.filter((item) => item.type !== 'separator').map((item) => item.label ?? '');
+  }
+
+  item(label: string): FakeMenuItem {
+    const found = this.items.find((item) => item.label === label);
+    if (!found) throw new Error(`no menu item "${label}" in ${JSON.stringify(this.labels)}`);
+    return found;
+  }
+
+  /** Click as Electron does: a checkbox is toggled before its click handler runs. */
+  click(label: string): void {
+    const item = this.item(label);
+    if (item.enabled === false) throw new Error(`menu item "${label}" is disabled`);
+    item.click?.({ checked: item.type === 'checkbox' ? !item.checked : Boolean(item.checked) }, undefined, {});
+  }
+}
+
+export class FakeTray extends EventEmitter {
+  static instances: FakeTray[] = [];
+  tooltip = '';
+  menu: FakeMenu | undefined;
+  destroyed = false;
+
+  constructor(public image: FakeImage) {
+    super();
+    FakeTray.instances.push(this);
+  }
+
+  setImage(image: FakeImage): void {
+    this.image = image;
+  }
+
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+
+  setContextMenu(menu: FakeMenu): void {
+    this.menu = menu;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+class FakeApp extends EventEmitter {
+  isPackaged = false;
+  name = 'varsync';
+  paths: Record<string, string> = {};
+  lockGranted = true;
+  lockData: unknown[] = [];
+  loginItemSettings: Array<Record<string, unknown>> = [];
+  wasOpenedAtLogin = false;
+  sandboxEnabled = false;
+  quitRequests = 0;
+  quitted = false;
+  exitCode: number | undefined;
+  /** The bundle test's child process ends when the app does. */
+  exitProcessOnQuit = false;
+  readonly commandLine = {
+    getSwitchValue: (name: string): string => {
+      const prefix = `--${name}=`;
+      return process.argv.find((argument) => argument.startsWith(prefix))?.slice(prefix.length) ?? '';
+    },
+    hasSwitch: (name: string): boolean => process.argv.some((argument) => argument === `--${name}` || argument.startsWith(`--${name}=`)),
+  };
+
+  getPath(name: string): string {
+    const userData = this.paths.userData ?? join(tmpdir(), 'varsync-fake-electron');
+    if (name === 'userData') return userData;
+    return this.paths[name] ?? join(userData, name);
+  }
+
+  setPath(name: string, path: string): void {
+    this.paths[name] = path;
+  }
+
+  setName(name: string): void {
+    this.name = name;
+  }
+
+  getName(): string {
+    return this.name;
+  }
+
+  getVersion(): string {
+    return '0.0.0-test';
+  }
+
+  setAppUserModelId(): void {}
+
+  enableSandbox(): void {
+    this.sandboxEnabled = true;
+  }
+
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  requestSingleInstanceLock(additionalData?: unknown): boolean {
+    this.lockData.push(additionalData);
+    return this.lockGranted;
+  }
+
+  setLoginItemSettings(settings: Record<string, unknown>): void {
+    this.loginItemSettings.push(settings);
+  }
+
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
+    return { openAtLogin: Boolean(this.loginItemSettings.at(-1)?.openAtLogin), wasOpenedAtLogin: this.wasOpenedAtLogin };
+  }
+
+  /** Like Electron: before-quit, close every window (any may refuse), will-quit (may be deferred), quit. */
+  quit(): void {
+    this.quitRequests++;
+    const before = fakeEvent();
+    this.emit('before-quit', before);
+    if (before.defaultPrevented) return;
+    for (const window of FakeBrowserWindow.getAllWindows()) {
+      window.close();
+      if (!window.destroyed) return;
+    }
+    const willQuit = fakeEvent();
+    this.emit('will-quit', willQuit);
+    if (willQuit.defaultPrevented) return;
+    this.quitted = true;
+    this.emit('quit', fakeEvent(), 0);
+    if (this.exitProcessOnQuit) setImmediate(() => process.exit(0));
+  }
+
+  exit(code = 0): void {
+    this.exitCode = code;
+    if (this.exitProcessOnQuit) setImmediate(() => process.exit(code));
+  }
+}
+
+export const app = new FakeApp();
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+class FakeIpcMain extends EventEmitter {
+  readonly handlers = new Map<string, Handler>();
+
+  handle(channel: string, handler: Handler): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  }
+
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+
+  /** Call a channel's handler as Electron would for an invoke from `event`'s sender. */
+  async invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler(event, ...args);
+  }
+}
+
+export const ipcMain = new FakeIpcMain();
+
+class FakeIpcRenderer extends EventEmitter {
+  readonly invoked: Array<{ channel: string; args: unknown[] }> = [];
+
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invoked.push({ channel, args });
+    return Promise.resolve(`answer from ${channel}`);
+  }
+}
+
+export const ipcRenderer = new FakeIpcRenderer();
+
+export const contextBridge = {
+  exposed: {} as Record<string, unknown>,
+  exposeInMainWorld(key: string, api: unknown): void {
+    contextBridge.exposed[key] = api;
+  },
+};
+
+type RequestHandler = (request: Request) => Promise<Response> | Response;
+
+export const protocol = {
+  privileged: [] as Array<{ scheme: string; privileges?: Record<string, boolean> }>,
+  handlers: new Map<string, RequestHandler>(),
+  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges?: Record<string, boolean> }>): void {
+    protocol.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: RequestHandler): void {
+    protocol.handlers.set(scheme, handler);
+  },
+};
+
+type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details?: unknown) => void;
+
+export class FakeSession {
+  permissionRequestHandler: PermissionRequestHandler | undefined;
+  permissionCheckHandler: ((...args: unknown[]) => boolean) | undefined;
+  devicePermissionHandler: ((...args: unknown[]) => boolean) | undefined;
+
+  setPermissionRequestHandler(handler: PermissionRequestHandler): void {
+    this.permissionRequestHandler = handler;
+  }
+
+  setPermissionCheckHandler(handler: (...args: unknown[]) => boolean): void {
+    this.permissionCheckHandler = handler;
+  }
+
+  setDevicePermissionHandler(handler: (...args: unknown[]) => boolean): void {
+    this.devicePermissionHandler = handler;
+  }
+}
+
+export const session = { defaultSession: new FakeSession() };
+
+export const shell = {
+  openedExternal: [] as string[],
+  openedPaths: [] as string[],
+  async openExternal(url: string): Promise<void> {
+    shell.openedExternal.push(url);
+  },
+  async openPath(path: string): Promise<string> {
+    shell.openedPaths.push(path);
+    return '';
+  },
+};
+
+export const powerMonitor = new EventEmitter();
+
+export const net = {
+  online: true,
+  isOnline: (): boolean => net.online,
+};
+
+export const screen = {
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  getAllDisplays: () => screen.displays,
+};
+
+export const dialog = {
+  errors: [] as Array<{ title: string; content: string }>,
+  showErrorBox(title: string, content: string): void {
+    dialog.errors.push({ title, content });
+  },
+};
+
+export { FakeBrowserWindow as BrowserWindow, FakeMenu as Menu, FakeTray as Tray };
+
+const electron = {
+  app,
+  BrowserWindow: FakeBrowserWindow,
+  Menu: FakeMenu,
+  Tray: FakeTray,
+  nativeImage,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  protocol,
+  session,
+  shell,
+  powerMonitor,
+  net,
+  screen,
+  dialog,
+};
+export default electron;
+
+/** Forget everything a previous test registered or recorded. */
+export function resetFakeElectron(): void {
+  app.removeAllListeners();
+  Object.assign(app, { isPackaged: false, paths: {}, lockGranted: true, lockData: [], loginItemSettings: [], wasOpenedAtLogin: false, sandboxEnabled: false, quitRequests: 0, quitted: false, exitCode: undefined });
+  FakeBrowserWindow.instances.length = 0;
+  FakeTray.instances.length = 0;
+  ipcMain.handlers.clear();
+  ipcMain.removeAllListeners();
+  ipcRenderer.removeAllListeners();
+  ipcRenderer.invoked.length = 0;
+  contextBridge.exposed = {};
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
+  session.defaultSession = new FakeSession();
+  shell.openedExternal.length = 0;
+  shell.openedPaths.length = 0;
+  powerMonitor.removeAllListeners();
+  net.online = true;
+  dialog.errors.length = 0;
+}

@@ -1,0 +1,106 @@
+// Start at login, and the operating system's hints that now is a good time to sync.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HIDDEN_FLAG, openedAtLogin, setupLoginItem } from '../../main/app/login-item.js';
+import { ONLINE_POLL_MS, setupSyncTriggers } from '../../main/app/sync-triggers.js';
+import type { Agent } from '../../main/core/agent.js';
+import { app, net, powerMonitor, resetFakeElectron } from './helpers/fake-electron.js';
+import { recordingLogger } from './helpers/logger.js';
+
+vi.mock('electron', () => import('./helpers/fake-electron.js'));
+
+beforeEach(() => resetFakeElectron());
+
+describe('start at login', () => {
+  it('is on by default for an installed copy, starting hidden', () => {
+    app.isPackaged = true;
+    const item = setupLoginItem({ launchAtLogin: undefined }, 'win32');
+    expect(item.enabled).toBe(true);
+    expect(app.loginItemSettings).toEqual([{ openAtLogin: true, args: [HIDDEN_FLAG] }]);
+  });
+
+  it('is off by default from a checkout', () => {
+    const item = setupLoginItem({ launchAtLogin: undefined }, 'darwin');
+    expect(item.enabled).toBe(false);
+    expect(app.loginItemSettings).toEqual([{ openAtLogin: false, args: [HIDDEN_FLAG] }]);
+  });
+
+  it("follows the user's choice, which is kept in the settings", () => {
+    app.isPackaged = true;
+    const settings: { launchAtLogin: boolean | undefined } = { launchAtLogin: false };
+    const item = setupLoginItem(settings, 'win32');
+    expect(app.loginItemSettings.at(-1)).toMatchObject({ openAtLogin: false });
+    item.set(true);
+    expect(settings.launchAtLogin).toBe(true);
+    expect(item.enabled).toBe(true);
+    expect(app.loginItemSettings.at(-1)).toMatchObject({ openAtLogin: true });
+  });
+
+  it('is left alone where Electron cannot manage it (Linux)', () => {
+    app.isPackaged = true;
+    const item = setupLoginItem({ launchAtLogin: true }, 'linux');
+    expect(item.supported).toBe(false);
+    expect(item.enabled).toBe(false);
+    expect(app.loginItemSettings).toEqual([]);
+  });
+
+  it('starts the app in the tray when it launched it', () => {
+    expect(openedAtLogin(['/app/Varsync.exe', HIDDEN_FLAG], 'win32')).toBe(true);
+    expect(openedAtLogin(['/app/Varsync.exe'], 'win32')).toBe(false);
+    app.wasOpenedAtLogin = true;
+    expect(openedAtLogin(['/Applications/Varsync.app/Contents/MacOS/Varsync'], 'darwin')).toBe(true);
+  });
+});
+
+describe('sync triggers', () => {
+  let agent: { status: ReturnType<typeof vi.fn>; syncNow: ReturnType<typeof vi.fn>; connectivityHint: ReturnType<typeof vi.fn> };
+  let stop: () => void;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    agent = {
+      status: vi.fn(() => ({ paused: false, engine: { here: true } })),
+      syncNow: vi.fn(async () => ({ outcome: 'drained' })),
+      connectivityHint: vi.fn(),
+    };
+    stop = setupSyncTriggers(agent as unknown as Agent, recordingLogger());
+  });
+
+  afterEach(() => {
+    stop();
+    vi.useRealTimers();
+  });
+
+  it('sync now after the system resumes from sleep', () => {
+    powerMonitor.emit('resume');
+    expect(agent.syncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it('leave a paused agent, or one whose engine runs in another process, alone on resume', () => {
+    agent.status.mockReturnValue({ paused: true, engine: { here: true } });
+    powerMonitor.emit('resume');
+    agent.status.mockReturnValue({ paused: false, engine: { here: false } });
+    powerMonitor.emit('resume');
+    expect(agent.syncNow).not.toHaveBeenCalled();
+  });
+
+  it('hint the agent when the network comes back, once', () => {
+    vi.advanceTimersByTime(ONLINE_POLL_MS * 2);
+    expect(agent.connectivityHint).not.toHaveBeenCalled();
+    net.online = false;
+    vi.advanceTimersByTime(ONLINE_POLL_MS);
+    net.online = true;
+    vi.advanceTimersByTime(ONLINE_POLL_MS * 3);
+    expect(agent.connectivityHint).toHaveBeenCalledTimes(1);
+  });
+
+  it('stop when asked', () => {
+    stop();
+    powerMonitor.emit('resume');
+    net.online = false;
+    vi.advanceTimersByTime(ONLINE_POLL_MS);
+    net.online = true;
+    vi.advanceTimersByTime(ONLINE_POLL_MS);
+    expect(agent.syncNow).not.toHaveBeenCalled();
+    expect(agent.connectivityHint).not.toHaveBeenCalled();
+  });
+});

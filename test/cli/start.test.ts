@@ -1,0 +1,32 @@
+// `npm start` on a machine without an Electron binary: one line that says so, then the headless
+// daemon with the demo and its status page, whose printed URL works.
+import { spawn } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { findElectronBinary } from '../../scripts/electron-binary.mjs';
+import { eventually, tempDir } from '../helpers/agent.js';
+import { rawRequest } from '../helpers/http.js';
+
+const electron = findElectronBinary();
+
+it.skipIf(electron.path !== undefined)('falls back to the headless daemon with its status page, in demo mode', async () => {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, XDG_DATA_HOME: tempDir(), VARSYNC_PRODUCT: '', VARSYNC_CONFIG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await eventually(() => output, (text) => text.includes('Status page:'), 40_000);
+    const lines = output.split('\n');
+    expect(lines.filter((line) => line.startsWith('No Electron here:'))).toHaveLength(1);
+    expect(output).toContain('DEMO MODE');
+    const url = /Status page: (\S+)/.exec(output)![1]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+    const opened = await rawRequest(url);
+    expect(opened.status).toBe(303);
+    await eventually(() => output, (text) => /pass drained: 3 sent/.test(text), 10_000);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}, 60_000);
