@@ -3,31 +3,18 @@
 // only where an Electron binary is present; finding out never triggers the electron package's
 // download (which cannot work without internet access and would hang).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentApi, StatusView } from '../shared/agent-api.js';
 import { IPC_METHOD } from '../shared/ipc.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
+import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'out', 'main', 'main.mjs');
 const RENDERER_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
-
-/** The Electron binary the electron package would run, without running its index.js. */
-function electronBinary(): { path: string } | { reason: string } {
-  const pathFile = join(ROOT, 'node_modules', 'electron', 'path.txt');
-  const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const binary = join(override, executable ?? 'electron');
-    return existsSync(binary) ? { path: binary } : { reason: `ELECTRON_OVERRIDE_DIST_PATH names no Electron binary (${binary})` };
-  }
-  if (!executable) return { reason: 'no Electron binary on this machine (downloads are blocked: node_modules/electron/path.txt is missing)' };
-  const binary = join(ROOT, 'node_modules', 'electron', 'dist', executable);
-  return existsSync(binary) ? { path: binary } : { reason: `no Electron binary on this machine (${binary} is missing)` };
-}
 
 /** What else the app needs to start: a display, and a better-sqlite3 built for Electron's Node. */
 function missingPrerequisite(binary: string): string | undefined {
@@ -39,8 +26,8 @@ function missingPrerequisite(binary: string): string | undefined {
   return undefined;
 }
 
-const found = electronBinary();
-const skipReason = 'reason' in found ? found.reason : missingPrerequisite(found.path);
+const found = findElectronBinary();
+const skipReason = found.path === undefined ? `no Electron binary: ${found.reason}` : missingPrerequisite(found.path);
 if (skipReason) console.log(`skipped: ${skipReason}; see README`);
 
 type TrayProbe = { menu?: Electron.Menu; tooltip?: string };
