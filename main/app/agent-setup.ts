@@ -21,6 +21,8 @@ export interface AgentSetupOptions {
   userSettings: ConfigLayer;
   /** A logger at the configuration's level. */
   logger(level: LogLevel): Logger;
+  /** A better-sqlite3 binary built for Electron, when node_modules holds Node's. */
+  sqliteNativeBinding?: string;
 }
 
 /** The configuration's layers, highest first: the vendor file, the environment, the user's settings. */
@@ -42,7 +44,7 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
   try {
     const problem = serverSettingsProblem(config);
     if (problem) throw new NotConfiguredError(problem);
-    agent = Agent.open({ config, log, demo: demo !== undefined });
+    agent = Agent.open({ config, log, demo: demo !== undefined, sqliteNativeBinding: options.sqliteNativeBinding });
     agent.startEngine();
   } catch (error) {
     await demo?.close();

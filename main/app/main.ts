@@ -5,6 +5,7 @@ import { app, session } from 'electron';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../core/log.js';
+import { existsSync } from 'node:fs';
 import { setupAgent } from './agent-setup.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
@@ -33,7 +34,12 @@ async function start(handover: InstanceHandover): Promise<void> {
   const logFile = setupLogFile();
   try {
     const settings = UserSettings.open(app.getPath('userData'));
-    const running = await setupAgent({ env: process.env, userSettings: settings.configLayer(), logger: logFile.logger });
+    const running = await setupAgent({
+      env: process.env,
+      userSettings: settings.configLayer(),
+      logger: logFile.logger,
+      sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
+    });
     const { agent } = running;
     const log = logFile.logger(running.config.values.logLevel);
 

@@ -15,6 +15,11 @@ export interface AppPaths {
   rendererDir: string;
   /** The tray icons (copied from assets/tray by the build). */
   trayIconsDir: string;
+  /**
+   * A better-sqlite3 binary built for Electron's ABI, for running from a checkout where
+   * node_modules holds Node's build (the tests need that one). Installers rebuild in place instead.
+   */
+  sqliteForElectron: string;
 }
 
 /** The shell's files, given the folder its bundle runs from (out/main). */
@@ -23,6 +28,7 @@ export function appPaths(bundleDir: string): AppPaths {
     preload: join(bundleDir, 'preload.cjs'),
     rendererDir: join(bundleDir, '..', 'renderer'),
     trayIconsDir: join(bundleDir, 'tray'),
+    sqliteForElectron: join(bundleDir, '..', 'native', 'electron', 'better_sqlite3.node'),
   };
 }
 

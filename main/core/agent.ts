@@ -31,6 +31,8 @@ export interface AgentOptions {
   leaseTtlMs?: number;
   /** Marks the agent as running the built-in demo (shown in status). */
   demo?: boolean;
+  /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
+  sqliteNativeBinding?: string;
 }
 
 /** How a requested sync ended, for `varsync sync`'s exit code. */
@@ -70,7 +72,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     const values = this.config.values;
-    const opened = openDatabase(values.dataDir, this.now);
+    const opened = openDatabase(values.dataDir, this.now, options.sqliteNativeBinding);
     this.db = opened.db;
     this.dbPath = opened.path;
     this.store = new VariableStore(this.db, this.now);
@@ -227,7 +229,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
 
   resume(): void {
     this.engine?.resume();
-    if (!this.engine) this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: false }));
+    // 'synced' is a resting state that status() corrects from the outbox.
+    if (!this.engine) this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: false, state: 'synced' }));
     this.emit('change');
   }
 

@@ -3,7 +3,7 @@
 // these functions cross: never ipcRenderer itself, nor an IPC event object.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { AgentApi } from '../../shared/agent-api.js';
-import { IPC_CHANGED_EVENT, IPC_METHOD, type IpcInvokeChannel } from '../../shared/ipc.js';
+import { IPC_CHANGED_EVENT, IPC_METHOD, type IpcInvokeChannel } from '../../shared/ipc-channels.js';
 
 const invokers = Object.fromEntries(
   (Object.entries(IPC_METHOD) as Array<[IpcInvokeChannel, string]>).map(([channel, method]) => [

@@ -33,22 +33,23 @@ export interface OpenedDatabase {
   recovery: DatabaseRecovery | undefined;
 }
 
-export function openDatabase(dataDir: string, now: () => number = Date.now): OpenedDatabase {
+export function openDatabase(dataDir: string, now: () => number = Date.now, nativeBinding?: string): OpenedDatabase {
   prepareDataDir(dataDir);
   const path = join(dataDir, DATABASE_FILE);
+  const openChecked = (): Database.Database => openAndCheck(path, nativeBinding);
   try {
-    return { db: openChecked(path), path, recovery: undefined };
+    return { db: openChecked(), path, recovery: undefined };
   } catch (error) {
     if (!isCorruption(error)) throw asStoreError(error, path);
     const at = now();
     const movedTo = moveAside(path, at);
-    const db = openChecked(path);
+    const db = openChecked();
     return { db, path, recovery: { movedTo, reason: describeCorruption(error), at } };
   }
 }
 
-function openChecked(path: string): Database.Database {
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+function openAndCheck(path: string, nativeBinding: string | undefined): Database.Database {
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS, nativeBinding });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -1,0 +1,22 @@
+// The IPC channel names and which AgentApi method each carries: the table the preload is built
+// from. Kept free of zod so the sandboxed preload stays tiny; the argument schemas that main
+// checks on arrival are in ipc.ts.
+import type { AgentApi } from './agent-api.js';
+
+/** Invoke channel -> the AgentApi method it carries. */
+export const IPC_METHOD = {
+  'agent:get-status': 'getStatus',
+  'agent:get-variables': 'getVariables',
+  'agent:get-dead-letters': 'getDeadLetters',
+  'agent:sync-now': 'syncNow',
+  'agent:pause': 'pause',
+  'agent:resume': 'resume',
+  'agent:retry-dead-letters': 'retryDeadLetters',
+  'agent:discard-dead-letters': 'discardDeadLetters',
+  'agent:open-logs-folder': 'openLogsFolder',
+} as const satisfies Record<string, Exclude<keyof AgentApi, 'onChange'>>;
+
+export type IpcInvokeChannel = keyof typeof IPC_METHOD;
+
+/** Main -> renderer: the agent changed; the renderer asks for what it shows. */
+export const IPC_CHANGED_EVENT = 'agent:changed';
