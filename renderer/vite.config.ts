@@ -5,19 +5,9 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY_META } from '../shared/content-security-policy.js';
 
 /** The policy both hosts send as a header, repeated as a <meta> so it holds even if a host forgets. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  // frame-ancestors is header-only (browsers ignore it, with a console error, in a <meta>).
-].join('; ');
 
 function contentSecurityPolicyMeta(): Plugin {
   return {
@@ -27,7 +17,7 @@ function contentSecurityPolicyMeta(): Plugin {
     transformIndexHtml(html) {
       const charset = '<meta charset="utf-8" />';
       if (!html.includes(charset)) throw new Error(`renderer/index.html must contain ${charset} (the policy goes right after it)`);
-      return html.replace(charset, `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+      return html.replace(charset, `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`);
     },
   };
 }

@@ -8,13 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { deadLetterNamesSchema } from '../../shared/ipc.js';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { checkRequest, TOKEN_COOKIE, sameSecret } from './guard.js';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export { CONTENT_SECURITY_POLICY };
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENT_STREAMS = 16;

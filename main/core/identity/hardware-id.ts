@@ -7,19 +7,11 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import machineIdPackage from 'node-machine-id';
-import type { HardwareIdSource } from '../../../shared/agent-api.js';
+import type { HardwareIdChangeView, HardwareIdSource } from '../../../shared/agent-api.js';
 
 export type { HardwareIdSource };
 
-export interface HardwareIdChange {
-  previous: string;
-  previousSource: HardwareIdSource;
-  current: string;
-  currentSource: HardwareIdSource;
-  detectedAt: number;
-  /** Whether the agent now uses the new ID (only a configured ID is followed). */
-  followed: boolean;
-}
+export type HardwareIdChange = HardwareIdChangeView;
 
 export interface HardwareId {
   id: string;

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
 import { variableType, type VariableView } from '../../../shared/variables.js';
+import type { DeadLetterView } from '../../../shared/agent-api.js';
 
 export interface PendingEntry {
   name: string;
@@ -12,15 +13,8 @@ export interface PendingEntry {
   attempts: number;
 }
 
-export interface DeadLetter {
-  name: string;
-  value: VariableValue;
-  code: string;
-  message: string;
-  attempts: number;
-  firstFailedAt: number;
-  lastFailedAt: number;
-}
+/** A value the server refused, kept with its reason (the shared view is exactly what the store holds). */
+export type DeadLetter = DeadLetterView;
 
 export interface SetOutcome {
   /** Names whose value was queued for sending. */
