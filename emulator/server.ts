@@ -9,7 +9,7 @@ import { handleAdmin } from './admin.js';
 import { authorizeRequest, TokenStore } from './authorization.js';
 import { answer, ENDPOINTS } from './endpoints.js';
 import { FaultPlan, type Fault } from './faults.js';
-import { demoSeed, parseSeed, type EmulatorSeed } from './seed.js';
+import { DEMO, demoSeed, parseSeed, type EmulatorSeed } from './seed.js';
 import { EmulatorError, EmulatorState } from './state.js';
 
 export const API_PREFIX = '/api/v4';
@@ -268,6 +268,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }),
   } satisfies Emulator);
   return emulator;
+}
+
+/** The settings a Varsync agent needs to talk to this emulator as the demo device's license. */
+export function demoAgentSettings(emulator: Pick<Emulator, 'url'>): { apiUrl: string; product: string; licenseKey: string; apiKey: string; sharedKey: string } {
+  return { apiUrl: emulator.url, product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey };
 }
 
 function endpointName(pathname: string): string {

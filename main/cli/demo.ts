@@ -4,7 +4,7 @@
 // configuration.
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, startEmulator } from '../../emulator/index.js';
+import { demoAgentSettings, startEmulator } from '../../emulator/index.js';
 import type { Agent } from '../core/agent.js';
 import { objectLayer, resolveConfig, type ResolvedConfig } from '../core/config/resolve.js';
 
@@ -16,15 +16,7 @@ export async function startDemo(base: ResolvedConfig) {
   const config = resolveConfig([
     objectLayer(
       'flag',
-      {
-        apiUrl: emulator.url,
-        product: DEMO.product,
-        licenseKey: DEMO.licenseKey,
-        apiKey: DEMO.apiKey,
-        sharedKey: DEMO.sharedKey,
-        dataDir,
-        logLevel: base.values.logLevel,
-      },
+      { ...demoAgentSettings(emulator), dataDir, logLevel: base.values.logLevel },
       'built-in demo',
     ),
   ]);

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, type Emulator } from '../../emulator/index.js';
+import { demoAgentSettings, type Emulator } from '../../emulator/index.js';
 import { objectLayer, resolveConfig, type ResolvedConfig } from '../../main/core/config/resolve.js';
 
 export function tempDir(prefix = 'varsync-test-'): string {
@@ -23,16 +23,7 @@ export function emulatorConfig(emulator: Emulator, dataDir: string, extra: Recor
   return resolveConfig([
     objectLayer(
       'flag',
-      {
-        apiUrl: emulator.url,
-        product: DEMO.product,
-        licenseKey: DEMO.licenseKey,
-        apiKey: DEMO.apiKey,
-        sharedKey: DEMO.sharedKey,
-        dataDir,
-        ...FAST_TIMINGS,
-        ...extra,
-      },
+      { ...demoAgentSettings(emulator), dataDir, ...FAST_TIMINGS, ...extra },
       'test',
     ),
   ]);
