@@ -180,6 +180,16 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     expect(result.violations.some((uri) => uri.startsWith(emulator.url))).toBe(true);
   });
 
+  it('shows 1,000 variables and filters them by name', async () => {
+    await runCli(['set', ...Array.from({ length: 1000 }, (_, index) => `bulk-${String(index).padStart(4, '0')}=v${index}`)]);
+    const rows = page.locator('[data-testid="variable-row"]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1000);
+    await page.getByTestId('filter').fill('bulk-09');
+    await expect.poll(() => rows.count()).toBe(100);
+    await page.getByTestId('filter').fill('');
+    await expect.poll(() => serverValues()['bulk-0999'], { timeout: 10_000 }).toBe('v999');
+  });
+
   it('the filter narrows the table by name', async () => {
     await page.getByTestId('filter').fill('col');
     await expect.poll(() => page.locator('[data-testid="variable-row"]').count()).toBe(1);
