@@ -180,6 +180,36 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     expect(result.violations.some((uri) => uri.startsWith(emulator.url))).toBe(true);
   });
 
+  it('works from the keyboard, in the dark theme and at 200% zoom', async () => {
+    await runCli(['set', 'keyboard=1']);
+    await page.getByTestId('filter').focus();
+    await page.keyboard.press('Shift+Tab');
+    let reachedSyncNow = false;
+    for (let step = 0; step < 30 && !reachedSyncNow; step++) {
+      reachedSyncNow = await page.getByTestId('sync-now').evaluate((button) => button === document.activeElement);
+      if (!reachedSyncNow) await page.keyboard.press('Shift+Tab');
+    }
+    expect(reachedSyncNow).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => serverValues().keyboard, { timeout: 3_000 }).toBe('1');
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).not.toBe('rgb(255, 255, 255)');
+    await shot('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    const zoomed = await browser.newContext({ viewport: { width: 640, height: 900 }, deviceScaleFactor: 2 });
+    const zoomedPage = await zoomed.newPage();
+    await zoomed.addCookies([{ name: 'varsync_token', value: new URL(statusUrl).searchParams.get('token')!, url: origin }]);
+    await zoomedPage.goto(`${origin}/`);
+    await expect.poll(() => zoomedPage.getByTestId('status-state').isVisible()).toBe(true);
+    const overflows = await zoomedPage.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    expect(overflows).toBe(false);
+    await zoomedPage.screenshot({ path: `${SCREENSHOTS}/zoom-200.png`, fullPage: true });
+    await zoomed.close();
+  });
+
   it('shows 1,000 variables and filters them by name', async () => {
     await runCli(['set', ...Array.from({ length: 1000 }, (_, index) => `bulk-${String(index).padStart(4, '0')}=v${index}`)]);
     const rows = page.locator('[data-testid="variable-row"]');

@@ -59,6 +59,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private readonly lease: EngineLease;
   private readonly client: LicenseApiClient | undefined;
   private engine: SyncEngine | undefined;
+  /** A pass run by syncNow() when no engine runs in this process. */
+  private oneOffPass: Promise<SyncResult> | undefined;
   private engineWanted = false;
   private watchTimer: NodeJS.Timeout | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -192,18 +194,26 @@ export class Agent extends EventEmitter<{ change: [] }> {
    */
   async syncNow(timeoutMs = 60_000): Promise<SyncResult> {
     this.requireServer();
+    // One pass at a time per agent: two overlapping passes could have their answers acknowledged
+    // out of order and leave an older value as the confirmed one.
+    while (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
     if (this.engine) return { outcome: await this.engine.syncNow(), status: this.status() };
     if (this.lease.tryAcquire()) {
-      const engine = this.createEngine();
-      try {
-        const outcome = await engine.syncNow();
-        await engine.stop();
-        return { outcome, status: this.status() };
-      } finally {
-        this.lease.release();
-      }
+      this.oneOffPass = this.runOneOffPass().finally(() => (this.oneOffPass = undefined));
+      return this.oneOffPass;
     }
     return this.askEngineOwner(timeoutMs);
+  }
+
+  private async runOneOffPass(): Promise<SyncResult> {
+    const engine = this.createEngine();
+    try {
+      const outcome = await engine.syncNow();
+      await engine.stop();
+      return { outcome, status: this.status() };
+    } finally {
+      this.lease.release();
+    }
   }
 
   retryDeadLetters(names?: string[]): number {
@@ -262,6 +272,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.engineWanted = false;
     clearInterval(this.watchTimer);
     clearInterval(this.leaseTimer);
+    await this.oneOffPass?.catch(() => undefined);
     if (this.engine) {
       await this.engine.stop();
       this.engine = undefined;
@@ -281,7 +292,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
         void engine.stop();
         return;
       }
-      if (this.lease.tryAcquire()) {
+      if (!this.oneOffPass && this.lease.tryAcquire()) {
         this.engine = this.createEngine();
         this.engine.start();
         this.log.info(`sync engine started (pid ${process.pid})`);

@@ -20,6 +20,7 @@ const MIGRATIONS: string[] = [
   CREATE TABLE confirmed (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL,
+    seq INTEGER NOT NULL,           -- the outbox seq of this value: an older one never replaces it
     device_id INTEGER,
     created_at INTEGER,             -- the server's created_at (ms)
     changed_at INTEGER NOT NULL,    -- when the confirmed value was set locally

@@ -72,10 +72,11 @@ export class VariableStore {
       deleteIfSeq: db.prepare<[string, number]>('DELETE FROM outbox WHERE name = ? AND seq = ?'),
       countAttempt: db.prepare<[string, number]>('UPDATE outbox SET attempts = attempts + 1 WHERE name = ? AND seq = ?'),
       upsertConfirmed: db.prepare(
-        `INSERT INTO confirmed (name, value, device_id, created_at, changed_at, synced_at)
-         VALUES (@name, @value, @deviceId, @createdAt, @changedAt, @syncedAt)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, device_id = excluded.device_id,
-           created_at = excluded.created_at, changed_at = excluded.changed_at, synced_at = excluded.synced_at`,
+        `INSERT INTO confirmed (name, value, seq, device_id, created_at, changed_at, synced_at)
+         VALUES (@name, @value, @seq, @deviceId, @createdAt, @changedAt, @syncedAt)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, seq = excluded.seq, device_id = excluded.device_id,
+           created_at = excluded.created_at, changed_at = excluded.changed_at, synced_at = excluded.synced_at
+         WHERE excluded.seq >= confirmed.seq`,
       ),
       insertDeadLetter: db.prepare(
         `INSERT INTO dead_letters (name, value, code, message, attempts, queued_at, first_failed_at, last_failed_at)
@@ -139,6 +140,7 @@ export class VariableStore {
           st.upsertConfirmed.run({
             name: entry.name,
             value: JSON.stringify(entry.value),
+            seq: entry.seq,
             deviceId: server?.deviceId ?? null,
             createdAt: server?.createdAt ?? null,
             changedAt: entry.queuedAt,
