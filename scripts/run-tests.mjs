@@ -33,6 +33,11 @@ if (existsSync(report)) {
   failed = 1;
   console.error('The test run wrote no report; counting the run as failed.');
 }
+if (run.status !== 0 && failed === 0) {
+  // A worker that crashed, or an error outside any test: the run is not clean.
+  failed = 1;
+  console.error('vitest reported errors outside the tests (see above); counting them as one failure.');
+}
 if (skipped > 0) console.log(`${skipped} skipped`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -272,7 +272,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.engineWanted = false;
     clearInterval(this.watchTimer);
     clearInterval(this.leaseTimer);
-    await this.oneOffPass?.catch(() => undefined);
+    // Only yield when there is a pass to wait for: with nothing in flight the file closes at once.
+    if (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
     if (this.engine) {
       await this.engine.stop();
       this.engine = undefined;

@@ -38,11 +38,11 @@ describe('opening the database', () => {
   it.each([
     ['garbage', () => Buffer.from('this is not a database at all, just some text '.repeat(200))],
     ['a truncated database', (original: Buffer) => original.subarray(0, 1500)],
-  ])('moves %s aside, keeps it, starts fresh, and reports it in status', (_what, damage) => {
+  ])('moves %s aside, keeps it, starts fresh, and reports it in status', async (_what, damage) => {
     const dataDir = tempDir();
     const agent = Agent.open({ config: localConfig(dataDir) });
     agent.set(Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`name-${index}`, 'x'.repeat(200)])));
-    void agent.close();
+    await agent.close();
     const path = join(dataDir, DATABASE_FILE);
     for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) writeFileSync(path + suffix, '');
     const damaged = damage(readFileSync(path));
@@ -55,11 +55,11 @@ describe('opening the database', () => {
     expect(readdirSync(dataDir).filter((name) => name.includes('.corrupt-'))).toContain(status.database.recovered!.movedTo.split('/').pop());
     reopened.set({ after: 'recovery' });
     expect(reopened.variables().map((variable) => variable.name)).toEqual(['after']);
-    void reopened.close();
+    await reopened.close();
     // The report survives a restart.
     const again = Agent.open({ config: localConfig(dataDir) });
     expect(again.status().database.recovered?.movedTo).toBe(status.database.recovered!.movedTo);
-    void again.close();
+    await again.close();
   });
 
   it('refuses a folder it cannot use with a message that says what to do', () => {
