@@ -1,10 +1,14 @@
-// The agent the shell runs: configured like the `varsync` command (environment, the vendor file
-// named by VARSYNC_CONFIG) plus the user's settings; when nothing is configured, the built-in
+// The agent the shell runs: configured like the `varsync` command (policy, vendor files, the
+// environment) plus the user's settings, with its collectors; when nothing is configured, the built-in
 // demo (a License API emulator in this process), so the window has something to show. The data
 // folder is the configuration's (the same default as the command line, so `varsync set` from a
 // vendor's installer reaches the tray app's outbox).
+import { app } from 'electron';
+import { dirname } from 'node:path';
 import { Agent, NotConfiguredError } from '../core/agent.js';
-import { envLayer, fileLayer, resolveConfig, serverSettingsProblem, type ConfigLayer, type ResolvedConfig } from '../core/config/resolve.js';
+import { startCollectors } from '../core/collectors/collectors.js';
+import { loadConfig, systemConfigLocations, type ConfigInputs, type ConfigLocations } from '../core/config/load.js';
+import { serverSettingsProblem, type ConfigLayer, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import { startDemo } from '../cli/demo.js';
 
@@ -19,25 +23,34 @@ export interface AgentSetupOptions {
   env: NodeJS.ProcessEnv;
   /** The user settings' configuration layer. */
   userSettings: ConfigLayer;
-  /** A logger at the configuration's level. */
-  logger(level: LogLevel): Logger;
+  /** A logger at the configuration's level that redacts its secrets. */
+  logger(level: LogLevel, config: ResolvedConfig): Logger;
   /** A better-sqlite3 binary built for Electron, when node_modules holds Node's. */
   sqliteNativeBinding?: string;
+  /** Where vendor and policy files are looked for (main.ts: electronConfigLocations()); none: only VARSYNC_CONFIG. */
+  locations?: ConfigLocations;
+  /** The secret store of a data folder (main.ts: safeStorage-backed, main/app/secrets.ts). */
+  secretStore?: ConfigInputs['secretStore'];
 }
 
-/** The configuration's layers, highest first: the vendor file, the environment, the user's settings. */
-export function appConfig(env: NodeJS.ProcessEnv, userSettings: ConfigLayer): ResolvedConfig {
-  const layers: ConfigLayer[] = [envLayer(env), userSettings];
-  if (env.VARSYNC_CONFIG) layers.push(fileLayer(env.VARSYNC_CONFIG));
-  return resolveConfig(layers, env);
+/** The app's places: its resources folder and its executable's folder, the machine-wide folder, the policy registry key. */
+export function electronConfigLocations(): ConfigLocations {
+  return systemConfigLocations([process.resourcesPath, dirname(app.getPath('exe'))].filter((dir) => typeof dir === 'string' && dir !== ''));
+}
+
+/** The configuration's layers, highest first: policy, vendor files, the environment, the user's settings. */
+export function appConfig(env: NodeJS.ProcessEnv, userSettings: ConfigLayer, discovery: Pick<AgentSetupOptions, 'locations' | 'secretStore'> = {}): ResolvedConfig {
+  return loadConfig({ env, explicitFile: env.VARSYNC_CONFIG || undefined, userSettings, locations: discovery.locations, secretStore: discovery.secretStore });
 }
 
 /** Resolve the configuration (or start the demo), open the agent and start its sync engine. */
 export async function setupAgent(options: AgentSetupOptions): Promise<RunningAgent> {
-  let config = appConfig(options.env, options.userSettings);
+  let config = appConfig(options.env, options.userSettings, options);
+  const notices = config.notices;
   const demo = config.configured ? undefined : await startDemo(config);
   if (demo) config = demo.config;
-  const log = options.logger(config.values.logLevel);
+  const log = options.logger(config.values.logLevel, config);
+  for (const notice of notices) log.warn(notice);
   if (demo) for (const line of demo.banner.split('\n')) log.warn(line);
 
   let agent: Agent;
@@ -50,12 +63,14 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
     await demo?.close();
     throw error;
   }
+  const collectors = startCollectors({ agent, config, log });
   demo?.startActivity(agent);
   log.info(`agent running (pid ${process.pid}, data folder ${config.values.dataDir})`);
   return {
     agent,
     config,
     close: async () => {
+      collectors.stop();
       demo?.stopActivity();
       await agent.close();
       await demo?.close();

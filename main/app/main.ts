@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../core/log.js';
 import { existsSync } from 'node:fs';
-import { setupAgent } from './agent-setup.js';
+import { electronConfigLocations, setupAgent } from './agent-setup.js';
+import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
 import { setupLogFile } from './logging.js';
@@ -14,6 +15,7 @@ import { openedAtLogin, setupLoginItem } from './login-item.js';
 import { appPaths, setupAppIdentity } from './paths.js';
 import { setupAppProtocol } from './protocol.js';
 import { denyPermissions, registerAppScheme, setupWebContentsSecurity } from './security.js';
+import { appSecretStore } from './secrets.js';
 import { UserSettings } from './settings.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
 import { setupSyncTriggers } from './sync-triggers.js';
@@ -37,11 +39,14 @@ async function start(handover: InstanceHandover): Promise<void> {
     const running = await setupAgent({
       env: process.env,
       userSettings: settings.configLayer(),
-      logger: logFile.logger,
+      logger: (_level, config) => logFile.configure(config),
       sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
+      locations: electronConfigLocations(),
+      secretStore: appSecretStore,
     });
+    settings.vendorLaunchAtLogin = running.config.vendor.launchAtLogin;
     const { agent } = running;
-    const log = logFile.logger(running.config.values.logLevel);
+    const log = logFile.logger;
 
     setupWebContentsSecurity(log);
     denyPermissions(session.defaultSession, log);
@@ -58,6 +63,13 @@ async function start(handover: InstanceHandover): Promise<void> {
         pause: () => agent.pause(),
         resume: () => agent.resume(),
         openLogsFolder: () => void logFile.openFolder(),
+        logLevel: {
+          get current() {
+            return logFile.level;
+          },
+          set: (level) => logFile.setLevel(level),
+        },
+        collectDiagnostics: () => void collectDiagnostics({ agent, config: running.config, logsDir: logFile.dir, log }),
         quit: () => app.quit(),
         launchAtLogin: loginItem,
       },
@@ -72,6 +84,6 @@ async function start(handover: InstanceHandover): Promise<void> {
     handover.deliverTo((argv) => applySetArguments(argv, agent, log) || window.show());
     if (!applySetArguments(process.argv, agent, log) && !openedAtLogin(process.argv)) window.show();
   } catch (error) {
-    failStartup(error, logFile.logger('error'));
+    failStartup(error, logFile.logger);
   }
 }

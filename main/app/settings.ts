@@ -54,9 +54,12 @@ export class UserSettings {
     return objectLayer('user-settings', values, `user settings ${this.path}`);
   }
 
-  /** undefined until the user chooses. */
+  /** The vendor file's launchAtLogin: what launchAtLogin says until the user chooses. */
+  vendorLaunchAtLogin: boolean | undefined;
+
+  /** The user's choice; until there is one, the vendor file's (undefined when neither says). */
   get launchAtLogin(): boolean | undefined {
-    return this.preferences().launchAtLogin;
+    return this.preferences().launchAtLogin ?? this.vendorLaunchAtLogin;
   }
 
   set launchAtLogin(value: boolean) {

@@ -1,13 +1,22 @@
 // The tray: an icon for the state at a glance, a tooltip with what is pending and when the last
-// sync was, and the menu (Open, Sync now, Pause/Resume, Open logs folder, Quit). It follows the
+// sync was, and the menu (Open, Sync now, Pause/Resume, Open logs folder, Log level, Collect
+// diagnostics..., Quit). It follows the
 // agent's 'change' events; the menu is rebuilt each time, so its labels are always current.
 import { Menu, nativeImage, Tray, type MenuItem, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { StatusView } from '../../shared/agent-api.js';
 import type { Agent } from '../core/agent.js';
+import { LOG_LEVELS, type LogLevel } from '../core/log.js';
 
 export type TrayIconName = 'synced' | 'syncing' | 'pending' | 'attention' | 'paused';
 export const TRAY_ICON_NAMES: TrayIconName[] = ['synced', 'syncing', 'pending', 'attention', 'paused'];
+
+export const LOG_LEVEL_LABELS: Record<LogLevel, string> = {
+  error: 'Errors only',
+  warn: 'Warnings',
+  info: 'Normal',
+  debug: 'Debug (most detail)',
+};
 
 const STATE_LABELS: Record<StatusView['state'], string> = {
   synced: 'Synced',
@@ -24,6 +33,10 @@ export interface TrayActions {
   pause(): void;
   resume(): void;
   openLogsFolder(): void;
+  /** The "Log level" submenu: the level now, and a change that lasts until the app quits. */
+  logLevel: { readonly current: LogLevel; set(level: LogLevel): void };
+  /** Ask where to save the diagnostics bundle, then write it. */
+  collectDiagnostics(): void;
   quit(): void;
   /** The "Start at login" checkbox, where the OS has login items. */
   launchAtLogin: { readonly supported: boolean; readonly enabled: boolean; set(enabled: boolean): void };
@@ -76,6 +89,11 @@ export function trayMenuTemplate(status: StatusView, actions: TrayActions): Menu
       ? [{ label: 'Start at login', type: 'checkbox' as const, checked: actions.launchAtLogin.enabled, click: (item: MenuItem) => actions.launchAtLogin.set(item.checked) }]
       : []),
     { label: 'Open logs folder', click: () => actions.openLogsFolder() },
+    {
+      label: 'Log level',
+      submenu: LOG_LEVELS.map((level) => ({ label: LOG_LEVEL_LABELS[level], type: 'radio' as const, checked: actions.logLevel.current === level, click: () => actions.logLevel.set(level) })),
+    },
+    { label: 'Collect diagnostics...', click: () => actions.collectDiagnostics() },
     { type: 'separator' },
     { label: 'Quit', click: () => actions.quit() },
   ];

@@ -1,11 +1,17 @@
 // The `varsync` commands (DESIGN.md "The varsync command"). Each returns its exit code.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
-import { describeConfig, type ResolvedConfig } from '../core/config/resolve.js';
-import { createStreamLogger, type Logger, type LogLevel } from '../core/log.js';
+import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
+import { startCollectors, type RunningCollectors } from '../core/collectors/collectors.js';
+import { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } from '../core/diagnostics/bundle.js';
+import { readOsMachineId } from '../core/identity/hardware-id.js';
+import type { Logger, LogLevel } from '../core/log.js';
+import { openLog, type OpenLogOptions } from '../core/log/agent-log.js';
+import { defaultLogDir } from '../core/log/files.js';
+import { sensitiveValues } from '../core/log/redaction.js';
 import { NAME_MAX_CHARS, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
 import { parseAssignment, UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
@@ -24,6 +30,8 @@ export interface CommandContext {
   config(): ResolvedConfig;
   out(text: string): void;
   err(text: string): void;
+  /** The process environment (the log folder's place depends on it). */
+  env: NodeJS.ProcessEnv;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal: Promise<string>;
   /** Overrides for tests. */
@@ -45,10 +53,15 @@ export function exitCodeFor(outcome: PassOutcome): number {
   return EXIT.pending;
 }
 
+/** What never goes into a log line: the configuration's secrets and the raw machine ID (read only if a line is written). */
+function logSecrets(context: CommandContext, config: ResolvedConfig): OpenLogOptions['secrets'] {
+  return () => sensitiveValues(config, (context.readMachineId ?? readOsMachineId)());
+}
+
 function oneShotLogger(context: CommandContext, config: ResolvedConfig): Logger {
-  // Short commands stay quiet unless a log level was asked for explicitly.
+  // Short commands stay quiet unless a log level was asked for explicitly, and write no log file.
   const level: LogLevel = config.sources.logLevel === 'default' ? 'warn' : config.values.logLevel;
-  return createStreamLogger(level, (line) => context.err(line.trimEnd()));
+  return openLog({ level, echo: context.err, secrets: logSecrets(context, config) }).logger;
 }
 
 async function withAgent<T>(context: CommandContext, use: (agent: Agent) => Promise<T> | T): Promise<T> {
@@ -132,7 +145,8 @@ export const COMMANDS: Record<string, Command> = {
       'Syncs as changes arrive, retries with backoff, and stops cleanly on SIGINT or SIGTERM.\n' +
       '--ui: also serve the status page on 127.0.0.1 (a random port unless --ui-port) and print its URL,\n' +
       '      which carries a secret token for this run; only this machine can reach it.\n' +
-      '--demo: when nothing is configured, run against a built-in local emulator with demo credentials.',
+      '--demo: when nothing is configured, run against a built-in local emulator with demo credentials.\n' +
+      'Logs go to stderr and to varsync.log in the log folder (see varsync diagnostics --help), at the configured logLevel.',
     options: { demo: 'boolean', ui: 'boolean', 'ui-port': 'string' },
     async run(context) {
       let config = context.config();
@@ -145,11 +159,14 @@ export const COMMANDS: Record<string, Command> = {
         context.err('A configuration was found, so the demo is not used: running for real.');
       }
       const uiPort = parseUiPort(context.options['ui-port']);
-      const log = createStreamLogger(config.values.logLevel, (line) => context.err(line.trimEnd()));
+      // The log folder, and stderr: a daemon under a service manager has its output kept too.
+      const { logger: log } = openLog({ dir: defaultLogDir(context.env), level: config.values.logLevel, echo: context.err, secrets: logSecrets(context, config) });
       const agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
       let statusServer: StatusServer | undefined;
+      let collectors: RunningCollectors | undefined;
       try {
         agent.startEngine();
+        collectors = startCollectors({ agent, config, log });
         demo?.startActivity(agent);
         if (context.options.ui || uiPort !== undefined) {
           if (!existsSync(join(RENDERER_DIR, 'index.html'))) log.warn('the status page is not built (npm run build:renderer); only its API is served');
@@ -160,6 +177,7 @@ export const COMMANDS: Record<string, Command> = {
         const signal = await context.stopSignal;
         log.info(`${signal} received; stopping`);
       } finally {
+        collectors?.stop();
         demo?.stopActivity();
         await statusServer?.close();
         await agent.close();
@@ -185,15 +203,26 @@ export const COMMANDS: Record<string, Command> = {
   config: {
     summary: 'print the resolved configuration with the source of each value (secrets redacted)',
     usage: 'varsync config [--json]',
-    details: 'Precedence, highest first: enforced policy, vendor file (--config / VARSYNC_CONFIG), flags, environment, user settings, defaults.',
+    details:
+      'Precedence, highest first: enforced policy (Windows registry, varsync.policy.json), vendor files (--config / VARSYNC_CONFIG,\n' +
+      'the machine-wide varsync.vendor.json, the one beside the application), flags, environment, user settings, defaults.\n' +
+      'Vendor-only settings (initial variables, collectors, appVersion, launchAtLogin) follow, then the files looked for.',
     options: { json: 'boolean' },
     async run(context) {
-      const entries = describeConfig(context.config());
+      const config = context.config();
+      const entries = [...describeConfig(config), ...describeVendorSettings(config)];
       if (context.options.json) {
         context.out(json(Object.fromEntries(entries.map(({ key, value, source }) => [key, { value, source }]))));
       } else {
         const width = Math.max(...entries.map(({ key }) => key.length)) + 2;
-        context.out(entries.map(({ key, value, source }) => `${key.padEnd(width)}${String(value).padEnd(40)} ${source}`).join('\n'));
+        const shown = (value: unknown) => (typeof value === 'object' ? JSON.stringify(value) : String(value));
+        const files = config.files.map((file) => `  ${file.kind.padEnd(7)} ${file.path}${file.found ? '' : ' (not present)'}`);
+        context.out(
+          [
+            ...entries.map(({ key, value, source }) => `${key.padEnd(width)}${shown(value).padEnd(40)} ${source}`),
+            ...(files.length > 0 ? ['', 'Looked for:', ...files] : []),
+          ].join('\n'),
+        );
       }
       return EXIT.ok;
     },
@@ -206,6 +235,44 @@ export const COMMANDS: Record<string, Command> = {
     async run(context) {
       const license = await withAgent(context, (agent) => agent.activate());
       context.out(context.options.json ? json(license) : `activated: device ${license.device_id ?? '?'}, ${license.times_activated ?? '?'} of ${license.max_activations ?? '?'} activations used`);
+      return EXIT.ok;
+    },
+  },
+
+  diagnostics: {
+    summary: 'write a zip for support: logs, configuration, status, queue, versions and a connectivity check',
+    usage: 'varsync diagnostics [--out FILE.zip]',
+    details:
+      'Without --out, writes varsync-diagnostics-DATE-TIME.zip in the current folder; prints the path written.\n' +
+      'Secrets, the raw machine ID and the hardware ID are redacted from every file in it; the hardware ID\'s source is kept.\n' +
+      'Logs come from the log folder: Linux $XDG_STATE_HOME/varsync/logs (~/.local/state/varsync/logs),\n' +
+      'macOS ~/Library/Logs/Varsync, Windows %LOCALAPPDATA%\\Varsync\\logs.\n' +
+      'Exit codes: 0 written, 2 a bad --out or configuration.',
+    options: { out: 'string' },
+    async run(context) {
+      const out = resolve(typeof context.options.out === 'string' ? context.options.out : defaultBundleName());
+      const problem = bundlePathProblem(out);
+      if (problem) throw new UsageError(`--out: ${problem}.`);
+      const config = context.config();
+      // A data folder that cannot be opened is what support needs to hear about: it goes in the bundle.
+      let agent: Agent | undefined;
+      let agentProblem: string | undefined;
+      try {
+        agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+      } catch (error) {
+        agentProblem = error instanceof Error ? error.message : String(error);
+      }
+      try {
+        const secrets = sensitiveValues(config, (context.readMachineId ?? readOsMachineId)());
+        const bundle = await writeDiagnosticsBundle(out, { config, agent, agentProblem, logDir: defaultLogDir(context.env), secrets });
+        context.out(bundle.path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (typeof code === 'string' && code.startsWith('E')) throw new UsageError(`cannot write ${out} (${code}); choose another place with --out.`);
+        throw error;
+      } finally {
+        await agent?.close();
+      }
       return EXIT.ok;
     },
   },

@@ -1,6 +1,8 @@
 // The `varsync` command: parse, resolve configuration, run the command, turn every failure into
 // one line on stderr with what to do, and exit with the documented code. No stack traces.
-import { ConfigError, envLayer, fileLayer, flagLayer, resolveConfig, type ConfigLayer } from '../core/config/resolve.js';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../core/config/resolve.js';
+import { loadConfig, systemConfigLocations, type ConfigLocations } from '../core/config/load.js';
 import { LicenseApiError } from '../core/api/errors.js';
 import { NotConfiguredError } from '../core/agent.js';
 import { StoreError } from '../core/store/database.js';
@@ -14,6 +16,16 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   stopSignal: Promise<string>;
   readMachineId?: () => string | undefined;
+  /** Where vendor and policy files are looked for; default: this machine's places (cliConfigLocations). */
+  locations?: ConfigLocations;
+}
+
+/** The package's own folder (where a vendor may put varsync.vendor.json beside the command). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The command's places: its package folder, the machine-wide folder, and on Windows the policy registry key. */
+export function cliConfigLocations(): ConfigLocations {
+  return systemConfigLocations([PACKAGE_ROOT]);
 }
 
 const ALL_COMMAND_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((command) => command.options)) as Record<string, 'string' | 'boolean'>;
@@ -38,13 +50,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: parsed.options,
       positionals: parsed.positionals,
       config: () => {
-        const layers: ConfigLayer[] = [flagLayer(parsed.configFlags), envLayer(io.env)];
-        const file = parsed.configFile ?? io.env.VARSYNC_CONFIG;
-        if (file) layers.push(fileLayer(file));
-        return resolveConfig(layers, io.env);
+        const config = loadConfig({
+          env: io.env,
+          flags: parsed.configFlags,
+          explicitFile: parsed.configFile ?? (io.env.VARSYNC_CONFIG || undefined),
+          locations: io.locations ?? cliConfigLocations(),
+        });
+        for (const notice of config.notices) io.err(`varsync: note: ${notice}`);
+        return config;
       },
       out: io.out,
       err: io.err,
+      env: io.env,
       stopSignal: io.stopSignal,
       readMachineId: io.readMachineId,
     };

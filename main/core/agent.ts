@@ -10,6 +10,7 @@ import { validateVariables, type VariableView } from '../../shared/variables.js'
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
+import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
 import { openDatabase, type DatabaseRecovery } from './store/database.js';
@@ -115,9 +116,41 @@ export class Agent extends EventEmitter<{ change: [] }> {
     }
   }
 
-  /** Open the data folder (creating it), check the database, resolve the hardware ID. */
+  /** Open the data folder (creating it), check the database, resolve the hardware ID, queue the vendor file's new initial variables. */
   static open(options: AgentOptions): Agent {
-    return new Agent(options);
+    const agent = new Agent(options);
+    try {
+      agent.applyInitialVariables();
+    } catch (error) {
+      agent.db.close();
+      throw error;
+    }
+    return agent;
+  }
+
+  /**
+   * The vendor file's `variables`, each queued once: the values applied are remembered (hashed)
+   * in the same transaction that queues them, so a restart queues nothing and a changed file
+   * queues only what changed.
+   */
+  private applyInitialVariables(): void {
+    const variables = this.config.vendor.variables;
+    const before = this.store.getMeta(INITIAL_VARIABLES_META_KEY);
+    const preview = planInitialVariables(variables, before);
+    // Most starts: nothing new, and no write (read-only commands stay read-only).
+    if (Object.keys(preview.toQueue).length === 0 && JSON.stringify(preview.applied) === (before ?? '{}')) return;
+    const queued = this.db
+      .transaction(() => {
+        const plan = planInitialVariables(variables, this.store.getMeta(INITIAL_VARIABLES_META_KEY));
+        const outcome = Object.keys(plan.toQueue).length > 0 ? this.store.set(validateVariables(plan.toQueue)).queued : [];
+        this.store.setMeta(INITIAL_VARIABLES_META_KEY, JSON.stringify(plan.applied));
+        return outcome;
+      })
+      .immediate();
+    if (queued.length > 0) {
+      this.log.info(`queued ${queued.length} initial variable(s) from the vendor file: ${queued.join(', ')}`);
+      this.emit('change');
+    }
   }
 
   /** Validate all, then queue all in one transaction: a refused set changes nothing. */

@@ -147,7 +147,7 @@ describe('the built main process', () => {
 
   it('shows the state in the tray, and its menu works', async () => {
     const synced = await eventually(snapshot, (state) => state.trays[0]!.icon === 'synced.png', 10_000);
-    expect(synced.trays[0]).toMatchObject({ iconFound: true, menu: ['Synced (demo)', 'Open', 'Sync now', 'Pause', ...(process.platform === 'linux' ? [] : ['Start at login']), 'Open logs folder', 'Quit'] });
+    expect(synced.trays[0]).toMatchObject({ iconFound: true, menu: ['Synced (demo)', 'Open', 'Sync now', 'Pause', ...(process.platform === 'linux' ? [] : ['Start at login']), 'Open logs folder', 'Log level', 'Collect diagnostics...', 'Quit'] });
     expect(synced.trays[0]!.tooltip).toMatch(/^Varsync: Synced \(demo\)\n0 pending\nLast sync: \d/);
 
     await send({ type: 'tray-click', label: 'Pause' });

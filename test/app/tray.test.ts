@@ -6,6 +6,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { setupTray, trayIconFor, trayTooltip, TRAY_ICON_NAMES, type AppTray, type TrayActions } from '../../main/app/tray.js';
 import { Agent } from '../../main/core/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
+import type { LogLevel } from '../../main/core/log.js';
 import type { StatusView } from '../../shared/agent-api.js';
 import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
 import { FakeTray, resetFakeElectron } from './helpers/fake-electron.js';
@@ -17,6 +18,7 @@ const ICONS = join(import.meta.dirname, '..', '..', 'assets', 'tray');
 function recordingActions(agent: Agent): TrayActions & { calls: string[] } {
   const calls: string[] = [];
   let atLogin = false;
+  let level: LogLevel = 'info';
   return {
     calls,
     open: () => calls.push('open'),
@@ -24,6 +26,16 @@ function recordingActions(agent: Agent): TrayActions & { calls: string[] } {
     pause: () => agent.pause(),
     resume: () => agent.resume(),
     openLogsFolder: () => calls.push('openLogsFolder'),
+    logLevel: {
+      get current() {
+        return level;
+      },
+      set: (next) => {
+        level = next;
+        calls.push(`logLevel:${next}`);
+      },
+    },
+    collectDiagnostics: () => calls.push('collectDiagnostics'),
     quit: () => calls.push('quit'),
     launchAtLogin: {
       supported: true,
@@ -69,7 +81,7 @@ describe('the tray', () => {
     tray = setupTray(agent, actions, ICONS);
     expect(trayShown().icon).toBe('synced.png');
     expect(trayShown().tooltip).toBe('Varsync: Synced\n0 pending\nLast sync: never');
-    expect(trayShown().menu.labels).toEqual(['Synced', 'Open', 'Sync now', 'Pause', 'Start at login', 'Open logs folder', 'Quit']);
+    expect(trayShown().menu.labels).toEqual(['Synced', 'Open', 'Sync now', 'Pause', 'Start at login', 'Open logs folder', 'Log level', 'Collect diagnostics...', 'Quit']);
 
     agent.set({ color: 'blue', seats: 3 });
     expect(trayShown().icon).toBe('pending.png');
@@ -91,18 +103,29 @@ describe('the tray', () => {
   it('menu items do what they say', () => {
     const actions = recordingActions(agent);
     tray = setupTray(agent, actions, ICONS);
-    for (const label of ['Open', 'Sync now', 'Open logs folder', 'Start at login', 'Quit']) trayShown().menu.click(label);
-    expect(actions.calls).toEqual(['open', 'syncNow', 'openLogsFolder', 'launchAtLogin:true', 'quit']);
+    for (const label of ['Open', 'Sync now', 'Open logs folder', 'Start at login', 'Collect diagnostics...', 'Quit']) trayShown().menu.click(label);
+    expect(actions.calls).toEqual(['open', 'syncNow', 'openLogsFolder', 'launchAtLogin:true', 'collectDiagnostics', 'quit']);
     agent.set({ color: 'blue' });
     expect(trayShown().menu.item('Start at login').checked).toBe(true);
     FakeTray.instances.at(-1)!.emit('click');
     expect(actions.calls.at(-1)).toBe('open');
   });
 
+  it('has a "Log level" submenu that shows and sets the level', () => {
+    const actions = recordingActions(agent);
+    tray = setupTray(agent, actions, ICONS);
+    const levels = () => trayShown().menu.item('Log level').submenu!.map((item) => `${item.label}${item.checked ? ' (checked)' : ''}`);
+    expect(levels()).toEqual(['Errors only', 'Warnings', 'Normal (checked)', 'Debug (most detail)']);
+    trayShown().menu.click('Log level', 'Debug (most detail)');
+    expect(actions.calls).toEqual(['logLevel:debug']);
+    agent.set({ color: 'blue' }); // any change rebuilds the menu
+    expect(levels()).toEqual(['Errors only', 'Warnings', 'Normal', 'Debug (most detail) (checked)']);
+  });
+
   it('offers "Start at login" only where the OS has login items', () => {
     const actions = recordingActions(agent);
     tray = setupTray(agent, { ...actions, launchAtLogin: { ...actions.launchAtLogin, supported: false } }, ICONS);
-    expect(trayShown().menu.labels).toEqual(['Synced', 'Open', 'Sync now', 'Pause', 'Open logs folder', 'Quit']);
+    expect(trayShown().menu.labels).toEqual(['Synced', 'Open', 'Sync now', 'Pause', 'Open logs folder', 'Log level', 'Collect diagnostics...', 'Quit']);
   });
 
   it('stops following when destroyed', () => {

@@ -10,7 +10,7 @@ const electron = findElectronBinary();
 
 it.skipIf(electron.path !== undefined)('falls back to the headless daemon with its status page, in demo mode', async () => {
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, XDG_DATA_HOME: tempDir(), VARSYNC_PRODUCT: '', VARSYNC_CONFIG: '' },
+    env: { ...process.env, XDG_DATA_HOME: tempDir(), XDG_STATE_HOME: tempDir(), VARSYNC_PRODUCT: '', VARSYNC_CONFIG: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

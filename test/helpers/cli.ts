@@ -1,4 +1,5 @@
 // Running the varsync command in-process, with its output captured.
+import { join } from 'node:path';
 import { DEMO, type Emulator } from '../../emulator/index.js';
 import { runCli } from '../../main/cli/main.js';
 
@@ -17,6 +18,7 @@ export async function varsync(argv: string[], env: NodeJS.ProcessEnv, stopSignal
     env,
     stopSignal,
     readMachineId: () => 'b3c1f0e2a4d6480f9e7c5a3b1d2f4e6a',
+    locations: { appDirs: [] }, // never this machine's vendor or policy files
   });
   return { code, stdout, stderr };
 }
@@ -34,6 +36,8 @@ export function emulatorEnv(emulator: Emulator, dataDir: string, extra: NodeJS.P
     VARSYNC_RETRY_MAX_MS: '200',
     VARSYNC_RECHECK_SECONDS: '1',
     VARSYNC_DEBOUNCE_MS: '20',
+    // The log folder (Linux) beside the data folder, never this machine's.
+    XDG_STATE_HOME: join(dataDir, 'state'),
     ...extra,
   };
 }

@@ -10,7 +10,7 @@
 // was written after the set it acknowledges had returned.
 import { Agent } from '../../main/core/agent.js';
 import { envLayer, resolveConfig } from '../../main/core/config/resolve.js';
-import { createStreamLogger } from '../../main/core/log.js';
+import { openLog } from '../../main/core/log/agent-log.js';
 
 type PlanEntry = [name: string, value: string | number | boolean, pauseMs: number];
 
@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const config = resolveConfig([envLayer(process.env)]);
-  const log = createStreamLogger(config.values.logLevel, (text) => process.stderr.write(text));
+  const { logger: log } = openLog({ level: config.values.logLevel, echo: (line) => process.stderr.write(`${line}\n`) });
   const agent = Agent.open({ config, log });
 
   if (process.env.CRASH_DRAIN === '1') {

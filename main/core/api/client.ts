@@ -92,6 +92,8 @@ interface CallSpec<T> {
   parse: (body: string) => T;
   /** Per-call secrets (license key, password) that must never come back in a message. */
   secrets?: string[];
+  /** This call's logger (a sync attempt's, with its correlation ID); the client's own otherwise. */
+  log?: ApiLogger;
 }
 
 export class LicenseApiClient {
@@ -132,12 +134,15 @@ export class LicenseApiClient {
     return this.offsetMs;
   }
 
+  // Every call takes an optional logger for its lines: the sync engine passes its attempt's, so
+  // that the client's lines carry the attempt's correlation ID.
+
   /** GET /.well-known: unauthenticated; proves the API is reachable. */
-  probe(): Promise<WellKnown> {
-    return this.call({ method: 'GET', endpoint: '.well-known', authorized: false, parse: json(wellKnownSchema) });
+  probe(log?: ApiLogger): Promise<WellKnown> {
+    return this.call({ method: 'GET', endpoint: '.well-known', authorized: false, parse: json(wellKnownSchema), log });
   }
 
-  async trackDeviceVariables(ref: LicenseRef, variables: VariablesObject): Promise<DeviceVariable[]> {
+  async trackDeviceVariables(ref: LicenseRef, variables: VariablesObject, log?: ApiLogger): Promise<DeviceVariable[]> {
     const wire = await this.call({
       method: 'POST',
       endpoint: 'track_device_variables',
@@ -145,11 +150,12 @@ export class LicenseApiClient {
       authorized: true,
       secrets: secretsOfRef(ref),
       parse: json(deviceVariablesResponseSchema),
+      log,
     });
     return wire.map(toDeviceVariable);
   }
 
-  async getDeviceVariables(ref: LicenseRef): Promise<DeviceVariable[]> {
+  async getDeviceVariables(ref: LicenseRef, log?: ApiLogger): Promise<DeviceVariable[]> {
     const wire = await this.call({
       method: 'GET',
       endpoint: 'get_device_variables',
@@ -157,11 +163,12 @@ export class LicenseApiClient {
       authorized: true,
       secrets: secretsOfRef(ref),
       parse: json(deviceVariablesResponseSchema),
+      log,
     });
     return wire.map(toDeviceVariable);
   }
 
-  activateLicense(ref: LicenseRef, request: ActivationRequest = {}): Promise<LicenseObject> {
+  activateLicense(ref: LicenseRef, request: ActivationRequest = {}, log?: ApiLogger): Promise<LicenseObject> {
     const device = request.device ?? {};
     return this.call({
       method: 'POST',
@@ -182,10 +189,11 @@ export class LicenseApiClient {
       authorized: true,
       secrets: secretsOfRef(ref, request.password),
       parse: json(licenseObjectSchema),
+      log,
     });
   }
 
-  checkLicense(ref: LicenseRef): Promise<LicenseObject> {
+  checkLicense(ref: LicenseRef, log?: ApiLogger): Promise<LicenseObject> {
     return this.call({
       method: 'GET',
       endpoint: 'check_license',
@@ -193,16 +201,18 @@ export class LicenseApiClient {
       authorized: true,
       secrets: secretsOfRef(ref),
       parse: json(licenseObjectSchema),
+      log,
     });
   }
 
-  async deactivateLicense(ref: LicenseRef): Promise<void> {
+  async deactivateLicense(ref: LicenseRef, log?: ApiLogger): Promise<void> {
     await this.call({
       method: 'POST',
       endpoint: 'deactivate_license',
       body: identification(ref),
       authorized: true,
       secrets: secretsOfRef(ref),
+      log,
       parse: (body) => {
         // Documented as the plain string; accept it JSON-quoted too.
         const answer = body.trim().replace(/^"(.*)"$/, '$1');
@@ -213,13 +223,14 @@ export class LicenseApiClient {
 
   private async call<T>(spec: CallSpec<T>, isRetry = false): Promise<T> {
     const started = this.now();
+    const logger = spec.log ?? this.logger;
     try {
       const result = await this.send(spec);
-      this.logger?.debug(`License API ${spec.method} ${spec.endpoint}: ok in ${this.now() - started} ms`);
+      logger?.debug(`License API ${spec.method} ${spec.endpoint}: ok in ${this.now() - started} ms`);
       return result;
     } catch (error) {
       if (!(error instanceof LicenseApiError)) throw error;
-      this.logger?.warn(
+      logger?.warn(
         `License API ${spec.method} ${spec.endpoint}: ${error.kind} failure` +
           `${error.status === undefined ? '' : ` ${error.status}`} ${error.code} in ${this.now() - started} ms: ${error.message}`,
       );

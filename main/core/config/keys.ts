@@ -4,6 +4,9 @@
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { nameProblem, valueProblem } from '../../../shared/variables.js';
+import type { VariableValue } from '../../../shared/wire.js';
+import { COLLECTOR_CHOICES } from '../collectors/catalog.js';
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
 
@@ -38,6 +41,33 @@ export type ConfigKey = keyof typeof CONFIG_KEYS;
 export type ConfigValues = { [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K]['schema']> };
 
 export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+const initialVariables = z
+  .record(z.string(), z.unknown())
+  .superRefine((variables, context) => {
+    for (const [name, value] of Object.entries(variables)) {
+      const badName = nameProblem(name);
+      const badValue = badName ? undefined : valueProblem(value);
+      if (badName || badValue) context.addIssue({ code: 'custom', message: badName ?? `"${name}": ${badValue}` });
+    }
+  })
+  .transform((variables) => variables as Record<string, VariableValue>);
+
+/**
+ * Keys only the vendor file (and, where `policy` says so, the policy) may hold: they are not
+ * settings of the agent's connection but of what the installed product does. No environment
+ * variable or flag sets them.
+ */
+export const VENDOR_KEYS = {
+  variables: { schema: initialVariables, policy: false, about: 'initial variables (name -> text, number or boolean), queued once; a changed value is queued again' },
+  collectors: { schema: z.array(z.enum(COLLECTOR_CHOICES)), policy: true, about: 'built-in variables to collect ("standard" or names; hostname and username only by name)' },
+  appVersion: { schema: z.string().trim().min(1).max(256), policy: false, about: 'the version of the vendor app, reported by the app_version collector' },
+  launchAtLogin: { schema: z.boolean(), policy: false, about: 'desktop app: start at login until the user chooses otherwise' },
+} as const satisfies Record<string, { schema: z.ZodType; policy: boolean; about: string }>;
+
+export type VendorKey = keyof typeof VENDOR_KEYS;
+export type VendorValues = { [K in VendorKey]: z.output<(typeof VENDOR_KEYS)[K]['schema']> };
+export const VENDOR_KEY_NAMES = Object.keys(VENDOR_KEYS) as VendorKey[];
 
 export function isSecret(key: ConfigKey): boolean {
   return 'secret' in CONFIG_KEYS[key] && CONFIG_KEYS[key].secret === true;

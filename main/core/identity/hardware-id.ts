@@ -104,7 +104,8 @@ export function isUsableMachineId(raw: string | undefined, hostname: string): bo
   return /[0-9a-f]/.test(id) && !/^0+$/.test(id.replace(/-/g, ''));
 }
 
-function readOsMachineId(): string | undefined {
+/** The raw OS machine GUID (never reported; the logs redact it), or undefined when none can be read. */
+export function readOsMachineId(): string | undefined {
   try {
     return machineIdPackage.machineIdSync(true);
   } catch {

@@ -193,7 +193,7 @@ export class SyncEngine {
     }
     this.snapshot.state = 'syncing';
     this.snapshot.lastAttemptAt = startedAt;
-    this.publish();
+    this.publish(log);
     log.info(`pass started: ${store.pendingCount()} pending`);
 
     let outcome: PassOutcome;
@@ -202,7 +202,7 @@ export class SyncEngine {
       if (probeFirst && this.snapshot.lastError?.kind === 'network') {
         // A scheduled retry after a network failure asks the cheap, unauthenticated question
         // first: is the API back at all? (A person's "sync now" just tries.)
-        await this.options.client.probe();
+        await this.options.client.probe(log);
         counters.requests++;
       }
       const pass = { activated: false };
@@ -239,7 +239,7 @@ export class SyncEngine {
     store.countAttempt(batch);
     try {
       counters.requests++;
-      const answer = await client.trackDeviceVariables(ref, asVariables(batch));
+      const answer = await client.trackDeviceVariables(ref, asVariables(batch), log);
       store.acknowledge(batch, answer);
       counters.sent += batch.length;
       this.snapshot.failures = 0;
@@ -272,7 +272,7 @@ export class SyncEngine {
     log.info('device not activated on the license; activating it');
     counters.requests++;
     try {
-      const license = await client.activateLicense(ref, { password: activation.password, variables: asVariables(batch) });
+      const license = await client.activateLicense(ref, { password: activation.password, variables: asVariables(batch) }, log);
       const createdAt = this.now();
       store.acknowledge(
         batch,
@@ -284,7 +284,7 @@ export class SyncEngine {
       // the batch goes through track and its splitting as usual.
       if (!(error instanceof LicenseApiError) || error.kind !== 'payload') throw error;
       counters.requests++;
-      await client.activateLicense(ref, { password: activation.password });
+      await client.activateLicense(ref, { password: activation.password }, log);
     }
     log.info('device activated');
   }
@@ -320,18 +320,18 @@ export class SyncEngine {
       log.debug(`next attempt in ${delay} ms (failure ${this.snapshot.failures})`);
     }
     this.pendingRetryAfterMs = undefined;
-    this.snapshot.state = this.restingState();
+    this.snapshot.state = this.restingState(log);
     this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
-    this.publish();
+    this.publish(log);
     this.schedule(delay);
   }
 
-  private restingState(): EngineStateName {
+  private restingState(log: Logger = this.options.log): EngineStateName {
     if (this.snapshot.paused) return 'paused';
     if (this.snapshot.held) return 'attention';
     if (this.snapshot.failures > 0) return this.snapshot.lastError?.kind === 'network' ? 'offline' : 'pending';
     let pending = 0;
-    this.guard(this.options.log, () => (pending = this.options.store.pendingCount()));
+    this.guard(log, () => (pending = this.options.store.pendingCount()));
     return pending > 0 ? 'pending' : 'synced';
   }
 
@@ -341,9 +341,10 @@ export class SyncEngine {
     this.timer = this.timers.setTimeout(() => void this.runPass(), delay);
   }
 
-  private publish(): void {
-    this.guard(this.options.log, () => {
-      if (this.snapshot.state !== 'syncing') this.snapshot.state = this.restingState();
+  /** Save and announce the snapshot; `log` is the sync attempt's during a pass. */
+  private publish(log: Logger = this.options.log): void {
+    this.guard(log, () => {
+      if (this.snapshot.state !== 'syncing') this.snapshot.state = this.restingState(log);
       this.options.store.setMeta(ENGINE_STATE_KEY, JSON.stringify(this.snapshot));
     });
     this.options.onChange?.(this.status);

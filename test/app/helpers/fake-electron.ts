@@ -183,6 +183,7 @@ export interface FakeMenuItem {
   type?: string;
   enabled?: boolean;
   checked?: boolean;
+  submenu?: FakeMenuItem[];
   click?: (item: { checked: boolean }, window: undefined, event: object) => void;
 }
 
@@ -203,11 +204,12 @@ export class FakeMenu {
     return found;
   }
 
-  /** Click as Electron does: a checkbox is toggled before its click handler runs. */
-  click(label: string): void {
+  /** Click as Electron does: a checkbox is toggled, a radio item checked, before its click handler runs. `click('Log level', 'Debug')` clicks in a submenu. */
+  click(label: string, ...path: string[]): void {
+    if (path.length > 0) return new FakeMenu(this.item(label).submenu ?? []).click(path[0]!, ...path.slice(1));
     const item = this.item(label);
     if (item.enabled === false) throw new Error(`menu item "${label}" is disabled`);
-    item.click?.({ checked: item.type === 'checkbox' ? !item.checked : Boolean(item.checked) }, undefined, {});
+    item.click?.({ checked: item.type === 'checkbox' ? !item.checked : item.type === 'radio' || Boolean(item.checked) }, undefined, {});
   }
 }
 
@@ -273,6 +275,11 @@ class FakeApp extends EventEmitter {
 
   setPath(name: string, path: string): void {
     this.paths[name] = path;
+  }
+
+  /** Electron: sets what getPath('logs') answers. */
+  setAppLogsPath(path: string): void {
+    this.paths.logs = path;
   }
 
   setName(name: string): void {
@@ -423,6 +430,10 @@ export const shell = {
     shell.openedPaths.push(path);
     return '';
   },
+  shownItems: [] as string[],
+  showItemInFolder(path: string): void {
+    shell.shownItems.push(path);
+  },
 };
 
 export const powerMonitor = new EventEmitter();
@@ -441,6 +452,27 @@ export const dialog = {
   errors: [] as Array<{ title: string; content: string }>,
   showErrorBox(title: string, content: string): void {
     dialog.errors.push({ title, content });
+  },
+  /** What the person picks in the next save dialogs (undefined: they cancel), and the options they were shown. */
+  saveAnswers: [] as Array<string | undefined>,
+  saveDialogs: [] as Array<Record<string, unknown>>,
+  async showSaveDialog(options: Record<string, unknown>): Promise<{ canceled: boolean; filePath: string }> {
+    dialog.saveDialogs.push(options);
+    const filePath = dialog.saveAnswers.shift();
+    return filePath === undefined ? { canceled: true, filePath: '' } : { canceled: false, filePath };
+  },
+};
+
+/** safeStorage on a machine with a keychain: the "ciphertext" never holds the text as such. */
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret',
+  isEncryptionAvailable: (): boolean => safeStorage.available,
+  getSelectedStorageBackend: (): string => safeStorage.backend,
+  encryptString: (text: string): Buffer => Buffer.concat([Buffer.from('fake-safe:'), Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)]),
+  decryptString: (data: Buffer): string => {
+    if (!data.subarray(0, 10).equals(Buffer.from('fake-safe:'))) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(data.subarray(10).map((byte) => byte ^ 0x5a)).toString('utf8');
   },
 };
 
@@ -462,6 +494,7 @@ const electron = {
   net,
   screen,
   dialog,
+  safeStorage,
 };
 export default electron;
 
@@ -481,7 +514,11 @@ export function resetFakeElectron(): void {
   session.defaultSession = new FakeSession();
   shell.openedExternal.length = 0;
   shell.openedPaths.length = 0;
+  shell.shownItems.length = 0;
   powerMonitor.removeAllListeners();
   net.online = true;
   dialog.errors.length = 0;
+  dialog.saveAnswers.length = 0;
+  dialog.saveDialogs.length = 0;
+  Object.assign(safeStorage, { available: true, backend: 'gnome_libsecret' });
 }

@@ -1,0 +1,43 @@
+// The vendor file's `variables`: queued once, not at every start. The store's meta table keeps a
+// hash of each value applied, so a start with the same file queues nothing (and never overwrites
+// a value the vendor app set since), and a changed file queues only the names whose value changed.
+import { createHash } from 'node:crypto';
+import type { VariableValue } from '../../../shared/wire.js';
+
+export const INITIAL_VARIABLES_META_KEY = 'vendor_initial_variables';
+
+/** name -> hash of the JSON of the value last applied. */
+export type AppliedInitialVariables = Record<string, string>;
+
+export interface InitialVariablesPlan {
+  /** The variables to queue now: new names and changed values. */
+  toQueue: Record<string, VariableValue>;
+  /** What the meta table should say afterwards (names gone from the file are forgotten). */
+  applied: AppliedInitialVariables;
+}
+
+export function hashValue(value: VariableValue): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+export function planInitialVariables(variables: Record<string, VariableValue>, appliedBefore: string | undefined): InitialVariablesPlan {
+  const before = parseApplied(appliedBefore);
+  const toQueue: Record<string, VariableValue> = {};
+  const applied: AppliedInitialVariables = {};
+  for (const [name, value] of Object.entries(variables)) {
+    const hash = hashValue(value);
+    applied[name] = hash;
+    if (before[name] !== hash) toQueue[name] = value;
+  }
+  return { toQueue, applied };
+}
+
+function parseApplied(text: string | undefined): AppliedInitialVariables {
+  if (!text) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as AppliedInitialVariables) : {};
+  } catch {
+    return {};
+  }
+}
