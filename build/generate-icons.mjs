@@ -7,7 +7,7 @@
 // - build/icon.icns: 128 to 1024 with the @2x variants, PNG entries (macOS app, dmg)
 // Run `node build/generate-icons.mjs` after changing the drawing; the files are committed.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { crc32, deflateSync } from 'node:zlib';
+import { encodePng } from '../scripts/png.mjs';
 
 const TOP = [52, 132, 250]; // the tray's "syncing" blue, lighter at the top
 const BOTTOM = [26, 86, 196];
@@ -89,26 +89,8 @@ function draw(size) {
   return Buffer.concat(rows);
 }
 
-function chunk(type, data) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 function png(size) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(draw(size), { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(size, draw(size));
 }
 
 /** A Windows icon: a directory of PNG-compressed images (Windows Vista and later). */
