@@ -5,7 +5,7 @@ import { DOCUMENTED_ERROR_CODES, DOCUMENTED_ERRORS } from '../../shared/api-erro
 import { DEMO, demoSeed, startEmulator, type Emulator } from '../../emulator/index.js';
 import { classifyFailure } from '../../main/core/api/errors.js';
 import { LicenseApiClient } from '../../main/core/api/client.js';
-import { demoRef, failure, hmacClient, oauthClient, HARDWARE_ID } from '../helpers/api.js';
+import { demoRef, failure, hmacClient, oauthClient, HARDWARE_ID, resetEmulator } from '../helpers/api.js';
 
 let emulator: Emulator;
 
@@ -14,9 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
-  emulator.state.load(emulator.state.seed);
-  emulator.faults.clear();
-  emulator.requests.length = 0;
+  resetEmulator(emulator);
 });
 afterEach(() => {
   expect(emulator.selfCheckFailures).toEqual([]);

@@ -2,6 +2,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetEmulator } from '../helpers/api.js';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
 import { tempDir } from '../helpers/agent.js';
 import { emulatorEnv, varsync } from '../helpers/cli.js';
@@ -13,8 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
-  emulator.state.load(emulator.state.seed);
-  emulator.faults.clear();
+  resetEmulator(emulator);
   env = emulatorEnv(emulator, tempDir());
 });
 

@@ -1,6 +1,7 @@
 // The agent against the real emulator over loopback: queueing, draining, each failure class with
 // its state, reason and next step, and recovery without a restart.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetEmulator } from '../helpers/api.js';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
 import { Agent } from '../../main/core/agent.js';
 import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
@@ -16,9 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
-  emulator.state.load(emulator.state.seed);
-  emulator.faults.clear();
-  emulator.requests.length = 0;
+  resetEmulator(emulator);
   agent = Agent.open({ config: emulatorConfig(emulator, tempDir(), { hardwareId: HW }) });
 });
 afterEach(() => agent.close());

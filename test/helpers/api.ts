@@ -40,3 +40,10 @@ export async function failure<T>(call: Promise<T>): Promise<import('../../main/c
   }
   throw new Error('expected the call to fail, it succeeded');
 }
+
+/** Back to the seed with no faults and an empty request log, between tests sharing one emulator. */
+export function resetEmulator(emulator: Emulator): void {
+  emulator.state.load(emulator.state.seed);
+  emulator.faults.clear();
+  emulator.requests.length = 0;
+}
