@@ -17,7 +17,7 @@
 //   node scripts/dist-check.mjs [--config FILE] [--out DIR] [--no-build]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -326,13 +326,34 @@ function run(command, args, options = {}) {
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
 }
 
+/**
+ * Copies the production dependencies (the closure `npm ls --omit=dev` names) into the staging folder.
+ * Not a symlink to node_modules: npm resolves a symlinked folder to its real path, then sees every
+ * package as extraneous and better-sqlite3's `bindings` as missing, and electron-builder's collector
+ * (which reads `npm list`) leaves it out of the app.
+ */
+function copyProductionModules(stage) {
+  const listing = run(npmCommand(), ['ls', '--omit=dev', '--all', '--parseable', '--silent'], { shell: process.platform === 'win32' });
+  const paths = listing.output.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.startsWith(join(ROOT, 'node_modules')));
+  // Top-level packages carry their own nested node_modules with them.
+  const topLevel = paths.map((path) => relative(join(ROOT, 'node_modules'), path)).filter((path) => /^(@[^/\\]+[/\\])?[^/\\]+$/.test(path));
+  if (!topLevel.includes('better-sqlite3')) return { error: `npm ls --omit=dev did not list better-sqlite3 (is node_modules installed?):\n${listing.output.slice(0, 2000)}` };
+  for (const name of topLevel) cpSync(join(ROOT, 'node_modules', name), join(stage, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
+  return {};
+}
+
+function npmCommand() {
+  return process.platform === 'win32' ? 'npm.cmd' : 'npm';
+}
+
 /** A project folder for electron-builder outside the checkout: config, resources, node_modules, a fresh build. */
 function stageProject(configFile, build) {
   const stage = mkdtempSync(join(tmpdir(), 'varsync-dist-check-'));
   cpSync(join(ROOT, 'package.json'), join(stage, 'package.json'));
   cpSync(configFile, join(stage, 'electron-builder.yml'));
   if (existsSync(join(ROOT, 'build'))) cpSync(join(ROOT, 'build'), join(stage, 'build'), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), process.platform === 'win32' ? 'junction' : 'dir');
+  const copied = copyProductionModules(stage);
+  if (copied.error) return { stage, error: copied.error };
   const out = join(stage, 'out');
   if (build) {
     const vite = run(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', join(out, 'renderer'), '--emptyOutDir', '--logLevel', 'warn']);
@@ -520,6 +541,8 @@ export async function main(argv = process.argv.slice(2), env = process.env, prin
           'never',
           '-c.npmRebuild=false',
           `-c.electronDist=${dist.dir}`,
+          // The staging folder holds only production packages, so electron-builder cannot read the version from node_modules/electron.
+          `-c.electronVersion=${electronVersion}`,
           `-c.directories.output=${options.out}`,
         ];
         if (process.platform === 'darwin') args.push('-c.mac.identity=null'); // no signing for a check
