@@ -11,6 +11,7 @@ import type { AgentApi, StatusView } from '../shared/agent-api.js';
 import { IPC_METHOD } from '../shared/ipc.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
+import { injectScripts, sendToOtherOrigin, startForeignOrigin, tryToLeave } from './security-probes.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'out', 'main', 'main.mjs');
@@ -145,6 +146,43 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(page.url()).toBe('app://varsync/index.html');
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  });
+
+  // The same probes as the headless page's (e2e/security.e2e.test.ts), with a loopback server of
+  // the test's own as the other origin: here what a request reaching it would prove is observable.
+  it("stops injected scripts, another loopback origin's script and sending data away (the CSP in the window)", async () => {
+    const foreign = await startForeignOrigin();
+    try {
+      const remote = `${foreign.origin}/remote.js?from=electron`;
+      const outcome = await page.evaluate(injectScripts, remote);
+      expect(outcome.ran).toEqual({ inlineScript: false, inlineHandler: false, javascriptUrl: false, evalString: false, newFunction: false, remoteScript: false });
+      const refused = new Set(outcome.violations.map(({ directive, blocked }) => `${directive} ${blocked}`));
+      expect(refused).toEqual(new Set(['script-src eval', 'script-src-attr inline', 'script-src-elem inline', `script-src-elem ${remote}`]));
+      const leak = await page.evaluate(sendToOtherOrigin, foreign.origin);
+      expect(leak.fetchFailed).toBe(true);
+      expect(new Set(leak.violations.map(({ directive }) => directive))).toEqual(new Set(['connect-src', 'img-src', 'form-action']));
+      expect(foreign.requests).toEqual([]);
+      expect(page.url()).toBe('app://varsync/index.html');
+    } finally {
+      await foreign.close();
+    }
+  });
+
+  it('refuses to leave app://varsync/ or open a window: window.open, links, a location change', async () => {
+    const foreign = await startForeignOrigin();
+    try {
+      const attempts = await page.evaluate(tryToLeave, foreign.origin);
+      expect(attempts).toEqual({ foreignWindowOpened: false, ownWindowOpened: false });
+      // Refusals leave nothing to wait for: give the main process time to have done something if it were going to.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(foreign.requests).toEqual([]);
+      expect(page.url()).toBe('app://varsync/index.html');
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+      // Still the app's page, still answering.
+      expect(await status()).toMatchObject({ demo: true });
+    } finally {
+      await foreign.close();
+    }
   });
 
   it('has a tray menu that follows the agent: pause, resume, sync now', async () => {

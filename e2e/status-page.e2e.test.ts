@@ -1,6 +1,7 @@
 // The headless agent (`varsync run --ui`, a real child process) and the emulator, for real, with the
 // status page in Debian's Chromium through Playwright. Screenshots of each state are kept in
 // test-results/screenshots/.
+// Its security (CSP, token, Host, Origin, loopback) is proven in e2e/security.e2e.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,44 +141,6 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     await deadLetter.getByTestId('retry-button').click();
     await expect.poll(() => serverValues().rejected, { timeout: 5_000 }).toBe('x');
     await expect.poll(() => deadLetter.count()).toBe(0);
-  });
-
-  it('a fresh browser without the token gets nothing', async () => {
-    const stranger = await browser.newPage();
-    const answer = await stranger.goto(`${origin}/`);
-    expect(answer?.status()).toBe(401);
-    const api = await stranger.goto(`${origin}/api/status`);
-    expect(api?.status()).toBe(401);
-    await stranger.close();
-  });
-
-  it('another origin cannot drive the agent even though the browser holds the cookie', async () => {
-    const other = await page.context().newPage();
-    await other.goto(`${emulator.url}/api/v4/.well-known`);
-    await other.evaluate(async (target) => {
-      await fetch(`${target}/api/pause`, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': 'text/plain' }, body: '{}' }).catch(() => undefined);
-    }, origin);
-    await other.close();
-    expect(await stateText()).not.toMatch(/paused/i);
-    expect(daemonOutput).not.toMatch(/paused/i);
-  });
-
-  it('the Content-Security-Policy blocks an injected inline script and a remote script', async () => {
-    const result = await page.evaluate(async (remote) => {
-      const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (event) => violations.push(event.blockedURI || 'inline'));
-      const inline = document.createElement('script');
-      inline.textContent = 'window.__injected = true;';
-      document.body.append(inline);
-      const external = document.createElement('script');
-      external.src = remote;
-      document.body.append(external);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return { injected: (window as unknown as { __injected?: boolean }).__injected === true, violations };
-    }, `${emulator.url}/remote.js`);
-    expect(result.injected).toBe(false);
-    expect(result.violations).toContain('inline');
-    expect(result.violations.some((uri) => uri.startsWith(emulator.url))).toBe(true);
   });
 
   it('works from the keyboard, in the dark theme and at 200% zoom', async () => {

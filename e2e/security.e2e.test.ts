@@ -1,0 +1,275 @@
+// Security of the headless status page, for real: `varsync run --ui` as a child process against the
+// emulator, its page in Debian's Chromium through Playwright, and a loopback server of the test's
+// own playing another origin. It proves what the page and its server promise (README, "Security"):
+// - the Content-Security-Policy stops every way of injecting script (inline, handlers, javascript:
+//   links, eval, another origin's script) and of sending data to another origin (fetch, beacon,
+//   image, form: form-action 'none'); the same injections run on a page without it (the control);
+// - leaving the page: no other site can frame it (frame-ancestors 'none', X-Frame-Options), and a
+//   window it opens gets no handle on it (Cross-Origin-Opener-Policy) and no Referer. A plain
+//   browser lets its user go anywhere (no shipped CSP directive governs top-level navigation:
+//   navigate-to never shipped); refusing navigation and window.open is the Electron window's job
+//   (main/app/security.ts: will-navigate, setWindowOpenHandler), proven in test/app/security.test.ts
+//   and, where an Electron binary exists, in e2e/electron.e2e.test.ts;
+// - the server answers only requests with the token, our Host (a DNS-rebinding name is refused),
+//   our Origin (another origin's requests are refused although the browser sends the cookie) and
+//   from loopback (nothing listens on the machine's other addresses; the guard's remote-address
+//   check is unit-tested in test/security/guard.test.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../shared/content-security-policy.js';
+import { eventually, tempDir } from '../test/helpers/agent.js';
+import { emulatorEnv } from '../test/helpers/cli.js';
+import { injectScripts, sendToOtherOrigin, startForeignOrigin, type ForeignOrigin, type InjectionOutcome } from './security-probes.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const RENDERER_INDEX = join(import.meta.dirname, '..', 'out', 'renderer', 'index.html');
+/** A name that resolves to 127.0.0.1 in this browser only: what a DNS-rebinding attack makes of an attacker's name. */
+const REBINDING_HOST = 'rebind.test';
+const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+const NONE_RAN: InjectionOutcome['ran'] = { inlineScript: false, inlineHandler: false, javascriptUrl: false, evalString: false, newFunction: false, remoteScript: false };
+
+let emulator: Emulator;
+let daemon: ChildProcess;
+let daemonOutput = '';
+let statusUrl: string;
+let origin: string;
+let foreign: ForeignOrigin;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const consoleErrors: string[] = [];
+
+/** The requests the other origin received whose path starts with `prefix`. */
+const foreignRequests = (prefix: string) => foreign.requests.filter((request) => request.path.startsWith(prefix));
+
+describe.skipIf(chromiumMissing)('security of the status page in Chromium', () => {
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    daemon = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], {
+      env: { ...process.env, ...emulatorEnv(emulator, tempDir('varsync-security-'), { VARSYNC_HARDWARE_ID: 'security-device' }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    daemon.stdout!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
+    daemon.stderr!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
+    const output = await eventually(() => daemonOutput, (text) => /Status page: (\S+)/.test(text), 15_000);
+    statusUrl = /Status page: (\S+)/.exec(output)![1]!;
+    origin = new URL(statusUrl).origin;
+    foreign = await startForeignOrigin(`${origin}/`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--host-resolver-rules=MAP ${REBINDING_HOST} 127.0.0.1`,
+      ],
+    });
+    context = await browser.newContext();
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await page.goto(statusUrl);
+    await page.getByTestId('status-state').waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    daemon?.kill('SIGTERM');
+    await foreign?.close();
+    await emulator?.close();
+  });
+
+  describe('the Content-Security-Policy', () => {
+    it("is sent with the page and repeated in its <meta>, with the headers that go with it", async () => {
+      const answer = await page.request.get(`${origin}/`);
+      expect(answer.status()).toBe(200);
+      const headers = answer.headers();
+      expect(headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+      expect(headers).toMatchObject({ 'x-frame-options': 'DENY', 'cross-origin-opener-policy': 'same-origin', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' });
+      const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      expect(meta).toBe(CONTENT_SECURITY_POLICY_META);
+      if (existsSync(RENDERER_INDEX)) expect(readFileSync(RENDERER_INDEX, 'utf8')).toContain(CONTENT_SECURITY_POLICY_META);
+    });
+
+    it('control: on a page without it, every injection runs (so the probe sees when one does)', async () => {
+      const control = await context.newPage();
+      await control.goto(`${foreign.origin}/control.html`);
+      const outcome = await control.evaluate(injectScripts, `${foreign.origin}/remote.js?from=control`);
+      await control.close();
+      expect(outcome.ran).toEqual({ inlineScript: true, inlineHandler: true, javascriptUrl: true, evalString: true, newFunction: true, remoteScript: true });
+      expect(outcome.violations).toEqual([]);
+      expect(foreignRequests('/remote.js?from=control')).toHaveLength(1);
+    });
+
+    it("stops injected inline scripts, inline handlers, javascript: links, eval, new Function and another loopback origin's script", async () => {
+      const remote = `${foreign.origin}/remote.js?from=status-page`;
+      const outcome = await page.evaluate(injectScripts, remote);
+      expect(outcome.ran).toEqual(NONE_RAN);
+      // The browser never even asked the other origin for its script.
+      expect(foreignRequests('/remote.js?from=status-page')).toEqual([]);
+      const refused = new Set(outcome.violations.map(({ directive, blocked }) => `${directive} ${blocked}`));
+      expect([...refused].sort()).toEqual(['script-src eval', 'script-src-attr inline', 'script-src-elem inline', `script-src-elem ${remote}`].sort());
+      // Chromium's console says so too (eval's refusal is the EvalError the probe caught instead).
+      for (const message of [/inline script violates .*Content Security Policy/, /inline event handler violates/, /JavaScript URL violates/, /Loading the script 'http:\/\/127\.0\.0\.1:\d+\/remote\.js\?from=status-page' violates/]) {
+        expect(consoleErrors.some((text) => message.test(text)), String(message)).toBe(true);
+      }
+      // The page still works: its own script is untouched.
+      expect(await page.getByTestId('status-state').innerText()).not.toBe('');
+    });
+
+    it('stops the page sending anything to another origin: fetch, beacon, image, form', async () => {
+      const outcome = await page.evaluate(sendToOtherOrigin, foreign.origin);
+      expect(outcome.fetchFailed).toBe(true);
+      expect(new Set(outcome.violations.map(({ directive }) => directive))).toEqual(new Set(['connect-src', 'img-src', 'form-action']));
+      expect(foreignRequests('/leak')).toEqual([]);
+      expect(page.url()).toBe(`${origin}/`);
+    });
+  });
+
+  describe('leaving the page', () => {
+    it('no other site can show it in a frame', async () => {
+      const framing = await context.newPage();
+      await framing.goto(`${foreign.origin}/frame.html`);
+      const frame = await (await framing.locator('#framed').elementHandle())!.contentFrame();
+      // Chromium puts its error page in the frame instead of the status page.
+      await eventually(() => frame?.url(), (url) => url !== undefined && url !== 'about:blank');
+      expect(frame!.url()).not.toContain(origin);
+      expect(await frame!.locator('[data-testid="status-state"]').count()).toBe(0);
+      await framing.close();
+    });
+
+    it('a window it opens gets no handle on it and learns nothing of it (no opener, no Referer)', async () => {
+      type Opener = { __opened?: { closed: boolean } | null };
+      const [popup] = await Promise.all([
+        page.waitForEvent('popup'),
+        page.evaluate((target) => void ((window as unknown as Opener).__opened = window.open(target)), `${foreign.origin}/landing?from=window-open`),
+      ]);
+      // A popup starts as about:blank: wait for the other origin's page itself.
+      await popup.waitForURL(`${foreign.origin}/landing?from=window-open`);
+      await popup.getByText('another origin').first().waitFor();
+      expect(await popup.evaluate(() => window.opener === null)).toBe(true);
+      // Cross-Origin-Opener-Policy: same-origin put the other origin in its own browsing context group:
+      // the page's handle on the window it opened reads as closed.
+      expect(await page.evaluate(() => (window as unknown as Opener).__opened?.closed ?? true)).toBe(true);
+      await popup.close();
+      expect(foreignRequests('/landing?from=window-open')).toEqual([{ path: '/landing?from=window-open' }]);
+    });
+  });
+
+  describe('the loopback server, as a browser meets it', () => {
+    it('gives a browser without the token nothing: page, assets, API, events, or a wrong token', async () => {
+      const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(await (await page.request.get(`${origin}/`)).text())?.[1];
+      expect(asset).toBeDefined();
+      const stranger = await browser.newContext();
+      try {
+        for (const path of ['/', `/${asset}`, '/api/status', '/api/variables', '/api/events', '/?token=wrong-token']) {
+          const answer = await stranger.request.get(`${origin}${path}`, { maxRedirects: 0 });
+          expect(answer.status(), path).toBe(401);
+        }
+        expect(await stranger.cookies()).toEqual([]);
+        const posted = await stranger.request.post(`${origin}/api/pause`, { data: {}, maxRedirects: 0 });
+        expect(posted.status()).toBe(401);
+      } finally {
+        await stranger.close();
+      }
+      expect(await page.getByTestId('status-state').innerText()).not.toMatch(/paused/i);
+    });
+
+    it('refuses a DNS-rebinding name for 127.0.0.1 by its Host, even with the token', async () => {
+      const rebinding = await browser.newContext();
+      try {
+        const attacker = await rebinding.newPage();
+        // The attacker's page, now served by the status server under the attacker's name.
+        const opened = await attacker.goto(`http://${REBINDING_HOST}:${new URL(origin).port}/`);
+        expect(opened?.status()).toBe(421);
+        // Same origin for the attacker's script, so it may read the answer: refused even with the token.
+        const status = await attacker.evaluate(
+          async (token) => (await fetch('/api/status', { headers: { Authorization: `Bearer ${token}` } })).status,
+          new URL(statusUrl).searchParams.get('token'),
+        );
+        expect(status).toBe(421);
+        expect(await rebinding.cookies()).toEqual([]);
+      } finally {
+        await rebinding.close();
+      }
+    });
+
+    it('refuses another origin although the browser sends it the cookie (checked on the wire)', async () => {
+      const other = await context.newPage();
+      await other.goto(`${foreign.origin}/landing`);
+      // What went over the wire, from Chromium itself: the headers sent and the status answered,
+      // also for the answers the page may not read.
+      const wire = new Map<string, { method?: string; url?: string; cookie?: boolean; origin?: string; status?: number }>();
+      const cdp = await context.newCDPSession(other);
+      await cdp.send('Network.enable');
+      const note = (id: string, fields: object) => wire.set(id, { ...wire.get(id), ...fields });
+      cdp.on('Network.requestWillBeSent', (event) => note(event.requestId, { method: event.request.method, url: event.request.url }));
+      cdp.on('Network.requestWillBeSentExtraInfo', (event) => {
+        const headers = Object.fromEntries(Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
+        note(event.requestId, { cookie: /(^|;\s*)varsync_token=/.test(headers.cookie ?? ''), origin: headers.origin });
+      });
+      cdp.on('Network.responseReceivedExtraInfo', (event) => note(event.requestId, { status: event.statusCode }));
+
+      await other.evaluate(async (target) => {
+        const quietly = (request: Promise<unknown>) => request.catch(() => undefined);
+        await quietly(fetch(`${target}/api/status`, { credentials: 'include' }));
+        await quietly(fetch(`${target}/api/pause`, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': 'text/plain' }, body: '{}' }));
+        await quietly(fetch(`${target}/api/pause`, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      }, origin);
+      const answered = () => [...wire.values()].filter((request) => request.url?.startsWith(origin) && request.status !== undefined);
+      await eventually(answered, (requests) => requests.length >= 3);
+      await cdp.detach();
+      await other.close();
+
+      const seen = answered().map(({ method, url, cookie, origin: sentOrigin, status }) => ({ method, path: new URL(url!).pathname, cookie, sentOrigin, status }));
+      expect(seen).toEqual([
+        // The cookie went along (same site: ports do not count), so only the Origin check stands between.
+        { method: 'GET', path: '/api/status', cookie: true, sentOrigin: foreign.origin, status: 403 },
+        // Refused for its Origin (403), not merely for its text/plain body (415).
+        { method: 'POST', path: '/api/pause', cookie: true, sentOrigin: foreign.origin, status: 403 },
+        // A JSON POST needs a preflight; it is refused and the POST is never sent.
+        { method: 'OPTIONS', path: '/api/pause', cookie: false, sentOrigin: foreign.origin, status: 403 },
+      ]);
+      expect(await page.getByTestId('status-state').innerText()).not.toMatch(/paused/i);
+      expect(daemonOutput).not.toMatch(/paused/i);
+    });
+
+    it("does not listen on this machine's other addresses", async (test) => {
+      const addresses = Object.values(networkInterfaces())
+        .flat()
+        .filter((address) => address !== undefined && !address.internal && !address.address.startsWith('fe80:'))
+        .map((address) => address!.address);
+      if (addresses.length === 0) return test.skip('this machine has no non-loopback address to try');
+      const port = Number(new URL(origin).port);
+      for (const address of addresses) {
+        const refusal = await new Promise<string>((resolve) => {
+          const socket = connect({ host: address, port, timeout: 5_000 });
+          socket.once('connect', () => {
+            socket.destroy();
+            resolve('connected');
+          });
+          socket.once('timeout', () => {
+            socket.destroy();
+            resolve('timeout');
+          });
+          socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        });
+        expect(refusal, address).toBe('ECONNREFUSED');
+      }
+      // The same port answers on loopback: the refusal is the bind address, not a closed server.
+      expect((await page.request.get(`${origin}/api/status`)).status()).toBe(200);
+    });
+  });
+});
