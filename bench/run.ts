@@ -1,9 +1,12 @@
 // `npm run bench`: runs the benchmarks one after another and prints one results table.
-// BENCH_ONLY=set,drain,start,idle picks some; see docs/BENCHMARKS.md for every knob.
+// BENCH_ONLY=set,drain,start,idle,drain-latency,rss,render picks some; see docs/BENCHMARKS.md for every knob.
 import { writeFileSync } from 'node:fs';
 import { benchColdStart } from './cold-start.js';
+import { benchDrainLatency } from './drain-latency.js';
 import { benchIdle } from './idle.js';
 import { benchOutageDrain } from './outage-drain.js';
+import { benchRender } from './render.js';
+import { benchRss } from './rss.js';
 import { benchSetLatency } from './set-latency.js';
 import { selected } from './lib/env.js';
 import { killChildren } from './lib/proc.js';
@@ -15,6 +18,9 @@ const BENCHMARKS: Array<{ name: string; title: string; run: () => Promise<Result
   { name: 'drain', title: '2 outage drain', run: benchOutageDrain },
   { name: 'start', title: '3 cold start', run: benchColdStart },
   { name: 'idle', title: '4 idle daemon', run: benchIdle },
+  { name: 'drain-latency', title: '5 drain at latency', run: benchDrainLatency },
+  { name: 'rss', title: '6 daemon memory', run: benchRss },
+  { name: 'render', title: '7 render', run: benchRender },
 ];
 
 async function main(): Promise<number> {

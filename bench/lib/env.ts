@@ -16,7 +16,7 @@ export function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-/** Which benchmarks to run: BENCH_ONLY=set,drain,start,idle (all when unset). */
+/** Which benchmarks to run: BENCH_ONLY=set,drain,start,idle,drain-latency,rss,render (all when unset). */
 export function selected(name: string): boolean {
   const only = process.env.BENCH_ONLY;
   if (!only) return true;

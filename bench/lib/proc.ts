@@ -8,15 +8,19 @@ export interface Spawned {
   child: ChildProcess;
   /** Everything the child wrote to stderr, for error messages. */
   stderr: () => string;
+  /** What it wrote to stdout, when spawned with `keepStdout` (empty otherwise). */
+  stdout: () => string;
   exited: Promise<number | null>;
 }
 
-/** Start `node ARGS` with the given environment; stdout is discarded, stderr kept. */
-export function spawnNode(args: string[], env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Start `node ARGS` with the given environment; stdout is discarded unless `keepStdout`, stderr kept. */
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv, options: { keepStdout?: boolean } = {}): Spawned {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'pipe'] });
   children.add(child);
   let stderr = '';
+  let stdout = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -24,7 +28,7 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv): Spawned {
       resolve(code);
     });
   });
-  return { child, stderr: () => stderr, exited };
+  return { child, stderr: () => stderr, stdout: () => stdout, exited };
 }
 
 /** Run to completion and return what the child printed (for children that report their own timings). */
@@ -97,6 +101,19 @@ export function sampleProc(pid: number): ProcSample {
     nonvoluntarySwitches: statusField(status, 'nonvoluntary_ctxt_switches'),
     threads: statusField(status, 'Threads'),
   };
+}
+
+export interface MemorySample {
+  /** VmRSS: resident memory, all of it. */
+  rssKiB: number;
+  /** RssAnon: the heaps and stacks (what grows with the data a process holds). */
+  anonKiB: number;
+}
+
+/** Resident memory of a child, from /proc/<pid>/status. */
+export function sampleMemory(pid: number): MemorySample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { rssKiB: statusField(status, 'VmRSS'), anonKiB: statusField(status, 'RssAnon') };
 }
 
 function statusField(status: string, name: string): number {

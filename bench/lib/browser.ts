@@ -1,0 +1,55 @@
+// Debian's Chromium through playwright-core, headless, with nothing that phones home: for the
+// benchmarks that time the page. Scripts that run in the page are plain JavaScript files read from
+// disk (a TypeScript transform could add helpers that do not exist in the browser).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); skip this benchmark with BENCH_ONLY`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** The source of a script in bench/lib/, to run in a page. */
+export function pageScript(file: string): string {
+  return readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8');
+}
+
+/** A call to evaluate in the page, its arguments as JSON: `call('f', 1, 'a')` is `f(1,"a")`. */
+export function call(name: string, ...args: unknown[]): string {
+  return `${name}(${args.map((arg) => JSON.stringify(arg)).join(', ')})`;
+}
+
+/** CPU time of a page's main thread, in ms: all its tasks, and the part spent on style and layout. */
+export interface MainThreadTime {
+  taskMs: number;
+  styleLayoutMs: number;
+}
+
+export interface MainThreadMeter {
+  read(): Promise<MainThreadTime>;
+}
+
+/**
+ * Chromium's own counters of a page's main thread (CDP Performance.getMetrics) in thread time: CPU
+ * spent, not wall time, so another process taking the core while the page waits does not count.
+ */
+export async function mainThreadMeter(context: BrowserContext, page: Page): Promise<MainThreadMeter> {
+  const session = await context.newCDPSession(page);
+  await session.send('Performance.enable', { timeDomain: 'threadTicks' });
+  return {
+    async read() {
+      const { metrics } = await session.send('Performance.getMetrics');
+      const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+      return { taskMs: seconds('TaskDuration') * 1000, styleLayoutMs: (seconds('RecalcStyleDuration') + seconds('LayoutDuration')) * 1000 };
+    },
+  };
+}
+
+export function timeBetween(before: MainThreadTime, after: MainThreadTime): MainThreadTime {
+  return { taskMs: after.taskMs - before.taskMs, styleLayoutMs: after.styleLayoutMs - before.styleLayoutMs };
+}

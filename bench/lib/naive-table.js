@@ -1,0 +1,67 @@
+/* global window, document, performance, fetch, EventSource */
+// The naive renderer the render benchmark compares the app with: the same data from the same
+// status server, the same table markup and stylesheet, but every refresh rebuilds all rows with one
+// innerHTML (no keys, no diffing, no batching). bench/render.ts installs it, after page-probe.js,
+// into a page of the status server's own origin, under the same Content-Security-Policy.
+(() => {
+  const escape = (text) => String(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  const STATE_WORDS = { synced: 'Synced', pending: 'Pending', failed: 'Failed' };
+  const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  const time = (iso, fallback) =>
+    iso ? `<time datetime="${escape(iso)}">${escape(dateTime.format(Date.parse(iso)))}</time>` : `<span class="muted">${fallback}</span>`;
+
+  const rowHtml = (variable) =>
+    `<tr data-testid="variable-row" data-name="${escape(variable.name)}" data-state="${escape(variable.state)}">` +
+    `<th scope="row" class="name"><code>${escape(variable.name)}</code></th>` +
+    `<td class="value" data-label="Value"><span class="value-text">${escape(variable.value)}</span></td>` +
+    `<td data-label="Type">${escape(variable.type)}</td>` +
+    `<td class="state" data-label="State"><div><span class="var-state" data-state="${escape(variable.state)}">` +
+    `<span class="dot" aria-hidden="true"></span>${escape(STATE_WORDS[variable.state] ?? variable.state)}</span></div></td>` +
+    `<td class="time" data-label="Changed">${time(variable.updatedAt, '—')}</td>` +
+    `<td class="time" data-label="Confirmed">${time(variable.syncedAt, 'Not yet')}</td></tr>`;
+
+  const TABLE =
+    '<div id="app"><div class="app"><main><section class="panel variables"><div class="table-scroll contained">' +
+    '<table class="data fixed stackable"><colgroup><col class="col-name"><col class="col-value"><col class="col-type">' +
+    '<col class="col-state"><col class="col-time"><col class="col-time"></colgroup><thead><tr><th scope="col">Name</th>' +
+    '<th scope="col">Value</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Changed</th>' +
+    '<th scope="col">Confirmed by the server</th></tr></thead><tbody></tbody></table></div></section></main></div></div>';
+
+  window.varsyncNaive = {
+    /** Replace this document with the naive page, render the list once, then re-render it on every change event. */
+    async start(stylesheet) {
+      const probe = window.varsyncBench;
+      document.head.replaceChildren();
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = stylesheet;
+      await new Promise((resolve, reject) => {
+        link.onload = resolve;
+        link.onerror = () => reject(new Error(`the stylesheet ${stylesheet} did not load`));
+        document.head.append(link);
+      });
+      document.body.innerHTML = TABLE;
+      const tbody = document.querySelector('tbody');
+      const refresh = async () => {
+        const answer = await fetch('/api/variables', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+        const variables = await answer.json();
+        tbody.innerHTML = variables.map(rowHtml).join('');
+        return variables.length;
+      };
+
+      performance.clearResourceTimings();
+      const startedAt = performance.now();
+      const rows = await refresh();
+      const allRowsAt = performance.now();
+      const frameAt = await probe.afterNextFrame();
+      const { requestAt, dataAt } = probe.firstData(allRowsAt);
+      await new Promise((resolve, reject) => {
+        const source = new EventSource('/api/events');
+        source.addEventListener('open', resolve, { once: true });
+        source.addEventListener('error', () => reject(new Error('the naive page could not open /api/events')), { once: true });
+        source.addEventListener('change', () => void refresh());
+      });
+      return { rows, startedAt, requestAt, dataAt, allRowsAt, frameAt, longTasks: probe.tasksBetween(startedAt, frameAt) };
+    },
+  };
+})();

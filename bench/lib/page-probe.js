@@ -1,0 +1,126 @@
+/* global window, document, location, performance, MutationObserver, PerformanceObserver, requestAnimationFrame, CSS */
+// Runs in every page of the render benchmark (bench/render.ts), before the page's own scripts:
+// Playwright's addInitScript, which the page's Content-Security-Policy does not govern. Plain
+// JavaScript read from disk, so that no TypeScript transform touches what runs in the browser.
+// It only watches: when rows appear, when a row shows a new value, which fetches brought the data,
+// and long tasks. Times are performance.now() values: ms since this document's navigation started.
+(() => {
+  if (window.varsyncBench) return;
+  const API = /\/api\/(status|variables|dead-letters)$/;
+  const longTasks = [];
+  const keep = (entries) => {
+    for (const entry of entries) longTasks.push({ start: entry.startTime, duration: entry.duration });
+  };
+  let longTaskObserver = null;
+  try {
+    longTaskObserver = new PerformanceObserver((list) => keep(list.getEntries()));
+    longTaskObserver.observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No Long Tasks API here: the figures then count none.
+  }
+
+  /** requestAnimationFrame runs before style, layout and paint; a task queued from it runs after them. */
+  const afterNextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
+
+  const apiFetches = (since, until = Infinity) =>
+    performance
+      .getEntriesByType('resource')
+      .filter((entry) => entry.startTime >= since && entry.responseEnd <= until && API.test(new URL(entry.name).pathname));
+
+  /** Entries reach the observer's callback in a later, low-priority task: take the ones still queued. */
+  const tasksBetween = (from, to) => {
+    if (longTaskObserver) keep(longTaskObserver.takeRecords());
+    return longTasks.filter((task) => task.start >= from && task.start < to);
+  };
+
+  /** The first answer of each API call the page made: when the last of them arrived, the page had its data. */
+  function firstData(until) {
+    const first = new Map();
+    for (const entry of apiFetches(0, until)) if (!first.has(entry.name)) first.set(entry.name, entry);
+    const entries = [...first.values()];
+    return {
+      requestAt: Math.min(...entries.map((entry) => entry.startTime)),
+      dataAt: Math.max(...entries.map((entry) => entry.responseEnd)),
+      variablesAt: entries.find((entry) => entry.name.endsWith('/api/variables'))?.responseEnd ?? null,
+    };
+  }
+
+  // The app's first load: the moments its table holds a first row and every expected row.
+  const expectedRows = Number(window.varsyncBenchExpectedRows ?? 0);
+  let load = null;
+  if (location.pathname === '/' && expectedRows > 0) {
+    load = new Promise((resolve) => {
+      let firstRowAt = null;
+      const observer = new MutationObserver(() => {
+        const rows = document.querySelector('.variables tbody')?.children.length ?? 0;
+        if (rows > 0 && firstRowAt === null) firstRowAt = performance.now();
+        if (rows < expectedRows) return;
+        const allRowsAt = performance.now();
+        observer.disconnect();
+        void afterNextFrame().then((frameAt) => resolve({ firstRowAt, allRowsAt, frameAt }));
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+  }
+
+  let change = null;
+
+  window.varsyncBench = {
+    afterNextFrame,
+    tasksBetween,
+    firstData,
+
+    async loadResult() {
+      if (!load) throw new Error('this page was not loaded at / with expected rows');
+      const times = await load;
+      const navigation = performance.getEntriesByType('navigation')[0];
+      return {
+        ...times,
+        ...firstData(times.allRowsAt),
+        documentAt: navigation.responseEnd,
+        domContentLoadedAt: navigation.domContentLoadedEventEnd,
+        longTasks: tasksBetween(0, times.frameAt),
+      };
+    },
+
+    /** How many variable lists the page fetched, and how long ago the last API call started. */
+    apiActivity() {
+      const fetches = apiFetches(0);
+      const lastStart = Math.max(-Infinity, ...fetches.map((entry) => entry.startTime));
+      return { variableFetches: fetches.filter((entry) => entry.name.endsWith('/api/variables')).length, quietMs: performance.now() - lastStart };
+    },
+
+    /** Watch for the row of `name` to show `text`; returns the wall-clock time it started watching. */
+    armChange(name, text) {
+      performance.clearResourceTimings();
+      const armedAt = performance.now();
+      const table = document.querySelector('.variables table');
+      if (!table) throw new Error('no variables table on this page');
+      const selector = `tr[data-name="${CSS.escape(name)}"] .value-text`;
+      change = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (table.querySelector(selector)?.textContent !== text) return;
+          const domAt = performance.now();
+          observer.disconnect();
+          void afterNextFrame().then((frameAt) => resolve({ armedAt, domAt, frameAt }));
+        });
+        observer.observe(table, { childList: true, subtree: true, characterData: true });
+      });
+      return performance.timeOrigin + armedAt;
+    },
+
+    /** When the watched row changed, when the data that changed it had arrived, and the long tasks in between. */
+    async changeResult() {
+      const times = await change;
+      const fetches = apiFetches(times.armedAt, times.domAt);
+      return {
+        ...times,
+        timeOrigin: performance.timeOrigin,
+        fetches: fetches.length,
+        requestAt: Math.min(...fetches.map((entry) => entry.startTime)),
+        dataAt: Math.max(...fetches.map((entry) => entry.responseEnd)),
+        longTasks: tasksBetween(times.armedAt, times.frameAt),
+      };
+    },
+  };
+})();
