@@ -3,7 +3,7 @@
 // then report what ran and which Content-Security-Policy violations the page saw. Each probe is
 // passed whole to page.evaluate, so it uses nothing from outside its own body. A loopback
 // server of the spec's own plays the other origin (see startForeignOrigin).
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Violation {
@@ -121,8 +121,8 @@ export async function sendToOtherOrigin(foreignOrigin: string): Promise<{ fetchF
 
 export interface ForeignOrigin {
   readonly origin: string;
-  /** Every request it received: path and query, and the Referer header if any. */
-  readonly requests: Array<{ path: string; referer?: string }>;
+  /** Every request it received: path and query, the Referer header if any, and every header as sent. */
+  readonly requests: Array<{ path: string; referer?: string; headers: IncomingHttpHeaders }>;
   close(): Promise<void>;
 }
 
@@ -135,7 +135,7 @@ export async function startForeignOrigin(framedUrl = 'about:blank'): Promise<For
   const requests: ForeignOrigin['requests'] = [];
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
-    requests.push({ path, ...(req.headers.referer ? { referer: req.headers.referer } : {}) });
+    requests.push({ path, ...(req.headers.referer ? { referer: req.headers.referer } : {}), headers: req.headers });
     if (path.startsWith('/remote.js')) {
       res.writeHead(200, { 'Content-Type': 'text/javascript' });
       res.end('window.__probeRemoteScript = true;');

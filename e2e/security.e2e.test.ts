@@ -10,10 +10,12 @@
 //   navigate-to never shipped); refusing navigation and window.open is the Electron window's job
 //   (main/app/security.ts: will-navigate, setWindowOpenHandler), proven in test/app/security.test.ts
 //   and, where an Electron binary exists, in e2e/electron.e2e.test.ts;
-// - the server answers only requests with the token, our Host (a DNS-rebinding name is refused),
-//   our Origin (another origin's requests are refused although the browser sends the cookie) and
-//   from loopback (nothing listens on the machine's other addresses; the guard's remote-address
-//   check is unit-tested in test/security/guard.test.ts).
+// - the server gives data only to requests with the token (a Bearer header; the shell it serves
+//   without one is the public build), our Host (a DNS-rebinding name is refused), our Origin
+//   (another origin's requests are refused) and from loopback (nothing listens on the machine's
+//   other addresses; the guard's remote-address check is unit-tested in test/security/guard.test.ts);
+// - the token never leaves the page: it comes in the URL's fragment, no cookie holds it, so a
+//   browser that used the page sends it to no other server on 127.0.0.1 (cookies ignore ports).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -41,6 +43,7 @@ let daemon: ChildProcess;
 let daemonOutput = '';
 let statusUrl: string;
 let origin: string;
+let token: string;
 let foreign: ForeignOrigin;
 let browser: Browser;
 let context: BrowserContext;
@@ -62,6 +65,8 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
     const output = await eventually(() => daemonOutput, (text) => /Status page: (\S+)/.test(text), 15_000);
     statusUrl = /Status page: (\S+)/.exec(output)![1]!;
     origin = new URL(statusUrl).origin;
+    token = new URLSearchParams(new URL(statusUrl).hash.slice(1)).get('token') ?? '';
+    expect(/^[\w-]{20,}$/.test(token)).toBe(true);
     foreign = await startForeignOrigin(`${origin}/`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -134,7 +139,7 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       expect(outcome.fetchFailed).toBe(true);
       expect(new Set(outcome.violations.map(({ directive }) => directive))).toEqual(new Set(['connect-src', 'img-src', 'form-action']));
       expect(foreignRequests('/leak')).toEqual([]);
-      expect(page.url()).toBe(`${origin}/`);
+      expect(page.url() === `${origin}/`, 'the page stayed').toBe(true);
     });
   });
 
@@ -164,23 +169,30 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       // the page's handle on the window it opened reads as closed.
       expect(await page.evaluate(() => (window as unknown as Opener).__opened?.closed ?? true)).toBe(true);
       await popup.close();
-      expect(foreignRequests('/landing?from=window-open')).toEqual([{ path: '/landing?from=window-open' }]);
+      expect(foreignRequests('/landing?from=window-open').map(({ path, referer }) => ({ path, referer }))).toEqual([{ path: '/landing?from=window-open', referer: undefined }]);
     });
   });
 
   describe('the loopback server, as a browser meets it', () => {
-    it('gives a browser without the token nothing: page, assets, API, events, or a wrong token', async () => {
+    it('gives a browser without the token no data (API, events, writes, a wrong ?token=); the public shell it gets says what to open', async () => {
       const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(await (await page.request.get(`${origin}/`)).text())?.[1];
       expect(asset).toBeDefined();
       const stranger = await browser.newContext();
       try {
-        for (const path of ['/', `/${asset}`, '/api/status', '/api/variables', '/api/events', '/?token=wrong-token']) {
+        for (const path of ['/api/status', '/api/variables', '/api/dead-letters', '/api/events', '/?token=wrong-token']) {
           const answer = await stranger.request.get(`${origin}${path}`, { maxRedirects: 0 });
           expect(answer.status(), path).toBe(401);
+          expect(answer.headers()['set-cookie'], path).toBeUndefined();
         }
-        expect(await stranger.cookies()).toEqual([]);
         const posted = await stranger.request.post(`${origin}/api/pause`, { data: {}, maxRedirects: 0 });
         expect(posted.status()).toBe(401);
+        // The shell is the public build: the same bytes as out/renderer, no data in it.
+        for (const path of ['/', `/${asset}`]) expect((await stranger.request.get(`${origin}${path}`)).status(), path).toBe(200);
+        const bare = await stranger.newPage();
+        await bare.goto(`${origin}/`);
+        await expect.poll(() => bare.getByTestId('no-token').innerText()).toMatch(/^Open the URL that varsync run --ui printed/);
+        expect(await bare.getByTestId('variable-row').count()).toBe(0);
+        expect(await stranger.cookies()).toEqual([]);
       } finally {
         await stranger.close();
       }
@@ -197,7 +209,7 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
         // Same origin for the attacker's script, so it may read the answer: refused even with the token.
         const status = await attacker.evaluate(
           async (token) => (await fetch('/api/status', { headers: { Authorization: `Bearer ${token}` } })).status,
-          new URL(statusUrl).searchParams.get('token'),
+          token,
         );
         expect(status).toBe(421);
         expect(await rebinding.cookies()).toEqual([]);
@@ -206,19 +218,19 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       }
     });
 
-    it('refuses another origin although the browser sends it the cookie (checked on the wire)', async () => {
+    it('refuses another origin, which has no token to send either (checked on the wire)', async () => {
       const other = await context.newPage();
       await other.goto(`${foreign.origin}/landing`);
       // What went over the wire, from Chromium itself: the headers sent and the status answered,
       // also for the answers the page may not read.
-      const wire = new Map<string, { method?: string; url?: string; cookie?: boolean; origin?: string; status?: number }>();
+      const wire = new Map<string, { method?: string; url?: string; token?: boolean; origin?: string; status?: number }>();
       const cdp = await context.newCDPSession(other);
       await cdp.send('Network.enable');
       const note = (id: string, fields: object) => wire.set(id, { ...wire.get(id), ...fields });
       cdp.on('Network.requestWillBeSent', (event) => note(event.requestId, { method: event.request.method, url: event.request.url }));
       cdp.on('Network.requestWillBeSentExtraInfo', (event) => {
         const headers = Object.fromEntries(Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
-        note(event.requestId, { cookie: /(^|;\s*)varsync_token=/.test(headers.cookie ?? ''), origin: headers.origin });
+        note(event.requestId, { token: Object.values(headers).some((value) => value.includes(token)) || 'cookie' in headers, origin: headers.origin });
       });
       cdp.on('Network.responseReceivedExtraInfo', (event) => note(event.requestId, { status: event.statusCode }));
 
@@ -233,17 +245,54 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       await cdp.detach();
       await other.close();
 
-      const seen = answered().map(({ method, url, cookie, origin: sentOrigin, status }) => ({ method, path: new URL(url!).pathname, cookie, sentOrigin, status }));
+      const seen = answered().map(({ method, url, token: sentToken, origin: sentOrigin, status }) => ({ method, path: new URL(url!).pathname, sentToken, sentOrigin, status }));
       expect(seen).toEqual([
-        // The cookie went along (same site: ports do not count), so only the Origin check stands between.
-        { method: 'GET', path: '/api/status', cookie: true, sentOrigin: foreign.origin, status: 403 },
+        // No cookie exists to go along: the other origin has nothing to present, and its Origin is refused first.
+        { method: 'GET', path: '/api/status', sentToken: false, sentOrigin: foreign.origin, status: 403 },
         // Refused for its Origin (403), not merely for its text/plain body (415).
-        { method: 'POST', path: '/api/pause', cookie: true, sentOrigin: foreign.origin, status: 403 },
+        { method: 'POST', path: '/api/pause', sentToken: false, sentOrigin: foreign.origin, status: 403 },
         // A JSON POST needs a preflight; it is refused and the POST is never sent.
-        { method: 'OPTIONS', path: '/api/pause', cookie: false, sentOrigin: foreign.origin, status: 403 },
+        { method: 'OPTIONS', path: '/api/pause', sentToken: false, sentOrigin: foreign.origin, status: 403 },
       ]);
       expect(await page.getByTestId('status-state').innerText()).not.toMatch(/paused/i);
       expect(daemonOutput).not.toMatch(/paused/i);
+    });
+
+    it('a browser that used the status page sends its token to no other server on 127.0.0.1', async () => {
+      // The page has been in use in this context since the start (API calls, event stream, reloads of data).
+      await expect.poll(() => page.getByTestId('status-state').innerText()).not.toBe('');
+      expect(await context.cookies()).toEqual([]);
+      // Everything a browser sends on its own to another port of 127.0.0.1: a navigation, a reload,
+      // a credentialed fetch, an image, a form post.
+      const visit = await context.newPage();
+      await visit.goto(`${foreign.origin}/landing?from=visit`);
+      await visit.reload();
+      await visit.evaluate(async (target) => {
+        await fetch(`${target}/visit/fetch`, { credentials: 'include' }).catch(() => undefined);
+        await new Promise((resolve) => {
+          const image = new Image();
+          image.onload = image.onerror = resolve;
+          image.src = `${target}/visit/image.png`;
+        });
+      }, foreign.origin);
+      await visit.evaluate((target) => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = `${target}/visit/form`;
+        document.body.append(form);
+        form.submit();
+      }, foreign.origin);
+      await visit.waitForURL(`${foreign.origin}/visit/form`);
+      await visit.close();
+      expect(foreignRequests('/landing?from=visit')).toHaveLength(2);
+      expect(foreignRequests('/visit/').map((request) => request.path).sort()).toEqual(['/visit/fetch', '/visit/form', '/visit/image.png']);
+      // Every request the other server received in this whole file (the visits above, the frames,
+      // the window the page opened, the control page): the token in no header and no address.
+      // (Paths only in the failure message: the token itself is never printed.)
+      expect(foreign.requests.length).toBeGreaterThanOrEqual(7);
+      const carriesToken = (request: (typeof foreign.requests)[number]) =>
+        request.path.includes(token) || JSON.stringify(request.headers).includes(token) || /varsync/i.test(request.headers.cookie ?? '') || request.headers.authorization !== undefined;
+      expect(foreign.requests.filter(carriesToken).map((request) => request.path)).toEqual([]);
     });
 
     it("does not listen on this machine's other addresses", async (test) => {
@@ -269,7 +318,7 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
         expect(refusal, address).toBe('ECONNREFUSED');
       }
       // The same port answers on loopback: the refusal is the bind address, not a closed server.
-      expect((await page.request.get(`${origin}/api/status`)).status()).toBe(200);
+      expect((await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(200);
     });
   });
 });

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { App } from './app.js';
 import { describeError } from './format.js';
 import { chooseTransport } from './transport/choose.js';
+import { MissingTokenError } from './transport/token.js';
 import './styles.css';
 
 const root = document.getElementById('app');
@@ -12,7 +13,13 @@ if (root) {
   } catch (error) {
     render(
       <div role="alert" class="error-banner" data-testid="error-banner">
-        <p>{describeError(error)}</p>
+        {error instanceof MissingTokenError ? (
+          <p data-testid="no-token">
+            Open the URL that <code>varsync run --ui</code> printed (it carries this run's token).
+          </p>
+        ) : (
+          <p>{describeError(error)}</p>
+        )}
       </div>,
       root,
     );

@@ -1,8 +1,9 @@
-/* global window, document, performance, fetch, EventSource */
+/* global window, document, performance, fetch, TextDecoder */
 // The naive renderer the render benchmark compares the app with: the same data from the same
 // status server, the same table markup and stylesheet, but every refresh rebuilds all rows with one
 // innerHTML (no keys, no diffing, no batching). bench/render.ts installs it, after page-probe.js,
-// into a page of the status server's own origin, under the same Content-Security-Policy.
+// into a page of the status server's own origin, under the same Content-Security-Policy, with the
+// run's token (sent as a Bearer header, as the app does; the event stream is read with fetch too).
 (() => {
   const escape = (text) => String(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   const STATE_WORDS = { synced: 'Synced', pending: 'Pending', failed: 'Failed' };
@@ -29,7 +30,8 @@
 
   window.varsyncNaive = {
     /** Replace this document with the naive page, render the list once, then re-render it on every change event. */
-    async start(stylesheet) {
+    async start(stylesheet, token) {
+      const headers = { Authorization: `Bearer ${token}` };
       const probe = window.varsyncBench;
       document.head.replaceChildren();
       const link = document.createElement('link');
@@ -43,7 +45,7 @@
       document.body.innerHTML = TABLE;
       const tbody = document.querySelector('tbody');
       const refresh = async () => {
-        const answer = await fetch('/api/variables', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+        const answer = await fetch('/api/variables', { headers: { ...headers, Accept: 'application/json' }, credentials: 'omit', cache: 'no-store' });
         const variables = await answer.json();
         tbody.innerHTML = variables.map(rowHtml).join('');
         return variables.length;
@@ -55,12 +57,16 @@
       const allRowsAt = performance.now();
       const frameAt = await probe.afterNextFrame();
       const { requestAt, dataAt } = probe.firstData(allRowsAt);
-      await new Promise((resolve, reject) => {
-        const source = new EventSource('/api/events');
-        source.addEventListener('open', resolve, { once: true });
-        source.addEventListener('error', () => reject(new Error('the naive page could not open /api/events')), { once: true });
-        source.addEventListener('change', () => void refresh());
-      });
+      const events = await fetch('/api/events', { headers: { ...headers, Accept: 'text/event-stream' }, credentials: 'omit', cache: 'no-store' });
+      if (!events.ok || !events.body) throw new Error(`the naive page could not open /api/events (${events.status})`);
+      void (async () => {
+        // Naive too: a refresh for every "event: change" line; the server sends whole events per write.
+        const reader = events.body.getReader();
+        const decoder = new TextDecoder();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          for (const line of decoder.decode(chunk.value, { stream: true }).split('\n')) if (line === 'event: change') void refresh();
+        }
+      })().catch(() => undefined);
       return { rows, startedAt, requestAt, dataAt, allRowsAt, frameAt, longTasks: probe.tasksBetween(startedAt, frameAt) };
     },
   };

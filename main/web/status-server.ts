@@ -1,6 +1,8 @@
 // The headless daemon's status page: the same renderer as the Electron window, served on
 // 127.0.0.1 with the AgentApi over HTTP and server-sent events. A random port unless configured,
-// a per-run secret token on every request, Host and Origin checked, nothing bound beyond loopback.
+// a per-run secret token (a Bearer header) on every request for data, Host and Origin checked on
+// every request, nothing bound beyond loopback. The static shell (the public build, no data) needs
+// no token: the page reads the token from the URL's fragment, which never reaches any server.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,7 @@ import { deadLetterNamesSchema } from '../../shared/ipc.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
-import { checkRequest, TOKEN_COOKIE, sameSecret } from './guard.js';
+import { checkPeer, checkRequest } from './guard.js';
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -43,7 +45,7 @@ export interface StatusServerOptions {
 }
 
 export interface StatusServer {
-  /** The URL to open: it carries the token once; the page then keeps it in an HttpOnly cookie. */
+  /** The URL to open: the token rides in the fragment (`#token=`), which the browser never sends anywhere. */
   readonly url: string;
   readonly origin: string;
   readonly port: number;
@@ -90,20 +92,28 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setSecurityHeaders(res);
-    const url = new URL(req.url ?? '/', 'http://status');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://status');
+    } catch {
+      throw new HttpError(400, 'the request target is not a valid address'); // "//", "http://[": a refusal, not a failure
+    }
     const method = req.method ?? 'GET';
     const queryToken = url.searchParams.get('token');
-    if (method === 'GET' && url.pathname === '/' && queryToken !== null && sameSecret(queryToken, token)) {
-      // The printed URL: keep the token in an HttpOnly cookie and take it out of the address bar.
+    if (method === 'GET' && url.pathname === '/' && queryToken !== null) {
+      // An older printed URL (`/?token=`): move the token to the fragment, where the page reads it.
       const verdict = checkRequest(req, port, token, queryToken);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
       res.statusCode = 303;
-      res.setHeader('Location', '/');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Location', `/#token=${encodeURIComponent(queryToken)}`);
       res.end();
       return;
     }
-    const verdict = checkRequest(req, port, token);
+    // The shell (GET/HEAD outside /api/) is the public build: no token, but still only for our own
+    // loopback Host and Origin. Everything else (data, events, any write) needs the Bearer token.
+    const isShell = (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/');
+    const verdict = isShell ? checkPeer(req, port) : checkRequest(req, port, token);
     if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
 
     if (url.pathname === '/api/events' && method === 'GET') return openEventStream(req, res);
@@ -147,7 +157,13 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   }, HEARTBEAT_MS);
 
   async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      throw new HttpError(400, 'the address is not valid percent-encoded UTF-8');
+    }
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const root = normalize(options.rendererDir + sep);
     const file = normalize(join(root, relative));
     if (!file.startsWith(root)) throw new HttpError(404, 'not found');
@@ -166,11 +182,16 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch((error: unknown) => {
+    // Not listening (the port is taken): leave nothing behind that would keep the process alive.
+    agent.off('change', onChange);
+    clearInterval(heartbeat);
+    throw error;
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     port,
     token,

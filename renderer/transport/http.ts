@@ -1,7 +1,8 @@
 // The AgentApi over same-origin HTTP and server-sent events, for the page the headless daemon
-// serves on loopback. The daemon has already set an HttpOnly cookie, so fetch (credentials
-// 'same-origin') and EventSource carry it; the page never sees a secret.
-// fetch and EventSource are passed in so this file runs (and is tested) without a DOM.
+// serves on loopback. Every request carries the run's token as `Authorization: Bearer` (see
+// token.ts for where it comes from); no cookie is involved. The event stream is read with fetch,
+// not EventSource, because EventSource cannot send that header.
+// fetch is passed in so this file runs (and is tested) without a DOM.
 import type { AgentApi, DeadLetterView, StatusView, SyncResultView } from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
 import type { Transport } from './transport.js';
@@ -10,8 +11,17 @@ export interface FetchInit {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  credentials: 'same-origin';
+  /** Nothing ambient: the Bearer header is the only credential. */
+  credentials: 'omit';
   cache: 'no-store';
+  /** Set on the event stream's request, to end it. */
+  signal?: AbortSignal;
+}
+
+/** The part of a response body's reader this uses (a ReadableStream's default reader). */
+export interface BodyReaderLike {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
 }
 
 export interface FetchResponse {
@@ -19,24 +29,22 @@ export interface FetchResponse {
   status: number;
   statusText: string;
   json(): Promise<unknown>;
+  /** Only read for the event stream. */
+  body?: { getReader(): BodyReaderLike } | null;
 }
 
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
-/** The part of the browser's EventSource this uses. */
-export interface EventSourceLike {
-  readonly readyState: number;
-  addEventListener(type: string, listener: () => void): void;
-  close(): void;
-}
-
 export interface HttpTransportOptions {
   fetch: FetchLike;
-  openEventSource: (url: string) => EventSourceLike;
+  /** This run's token, sent as `Authorization: Bearer` on every request. */
+  token: string;
   /** Where the API lives on this origin. */
   apiBase?: string;
-  /** How long to wait before reopening an event stream the browser gave up on (it retries network drops itself). */
+  /** How long to wait before reopening an event stream the agent refused (an error status). */
   reopenDelayMs?: number;
+  /** How long to wait after a dropped event stream until the agent says otherwise (its `retry:` field). */
+  retryDelayMs?: number;
 }
 
 /** A request the agent refused or that never reached it; `message` is meant for people. */
@@ -51,14 +59,21 @@ export class AgentRequestError extends Error {
   }
 }
 
-const EVENT_SOURCE_CLOSED = 2;
-
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const base = options.apiBase ?? '/api';
-  const changes = new ChangeStream(() => options.openEventSource(`${base}/events`), options.reopenDelayMs ?? 5_000);
+  const authorization = `Bearer ${options.token}`;
+  const openStream = (signal: AbortSignal) =>
+    options.fetch(`${base}/events`, {
+      method: 'GET',
+      headers: { Accept: 'text/event-stream', Authorization: authorization },
+      credentials: 'omit',
+      cache: 'no-store',
+      signal,
+    });
+  const changes = new ChangeStream(openStream, { reopenDelayMs: options.reopenDelayMs ?? 5_000, retryDelayMs: options.retryDelayMs ?? 2_000 });
 
   async function request(method: 'GET' | 'POST', path: string, body?: object): Promise<unknown> {
-    const init: FetchInit = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
+    const init: FetchInit = { method, headers: { Accept: 'application/json', Authorization: authorization }, credentials: 'omit', cache: 'no-store' };
     if (method === 'POST') {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body ?? {});
@@ -131,20 +146,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * One EventSource shared by every listener, opened on the first subscription and closed after the
- * last. Every (re)connection counts as a change, since events may have been missed while away.
+ * One event stream (`GET /api/events`, read with fetch) shared by every listener, opened on the
+ * first subscription and closed after the last. Every (re)connection counts as a change, since
+ * events may have been missed while away. Like EventSource: a dropped stream is reopened after the
+ * agent's `retry:` delay; unlike it, a refused one (401, 503) is also tried again, after longer.
  */
 class ChangeStream {
-  private source: EventSourceLike | null = null;
+  /** Ends the current stream (or its pending request); null when none is open. */
+  private controller: AbortController | null = null;
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
-  private connected = true; // optimistic until the first error: no "lost contact" flash on load
+  private retryDelayMs: number;
+  private connected = true; // optimistic until the first failure: no "lost contact" flash on load
   private readonly changeListeners = new Set<() => void>();
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
 
   constructor(
-    private readonly open: () => EventSourceLike,
-    private readonly reopenDelayMs: number,
-  ) {}
+    private readonly open: (signal: AbortSignal) => Promise<FetchResponse>,
+    private readonly delays: { reopenDelayMs: number; retryDelayMs: number },
+  ) {
+    this.retryDelayMs = delays.retryDelayMs;
+  }
 
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
@@ -161,32 +182,63 @@ class ChangeStream {
   }
 
   private start(): void {
-    if (this.source || this.reopenTimer) return;
-    const source = this.open();
-    this.source = source;
-    source.addEventListener('open', () => {
-      this.setConnected(true);
-      this.emitChange();
+    if (this.controller || this.reopenTimer) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    void this.run(controller);
+  }
+
+  /** One connection, from request to end; then a retry is scheduled unless it was stopped. */
+  private async run(controller: AbortController): Promise<void> {
+    const current = () => this.controller === controller && !controller.signal.aborted;
+    let response: FetchResponse;
+    try {
+      response = await this.open(controller.signal);
+    } catch {
+      if (current()) this.retryLater(this.retryDelayMs);
+      return;
+    }
+    if (!current()) return;
+    const reader = response.ok && response.status === 200 ? response.body?.getReader() : undefined;
+    if (!reader) {
+      this.retryLater(this.delays.reopenDelayMs);
+      return;
+    }
+    controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
+    this.setConnected(true);
+    this.emitChange();
+    const parser = new EventStreamParser({
+      onEvent: (type) => {
+        if (type === 'change') this.emitChange();
+      },
+      onRetry: (delayMs) => (this.retryDelayMs = delayMs),
     });
-    source.addEventListener('change', () => this.emitChange());
-    source.addEventListener('error', () => {
-      this.setConnected(false);
-      // CONNECTING: the browser retries by itself. CLOSED: it gave up (an error status, say); try again later.
-      if (source.readyState !== EVENT_SOURCE_CLOSED || this.source !== source) return;
-      source.close();
-      this.source = null;
-      this.reopenTimer = setTimeout(() => {
-        this.reopenTimer = null;
-        if (this.changeListeners.size > 0) this.start();
-      }, this.reopenDelayMs);
-    });
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || !current()) break;
+        if (value) parser.push(value);
+      }
+    } catch {
+      // A dropped connection, or our own abort: told apart below.
+    }
+    if (current()) this.retryLater(this.retryDelayMs);
+  }
+
+  private retryLater(delayMs: number): void {
+    this.controller = null;
+    this.setConnected(false);
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      if (this.changeListeners.size > 0) this.start();
+    }, delayMs);
   }
 
   private stop(): void {
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     this.reopenTimer = null;
-    this.source?.close();
-    this.source = null;
+    this.controller?.abort();
+    this.controller = null;
   }
 
   private emitChange(): void {
@@ -197,5 +249,44 @@ class ChangeStream {
     if (connected === this.connected) return;
     this.connected = connected;
     for (const listener of [...this.connectionListeners]) listener(connected);
+  }
+}
+
+/**
+ * The text/event-stream format, as far as this page needs it: `event:`, `data:` and `retry:`
+ * fields, comment lines, and a blank line ending an event (a change's data is not used). Chunks may
+ * split lines, and UTF-8 characters, anywhere. Lines end in "\n" or "\r\n" (the agent sends "\n").
+ */
+export class EventStreamParser {
+  private readonly decoder = new TextDecoder();
+  private buffer = '';
+  private type = '';
+  private hasFields = false;
+
+  constructor(private readonly handlers: { onEvent(type: string): void; onRetry(delayMs: number): void }) {}
+
+  push(chunk: Uint8Array): void {
+    this.buffer += this.decoder.decode(chunk, { stream: true });
+    const lines = this.buffer.split('\n');
+    this.buffer = lines.pop() ?? ''; // not ended yet
+    for (const line of lines) this.line(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      if (this.hasFields) this.handlers.onEvent(this.type || 'message');
+      this.type = '';
+      this.hasFields = false;
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') {
+      this.type = value;
+      this.hasFields = true;
+    } else if (field === 'data') this.hasFields = true;
+    else if (field === 'retry' && /^\d+$/.test(value)) this.handlers.onRetry(Number(value));
   }
 }

@@ -22,9 +22,11 @@ it.skipIf(electron.path !== undefined)('falls back to the headless daemon with i
     expect(lines.filter((line) => line.startsWith('No Electron here:'))).toHaveLength(1);
     expect(output).toContain('DEMO MODE');
     const url = /Status page: (\S+)/.exec(output)![1]!;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
-    const opened = await rawRequest(url);
-    expect(opened.status).toBe(303);
+    // The token rides in the fragment; the page sends it as a Bearer header.
+    expect(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/.test(url)).toBe(true);
+    const { origin, hash } = new URL(url);
+    const answer = await rawRequest(`${origin}/api/status`, { headers: { Authorization: `Bearer ${new URLSearchParams(hash.slice(1)).get('token')}` } });
+    expect(answer.json()).toMatchObject({ demo: true });
     await eventually(() => output, (text) => /pass drained: 3 sent/.test(text), 10_000);
   } finally {
     child.kill('SIGTERM');

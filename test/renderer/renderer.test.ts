@@ -1,13 +1,16 @@
-// The window's logic that needs no browser: the HTTP/SSE transport (against fake fetch and
-// EventSource), the coalesced refresher, and the words and times it shows. The page itself is
-// exercised in a real browser (see the report in the renderer's commit).
+// The window's logic that needs no browser: the HTTP transport and its fetch-read event stream
+// (against a fake fetch), the token taken from the URL's fragment, the coalesced refresher, and the
+// words and times it shows. The page itself runs in Chromium in e2e/status-page.e2e.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusView } from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
-import { createHttpTransport, type EventSourceLike, type FetchInit, type FetchResponse } from '../../renderer/transport/http.js';
+import { createHttpTransport, EventStreamParser, type BodyReaderLike, type FetchInit, type FetchResponse } from '../../renderer/transport/http.js';
 import { isAgentApi } from '../../renderer/transport/ipc.js';
+import { MissingTokenError, NO_TOKEN_MESSAGE, takeToken, TOKEN_STORAGE_KEY, type StorageLike } from '../../renderer/transport/token.js';
 import { createRefresher } from '../../renderer/refresh.js';
 import { describeError, filterVariables, formatAgo, formatCountdown, formatDuration } from '../../renderer/format.js';
+
+const TOKEN = 'run-token-abc';
 
 interface Call {
   url: string;
@@ -26,48 +29,86 @@ function answer(status: number, body?: unknown, statusText = ''): FetchResponse 
   };
 }
 
-class FakeEventSource implements EventSourceLike {
-  readyState = 0;
-  closed = false;
-  private readonly listeners = new Map<string, Array<() => void>>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: () => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+/** A response body the test writes to as the agent would; aborting the request ends it as a browser does. */
+class FakeStream {
+  private readonly queue: Array<{ done: boolean; value?: Uint8Array } | Error> = [];
+  private waiting: ((item: { done: boolean; value?: Uint8Array } | Error) => void) | null = null;
+  cancelled = false;
+
+  constructor(signal: AbortSignal | undefined) {
+    signal?.addEventListener('abort', () => this.put(new DOMException('aborted', 'AbortError')));
   }
-  close(): void {
-    this.closed = true;
-    this.readyState = 2;
+
+  write(text: string): void {
+    this.put({ done: false, value: new TextEncoder().encode(text) });
   }
-  fire(type: string): void {
-    if (type === 'open') this.readyState = 1;
-    for (const listener of this.listeners.get(type) ?? []) listener();
+
+  end(): void {
+    this.put({ done: true });
+  }
+
+  fail(): void {
+    this.put(new TypeError('network error'));
+  }
+
+  private put(item: { done: boolean; value?: Uint8Array } | Error): void {
+    if (this.waiting) {
+      const waiting = this.waiting;
+      this.waiting = null;
+      waiting(item);
+    } else this.queue.push(item);
+  }
+
+  reader(): BodyReaderLike {
+    return {
+      read: async () => {
+        const item = this.queue.shift() ?? (await new Promise<{ done: boolean; value?: Uint8Array } | Error>((resolve) => (this.waiting = resolve)));
+        if (item instanceof Error) throw item;
+        return item;
+      },
+      cancel: async () => {
+        this.cancelled = true;
+      },
+    };
   }
 }
 
-function setup(respond: (call: Call) => FetchResponse | Promise<FetchResponse> = () => answer(200, {})) {
+function streamAnswer(stream: FakeStream): FetchResponse {
+  return { ...answer(200), body: { getReader: () => stream.reader() } };
+}
+
+/** A transport whose event stream requests are answered by `openStream`: 'live' is a stream the test writes to. */
+function setup(
+  respond: (call: Call) => FetchResponse | Promise<FetchResponse> = () => answer(200, {}),
+  openStream: () => 'live' | FetchResponse | Promise<FetchResponse> = () => 'live',
+) {
   const calls: Call[] = [];
-  const sources: FakeEventSource[] = [];
+  const streams: Array<{ init: FetchInit; stream: FakeStream | undefined }> = [];
   const transport = createHttpTransport({
+    token: TOKEN,
     fetch: async (url, init) => {
       calls.push({ url, init });
-      return respond({ url, init });
-    },
-    openEventSource: (url) => {
-      const source = new FakeEventSource(url);
-      sources.push(source);
-      return source;
+      if (url !== '/api/events') return respond({ url, init });
+      const entry: { init: FetchInit; stream: FakeStream | undefined } = { init, stream: undefined };
+      streams.push(entry);
+      const response = await openStream();
+      return response === 'live' ? streamAnswer((entry.stream = new FakeStream(init.signal))) : response;
     },
     reopenDelayMs: 5_000,
+    retryDelayMs: 2_000,
   });
-  return { transport, api: transport.api, calls, sources };
+  return { transport, api: transport.api, calls, streams };
 }
+
+/** Let the stream's promises settle (fake timers hold nothing but timers). */
+const settle = () => vi.advanceTimersByTimeAsync(0);
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
 describe('HTTP transport', () => {
-  it('reads with same-origin GETs and no body', async () => {
+  it('reads with GETs that carry the Bearer token and nothing ambient (no cookies), and no body', async () => {
     const status = { state: 'synced', pending: 0 } as StatusView;
     const { api, calls } = setup(({ url }) => answer(200, url === '/api/status' ? status : []));
     expect(await api.getStatus()).toEqual(status);
@@ -79,13 +120,14 @@ describe('HTTP transport', () => {
       ['GET', '/api/dead-letters'],
     ]);
     for (const { init } of calls) {
-      expect(init.credentials).toBe('same-origin');
+      expect(init.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+      expect(init.credentials).toBe('omit');
       expect(init.body).toBeUndefined();
       expect(init.headers['Content-Type']).toBeUndefined();
     }
   });
 
-  it('posts JSON bodies (at least {}) to the documented endpoints', async () => {
+  it('posts JSON bodies (at least {}) with the token to the documented endpoints', async () => {
     const { api, calls } = setup(({ url }) =>
       url.includes('dead-letters') ? answer(200, { count: 2 }) : url.endsWith('/sync') ? answer(200, { outcome: 'drained', status: {} }) : answer(204),
     );
@@ -94,12 +136,12 @@ describe('HTTP transport', () => {
     expect((await api.syncNow()).outcome).toBe('drained');
     await api.pause();
     await api.resume();
-    expect(calls.map((call) => [call.init.method, call.url, call.init.body, call.init.headers['Content-Type']])).toEqual([
-      ['POST', '/api/dead-letters/retry', '{"names":["a","b"]}', 'application/json'],
-      ['POST', '/api/dead-letters/discard', '{}', 'application/json'],
-      ['POST', '/api/sync', '{}', 'application/json'],
-      ['POST', '/api/pause', '{}', 'application/json'],
-      ['POST', '/api/resume', '{}', 'application/json'],
+    expect(calls.map((call) => [call.init.method, call.url, call.init.body, call.init.headers['Content-Type'], call.init.headers.Authorization])).toEqual([
+      ['POST', '/api/dead-letters/retry', '{"names":["a","b"]}', 'application/json', `Bearer ${TOKEN}`],
+      ['POST', '/api/dead-letters/discard', '{}', 'application/json', `Bearer ${TOKEN}`],
+      ['POST', '/api/sync', '{}', 'application/json', `Bearer ${TOKEN}`],
+      ['POST', '/api/pause', '{}', 'application/json', `Bearer ${TOKEN}`],
+      ['POST', '/api/resume', '{}', 'application/json', `Bearer ${TOKEN}`],
     ]);
   });
 
@@ -115,6 +157,8 @@ describe('HTTP transport', () => {
     await expect(api.getVariables()).rejects.toMatchObject({ message: expect.stringContaining('not a list') });
     next = () => answer(200, {});
     await expect(api.retryDeadLetters()).rejects.toMatchObject({ message: expect.stringContaining('no count') });
+    next = () => answer(401, { error: 'missing or wrong token: open the URL that varsync run --ui printed' });
+    await expect(api.getStatus()).rejects.toMatchObject({ status: 401, message: expect.stringContaining('open the URL that varsync run --ui printed') });
   });
 
   it('cannot open the logs folder, and says so', async () => {
@@ -123,51 +167,164 @@ describe('HTTP transport', () => {
     expect(await transport.api.openLogsFolder()).toBe(false);
     expect(calls).toEqual([]);
   });
+});
 
-  it('shares one event stream, counts every (re)connection as a change, and closes after the last listener', () => {
-    const { api, sources } = setup();
+describe('the event stream, read with fetch', () => {
+  it('is one request with the Bearer token, shared by every listener; each connection and each change event is a change', async () => {
+    vi.useFakeTimers();
+    const { api, streams } = setup();
     const first = vi.fn();
     const second = vi.fn();
     const stopFirst = api.onChange(first);
     const stopSecond = api.onChange(second);
-    expect(sources.map((source) => source.url)).toEqual(['/api/events']);
-    const source = sources[0]!;
-    source.fire('open');
-    source.fire('change');
-    source.fire('change');
+    await settle();
+    expect(streams).toHaveLength(1);
+    const { init, stream } = streams[0]!;
+    expect(init).toMatchObject({ method: 'GET', credentials: 'omit', headers: { Accept: 'text/event-stream', Authorization: `Bearer ${TOKEN}` } });
+    // Connected: events may have been missed before, so that is a change too.
+    expect(first).toHaveBeenCalledTimes(1);
+    stream!.write('retry: 2000\n\n: keep-alive\n\n');
+    await settle();
+    expect(first).toHaveBeenCalledTimes(1);
+    // A change event split across chunks anywhere, and one with CRLF line ends.
+    stream!.write('event: cha');
+    stream!.write('nge\ndata: {}\n');
+    await settle();
+    expect(first).toHaveBeenCalledTimes(1);
+    stream!.write('\nevent: change\r\ndata: {}\r\n\r\n');
+    await settle();
     expect(first).toHaveBeenCalledTimes(3);
     expect(second).toHaveBeenCalledTimes(3);
     stopFirst();
-    expect(source.closed).toBe(false);
+    expect(init.signal!.aborted).toBe(false);
     stopSecond();
-    expect(source.closed).toBe(true);
+    expect(init.signal!.aborted).toBe(true);
+    await settle();
+    expect(stream!.cancelled).toBe(true);
+    expect(streams).toHaveLength(1);
   });
 
-  it('reports a lost stream, reopens one the browser gave up on, and refreshes when back', () => {
+  it("reports a lost stream, reconnects after the agent's retry delay, and refreshes when back", async () => {
     vi.useFakeTimers();
-    const { transport, sources } = setup();
+    const { transport, streams } = setup();
     const changes = vi.fn();
     const connection = vi.fn();
     transport.onConnectionChange!(connection);
     transport.api.onChange(changes);
-    sources[0]!.fire('open');
-    // A dropped connection the browser retries by itself (still CONNECTING): no new stream.
-    sources[0]!.readyState = 0;
-    sources[0]!.fire('error');
+    await settle();
+    streams[0]!.stream!.write('retry: 300\n\n');
+    await settle();
+    streams[0]!.stream!.end(); // the agent went away
+    await settle();
     expect(connection).toHaveBeenLastCalledWith(false);
-    expect(sources).toHaveLength(1);
-    // A refused one (CLOSED): this transport opens a new stream after the delay.
-    sources[0]!.readyState = 2;
-    sources[0]!.fire('error');
-    expect(sources[0]!.closed).toBe(true);
-    vi.advanceTimersByTime(4_999);
-    expect(sources).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(sources).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(streams).toHaveLength(1);
     changes.mockClear();
-    sources[1]!.fire('open');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(streams).toHaveLength(2);
     expect(connection).toHaveBeenLastCalledWith(true);
     expect(changes).toHaveBeenCalledTimes(1);
+    // A broken connection is the same: lost, then back after the delay.
+    streams[1]!.stream!.fail();
+    await settle();
+    expect(connection).toHaveBeenLastCalledWith(false);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(streams).toHaveLength(3);
+    expect(connection).toHaveBeenLastCalledWith(true);
+  });
+
+  it('tries again later when the agent refuses the stream (401, 503) or cannot be reached', async () => {
+    vi.useFakeTimers();
+    let next: () => 'live' | FetchResponse | Promise<FetchResponse> = () => answer(401, { error: 'missing or wrong token' });
+    const { transport, streams } = setup(undefined, () => next());
+    const connection = vi.fn();
+    const changes = vi.fn();
+    transport.onConnectionChange!(connection);
+    transport.api.onChange(changes);
+    await settle();
+    expect(connection).toHaveBeenLastCalledWith(false);
+    expect(changes).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(streams).toHaveLength(1);
+    next = () => Promise.reject(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(streams).toHaveLength(2);
+    // Unreachable: the shorter drop delay.
+    next = () => 'live';
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(streams).toHaveLength(3);
+    expect(connection).toHaveBeenLastCalledWith(true);
+    expect(changes).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens nothing again once the last listener left, even with a retry pending', async () => {
+    vi.useFakeTimers();
+    const { api, streams } = setup();
+    const stop = api.onChange(() => undefined);
+    await settle();
+    streams[0]!.stream!.end();
+    await settle();
+    stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(streams).toHaveLength(1);
+  });
+});
+
+describe('the event stream parser', () => {
+  it('dispatches on blank lines, skips comments, takes retry, and survives UTF-8 split mid-character', () => {
+    const events: string[] = [];
+    const retries: number[] = [];
+    const parser = new EventStreamParser({ onEvent: (type) => events.push(type), onRetry: (delay) => retries.push(delay) });
+    const bytes = new TextEncoder().encode('retry: 1500\n\n: ping\n\nevent: change\ndata: {"é":1}\n\ndata: x\n\nretry: soon\n\n');
+    for (const byte of bytes) parser.push(Uint8Array.of(byte));
+    expect(events).toEqual(['change', 'message']);
+    expect(retries).toEqual([1500]);
+  });
+});
+
+describe('the token from the URL fragment', () => {
+  function memoryStorage(initial: Record<string, string> = {}): StorageLike & { items: Record<string, string> } {
+    const items = { ...initial };
+    return { items, getItem: (key) => items[key] ?? null, setItem: (key, value) => void (items[key] = value) };
+  }
+
+  it('takes it from #token=, keeps it for this tab, and clears it from the address bar', () => {
+    const storage = memoryStorage();
+    const replaced: string[] = [];
+    const token = takeToken({ location: { hash: '#token=abc-DEF_123', pathname: '/', search: '' }, storage, replaceUrl: (url) => replaced.push(url) });
+    expect(token).toBe('abc-DEF_123');
+    expect(storage.items[TOKEN_STORAGE_KEY]).toBe('abc-DEF_123');
+    expect(replaced).toEqual(['/']);
+  });
+
+  it('after a reload (no fragment) uses the stored one; a new fragment replaces it', () => {
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'old' });
+    const replaced: string[] = [];
+    expect(takeToken({ location: { hash: '', pathname: '/', search: '' }, storage, replaceUrl: (url) => replaced.push(url) })).toBe('old');
+    expect(replaced).toEqual([]);
+    expect(takeToken({ location: { hash: '#token=new', pathname: '/', search: '?x=1' }, storage, replaceUrl: (url) => replaced.push(url) })).toBe('new');
+    expect(storage.items[TOKEN_STORAGE_KEY]).toBe('new');
+    expect(replaced).toEqual(['/?x=1']);
+  });
+
+  it('has none without a fragment or a stored one, and still works where storage is refused', () => {
+    expect(takeToken({ location: { hash: '#other=1', pathname: '/', search: '' }, storage: memoryStorage(), replaceUrl: () => undefined })).toBeUndefined();
+    expect(takeToken({ location: { hash: '#token=', pathname: '/', search: '' }, storage: undefined, replaceUrl: () => undefined })).toBeUndefined();
+    const refusing: StorageLike = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    expect(takeToken({ location: { hash: '#token=t1', pathname: '/', search: '' }, storage: refusing, replaceUrl: () => undefined })).toBe('t1');
+    expect(takeToken({ location: { hash: '', pathname: '/', search: '' }, storage: refusing, replaceUrl: () => undefined })).toBeUndefined();
+  });
+
+  it('says plainly what to open when there is none', () => {
+    expect(new MissingTokenError().message).toBe(NO_TOKEN_MESSAGE);
+    expect(NO_TOKEN_MESSAGE).toBe("Open the URL that `varsync run --ui` printed (it carries this run's token).");
   });
 });
 

@@ -1,11 +1,11 @@
 // The status server's guard (main/web/guard.ts) at unit level: the remote-address check that a
 // real loopback test cannot reach (every connection it can make comes from 127.0.0.1), and the
 // order of the checks: a request from another machine is refused even with the right Host,
-// Origin and token.
+// Origin and token; and where the token may come from: a Bearer header, never a cookie.
 import type { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkRequest, isLoopbackAddress } from '../../main/web/guard.js';
+import { checkPeer, checkRequest, isLoopbackAddress, presentedToken } from '../../main/web/guard.js';
 
 const PORT = 48_123;
 const TOKEN = 'guard-test-token';
@@ -77,5 +77,24 @@ describe('checkRequest', () => {
     expect(checkRequest(request('127.0.0.1', { origin: 'null' }), PORT, TOKEN)).toMatchObject({ ok: false, status: 403 });
     expect(checkRequest(request('127.0.0.1', { authorization: '' }), PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
     expect(checkRequest(request('127.0.0.1', { authorization: `Bearer ${TOKEN}x` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
+  });
+});
+
+describe('where the token is taken from', () => {
+  it('only a Bearer header: the right token in a cookie (or any other header) is not a token', () => {
+    const cookieOnly = request('127.0.0.1', { authorization: '', cookie: `varsync_token=${TOKEN}` });
+    expect(presentedToken(cookieOnly)).toBeUndefined();
+    expect(checkRequest(cookieOnly, PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest(request('127.0.0.1', { authorization: `Basic ${TOKEN}` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest(request('127.0.0.1', { authorization: `bearer ${TOKEN}` }), PORT, TOKEN)).toEqual({ ok: true });
+  });
+});
+
+describe('checkPeer (the public shell)', () => {
+  it('needs no token, but the same loopback, Host and Origin rules', () => {
+    expect(checkPeer(request('127.0.0.1', { authorization: '' }), PORT)).toEqual({ ok: true });
+    expect(checkPeer(request('10.0.0.5', { authorization: '' }), PORT)).toMatchObject({ ok: false, status: 403 });
+    expect(checkPeer(request('127.0.0.1', { host: `rebind.example:${PORT}` }), PORT)).toMatchObject({ ok: false, status: 421 });
+    expect(checkPeer(request('127.0.0.1', { origin: 'http://evil.example' }), PORT)).toMatchObject({ ok: false, status: 403 });
   });
 });

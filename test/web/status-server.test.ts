@@ -1,5 +1,6 @@
-// The headless status server over real loopback HTTP: the token, Host and Origin rules, the
-// AgentApi endpoints, server-sent events, and nothing served outside the renderer folder.
+// The headless status server over real loopback HTTP: the token (Bearer only, never a cookie),
+// Host and Origin rules, the public shell, the AgentApi endpoints, server-sent events, and nothing
+// served outside the renderer folder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
@@ -55,30 +56,60 @@ describe('who may call', () => {
     }
   });
 
-  it('refuses requests without the token, or with a wrong one', async () => {
-    expect((await rawRequest(`${server.origin}/api/status`)).status).toBe(401);
-    expect((await rawRequest(`${server.origin}/`)).status).toBe(401);
-    expect((await rawRequest(`${server.origin}/assets/app.js`)).status).toBe(401);
-    expect((await rawRequest(`${server.origin}/api/status`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await rawRequest(`${server.origin}/api/status`, { headers: { Cookie: 'varsync_token=wrong' } })).status).toBe(401);
+  it('prints a URL whose token is in the fragment, which no HTTP request carries', () => {
+    expect(server.url).toBe(`${server.origin}/#token=test-token-123`);
+  });
+
+  it('serves the shell (page and assets) without a token, with every security header, and sets no cookie', async () => {
+    for (const path of ['/', '/index.html', '/assets/app.js']) {
+      const answer = await rawRequest(`${server.origin}${path}`);
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers['content-security-policy'], path).toBe(CONTENT_SECURITY_POLICY);
+      expect(answer.headers, path).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'cross-origin-opener-policy': 'same-origin' });
+      expect(answer.headers['set-cookie'], path).toBeUndefined();
+    }
+    expect((await rawRequest(`${server.origin}/`)).body).toContain('<title>Varsync</title>');
+  });
+
+  it('refuses data without the Bearer token: none, a wrong one, a cookie (even the right token), a query', async () => {
+    const refusals = [
+      rawRequest(`${server.origin}/api/status`),
+      rawRequest(`${server.origin}/api/status`, { headers: { Authorization: 'Bearer wrong' } }),
+      rawRequest(`${server.origin}/api/status`, { headers: { Authorization: 'Basic dGVzdC10b2tlbi0xMjM=' } }),
+      rawRequest(`${server.origin}/api/status`, { headers: { Cookie: 'varsync_token=test-token-123' } }),
+      rawRequest(`${server.origin}/api/variables?token=test-token-123`),
+      rawRequest(`${server.origin}/api/events`, { headers: { Cookie: 'varsync_token=test-token-123' } }),
+      rawRequest(`${server.origin}/api/pause`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Cookie: 'varsync_token=test-token-123' } }),
+      // A write to the shell's paths needs the token too (refused before "only GET is served here").
+      rawRequest(`${server.origin}/`, { method: 'POST', body: '{}' }),
+    ];
+    for (const answer of await Promise.all(refusals)) {
+      expect(answer.status).toBe(401);
+      expect(answer.json()).toEqual({ error: 'missing or wrong token: open the URL that varsync run --ui printed' });
+      expect(answer.headers['set-cookie']).toBeUndefined();
+    }
+    expect((await authorized('/api/status')).status).toBe(200);
+    expect((await authorized('/', { method: 'POST', body: '{}' })).status).toBe(405);
+  });
+
+  it('answers an older ?token= URL with a redirect to the fragment, without a cookie; a wrong one is refused', async () => {
+    const opened = await rawRequest(`${server.origin}/?token=test-token-123`);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.location).toBe('/#token=test-token-123');
+    expect(opened.headers['set-cookie']).toBeUndefined();
+    expect(opened.headers['cache-control']).toBe('no-store');
+    expect(opened.headers['referrer-policy']).toBe('no-referrer');
     const refused = await rawRequest(`${server.origin}/?token=wrong`);
     expect(refused.status).toBe(401);
-    expect(refused.json()).toEqual({ error: 'missing or wrong token: open the URL that varsync run --ui printed' });
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    // The same peer checks as everything else come first.
+    expect((await rawRequest(`${server.origin}/?token=test-token-123`, { headers: { Host: `evil.example:${server.port}` } })).status).toBe(421);
   });
 
-  it('trades the printed URL for an HttpOnly, SameSite=Strict cookie and takes the token out of the address', async () => {
-    const opened = await rawRequest(server.url);
-    expect(opened.status).toBe(303);
-    expect(opened.headers.location).toBe('/');
-    const cookie = String(opened.headers['set-cookie']);
-    expect(cookie).toMatch(/^varsync_token=test-token-123; HttpOnly; SameSite=Strict; Path=\//);
-    const page = await rawRequest(`${server.origin}/`, { headers: { Cookie: 'varsync_token=test-token-123' } });
-    expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    expect(page.body).toContain('<title>Varsync</title>');
-  });
-
-  it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token', async () => {
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token, for the shell too', async () => {
+    expect((await rawRequest(`${server.origin}/`, { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
+    expect((await rawRequest(`${server.origin}/assets/app.js`, { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
+    expect((await rawRequest(`${server.origin}/`, { headers: { Origin: 'http://evil.example' } })).status).toBe(403);
     expect((await authorized('/api/status', { headers: { Host: 'evil.example:80' } })).status).toBe(421);
     expect((await authorized('/api/status', { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
     expect((await authorized('/api/sync', { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } })).status).toBe(403);
@@ -88,9 +119,10 @@ describe('who may call', () => {
 
   it('serves nothing outside the renderer folder', async () => {
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%2fsecret.txt', '/etc/passwd']) {
-      const answer = await authorized(path);
-      expect(answer.status, path).toBe(404);
-      expect(answer.body).not.toContain('outside the renderer folder');
+      for (const answer of [await authorized(path), await rawRequest(`${server.origin}${path}`)]) {
+        expect(answer.status, path).toBe(404);
+        expect(answer.body).not.toContain('outside the renderer folder');
+      }
     }
   });
 });
