@@ -41,7 +41,11 @@ export interface StatusView {
   product: string | null;
   hardwareId: { id: string; source: HardwareIdSource; change: HardwareIdChangeView | null } | null;
   engine: { running: boolean; here: boolean; pid: number | null };
-  database: { path: string; recovered: { movedTo: string; reason: string; at: number } | null };
+  database: {
+    path: string;
+    /** The last time the database was found damaged: where it was kept, and what was read back from it. */
+    recovered: { movedTo: string; reason: string; at: number; salvaged?: { pending: number; failed: number; confirmed: number; complete: boolean } } | null;
+  };
   demo: boolean;
 }
 

@@ -30,7 +30,9 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
   }
   lines.push(['Daemon', status.engine.running ? `running (pid ${status.engine.pid})` : 'not running']);
   if (status.database.recovered) {
-    lines.push(['Database', `recovered on ${status.database.recovered.at ? new Date(status.database.recovered.at).toISOString() : '?'}: the unreadable file was kept as ${status.database.recovered.movedTo}`]);
+    const { at, movedTo, salvaged } = status.database.recovered;
+    const readBack = salvaged ? `; ${salvaged.pending} pending, ${salvaged.failed} refused and ${salvaged.confirmed} confirmed value(s) were read back from it${salvaged.complete ? '' : ' (not all of it was readable)'}` : '';
+    lines.push(['Database', `recovered on ${at ? new Date(at).toISOString() : '?'}: the unreadable file was kept as ${movedTo}${readBack}`]);
   }
   if (status.demo) lines.unshift(['DEMO', 'this is the built-in demo against a local emulator, not a real License API']);
   const width = Math.max(...lines.map(([label]) => label.length)) + 2;

@@ -13,7 +13,8 @@ import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js'
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
-import { openDatabase, type DatabaseRecovery } from './store/database.js';
+import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/database.js';
+import { explainStorageCode, StoreError } from './store/errors.js';
 import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { EngineLease, LEASE_TTL_MS } from './sync/lease.js';
 import { ENGINE_STATE_KEY, INITIAL_SNAPSHOT, SyncEngine, type EngineSnapshot, type PassOutcome } from './sync/engine.js';
@@ -67,6 +68,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private leaseTimer: NodeJS.Timeout | undefined;
   private lastDataVersion = -1;
   private lastSyncRequest: string | undefined;
+  private stopHealthReports: (() => void) | undefined;
   private closed = false;
 
   private constructor(private readonly options: AgentOptions) {
@@ -81,7 +83,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.store = new VariableStore(this.db, this.now);
     if (opened.recovery) {
       this.store.recordEvent('database_recovered', opened.recovery);
-      this.log.error(`database was unreadable (${opened.recovery.reason}); moved it to ${opened.recovery.movedTo} and started a fresh one`);
+      this.log.error(describeRecovery(opened.recovery));
     }
     this.recovery = opened.recovery ?? this.store.lastEvent<DatabaseRecovery>('database_recovered')?.detail;
     this.lease = new EngineLease(this.db, { owner: randomUUID(), ttlMs: options.leaseTtlMs ?? LEASE_TTL_MS, now: this.now });
@@ -134,6 +136,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
    * queues only what changed.
    */
   private applyInitialVariables(): void {
+    // A file that cannot be written: they are queued at the next start that can (reading still works).
+    if (this.store.health.problem?.code === 'database_readonly') return;
     const variables = this.config.vendor.variables;
     const before = this.store.getMeta(INITIAL_VARIABLES_META_KEY);
     const preview = planInitialVariables(variables, before);
@@ -174,13 +178,16 @@ export class Agent extends EventEmitter<{ change: [] }> {
 
   status(): AgentStatus {
     const snapshot = this.engine?.status ?? this.savedSnapshot();
+    // A database that cannot be used now (full, read-only, locked) outranks the last sync error.
+    const storeProblem = this.store.health.problem;
+    const lastError = storeProblem ? { kind: 'storage', code: storeProblem.code, message: storeProblem.message } : snapshot.lastError;
     const holder = this.lease.activeHolder();
     const running = this.engine !== undefined || holder !== undefined;
     const pending = this.store.pendingCount();
     // The outbox is the truth about pending work: a snapshot saved before the latest sets (or left
     // by a process that died mid-pass) may say 'synced' or 'syncing' when neither holds.
     const stale = snapshot.state === 'synced' || (snapshot.state === 'syncing' && !running);
-    const state = stale ? (pending > 0 ? 'pending' : 'synced') : snapshot.state;
+    const state = storeProblem && !snapshot.paused ? 'attention' : stale ? (pending > 0 ? 'pending' : 'synced') : snapshot.state;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       state,
@@ -189,8 +196,14 @@ export class Agent extends EventEmitter<{ change: [] }> {
       lastSyncAt: iso(snapshot.lastSyncAt),
       lastAttemptAt: iso(snapshot.lastAttemptAt),
       nextAttemptAt: running ? iso(snapshot.nextAttemptAt) : null,
-      lastError: snapshot.lastError,
-      explanation: snapshot.lastError ? explainProblem({ ...snapshot.lastError, clockOffsetMs: snapshot.clockOffsetMs }) : null,
+      lastError,
+      explanation: storeProblem
+        ? storeProblem.explanation
+        : lastError?.kind === 'storage'
+          ? explainStorageCode(lastError.code, this.dbPath)
+          : lastError
+            ? explainProblem({ ...lastError, clockOffsetMs: snapshot.clockOffsetMs })
+            : null,
       clockOffsetMs: snapshot.clockOffsetMs,
       paused: snapshot.paused,
       product: this.config.values.product ?? null,
@@ -207,6 +220,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
    */
   startEngine(): void {
     this.requireServer();
+    this.store.requireWritable();
     this.engineWanted = true;
     this.claimEngine();
     const ttl = this.options.leaseTtlMs ?? LEASE_TTL_MS;
@@ -217,6 +231,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   /** Emit `change` when another process writes; with the engine here, act on its sets and sync requests. */
   watch(): void {
     if (this.watchTimer) return;
+    this.stopHealthReports = this.store.health.onChange((problem) => this.onStoreHealth(problem));
     this.lastDataVersion = this.store.dataVersion();
     this.watchTimer = setInterval(() => this.checkForOutsideChanges(), this.options.watchIntervalMs ?? 250);
   }
@@ -305,6 +320,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.engineWanted = false;
     clearInterval(this.watchTimer);
     clearInterval(this.leaseTimer);
+    this.stopHealthReports?.();
     // Only yield when there is a pass to wait for: with nothing in flight the file closes at once.
     if (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
     if (this.engine) {
@@ -319,21 +335,34 @@ export class Agent extends EventEmitter<{ change: [] }> {
     if (!this.engineWanted) return;
     try {
       if (this.engine) {
-        if (this.lease.renew()) return;
+        if (this.store.guardWrite(() => this.lease.renew())) return;
         this.log.warn('lost the engine lease to another process; standing by');
         const engine = this.engine;
         this.engine = undefined;
         void engine.stop();
         return;
       }
-      if (!this.oneOffPass && this.lease.tryAcquire()) {
+      if (!this.oneOffPass && this.store.guardWrite(() => this.lease.tryAcquire())) {
         this.engine = this.createEngine();
         this.engine.start();
         this.log.info(`sync engine started (pid ${process.pid})`);
       }
     } catch (error) {
-      this.log.error(`engine lease: ${(error as Error).message}`);
+      // A database problem is logged once by onStoreHealth, not at every renewal.
+      if (!(error instanceof StoreError)) this.log.error(`engine lease: ${(error as Error).message}`);
     }
+  }
+
+  /** The database became unusable, or usable again: one log line, a change event, and sending resumes at once. */
+  private onStoreHealth(problem: StoreError | undefined): void {
+    if (problem) {
+      this.log.error(problem.message);
+    } else {
+      this.log.info(`the database ${this.dbPath} can be written again`);
+      // The engine may be waiting out a long backoff after storage failures.
+      if (this.engine?.status.lastError?.kind === 'storage') void this.engine.syncNow();
+    }
+    this.emit('change');
   }
 
   private checkForOutsideChanges(): void {
@@ -352,7 +381,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       }
       this.emit('change');
     } catch (error) {
-      this.log.error(`watching the database: ${(error as Error).message}`);
+      if (!(error instanceof StoreError)) this.log.error(`watching the database: ${(error as Error).message}`);
     }
   }
 

@@ -1,6 +1,10 @@
 // The durable outbox and what the server confirmed. Every change is one SQLite transaction, so a
 // crash leaves either the old state or the new one, never half of a set or of an acknowledgement.
+// A failure of the database (full disk, read-only file, lock, damage) comes out as a StoreError
+// that names the file and what to do, and is kept in `health` until a write succeeds again.
 import type Database from 'better-sqlite3';
+import { failureCode, StoreError } from './errors.js';
+import { StoreHealth } from './health.js';
 import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
 import { variableType, type VariableView } from '../../../shared/variables.js';
 import type { DeadLetterView } from '../../../shared/agent-api.js';
@@ -45,6 +49,10 @@ interface OutboxRow {
 }
 
 export class VariableStore {
+  /** Whether the database could be used at the last operation, and why not. */
+  readonly health: StoreHealth;
+  /** Set when this connection was opened on a file it cannot write: it stays read-only until reopened. */
+  private readOnlyAtOpen: StoreError | undefined;
   private readonly statements;
   // Built once: better-sqlite3 wraps a function per transaction() call, which costs more than
   // the statements themselves on the set path.
@@ -106,6 +114,63 @@ export class VariableStore {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.transactions = this.buildTransactions();
+    this.health = new StoreHealth(db.name);
+    this.checkWritable();
+  }
+
+  /**
+   * Whether this connection may write at all, without writing: SQLite silently opens a file it
+   * cannot write read-only, and only the first write would tell. A change made and rolled back
+   * shows it; a lock held elsewhere says nothing about it and is not waited for.
+   */
+  private checkWritable(): void {
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.exec("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'last_seq'; ROLLBACK");
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      const code = failureCode(error) ?? '';
+      if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) {
+        const problem = this.health.fail(error);
+        if (problem instanceof StoreError && problem.code === 'database_readonly') this.readOnlyAtOpen = problem;
+      }
+    } finally {
+      this.db.pragma(`busy_timeout = ${timeout}`);
+    }
+  }
+
+  /**
+   * Refuse to go on with a connection opened read-only (a daemon could never write with it,
+   * even once the file is writable again): the error says to make it writable and start again.
+   */
+  requireWritable(): void {
+    const problem = this.readOnlyAtOpen;
+    if (problem) throw new StoreError(problem.code, problem.reason, 'make the data folder and the files in it writable, then start Varsync again', problem.systemCode);
+  }
+
+  /** Run another component's write on this database (the engine lease): its failure is recorded and translated like the store's own. */
+  guardWrite<T>(write: () => T): T {
+    return this.write(write);
+  }
+
+  private read<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw this.health.fail(error);
+    }
+  }
+
+  private write<T>(run: () => T): T {
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      throw this.health.fail(error);
+    }
+    this.health.ok();
+    return result;
   }
 
   private buildTransactions() {
@@ -182,24 +247,31 @@ export class VariableStore {
    * a dead-lettered name replaces the dead letter.
    */
   set(variables: Record<string, VariableValue>): SetOutcome {
-    return this.transactions.set.immediate(variables, this.now());
+    let outcome: SetOutcome;
+    try {
+      outcome = this.transactions.set.immediate(variables, this.now());
+    } catch (error) {
+      throw this.health.fail(error, 'not queued');
+    }
+    if (outcome.queued.length > 0) this.health.ok();
+    return outcome;
   }
 
   /** The oldest pending values first. */
   pending(limit: number): PendingEntry[] {
-    return this.statements.pending.all(limit).map(toPending);
+    return this.read(() => this.statements.pending.all(limit)).map(toPending);
   }
 
   pendingCount(): number {
-    return this.statements.pendingCount.get()!.count;
+    return this.read(() => this.statements.pendingCount.get()!.count);
   }
 
   deadLetterCount(): number {
-    return this.statements.deadLetterCount.get()!.count;
+    return this.read(() => this.statements.deadLetterCount.get()!.count);
   }
 
   countAttempt(entries: PendingEntry[]): void {
-    this.transactions.countAttempt(entries);
+    this.write(() => this.transactions.countAttempt(entries));
   }
 
   /**
@@ -208,16 +280,16 @@ export class VariableStore {
    * Returns how many rows left the outbox.
    */
   acknowledge(sent: PendingEntry[], answer: DeviceVariable[]): number {
-    return this.transactions.acknowledge.immediate(sent, answer, this.now());
+    return this.write(() => this.transactions.acknowledge.immediate(sent, answer, this.now()));
   }
 
   /** The server refused this value: keep it, visible, with the server's reason. False when a newer value superseded it. */
   deadLetter(entry: PendingEntry, code: string, message: string): boolean {
-    return this.transactions.deadLetter.immediate(entry, code, message, this.now());
+    return this.write(() => this.transactions.deadLetter.immediate(entry, code, message, this.now()));
   }
 
   deadLetters(): DeadLetter[] {
-    return this.statements.deadLetters.all().map((row) => ({
+    return this.read(() => this.statements.deadLetters.all()).map((row) => ({
       name: row.name,
       value: JSON.parse(row.value) as VariableValue,
       code: row.code,
@@ -230,18 +302,19 @@ export class VariableStore {
 
   /** Queue dead letters again (all, or the named ones). Returns how many were queued. */
   retryDeadLetters(names?: string[]): number {
-    return this.transactions.retryDeadLetters.immediate(names, this.now());
+    return this.write(() => this.transactions.retryDeadLetters.immediate(names, this.now()));
   }
 
   /** Drop dead letters for good (all, or the named ones): an explicit decision of a person. */
   discardDeadLetters(names?: string[]): number {
-    return this.transactions.discardDeadLetters.immediate(names);
+    return this.write(() => this.transactions.discardDeadLetters.immediate(names));
   }
 
   /** Every name with its latest local value and where it stands. */
   view(): VariableView[] {
     const views = new Map<string, VariableView>();
-    for (const row of this.statements.confirmedAll.all()) {
+    const { confirmed, outbox } = this.read(() => ({ confirmed: this.statements.confirmedAll.all(), outbox: this.statements.outboxAll.all() }));
+    for (const row of confirmed) {
       const value = JSON.parse(row.value) as VariableValue;
       views.set(row.name, {
         name: row.name,
@@ -263,7 +336,7 @@ export class VariableStore {
         error: { code: letter.code, message: letter.message },
       });
     }
-    for (const row of this.statements.outboxAll.all()) {
+    for (const row of outbox) {
       const value = JSON.parse(row.value) as VariableValue;
       views.set(row.name, {
         name: row.name,
@@ -278,11 +351,11 @@ export class VariableStore {
   }
 
   recordSync(record: SyncRecord): void {
-    this.transactions.recordSync(record);
+    this.write(() => this.transactions.recordSync(record));
   }
 
   history(limit = 20): SyncRecord[] {
-    return this.statements.history.all(limit).map((row) => ({
+    return this.read(() => this.statements.history.all(limit)).map((row) => ({
       startedAt: row.started_at,
       finishedAt: row.finished_at,
       outcome: row.outcome,
@@ -295,25 +368,25 @@ export class VariableStore {
   }
 
   getMeta(key: string): string | undefined {
-    return this.statements.getMeta.get(key)?.value;
+    return this.read(() => this.statements.getMeta.get(key)?.value);
   }
 
   setMeta(key: string, value: string): void {
-    this.statements.setMeta.run(key, value);
+    this.write(() => this.statements.setMeta.run(key, value));
   }
 
   recordEvent(kind: string, detail: unknown): void {
-    this.statements.insertEvent.run(this.now(), kind, JSON.stringify(detail));
+    this.write(() => this.statements.insertEvent.run(this.now(), kind, JSON.stringify(detail)));
   }
 
   lastEvent<T>(kind: string): { at: number; detail: T } | undefined {
-    const row = this.statements.lastEvent.get(kind);
+    const row = this.read(() => this.statements.lastEvent.get(kind));
     return row && { at: row.at, detail: JSON.parse(row.detail) as T };
   }
 
   /** Changes whenever another connection (another process) commits: cheap to poll. */
   dataVersion(): number {
-    return this.statements.dataVersion.get() as number;
+    return this.read(() => this.statements.dataVersion.get() as number);
   }
 
   private takeSeq(): number {
