@@ -53,13 +53,15 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
   for (const notice of notices) log.warn(notice);
   if (demo) for (const line of demo.banner.split('\n')) log.warn(line);
 
-  let agent: Agent;
+  let agent: Agent | undefined;
   try {
     const problem = serverSettingsProblem(config);
     if (problem) throw new NotConfiguredError(problem);
     agent = Agent.open({ config, log, demo: demo !== undefined, sqliteNativeBinding: options.sqliteNativeBinding });
     agent.startEngine();
   } catch (error) {
+    // startEngine refuses a database that cannot be written: close what was opened before saying so.
+    await agent?.close();
     await demo?.close();
     throw error;
   }
