@@ -85,6 +85,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
+      // A client that went away in the middle of sending its request (killed, timed out) left
+      // nobody to answer: not a failure of the emulator.
+      if (!req.complete) return;
       selfCheckFailures.push(`unhandled: ${(error as Error).message}`);
       if (!res.headersSent) send(res, 500, JSON.stringify({ status: 500, code: 'internal_error', message: 'Emulator failure.' }));
     });

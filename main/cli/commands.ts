@@ -88,11 +88,8 @@ export const COMMANDS: Record<string, Command> = {
     options: {},
     async run(context) {
       if (context.positionals.length === 0) throw new UsageError('nothing to set; for example: varsync set color=blue seats:=3');
-      const variables: Record<string, unknown> = {};
-      for (const argument of context.positionals) {
-        const [name, value] = parseAssignment(argument);
-        variables[name] = value;
-      }
+      // fromEntries defines every name as its own key: "__proto__=x" is a variable, not a prototype.
+      const variables = Object.fromEntries(context.positionals.map((argument) => parseAssignment(argument)));
       const outcome = await withAgent(context, (agent) => agent.set(variables));
       const parts = [`queued ${outcome.queued.length}`];
       if (outcome.unchanged.length > 0) parts.push(`${outcome.unchanged.length} unchanged (${outcome.unchanged.join(', ')})`);
@@ -149,6 +146,8 @@ export const COMMANDS: Record<string, Command> = {
       'Logs go to stderr and to varsync.log in the log folder (see varsync diagnostics --help), at the configured logLevel.',
     options: { demo: 'boolean', ui: 'boolean', 'ui-port': 'string' },
     async run(context) {
+      // Bad input first, before anything is started that would then have to be stopped.
+      const uiPort = parseUiPort(context.options['ui-port']);
       let config = context.config();
       let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
       if (context.options.demo && !config.configured) {
@@ -158,10 +157,16 @@ export const COMMANDS: Record<string, Command> = {
       } else if (context.options.demo) {
         context.err('A configuration was found, so the demo is not used: running for real.');
       }
-      const uiPort = parseUiPort(context.options['ui-port']);
-      // The log folder, and stderr: a daemon under a service manager has its output kept too.
-      const { logger: log } = openLog({ dir: defaultLogDir(context.env), level: config.values.logLevel, echo: context.err, secrets: logSecrets(context, config) });
-      const agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
+      let log: Logger;
+      let agent: Agent;
+      try {
+        // The log folder, and stderr: a daemon under a service manager has its output kept too.
+        log = openLog({ dir: defaultLogDir(context.env), level: config.values.logLevel, echo: context.err, secrets: logSecrets(context, config) }).logger;
+        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
+      } catch (error) {
+        await demo?.close();
+        throw error;
+      }
       let statusServer: StatusServer | undefined;
       let collectors: RunningCollectors | undefined;
       try {
@@ -170,7 +175,10 @@ export const COMMANDS: Record<string, Command> = {
         demo?.startActivity(agent);
         if (context.options.ui || uiPort !== undefined) {
           if (!existsSync(join(RENDERER_DIR, 'index.html'))) log.warn('the status page is not built (npm run build:renderer); only its API is served');
-          statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log });
+          statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+            throw new UsageError(`--ui-port ${uiPort}: cannot listen there (${error.code}); choose another port, or leave --ui-port out for a free one.`);
+          });
           context.out(`Status page: ${statusServer.url}`);
         }
         log.info(`daemon running (pid ${process.pid}, data folder ${config.values.dataDir}); stop with Ctrl+C`);

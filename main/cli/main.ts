@@ -6,6 +6,7 @@ import { loadConfig, systemConfigLocations, type ConfigLocations } from '../core
 import { LicenseApiError } from '../core/api/errors.js';
 import { NotConfiguredError } from '../core/agent.js';
 import { StoreError } from '../core/store/database.js';
+import { oneLine } from '../../shared/one-line.js';
 import { VariableInputError } from '../../shared/variables.js';
 import { parseCommandLine, UsageError } from './arguments.js';
 import { COMMANDS, EXIT, type CommandContext } from './commands.js';
@@ -32,15 +33,21 @@ const ALL_COMMAND_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((co
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
-    const commandName = argv.find((argument) => !argument.startsWith('-'));
-    const command = commandName === undefined ? undefined : COMMANDS[commandName];
+    // The command is the first positional once options have taken their values
+    // (`--log-level debug status` runs status), so parse with every command's options first.
+    const commandName = parseCommandLine(argv, ALL_COMMAND_OPTIONS).command;
+    // Own properties only: "toString" or "constructor" is an unknown command, not Object's method.
+    const command = commandName !== undefined && Object.hasOwn(COMMANDS, commandName) ? COMMANDS[commandName] : undefined;
     if (commandName !== undefined && !command) {
       throw new UsageError(`unknown command "${commandName}"; the commands are: ${Object.keys(COMMANDS).join(', ')}.`);
     }
     const parsed = parseCommandLine(argv, command?.options ?? ALL_COMMAND_OPTIONS);
     if (!command) {
       io.out(generalHelp());
-      return parsed.options.help ? EXIT.ok : EXIT.badInput;
+      if (parsed.options.help) return EXIT.ok;
+      // Exit 2 is an error like any other: it gets its one line on stderr.
+      io.err('varsync: no command given; run varsync COMMAND (the commands are listed above).');
+      return EXIT.badInput;
     }
     if (parsed.options.help) {
       io.out(commandHelp(parsed.command!));
@@ -68,7 +75,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(context);
   } catch (error) {
     const [code, message] = describeFailure(error);
-    io.err(`varsync: ${message}`);
+    io.err(`varsync: ${oneLine(message)}`); // one line whatever input the message quotes
     return code;
   }
 }

@@ -18,6 +18,7 @@ import {
   type VariablesObject,
   type WellKnown,
 } from '../../../shared/wire.js';
+import { oneLine } from '../../../shared/one-line.js';
 import {
   DEFAULT_OAUTH_TOKEN_URL,
   HmacAuthorizer,
@@ -293,11 +294,14 @@ export class LicenseApiClient {
         retryAfterMs,
       });
     }
-    const { code, message } = parsed.data;
+    // The server's words are shown and logged: one line each, whatever it sent, and never nothing.
+    const code = parsed.data.code.trim() === '' ? `http_${response.status}` : oneLine(parsed.data.code);
+    const said = oneLine(this.redact(parsed.data.message, spec.secrets));
+    const message = said.trim() === '' ? `The License API answered HTTP ${response.status} (${code}) without a message.` : said;
     return new LicenseApiError({
       status: response.status,
       code,
-      message: this.redact(message, spec.secrets),
+      message,
       endpoint,
       retryAfterMs,
       clockOffsetMs: code === 'date_header_diff' ? clockOffsetMs : undefined,
@@ -382,12 +386,14 @@ export class LicenseApiClient {
     const text = Buffer.from(response.data ?? new ArrayBuffer(0)).toString('utf8');
     if (response.status >= 400) {
       const parsed = oauthErrorSchema.safeParse(safeJson(text));
-      const code = parsed.success ? parsed.data.error : `http_${response.status}`;
-      const detail = parsed.success ? (parsed.data.error_description ?? parsed.data.error) : `HTTP ${response.status}`;
+      const named = parsed.success && parsed.data.error.trim() !== '';
+      const code = named ? oneLine(parsed.data.error) : `http_${response.status}`;
+      const described = parsed.success ? (parsed.data.error_description ?? parsed.data.error) : '';
+      const detail = described.trim() === '' ? `HTTP ${response.status}` : described;
       throw new LicenseApiError({
         status: response.status,
         code,
-        message: `The OAuth token endpoint refused the client credentials: ${this.redact(detail)}.`,
+        message: `The OAuth token endpoint refused the client credentials: ${oneLine(this.redact(detail))}.`,
         endpoint,
         retryAfterMs: parseRetryAfter(header(response, 'retry-after'), this.now()),
       });

@@ -108,12 +108,15 @@ export class LicenseApiError extends Error {
   }
 }
 
-/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+/** The longest wait a timer can hold (about 24.8 days); a longer one would fire at once. */
+export const MAX_RETRY_AFTER_MS = 2 ** 31 - 1;
+
+/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3); absurd waits are cut to the longest a timer holds. */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {
   if (header === undefined) return undefined;
   const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS);
   const at = Date.parse(text);
   if (!Number.isFinite(at)) return undefined;
-  return Math.max(0, at - nowMs);
+  return Math.min(Math.max(0, at - nowMs), MAX_RETRY_AFTER_MS);
 }

@@ -22,13 +22,10 @@ export function hashValue(value: VariableValue): string {
 
 export function planInitialVariables(variables: Record<string, VariableValue>, appliedBefore: string | undefined): InitialVariablesPlan {
   const before = parseApplied(appliedBefore);
-  const toQueue: Record<string, VariableValue> = {};
-  const applied: AppliedInitialVariables = {};
-  for (const [name, value] of Object.entries(variables)) {
-    const hash = hashValue(value);
-    applied[name] = hash;
-    if (before[name] !== hash) toQueue[name] = value;
-  }
+  const entries = Object.entries(variables);
+  // fromEntries, not assignment: a variable named "__proto__" is a name like any other.
+  const applied: AppliedInitialVariables = Object.fromEntries(entries.map(([name, value]) => [name, hashValue(value)]));
+  const toQueue: Record<string, VariableValue> = Object.fromEntries(entries.filter(([name]) => !Object.hasOwn(before, name) || before[name] !== applied[name]));
   return { toQueue, applied };
 }
 

@@ -42,8 +42,9 @@ export type ConfigValues = { [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K][
 
 export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
+// Not z.record: it drops a "__proto__" name (a valid variable name) without a word.
 const initialVariables = z
-  .record(z.string(), z.unknown())
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object of name -> value')
   .superRefine((variables, context) => {
     for (const [name, value] of Object.entries(variables)) {
       const badName = nameProblem(name);
@@ -51,7 +52,7 @@ const initialVariables = z
       if (badName || badValue) context.addIssue({ code: 'custom', message: badName ?? `"${name}": ${badValue}` });
     }
   })
-  .transform((variables) => variables as Record<string, VariableValue>);
+  .transform((variables) => Object.fromEntries(Object.entries(variables)) as Record<string, VariableValue>);
 
 /**
  * Keys only the vendor file (and, where `policy` says so, the policy) may hold: they are not

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { z } from 'zod';
+import { oneLine } from '../../../shared/one-line.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { CollectorChoice } from '../collectors/catalog.js';
 import {
@@ -74,6 +75,11 @@ export interface ResolvedConfig {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  constructor(message: string) {
+    // Messages quote what files and variables hold: keep them one line whatever that was.
+    super(oneLine(message));
+  }
 }
 
 /** How a settings file is named in messages and sources. */
@@ -256,7 +262,7 @@ function resolveVendor(ordered: ConfigLayer[]): ResolvedVendor {
     const own = layer.vendor;
     if (!own) continue;
     for (const [name, value] of Object.entries(own.variables ?? {})) {
-      vendor.variables[name] = value;
+      Object.defineProperty(vendor.variables, name, { value, enumerable: true, writable: true, configurable: true }); // "__proto__" too
       vendor.sources[`variables.${name}`] = layer.describe('variables');
     }
     for (const key of ['collectors', 'appVersion', 'launchAtLogin'] as const) {
