@@ -105,7 +105,7 @@ describe('bad input: one line, exit 2, nothing queued harmed', () => {
       writeFileSync(file, '');
       const blocked = await varsync(['set', 'a=1'], { ...env, VARSYNC_DATA_DIR: join(file, 'inside') });
       expect(blocked.code).toBe(1);
-      expect(blocked.stderr).toMatch(/^varsync: The data folder .* cannot be used \(ENOTDIR\); make it writable or choose another with VARSYNC_DATA_DIR\.\n$/);
+      expect(blocked.stderr).toMatch(/^varsync: The data folder .* cannot be used \(ENOTDIR\); make it writable, or choose another data folder \(`varsync config` shows where dataDir comes from; VARSYNC_DATA_DIR sets it unless a policy enforces it\)\.\n$/);
       return;
     }
     expect(result.code).toBe(1);

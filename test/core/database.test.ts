@@ -66,7 +66,7 @@ describe('opening the database', () => {
     const file = join(tempDir(), 'plain-file');
     writeFileSync(file, '');
     expect(() => openDatabase(join(file, 'data'))).toThrow(StoreError);
-    expect(() => openDatabase(join(file, 'data'))).toThrow(/cannot be used \(ENOTDIR\); make it writable or choose another with VARSYNC_DATA_DIR/);
+    expect(() => openDatabase(join(file, 'data'))).toThrow(/cannot be used \(ENOTDIR\); make it writable, or choose another data folder/);
   });
 
   it('reports a database locked by another process instead of waiting forever', () => {

@@ -138,6 +138,6 @@ function prepareDataDir(dataDir: string): void {
     accessSync(dataDir, needed);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new StoreError('data_dir_unusable', `the data folder ${dataDir} cannot be used (${code})`, 'make it writable or choose another with VARSYNC_DATA_DIR', code);
+    throw new StoreError('data_dir_unusable', `the data folder ${dataDir} cannot be used (${code})`, 'make it writable, or choose another data folder (`varsync config` shows where dataDir comes from; VARSYNC_DATA_DIR sets it unless a policy enforces it)', code);
   }
 }

@@ -238,6 +238,10 @@ export class VariableStore {
         st.insertHistory.run({ ...record, code: record.code ?? null, message: record.message ?? null });
         st.trimHistory.run(HISTORY_KEPT);
       }),
+      // One read transaction, so the three tables are seen at one moment: between two separate
+      // reads another process could acknowledge a value, and the view would show the older
+      // confirmed one as synced.
+      viewRows: this.db.transaction(() => ({ confirmed: st.confirmedAll.all(), deadLetters: this.deadLetters(), outbox: st.outboxAll.all() })),
     };
   }
 
@@ -313,7 +317,7 @@ export class VariableStore {
   /** Every name with its latest local value and where it stands. */
   view(): VariableView[] {
     const views = new Map<string, VariableView>();
-    const { confirmed, outbox } = this.read(() => ({ confirmed: this.statements.confirmedAll.all(), outbox: this.statements.outboxAll.all() }));
+    const { confirmed, deadLetters, outbox } = this.read(() => this.transactions.viewRows());
     for (const row of confirmed) {
       const value = JSON.parse(row.value) as VariableValue;
       views.set(row.name, {
@@ -325,7 +329,7 @@ export class VariableStore {
         syncedAt: iso(row.synced_at),
       });
     }
-    for (const letter of this.deadLetters()) {
+    for (const letter of deadLetters) {
       views.set(letter.name, {
         name: letter.name,
         value: letter.value,
