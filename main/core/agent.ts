@@ -13,6 +13,7 @@ import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js'
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
+import { sensitiveValues } from './log/redaction.js';
 import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/database.js';
 import { explainStorageCode, StoreError } from './store/errors.js';
 import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
@@ -114,6 +115,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
         responsePublicKey: values.responsePublicKey,
         logger: this.log,
         now: this.now,
+        // A server that echoes a secret in an error must not put it in status, history or the window.
+        secrets: sensitiveValues(this.config),
       });
     }
   }

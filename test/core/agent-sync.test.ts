@@ -1,5 +1,7 @@
 // The agent against the real emulator over loopback: queueing, draining, each failure class with
 // its state, reason and next step, and recovery without a restart.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetEmulator } from '../helpers/api.js';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
@@ -201,5 +203,27 @@ describe('failure classes: state, reason, next step, and recovery without restar
     expect(serverValues()['bad-1']).toBe('bad-1');
     expect(agent.discardDeadLetters()).toBe(1);
     expect(agent.status().failed).toBe(0);
+  });
+});
+
+describe('a server that repeats a secret the call did not carry', () => {
+  it('keeps it out of the status, the refused values and everything stored', async () => {
+    agent.close();
+    const password = 'Pw-echoed-4711';
+    const dataDir = tempDir();
+    agent = Agent.open({ config: emulatorConfig(emulator, dataDir, { hardwareId: HW, password }) });
+    // The track call signs with HMAC and carries no password; this server quotes it anyway.
+    const message = `bad value; password was ${password}`;
+    emulator.faults.add({ type: 'raw', status: 400, body: JSON.stringify({ status: 400, code: 'validation_error', message }), only: ['track_device_variables'] });
+    agent.set({ color: 'blue' });
+    await agent.syncNow();
+    const seen = JSON.stringify({ status: agent.status(), variables: agent.variables(), refused: agent.deadLetters() });
+    expect(seen).toContain('password was [redacted]');
+    expect(seen).not.toContain(password);
+    agent.close();
+    const stored = readdirSync(dataDir).map((file) => readFileSync(join(dataDir, file)).toString('latin1')).join('');
+    expect(stored).toContain('password was [redacted]');
+    expect(stored).not.toContain(password);
+    agent = Agent.open({ config: emulatorConfig(emulator, tempDir(), { hardwareId: HW }) });
   });
 });

@@ -78,6 +78,8 @@ export interface LicenseApiClientOptions {
   /** Larger answers are refused rather than buffered. */
   maxResponseBytes?: number;
   userAgent?: string;
+  /** Every other secret the caller knows (the configuration's password, license key...): none may come back in a message, even from a call that did not carry it. */
+  secrets?: string[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -112,7 +114,7 @@ export class LicenseApiClient {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.secrets = secretsOf(options.credentials);
+    this.secrets = [...secretsOf(options.credentials), ...(options.secrets ?? [])];
     this.http = axios.create({
       timeout: this.timeoutMs,
       maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
