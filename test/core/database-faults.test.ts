@@ -315,6 +315,11 @@ describe('files made read-only while the daemon runs', () => {
       expect(status.stdout).toMatch(/State: +needs attention/);
       expect(status.stdout).toMatch(new RegExp(`Problem: +The database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\)\\. \\(database_readonly\\)`));
       expect(reportLines()).toHaveLength(1);
+      // Each retry meets the same failed bookkeeping write: an error once, not once per retry.
+      await eventually(() => running.output(), (output) => (output.match(/ pass retrying: /g) ?? []).length >= 3, 10_000);
+      const bookkeeping = running.output().split('\n').filter((line) => / error .*could not record sync state: /.test(line)).map((line) => line.replace(/^.*could not record sync state: /, ''));
+      expect(bookkeeping.length, running.output()).toBeGreaterThan(0);
+      expect(new Set(bookkeeping).size, running.output()).toBe(bookkeeping.length);
     } finally {
       setImmutable(readOnly(), false);
       emulator.faults.setLatency(0);

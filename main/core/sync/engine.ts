@@ -84,6 +84,8 @@ export class SyncEngine {
   private timer: unknown;
   private debounce: unknown;
   private stopped = true;
+  /** The last bookkeeping write failure logged as an error (see guard). */
+  private lastBookkeepingFailure: string | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly timers: EngineTimers;
@@ -350,12 +352,20 @@ export class SyncEngine {
     this.options.onChange?.(this.status);
   }
 
-  /** Bookkeeping writes must not take the engine down when the disk misbehaves; the queue itself is untouched. */
+  /**
+   * Bookkeeping writes must not take the engine down when the disk misbehaves; the queue itself is
+   * untouched. The same failure is logged as an error once (the agent reports the condition too),
+   * then at debug level until a write succeeds again, so a read-only disk does not flood the log.
+   */
   private guard(log: Logger, write: () => void): void {
     try {
       write();
+      this.lastBookkeepingFailure = undefined;
     } catch (error) {
-      log.error(`could not record sync state: ${(error as Error).message}`);
+      const message = `could not record sync state: ${(error as Error).message}`;
+      if (message === this.lastBookkeepingFailure) log.debug(message);
+      else log.error(message);
+      this.lastBookkeepingFailure = message;
     }
   }
 
