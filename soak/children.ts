@@ -3,6 +3,7 @@
 // killed by its own handle when the soak ends, whatever happened.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stopGracefully } from '../bench/lib/proc.js';
 
 /** The project's root folder (the soak starts `bin/varsync.mjs` and its own setter from there). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -67,15 +68,8 @@ export async function sigkill(child: Child): Promise<Exit> {
 }
 
 /** SIGTERM (a clean stop), then SIGKILL if the child is still there after `graceMs`. */
-export async function terminate(child: Child, graceMs = 10_000): Promise<Exit> {
-  if (!child.isRunning()) return child.exited;
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
-  try {
-    return await child.exited;
-  } finally {
-    clearTimeout(timer);
-  }
+export function terminate(child: Child, graceMs = 10_000): Promise<Exit> {
+  return stopGracefully(child.process, child.exited, graceMs);
 }
 
 /** Kill every child still running: the soak must end by itself, also when it fails. */

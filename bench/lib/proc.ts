@@ -60,12 +60,17 @@ export async function timeNodeRun(args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 /** SIGTERM (the daemon's clean stop), then SIGKILL if it does not exit in time. */
-export async function stop(run: Spawned, graceMs = 10_000): Promise<number | null> {
-  if (run.child.exitCode !== null || run.child.signalCode !== null) return run.exited;
-  run.child.kill('SIGTERM');
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
+export function stop(run: Spawned, graceMs = 10_000): Promise<number | null> {
+  return stopGracefully(run.child, run.exited, graceMs);
+}
+
+/** SIGTERM, then SIGKILL if the child is still there after `graceMs`; resolves with what `exited` gives (also used by the soak). */
+export async function stopGracefully<T>(child: ChildProcess, exited: Promise<T>, graceMs: number): Promise<T> {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   try {
-    return await run.exited;
+    return await exited;
   } finally {
     clearTimeout(timer);
   }

@@ -17,6 +17,7 @@ import { DOCUMENTED_ERROR_CODES } from '../../shared/api-error-codes.js';
 import { tempDir } from '../helpers/agent.js';
 import { bounded, countCase, fcParameters, hasStackFrame, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
 import { dataDirConfig, SEEDED_PENDING, snapshotQueue } from './helpers/queue.js';
+import { frameBody, type BodyFraming } from './helpers/raw-http.js';
 import { ScriptedServer, type ScriptedAnswer } from './helpers/scripted-server.js';
 
 const CLIENT_RUNS = 1_600;
@@ -109,7 +110,7 @@ const statusLine = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('HTTP/1.1 200', 'HTTP/1.0 200 OK', 'HTTP/2 200 OK', 'HTTP/1.1 abc OK', 'HTTP/1.1 2000 OK', 'HTTP/1.1 -1 X', 'ICY 200 OK', '', 'garbage', 'HTTP/1.1 200 OK\u0000') },
 );
 
-type Framing = 'length' | 'short' | 'long' | 'none' | 'chunked' | 'bad-chunked' | 'conflict';
+type Framing = Extract<BodyFraming, 'length' | 'short' | 'long' | 'none' | 'chunked' | 'bad-chunked' | 'conflict'>;
 const answerHeaders = fc.record({
   contentType: fc.constantFrom<string | undefined>('application/json', 'application/json', 'text/html', 'text/plain', undefined, 'application/json; charset=latin1'),
   framing: fc.oneof({ weight: 8, arbitrary: fc.constant<Framing>('length') }, { weight: 2, arbitrary: fc.constantFrom<Framing>('none', 'chunked') }, { weight: 1, arbitrary: fc.constantFrom<Framing>('short', 'long', 'bad-chunked', 'conflict') }),
@@ -168,30 +169,9 @@ function encodeAnswer(
   lines.push(...headers.extra);
   // The server closes after each answer; saying so keeps the client from reusing the connection.
   if (!headers.extra.includes('Connection: keep-alive')) lines.push('Connection: close');
-  switch (headers.framing) {
-    case 'length':
-      lines.push(`Content-Length: ${payload.length}`);
-      break;
-    case 'short':
-      lines.push(`Content-Length: ${Math.max(0, payload.length - 3)}`);
-      break;
-    case 'long':
-      lines.push(`Content-Length: ${payload.length + 10}`);
-      break;
-    case 'none':
-      break;
-    case 'chunked':
-      lines.push('Transfer-Encoding: chunked');
-      payload = Buffer.concat([Buffer.from(`${payload.length.toString(16)}\r\n`), payload, Buffer.from('\r\n0\r\n\r\n')]);
-      break;
-    case 'bad-chunked':
-      lines.push('Transfer-Encoding: chunked');
-      payload = Buffer.concat([Buffer.from('zz\r\n'), payload]);
-      break;
-    case 'conflict':
-      lines.push(`Content-Length: ${payload.length}`, `Content-Length: ${payload.length + 1}`);
-      break;
-  }
+  const framed = frameBody(headers.framing, payload);
+  lines.push(...framed.headerLines);
+  payload = framed.payload;
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), payload]).toString('latin1');
 }
 

@@ -17,7 +17,7 @@ import { startStatusServer, type StatusServer } from '../../main/web/status-serv
 import { tempDir } from '../helpers/agent.js';
 import { bounded, countCase, fcParameters, hasStackFrame, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
 import { dataDirConfig, queueChange, SEEDED_DEAD_LETTERS, SEEDED_PENDING, seedDeadLetters, seededLoss, seedQueue, snapshotQueue } from './helpers/queue.js';
-import { exchange, type RawExchange } from './helpers/raw-http.js';
+import { exchange, frameBody, type BodyFraming, type RawExchange } from './helpers/raw-http.js';
 
 const RUNS = 2_500;
 const TOKEN = 'bad-input-token-0123456789abcdef';
@@ -135,7 +135,7 @@ const body = fc.oneof(
 );
 
 /** How the body is delimited: as it should be, or not. */
-type Framing = 'length' | 'none' | 'chunked' | 'long' | 'bad-chunked' | 'length-and-chunked';
+type Framing = Extract<BodyFraming, 'length' | 'none' | 'chunked' | 'long' | 'bad-chunked' | 'length-and-chunked'>;
 const framing = fc.oneof(
   { weight: 16, arbitrary: fc.constant<Framing>('length') },
   { weight: 3, arbitrary: fc.constantFrom<Framing>('none', 'chunked') },
@@ -162,28 +162,12 @@ function serialize(request: Request): Buffer {
   if ('cookie' in request.credentials) lines.push(`Cookie: ${request.credentials.cookie}`);
   if (request.contentType !== undefined && bodyBytes.length > 0) lines.push(`Content-Type: ${request.contentType}`);
   lines.push('Connection: close', ...request.junkHeaders);
-  let payload = bodyBytes;
+  let payload: Buffer = bodyBytes;
   if (bodyBytes.length > 0 || request.framing === 'long') {
-    switch (request.framing) {
-      case 'length':
-      case 'none':
-        lines.push(`Content-Length: ${bodyBytes.length}`);
-        break;
-      case 'long':
-        lines.push(`Content-Length: ${bodyBytes.length + 10}`);
-        break;
-      case 'chunked':
-        lines.push('Transfer-Encoding: chunked');
-        payload = Buffer.concat([Buffer.from(`${bodyBytes.length.toString(16)}\r\n`), bodyBytes, Buffer.from('\r\n0\r\n\r\n')]);
-        break;
-      case 'bad-chunked':
-        lines.push('Transfer-Encoding: chunked');
-        payload = Buffer.concat([Buffer.from('zz\r\n'), bodyBytes]);
-        break;
-      case 'length-and-chunked':
-        lines.push(`Content-Length: ${bodyBytes.length}`, 'Transfer-Encoding: chunked');
-        break;
-    }
+    // node:http reads a request body only when it is framed: 'none' sends its length too.
+    const framed = frameBody(request.framing === 'none' ? 'length' : request.framing, bodyBytes);
+    lines.push(...framed.headerLines);
+    payload = framed.payload;
   }
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'), payload]);
 }

@@ -2,6 +2,31 @@
 // (bad framing, bad header text, bodies that stop short) and answers read as they come.
 import { connect } from 'node:net';
 
+/** How a message's body is framed: right, or wrong in one of the ways parsers must survive. */
+export type BodyFraming = 'length' | 'short' | 'long' | 'none' | 'chunked' | 'bad-chunked' | 'conflict' | 'length-and-chunked';
+
+/** The framing header lines for `body` and the bytes to send after the blank line. */
+export function frameBody(framing: BodyFraming, body: Buffer): { headerLines: string[]; payload: Buffer } {
+  switch (framing) {
+    case 'length':
+      return { headerLines: [`Content-Length: ${body.length}`], payload: body };
+    case 'short':
+      return { headerLines: [`Content-Length: ${Math.max(0, body.length - 3)}`], payload: body };
+    case 'long':
+      return { headerLines: [`Content-Length: ${body.length + 10}`], payload: body };
+    case 'none':
+      return { headerLines: [], payload: body };
+    case 'chunked':
+      return { headerLines: ['Transfer-Encoding: chunked'], payload: Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) };
+    case 'bad-chunked':
+      return { headerLines: ['Transfer-Encoding: chunked'], payload: Buffer.concat([Buffer.from('zz\r\n'), body]) };
+    case 'conflict':
+      return { headerLines: [`Content-Length: ${body.length}`, `Content-Length: ${body.length + 1}`], payload: body };
+    case 'length-and-chunked':
+      return { headerLines: [`Content-Length: ${body.length}`, 'Transfer-Encoding: chunked'], payload: body };
+  }
+}
+
 export interface RawExchange {
   /** Status of the first answer, or undefined when the server closed or reset without one. */
   status: number | undefined;
