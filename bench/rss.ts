@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../main/core/agent.js';
+import { tokenOfStatusUrl } from '../main/web/status-url.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { VARSYNC_BIN } from './cold-start.js';
 import { envInt } from './lib/env.js';
@@ -74,7 +75,7 @@ async function readMemory(pids: number[]): Promise<MemorySample[]> {
 
 /** GET /api/variables as the status page does (with the run's token); returns the body's size. */
 async function serveList(daemon: Daemon, expected: number): Promise<number> {
-  const token = daemon.statusUrl.searchParams.get('token') ?? '';
+  const token = tokenOfStatusUrl(daemon.statusUrl);
   const answer = await fetch(new URL('/api/variables', daemon.statusUrl.origin), { headers: { Authorization: `Bearer ${token}` } });
   const body = await answer.text();
   const list = JSON.parse(body) as unknown[];

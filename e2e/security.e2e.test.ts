@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import { tokenOfStatusUrl } from '../main/web/status-url.js';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../shared/content-security-policy.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv } from '../test/helpers/cli.js';
@@ -65,7 +66,7 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
     const output = await eventually(() => daemonOutput, (text) => /Status page: (\S+)/.test(text), 15_000);
     statusUrl = /Status page: (\S+)/.exec(output)![1]!;
     origin = new URL(statusUrl).origin;
-    token = new URLSearchParams(new URL(statusUrl).hash.slice(1)).get('token') ?? '';
+    token = tokenOfStatusUrl(statusUrl);
     expect(/^[\w-]{20,}$/.test(token)).toBe(true);
     foreign = await startForeignOrigin(`${origin}/`);
     browser = await chromium.launch({

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
+import { tokenOfStatusUrl } from '../main/web/status-url.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
 
@@ -28,7 +29,6 @@ let browser: Browser;
 let page: Page;
 /** Every request the main page made to the status server, as Chromium sent it. */
 const pageRequests: Request[] = [];
-const tokenOf = (url: string) => new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
 const NO_TOKEN_TEXT = "Open the URL that varsync run --ui printed (it carries this run's token).";
 
 async function startDaemon(env: NodeJS.ProcessEnv): Promise<string> {
@@ -82,10 +82,10 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     expect(await page.evaluate(() => location.hash === '')).toBe(true);
     // No request ever carried the token in its address; each API call carried it as a Bearer header.
     expect(pageRequests.length).toBeGreaterThan(0);
-    expect(pageRequests.filter((request) => request.url().includes(tokenOf(statusUrl))).map((request) => new URL(request.url()).pathname)).toEqual([]);
+    expect(pageRequests.filter((request) => request.url().includes(tokenOfStatusUrl(statusUrl))).map((request) => new URL(request.url()).pathname)).toEqual([]);
     const apiCalls = pageRequests.filter((request) => new URL(request.url()).pathname.startsWith('/api/'));
     expect(apiCalls.map((request) => new URL(request.url()).pathname)).toEqual(expect.arrayContaining(['/api/status', '/api/variables', '/api/events']));
-    for (const request of apiCalls) expect((await request.headerValue('authorization')) === `Bearer ${tokenOf(statusUrl)}`, request.url()).toBe(true);
+    for (const request of apiCalls) expect((await request.headerValue('authorization')) === `Bearer ${tokenOfStatusUrl(statusUrl)}`, request.url()).toBe(true);
     expect(await page.context().cookies()).toEqual([]);
   });
 
@@ -102,7 +102,7 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
   });
 
   it('the API answers the Bearer token, and refuses no token and a cookie holding it (401)', async () => {
-    const token = tokenOf(statusUrl);
+    const token = tokenOfStatusUrl(statusUrl);
     expect((await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(200);
     expect((await page.request.get(`${origin}/api/status`)).status()).toBe(401);
     expect((await page.request.get(`${origin}/api/status`, { headers: { Cookie: `varsync_token=${token}` } })).status()).toBe(401);
@@ -122,9 +122,9 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
           redirects.push({ status: response.status(), location: await response.headerValue('location'), setCookie: await response.headerValue('set-cookie') });
         }
       });
-      await legacy.goto(`${origin}/?token=${tokenOf(statusUrl)}`);
+      await legacy.goto(`${origin}/?token=${tokenOfStatusUrl(statusUrl)}`);
       await expect.poll(() => legacy.getByTestId('status-state').innerText()).toMatch(/synced/i);
-      expect(redirects.map(({ status, location, setCookie }) => ({ status, toFragment: location === `/#token=${tokenOf(statusUrl)}`, setCookie }))).toEqual([
+      expect(redirects.map(({ status, location, setCookie }) => ({ status, toFragment: location === `/#token=${tokenOfStatusUrl(statusUrl)}`, setCookie }))).toEqual([
         { status: 303, toFragment: true, setCookie: null },
       ]);
       expect(legacy.url() === `${origin}/`, 'the address bar holds no token').toBe(true);

@@ -14,6 +14,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { checkPeer, checkRequest } from './guard.js';
+import { statusPageUrl } from './status-url.js';
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -106,7 +107,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
       res.statusCode = 303;
       res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Location', `/#token=${encodeURIComponent(queryToken)}`);
+      res.setHeader('Location', statusPageUrl('', queryToken));
       res.end();
       return;
     }
@@ -191,7 +192,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/#token=${token}`,
+    url: statusPageUrl(origin, token),
     origin,
     port,
     token,

@@ -2,6 +2,7 @@
 // daemon with the demo and its status page, whose printed URL works.
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
+import { tokenOfStatusUrl } from '../../main/web/status-url.js';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 import { eventually, tempDir } from '../helpers/agent.js';
 import { rawRequest } from '../helpers/http.js';
@@ -24,8 +25,7 @@ it.skipIf(electron.path !== undefined)('falls back to the headless daemon with i
     const url = /Status page: (\S+)/.exec(output)![1]!;
     // The token rides in the fragment; the page sends it as a Bearer header.
     expect(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/.test(url)).toBe(true);
-    const { origin, hash } = new URL(url);
-    const answer = await rawRequest(`${origin}/api/status`, { headers: { Authorization: `Bearer ${new URLSearchParams(hash.slice(1)).get('token')}` } });
+    const answer = await rawRequest(`${new URL(url).origin}/api/status`, { headers: { Authorization: `Bearer ${tokenOfStatusUrl(url)}` } });
     expect(answer.json()).toMatchObject({ demo: true });
     await eventually(() => output, (text) => /pass drained: 3 sent/.test(text), 10_000);
   } finally {

@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { tokenOfStatusUrl } from '../../main/web/status-url.js';
 import { rawRequest } from './http.js';
 import { eventually, tempDir } from './agent.js';
 
@@ -129,8 +130,7 @@ export async function startDaemon(env: NodeJS.ProcessEnv): Promise<DaemonProcess
   await eventually(() => output, (text) => (text.includes('Status page:') && text.includes('sync engine started')) || child.exitCode !== null, 20_000);
   if (child.exitCode !== null) throw new Error(`the daemon exited: ${output}`);
   const url = new URL(/Status page: (\S+)/.exec(output)![1]!);
-  // The printed URL carries the token in its fragment (or, in older builds, its query).
-  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? url.searchParams.get('token');
+  const token = tokenOfStatusUrl(url);
   if (!token) throw new Error(`no token in the status page URL: ${url.origin}`);
   return {
     child,
