@@ -1,17 +1,15 @@
 // Benchmark 3: cold start of `varsync status` (spawn to exit) and of the daemon (spawn to the
 // first request the emulator sees), each against a bare `node -e ""` started in the same round.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent } from '../main/core/agent.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { envInt } from './lib/env.js';
 import { spawnNode, stop, timeNodeRun } from './lib/proc.js';
 import { row, type ResultRow } from './lib/report.js';
-import { benchConfig, benchDir, childEnv, daemonEnv, waitFor } from './lib/setup.js';
+import { benchConfig, benchDir, childEnv, daemonEnv, VARSYNC_BIN, waitFor } from './lib/setup.js';
 import { summarize } from './lib/stats.js';
 import { startupBreakdown } from './startup-breakdown.js';
 
-export const VARSYNC_BIN = fileURLToPath(new URL('../bin/varsync.mjs', import.meta.url));
 const HARDWARE_ID = 'bench-start-device';
 
 interface StartRound {

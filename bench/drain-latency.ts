@@ -3,15 +3,15 @@
 // flight. The naive client (one request per set) is measured on a sample at the same latency in
 // the same run and extrapolated: 10,000 requests at 200 ms would take over half an hour.
 import { Agent } from '../main/core/agent.js';
-import { LicenseApiClient, type LicenseRef } from '../main/core/api/client.js';
 import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/index.js';
 import { envInt } from './lib/env.js';
 import { checkServerHolds, manyName, queueNames } from './lib/fill.js';
+import { activatedNaiveClient, timeOneRequestPerSet } from './lib/naive-client.js';
 import { row, type ResultRow } from './lib/report.js';
-import { benchConfig, benchDir, LICENSE } from './lib/setup.js';
+import { benchConfig, benchDir } from './lib/setup.js';
 import { msSince, single, summarize } from './lib/stats.js';
 
-export const BENCH_DRAIN_LATENCY = '5 drain at latency';
+const BENCH_DRAIN_LATENCY = '5 drain at latency';
 
 interface Settings {
   names: number;
@@ -60,14 +60,10 @@ async function agentDrain(emulator: Emulator, settings: Settings, latencyMs: num
 
 /** One track_device_variables per set, sequentially, at the given latency; returns ms per request. */
 async function naiveChunk(emulator: Emulator, requests: number, latencyMs: number, rep: number): Promise<number> {
-  const client = new LicenseApiClient({ baseUrl: emulator.url, credentials: { type: 'hmac', apiKey: LICENSE.apiKey, sharedKey: LICENSE.sharedKey } });
-  const ref: LicenseRef = { product: LICENSE.product, licenseKey: LICENSE.licenseKey, hardwareId: `bench-latency-naive-${latencyMs}-${rep}` };
-  await client.activateLicense(ref); // not timed, as for the agent
+  const naive = await activatedNaiveClient(emulator.url, `bench-latency-naive-${latencyMs}-${rep}`);
   emulator.faults.setLatency(latencyMs);
   try {
-    const started = process.hrtime.bigint();
-    for (let index = 0; index < requests; index++) await client.trackDeviceVariables(ref, { [manyName(index)]: valueOf(rep)(index) });
-    return msSince(started) / requests;
+    return await timeOneRequestPerSet(naive, 0, requests, (index) => [manyName(index), valueOf(rep)(index)]);
   } finally {
     emulator.faults.setLatency(0);
   }

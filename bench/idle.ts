@@ -3,11 +3,10 @@
 // show that the daemon does not busy-poll.
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/index.js';
-import { VARSYNC_BIN } from './cold-start.js';
 import { envInt, envNumber } from './lib/env.js';
 import { clockTicksPerSecond, sampleProc, spawnNode, stop, type ProcSample, type Spawned } from './lib/proc.js';
 import { row, type ResultRow } from './lib/report.js';
-import { benchDir, childEnv, daemonEnv, sleep } from './lib/setup.js';
+import { benchDir, childEnv, daemonEnv, sleep, VARSYNC_BIN } from './lib/setup.js';
 import { single, summarize } from './lib/stats.js';
 
 /** A bare node that stays alive and does nothing: the floor for RSS and idle CPU. */

@@ -1,10 +1,10 @@
 // Benchmark 2: many sets while the License API is down, then the API comes back. Counts the HTTP
 // requests the agent needs to drain (the outbox holds one row per name, sent in batches) and how
 // long draining takes on loopback, against a naive client that sends one request per set.
-import { LicenseApiClient, type LicenseRef } from '../main/core/api/client.js';
 import { Agent } from '../main/core/agent.js';
 import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/index.js';
 import { envInt } from './lib/env.js';
+import { activatedNaiveClient, timeOneRequestPerSet } from './lib/naive-client.js';
 import { row, type ResultRow } from './lib/report.js';
 import { benchConfig, benchDir, freePort, LICENSE, waitFor } from './lib/setup.js';
 import { msSince, single, summarize } from './lib/stats.js';
@@ -84,19 +84,11 @@ async function outageRun(settings: OutageSettings): Promise<OutageRun> {
 async function naiveRun(sets: number, chunks: number, names: number): Promise<number[]> {
   const emulator = await startEmulator();
   try {
-    const client = new LicenseApiClient({
-      baseUrl: emulator.url,
-      credentials: { type: 'hmac', apiKey: LICENSE.apiKey, sharedKey: LICENSE.sharedKey },
-    });
-    const ref: LicenseRef = { product: LICENSE.product, licenseKey: LICENSE.licenseKey, hardwareId: HARDWARE_ID };
-    await client.activateLicense(ref); // not timed: the naive client pays activation once too
+    const naive = await activatedNaiveClient(emulator.url, HARDWARE_ID);
     const perChunk = Math.ceil(sets / chunks);
     const msPerRequest: number[] = [];
     for (let first = 0; first < sets; first += perChunk) {
-      const last = Math.min(sets, first + perChunk);
-      const started = process.hrtime.bigint();
-      for (let index = first; index < last; index++) await client.trackDeviceVariables(ref, { [nameOf(index, names)]: index });
-      msPerRequest.push(msSince(started) / (last - first));
+      msPerRequest.push(await timeOneRequestPerSet(naive, first, Math.min(sets, first + perChunk), (index) => [nameOf(index, names), index]));
     }
     return msPerRequest;
   } finally {

@@ -21,7 +21,7 @@ import { row, type ResultRow } from './lib/report.js';
 import { benchConfig, benchDir, childEnv, sleep } from './lib/setup.js';
 import { median, summarize } from './lib/stats.js';
 
-export const BENCH_RENDER = '7 render';
+const BENCH_RENDER = '7 render';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HARDWARE_ID = 'bench-render-device';
@@ -40,16 +40,13 @@ interface LoadTimes {
   firstRowAt: number;
   allRowsAt: number;
   frameAt: number;
-  requestAt: number;
   dataAt: number;
-  documentAt: number;
   longTasks: LongTask[];
 }
 
 /** page-probe.js changeResult(): ms since navigation start, and the page's time origin (wall clock). */
 interface ChangeTimes {
   timeOrigin: number;
-  armedAt: number;
   requestAt: number;
   dataAt: number;
   domAt: number;

@@ -5,17 +5,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../main/core/agent.js';
-import { tokenOfStatusUrl } from '../main/web/status-url.js';
+import { findStatusUrl, tokenOfStatusUrl } from '../main/web/status-url.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { VARSYNC_BIN } from './cold-start.js';
 import { envInt } from './lib/env.js';
 import { confirmNames } from './lib/fill.js';
 import { sampleMemory, spawnNode, stop, type MemorySample, type Spawned } from './lib/proc.js';
 import { row, type ResultRow } from './lib/report.js';
-import { benchConfig, benchDir, daemonEnv, sleep, waitFor } from './lib/setup.js';
+import { benchConfig, benchDir, daemonEnv, sleep, VARSYNC_BIN, waitFor } from './lib/setup.js';
 import { median, single, summarize } from './lib/stats.js';
 
-export const BENCH_RSS = '6 daemon memory';
+const BENCH_RSS = '6 daemon memory';
 
 const FULL_DEVICE = 'bench-rss-full';
 const EMPTY_DEVICE = 'bench-rss-empty';
@@ -25,7 +24,8 @@ const SAMPLE_EVERY_MS = 400;
 
 interface Daemon {
   run: Spawned;
-  statusUrl: URL;
+  origin: string;
+  token: string;
 }
 
 interface Round {
@@ -54,10 +54,10 @@ async function fullDataDir(emulator: Emulator, count: number): Promise<{ dataDir
 
 async function startDaemon(apiUrl: string, dataDir: string, hardwareId: string): Promise<Daemon> {
   const run = spawnNode([VARSYNC_BIN, 'run', '--ui'], daemonEnv(apiUrl, dataDir, hardwareId), { keepStdout: true });
-  await waitFor('the daemon to print its status page', () => /Status page: \S+/.test(run.stdout()) || run.child.exitCode !== null, 30_000, 20);
-  const printed = /Status page: (\S+)/.exec(run.stdout());
+  await waitFor('the daemon to print its status page', () => findStatusUrl(run.stdout()) !== undefined || run.child.exitCode !== null, 30_000, 20);
+  const printed = findStatusUrl(run.stdout());
   if (!printed) throw new Error(`the daemon exited: ${run.stderr().trim()}`);
-  return { run, statusUrl: new URL(printed[1]!) };
+  return { run, origin: new URL(printed).origin, token: tokenOfStatusUrl(printed) };
 }
 
 /** The median of a few samples per process, taken at the same moments for both. */
@@ -75,8 +75,7 @@ async function readMemory(pids: number[]): Promise<MemorySample[]> {
 
 /** GET /api/variables as the status page does (with the run's token); returns the body's size. */
 async function serveList(daemon: Daemon, expected: number): Promise<number> {
-  const token = tokenOfStatusUrl(daemon.statusUrl);
-  const answer = await fetch(new URL('/api/variables', daemon.statusUrl.origin), { headers: { Authorization: `Bearer ${token}` } });
+  const answer = await fetch(new URL('/api/variables', daemon.origin), { headers: { Authorization: `Bearer ${daemon.token}` } });
   const body = await answer.text();
   const list = JSON.parse(body) as unknown[];
   if (!answer.ok || list.length !== expected) throw new Error(`/api/variables answered ${answer.status} with ${list.length} variables, expected ${expected}`);

@@ -16,21 +16,20 @@
 //   other addresses; the guard's remote-address check is unit-tested in test/security/guard.test.ts);
 // - the token never leaves the page: it comes in the URL's fragment, no cookie holds it, so a
 //   browser that used the page sends it to no other server on 127.0.0.1 (cookies ignore ports).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../bench/lib/browser.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { tokenOfStatusUrl } from '../main/web/status-url.js';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../shared/content-security-policy.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv } from '../test/helpers/cli.js';
+import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
 import { injectScripts, sendToOtherOrigin, startForeignOrigin, type ForeignOrigin, type InjectionOutcome } from './security-probes.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RENDERER_INDEX = join(import.meta.dirname, '..', 'out', 'renderer', 'index.html');
 /** A name that resolves to 127.0.0.1 in this browser only: what a DNS-rebinding attack makes of an attacker's name. */
 const REBINDING_HOST = 'rebind.test';
@@ -40,8 +39,7 @@ if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get i
 const NONE_RAN: InjectionOutcome['ran'] = { inlineScript: false, inlineHandler: false, javascriptUrl: false, evalString: false, newFunction: false, remoteScript: false };
 
 let emulator: Emulator;
-let daemon: ChildProcess;
-let daemonOutput = '';
+let daemon: DaemonProcess;
 let statusUrl: string;
 let origin: string;
 let token: string;
@@ -57,30 +55,11 @@ const foreignRequests = (prefix: string) => foreign.requests.filter((request) =>
 describe.skipIf(chromiumMissing)('security of the status page in Chromium', () => {
   beforeAll(async () => {
     emulator = await startEmulator();
-    daemon = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], {
-      env: { ...process.env, ...emulatorEnv(emulator, tempDir('varsync-security-'), { VARSYNC_HARDWARE_ID: 'security-device' }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    daemon.stdout!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
-    daemon.stderr!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
-    const output = await eventually(() => daemonOutput, (text) => /Status page: (\S+)/.test(text), 15_000);
-    statusUrl = /Status page: (\S+)/.exec(output)![1]!;
-    origin = new URL(statusUrl).origin;
-    token = tokenOfStatusUrl(statusUrl);
+    daemon = await startDaemon(emulatorEnv(emulator, tempDir('varsync-security-'), { VARSYNC_HARDWARE_ID: 'security-device' }));
+    ({ url: statusUrl, origin, token } = daemon);
     expect(/^[\w-]{20,}$/.test(token)).toBe(true);
     foreign = await startForeignOrigin(`${origin}/`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        `--host-resolver-rules=MAP ${REBINDING_HOST} 127.0.0.1`,
-      ],
-    });
+    browser = await launchChromium([`--host-resolver-rules=MAP ${REBINDING_HOST} 127.0.0.1`]);
     context = await browser.newContext();
     page = await context.newPage();
     page.on('console', (message) => {
@@ -92,7 +71,7 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
 
   afterAll(async () => {
     await browser?.close();
-    daemon?.kill('SIGTERM');
+    await daemon?.stop();
     await foreign?.close();
     await emulator?.close();
   });
@@ -256,7 +235,7 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
         { method: 'OPTIONS', path: '/api/pause', sentToken: false, sentOrigin: foreign.origin, status: 403 },
       ]);
       expect(await page.getByTestId('status-state').innerText()).not.toMatch(/paused/i);
-      expect(daemonOutput).not.toMatch(/paused/i);
+      expect(daemon.output()).not.toMatch(/paused/i);
     });
 
     it('a browser that used the status page sends its token to no other server on 127.0.0.1', async () => {

@@ -3,16 +3,15 @@
 // test-results/screenshots/.
 // Its security (CSP, token, Host, Origin, loopback, no token sent to other local servers) is proven
 // in e2e/security.e2e.test.ts; here, how the page gets and uses its token (URL fragment, Bearer).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../bench/lib/browser.js';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
-import { tokenOfStatusUrl } from '../main/web/status-url.js';
-import { eventually, tempDir } from '../test/helpers/agent.js';
+import { tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
+import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-device';
 const license = { product: DEMO.product, licenseKey: DEMO.licenseKey };
@@ -20,24 +19,16 @@ const chromiumMissing = !existsSync(CHROMIUM);
 if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
 let emulator: Emulator;
-let daemon: ChildProcess;
-let daemonOutput = '';
+let daemon: DaemonProcess;
 let dataDir: string;
 let statusUrl: string;
 let origin: string;
+let token: string;
 let browser: Browser;
 let page: Page;
 /** Every request the main page made to the status server, as Chromium sent it. */
 const pageRequests: Request[] = [];
 const NO_TOKEN_TEXT = "Open the URL that varsync run --ui printed (it carries this run's token).";
-
-async function startDaemon(env: NodeJS.ProcessEnv): Promise<string> {
-  daemon = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  daemon.stdout!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
-  daemon.stderr!.on('data', (chunk: Buffer) => (daemonOutput += chunk.toString()));
-  const output = await eventually(() => daemonOutput, (text) => /Status page: (\S+)/.test(text), 15_000);
-  return /Status page: (\S+)/.exec(output)![1]!;
-}
 
 const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 const stateText = () => page.getByTestId('status-state').innerText();
@@ -48,7 +39,7 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     emulator = await startEmulator();
     dataDir = tempDir();
-    statusUrl = await startDaemon(
+    daemon = await startDaemon(
       emulatorEnv(emulator, dataDir, {
         VARSYNC_HARDWARE_ID: HW,
         VARSYNC_RETRY_BASE_MS: '50',
@@ -57,11 +48,8 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
         VARSYNC_LOG_LEVEL: 'info',
       }),
     );
-    origin = new URL(statusUrl).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    ({ url: statusUrl, origin, token } = daemon);
+    browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
     page.on('request', (request) => void (request.url().startsWith(origin) && pageRequests.push(request)));
@@ -70,7 +58,7 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    daemon?.kill('SIGTERM');
+    await daemon?.stop();
     await emulator?.close();
   });
 
@@ -82,10 +70,10 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     expect(await page.evaluate(() => location.hash === '')).toBe(true);
     // No request ever carried the token in its address; each API call carried it as a Bearer header.
     expect(pageRequests.length).toBeGreaterThan(0);
-    expect(pageRequests.filter((request) => request.url().includes(tokenOfStatusUrl(statusUrl))).map((request) => new URL(request.url()).pathname)).toEqual([]);
+    expect(pageRequests.filter((request) => request.url().includes(token)).map((request) => new URL(request.url()).pathname)).toEqual([]);
     const apiCalls = pageRequests.filter((request) => new URL(request.url()).pathname.startsWith('/api/'));
     expect(apiCalls.map((request) => new URL(request.url()).pathname)).toEqual(expect.arrayContaining(['/api/status', '/api/variables', '/api/events']));
-    for (const request of apiCalls) expect((await request.headerValue('authorization')) === `Bearer ${tokenOfStatusUrl(statusUrl)}`, request.url()).toBe(true);
+    for (const request of apiCalls) expect((await request.headerValue('authorization')) === `Bearer ${token}`, request.url()).toBe(true);
     expect(await page.context().cookies()).toEqual([]);
   });
 
@@ -102,7 +90,6 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
   });
 
   it('the API answers the Bearer token, and refuses no token and a cookie holding it (401)', async () => {
-    const token = tokenOfStatusUrl(statusUrl);
     expect((await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(200);
     expect((await page.request.get(`${origin}/api/status`)).status()).toBe(401);
     expect((await page.request.get(`${origin}/api/status`, { headers: { Cookie: `varsync_token=${token}` } })).status()).toBe(401);
@@ -122,9 +109,9 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
           redirects.push({ status: response.status(), location: await response.headerValue('location'), setCookie: await response.headerValue('set-cookie') });
         }
       });
-      await legacy.goto(`${origin}/?token=${tokenOfStatusUrl(statusUrl)}`);
+      await legacy.goto(`${origin}/?token=${token}`);
       await expect.poll(() => legacy.getByTestId('status-state').innerText()).toMatch(/synced/i);
-      expect(redirects.map(({ status, location, setCookie }) => ({ status, toFragment: location === `/#token=${tokenOfStatusUrl(statusUrl)}`, setCookie }))).toEqual([
+      expect(redirects.map(({ status, location, setCookie }) => ({ status, toFragment: location === `/#token=${token}`, setCookie }))).toEqual([
         { status: 303, toFragment: true, setCookie: null },
       ]);
       expect(legacy.url() === `${origin}/`, 'the address bar holds no token').toBe(true);

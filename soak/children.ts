@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { stopGracefully } from '../bench/lib/proc.js';
 
 /** The project's root folder (the soak starts `bin/varsync.mjs` and its own setter from there). */
-export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
-export const VARSYNC_BIN = fileURLToPath(new URL('../bin/varsync.mjs', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const STDERR_KEPT = 4_000;
 const live = new Set<ChildProcess>();
@@ -76,8 +75,4 @@ export function terminate(child: Child, graceMs = 10_000): Promise<Exit> {
 export function killAllChildren(): void {
   for (const child of live) child.kill('SIGKILL');
   live.clear();
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,7 +6,8 @@
 // server may still apply a request of a process that is gone, and a successor that sent first
 // would be overtaken by it. (A soak with a restart faster than that would test the server's
 // ordering, which no client controls.) How often the wait mattered is reported.
-import { sigkill, sleep, spawnNode, terminate, VARSYNC_BIN, type Child, type Exit } from './children.js';
+import { sleep, VARSYNC_BIN } from '../bench/lib/setup.js';
+import { sigkill, spawnNode, terminate, type Child, type Exit } from './children.js';
 import type { Random } from './random.js';
 import type { RequestTally } from './request-log.js';
 import type { Range } from './settings.js';
@@ -77,10 +78,6 @@ export class DaemonChaos {
   /** The clean stop (SIGTERM) at the end; returns how the daemon exited. */
   async stop(): Promise<Exit | undefined> {
     return this.current && terminate(this.current);
-  }
-
-  stderrTail(): string {
-    return this.current?.stderrTail() ?? '';
   }
 
   private spawn(): Child {

@@ -12,7 +12,7 @@ import { DEMO } from '../emulator/index.js';
 import type { Random } from './random.js';
 import type { RequestTally } from './request-log.js';
 import { MAX_LATENCY_MS, NETWORK_DELAY_MS, type Range } from './settings.js';
-import { sleep } from './children.js';
+import { sleep } from '../bench/lib/setup.js';
 
 export const FAULT_KINDS = [
   'latency',

@@ -60,10 +60,6 @@ export class Ledger {
     this.inFlight.delete(name);
   }
 
-  inFlightNames(): string[] {
-    return [...this.inFlight.keys()];
-  }
-
   /** Name -> last acknowledged value. */
   expected(): ReadonlyMap<string, VariableValue> {
     return this.acknowledged;

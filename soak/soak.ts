@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
 import { envLayer, resolveConfig } from '../main/core/config/resolve.js';
-import { killAllChildren, sleep, type Exit } from './children.js';
+import { childEnv, sleep } from '../bench/lib/setup.js';
+import { killAllChildren, type Exit } from './children.js';
 import { LocalAudit } from './audit.js';
 import { DaemonChaos, type DaemonFigures } from './daemon.js';
 import { FaultCycle, FINAL_FAULT_KINDS, type FaultFigures, type FinalFaultKind } from './faults.js';
@@ -38,10 +39,8 @@ export interface SoakReport {
   /** The emulator's own counters of injected faults, as a cross-check. */
   emulatorInjected: Record<string, number>;
   daemon: DaemonFigures;
-  /** How the last daemon ended on SIGTERM (0: a clean stop). */
-  finalStopCode: number | null;
   traffic: TrafficFigures;
-  requests: { total: number; byEndpoint: Record<string, number>; byCode: Record<string, number>; stuck: number };
+  requests: { total: number; byEndpoint: Record<string, number>; byCode: Record<string, number> };
   duplicates: DuplicateFigures;
   /** The fault the soak ended on, and the values it held back when it was turned off. */
   finalFault: FinalFaultKind;
@@ -52,7 +51,6 @@ export interface SoakReport {
   audits: { count: number; mismatchedNames: number; examples: string[] };
   verdict: Verdict;
   deadLetters: Array<{ name: string; code: string; message: string }>;
-  emulatorSelfCheckFailures: string[];
   /** True when nothing was lost or stale and nothing else went wrong. */
   passed: boolean;
   problems: string[];
@@ -141,13 +139,11 @@ export async function runSoak({ settings, seed, progress }: SoakRunOptions): Pro
       faults: faults.figures,
       emulatorInjected: { ...emulator.faults.injected },
       daemon: daemon.figures,
-      finalStopCode: finalExit?.code ?? null,
       traffic: traffic.figures,
       requests: {
         total: tally.total,
         byEndpoint: Object.fromEntries(tally.byEndpoint),
         byCode: Object.fromEntries(tally.byCode),
-        stuck: tally.stuck,
       },
       duplicates: tally.duplicates(),
       finalFault,
@@ -156,7 +152,6 @@ export async function runSoak({ settings, seed, progress }: SoakRunOptions): Pro
       audits: { count: audit.audits, mismatchedNames: audit.mismatchedNames.size, examples: audit.examples },
       verdict,
       deadLetters: local.deadLetters.map(({ name, code, message }) => ({ name, code, message })),
-      emulatorSelfCheckFailures: [...emulator.selfCheckFailures],
       passed: problems.length === 0,
       problems,
     };
@@ -169,11 +164,7 @@ export async function runSoak({ settings, seed, progress }: SoakRunOptions): Pro
 
 /** The daemon's environment: the demo license on the emulator, its own data and log folders, fast timings. */
 function soakEnv(apiUrl: string, dataDir: string, stateDir: string, hardwareId: string): NodeJS.ProcessEnv {
-  const inherited: NodeJS.ProcessEnv = {};
-  // The CLI refuses unknown VARSYNC_* names, and the soak's own settings are not the agent's.
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('VARSYNC_') && !name.startsWith('SOAK_')) inherited[name] = value;
-  return {
-    ...inherited,
+  return childEnv({
     VARSYNC_API_URL: apiUrl,
     VARSYNC_PRODUCT: DEMO.product,
     VARSYNC_LICENSE_KEY: DEMO.licenseKey,
@@ -185,7 +176,7 @@ function soakEnv(apiUrl: string, dataDir: string, stateDir: string, hardwareId: 
     ...AGENT_TIMINGS,
     // The daemon's log folder (Linux), never this machine's.
     XDG_STATE_HOME: stateDir,
-  };
+  });
 }
 
 /** Poll until nothing is pending and the server holds every acknowledged value; the time it took, or undefined. */

@@ -4,7 +4,8 @@
 // A set counts as acknowledged only when its call returned success: the setter printed "ack" or
 // the command exited 0. A set cut by a kill is settled by looking in the data folder afterwards.
 import type { VariableValue } from '../shared/wire.js';
-import { sigkill, sleep, spawnNode, VARSYNC_BIN, type Child } from './children.js';
+import { sleep, VARSYNC_BIN } from '../bench/lib/setup.js';
+import { sigkill, spawnNode, type Child } from './children.js';
 import type { Ledger } from './ledger.js';
 import type { Random } from './random.js';
 import type { SoakSettings } from './settings.js';

@@ -56,7 +56,7 @@
       const rows = await refresh();
       const allRowsAt = performance.now();
       const frameAt = await probe.afterNextFrame();
-      const { requestAt, dataAt } = probe.firstData(allRowsAt);
+      const { dataAt } = probe.firstData(allRowsAt);
       const events = await fetch('/api/events', { headers: { ...headers, Accept: 'text/event-stream' }, credentials: 'omit', cache: 'no-store' });
       if (!events.ok || !events.body) throw new Error(`the naive page could not open /api/events (${events.status})`);
       void (async () => {
@@ -67,7 +67,7 @@
           for (const line of decoder.decode(chunk.value, { stream: true }).split('\n')) if (line === 'event: change') void refresh();
         }
       })().catch(() => undefined);
-      return { rows, startedAt, requestAt, dataAt, allRowsAt, frameAt, longTasks: probe.tasksBetween(startedAt, frameAt) };
+      return { rows, dataAt, allRowsAt, frameAt, longTasks: probe.tasksBetween(startedAt, frameAt) };
     },
   };
 })();

@@ -39,9 +39,7 @@
     for (const entry of apiFetches(0, until)) if (!first.has(entry.name)) first.set(entry.name, entry);
     const entries = [...first.values()];
     return {
-      requestAt: Math.min(...entries.map((entry) => entry.startTime)),
       dataAt: Math.max(...entries.map((entry) => entry.responseEnd)),
-      variablesAt: entries.find((entry) => entry.name.endsWith('/api/variables'))?.responseEnd ?? null,
     };
   }
 
@@ -73,12 +71,9 @@
     async loadResult() {
       if (!load) throw new Error('this page was not loaded at / with expected rows');
       const times = await load;
-      const navigation = performance.getEntriesByType('navigation')[0];
       return {
         ...times,
         ...firstData(times.allRowsAt),
-        documentAt: navigation.responseEnd,
-        domContentLoadedAt: navigation.domContentLoadedEventEnd,
         longTasks: tasksBetween(0, times.frameAt),
       };
     },

@@ -3,8 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEMO } from '../../emulator/index.js';
 import { objectLayer, resolveConfig, type ResolvedConfig } from '../../main/core/config/resolve.js';
+
+/** The command users run, started as a child (`node VARSYNC_BIN ...`) by the benchmarks and the soak. */
+export const VARSYNC_BIN = fileURLToPath(new URL('../../bin/varsync.mjs', import.meta.url));
 
 /** The demo license of the emulator's default seed. */
 export const LICENSE = { product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey } as const;
@@ -40,11 +44,11 @@ export function benchConfig(dataDir: string, extra: Record<string, unknown> = {}
   ]);
 }
 
-/** The environment of a spawned `varsync`: ours without any VARSYNC_* (the CLI refuses unknown ones), plus the given ones. */
+/** The environment of a spawned `varsync`: ours without any VARSYNC_* (the CLI refuses unknown ones) or the harness settings (BENCH_*, SOAK_*), plus the given ones. */
 export function childEnv(varsync: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('VARSYNC_') && !name.startsWith('BENCH_')) env[name] = value;
+    if (!name.startsWith('VARSYNC_') && !name.startsWith('BENCH_') && !name.startsWith('SOAK_')) env[name] = value;
   }
   return { ...env, ...varsync };
 }

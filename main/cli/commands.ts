@@ -17,6 +17,7 @@ import { parseAssignment, UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
 import { startDemo } from './demo.js';
 import { startStatusServer, type StatusServer } from '../web/status-server.js';
+import { statusPageLine } from '../web/status-url.js';
 
 /** The built renderer, served by `varsync run --ui`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
@@ -179,7 +180,7 @@ export const COMMANDS: Record<string, Command> = {
             if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
             throw new UsageError(`--ui-port ${uiPort}: cannot listen there (${error.code}); choose another port, or leave --ui-port out for a free one.`);
           });
-          context.out(`Status page: ${statusServer.url}`);
+          context.out(statusPageLine(statusServer.url));
         }
         log.info(`daemon running (pid ${process.pid}, data folder ${config.values.dataDir}); stop with Ctrl+C`);
         const signal = await context.stopSignal;

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { explainProblem } from '../../shared/explanations.js';
+import { explainProblem, type Explanation } from '../../shared/explanations.js';
 import type { StatusView } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
@@ -200,13 +200,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       lastAttemptAt: iso(snapshot.lastAttemptAt),
       nextAttemptAt: running ? iso(snapshot.nextAttemptAt) : null,
       lastError,
-      explanation: storeProblem
-        ? storeProblem.explanation
-        : lastError?.kind === 'storage'
-          ? explainStorageCode(lastError.code, this.dbPath)
-          : lastError
-            ? explainProblem({ ...lastError, clockOffsetMs: snapshot.clockOffsetMs })
-            : null,
+      explanation: storeProblem?.explanation ?? this.explainSyncError(snapshot),
       clockOffsetMs: snapshot.clockOffsetMs,
       paused: snapshot.paused,
       product: this.config.values.product ?? null,
@@ -215,6 +209,14 @@ export class Agent extends EventEmitter<{ change: [] }> {
       database: { path: this.dbPath, recovered: this.recovery ?? null },
       demo: this.options.demo === true,
     };
+  }
+
+  /** Plain words for the last sync error: a storage code recorded by a pass (only its code is known), or the API's. */
+  private explainSyncError(snapshot: EngineSnapshot): Explanation | null {
+    const { lastError } = snapshot;
+    if (!lastError) return null;
+    if (lastError.kind === 'storage') return explainStorageCode(lastError.code, this.dbPath);
+    return explainProblem({ ...lastError, clockOffsetMs: snapshot.clockOffsetMs });
   }
 
   /**

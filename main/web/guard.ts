@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 
 export type GuardVerdict = { ok: true } | { ok: false; status: number; error: string };
 
-export const WRONG_TOKEN = 'missing or wrong token: open the URL that varsync run --ui printed';
+const WRONG_TOKEN = 'missing or wrong token: open the URL that varsync run --ui printed';
 
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;

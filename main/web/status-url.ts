@@ -9,3 +9,13 @@ export function statusPageUrl(origin: string, token: string): string {
 export function tokenOfStatusUrl(url: string | URL): string {
   return new URLSearchParams(new URL(url).hash.slice(1)).get('token') ?? '';
 }
+
+/** The line `varsync run --ui` prints for it. */
+export function statusPageLine(url: string): string {
+  return `Status page: ${url}`;
+}
+
+/** The status page address printed in a daemon's output, if it has printed it yet. */
+export function findStatusUrl(output: string): string | undefined {
+  return /Status page: (\S+)/.exec(output)?.[1];
+}

@@ -13,7 +13,7 @@ import { parseAssignment, parseCommandLine, CONFIG_FLAGS } from '../../main/cli/
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../../main/core/config/keys.js';
 import { fromText } from '../../main/core/config/resolve.js';
 import { COMMANDS, EXIT } from '../../main/cli/commands.js';
-import { runCli } from '../../main/cli/main.js';
+import { varsync } from '../helpers/cli.js';
 import { Agent } from '../../main/core/agent.js';
 import { tempDir } from '../helpers/agent.js';
 import { bounded, countCase, fcParameters, hasStackFrame, leftRunning, liveResources, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
@@ -189,17 +189,9 @@ interface Run {
 }
 
 async function run(argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env,
-    stopSignal: Promise.resolve('SIGTERM'), // `run` starts and stops at once
-    readMachineId: () => 'b3c1f0e2a4d6480f9e7c5a3b1d2f4e6a',
-    locations: { appDirs: [] }, // never this machine's vendor or policy files
-  });
-  return { code, out, err };
+  // `run` starts and stops at once.
+  const { code, outLines, errLines } = await varsync(argv, env, Promise.resolve('SIGTERM'));
+  return { code, out: outLines, err: errLines };
 }
 
 /** What the case did to a queue other than the seeded one, or to the seeded one on purpose. */
@@ -228,13 +220,15 @@ function problemWith(argv: string[], result: Run, before: ReturnType<typeof snap
     if (notOneLine) return `the error line is not one clear line: ${notOneLine}`;
     if (!last.startsWith('varsync: ')) return `the error does not start with "varsync: ": ${JSON.stringify(last.slice(0, 200))}`;
     if (last.startsWith('varsync: unexpected error')) return `an unexpected error escaped: ${last}`;
-    return queueChange(before, snapshotQueue(checker)) && `a refused command changed the queue: ${queueChange(before, snapshotQueue(checker))}`;
+    const change = queueChange(before, snapshotQueue(checker));
+    return change && `a refused command changed the queue: ${change}`;
   }
+  const after = snapshotQueue(checker);
   const named = argv.join('\u0000');
-  const loss = seededLoss(checker, { deadLettersMayMove: command === 'retry' || command === 'discard', touched: (name) => named.includes(name) });
+  const loss = seededLoss(after, { deadLettersMayMove: command === 'retry' || command === 'discard', touched: (name) => named.includes(name) });
   if (loss) return loss;
   if (command === 'set' && !elsewhere) {
-    const pending = snapshotQueue(checker).pending;
+    const { pending } = after;
     for (const [name, value] of new Map(positionals.map((argument) => parseAssignment(argument)))) {
       if (!pending.get(name)?.startsWith(`${JSON.stringify(value)} #`)) return `set was accepted but "${name}" is not pending with ${JSON.stringify(value)}`;
     }

@@ -265,12 +265,13 @@ describe('the status server', () => {
         if (problem) throw new Error(`${what()}: ${problem}`);
         const route = `${generated.method} ${generated.path}`;
         const acted = answer.status !== undefined && answer.status < 400 && MUTATING.has(route);
+        const after = snapshotQueue(agent);
         if (!acted) {
-          const change = queueChange(before, snapshotQueue(agent));
+          const change = queueChange(before, after);
           if (change) throw new Error(`${what()}: the queue changed: ${change}`);
           if (agent.status().paused !== paused) throw new Error(`${what()}: pause changed`);
         }
-        const loss = seededLoss(agent, { deadLettersMayMove: acted && route.includes('dead-letters') });
+        const loss = seededLoss(after, { deadLettersMayMove: acted && route.includes('dead-letters') });
         seedDeadLetters(agent);
         if (loss) throw new Error(`${what()}: ${loss}`);
       }),

@@ -168,6 +168,7 @@ describe('the IPC channels', () => {
         } finally {
           window.webContents.mainFrame.url = APP_START_URL;
         }
+        const after = snapshotQueue(agent);
         const what = (): string => `${channel} from ${JSON.stringify(from)} with ${describeArgs(args)}`;
         if (!outcome.ok) {
           if (!(outcome.error instanceof Error)) throw new Error(`${what()}: rejected with a non-Error ${String(outcome.error)}`);
@@ -177,7 +178,7 @@ describe('the IPC channels', () => {
           if (verdict === 'accept' && refused) throw new Error(`${what()}: a good call was refused (${outcome.error.message})`);
           if (verdict === 'refuse' && !refused) throw new Error(`${what()}: a bad call reached the agent (${outcome.error.message})`);
           if (refused) {
-            const change = queueChange(before, snapshotQueue(agent));
+            const change = queueChange(before, after);
             if (change) throw new Error(`${what()}: a refused call changed the queue: ${change}`);
             if (agent.status().paused !== paused || shell.openedPaths.length !== opened) throw new Error(`${what()}: a refused call acted`);
           }
@@ -187,7 +188,7 @@ describe('the IPC channels', () => {
           if (wrong) throw new Error(`${what()}: ${wrong}`);
         }
         const named = NAME_CHANNELS.has(channel) && outcome.ok ? (args[0] as string[] | undefined) : [];
-        const loss = seededLoss(agent, { touched: (name) => named === undefined || named.includes(name) });
+        const loss = seededLoss(after, { touched: (name) => named === undefined || named.includes(name) });
         seedDeadLetters(agent);
         if (loss) throw new Error(`${what()}: ${loss}`);
       }),

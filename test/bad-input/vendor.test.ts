@@ -154,11 +154,12 @@ describe('the vendor file', () => {
           runCli(argv, { out: () => {}, err: (line) => err.push(line), env, stopSignal: new Promise(() => {}), locations }),
         );
         if (err.some(hasStackFrame)) throw new Error(`${what()}: a stack trace was printed`);
+        const after = snapshotQueue(checker);
         if (refusal !== undefined) {
           if (code !== 2) throw new Error(`${what()}: a bad file gave exit ${code}`);
           const shown = err.at(-1) ?? '';
-          if (oneLineProblem(shown) || shown !== `varsync: ${refusal}`) throw new Error(`${what()}: the command said ${JSON.stringify(shown)}`);
-          const change = queueChange(before, snapshotQueue(checker));
+          if (shown !== `varsync: ${refusal}`) throw new Error(`${what()}: the command said ${JSON.stringify(shown)}`);
+          const change = queueChange(before, after);
           if (change) throw new Error(`${what()}: a refused start changed the queue: ${change}`);
         } else if (code !== 0) {
           // A file may name a data folder that cannot be used: exit 1, said in one line, and nothing queued.
@@ -168,7 +169,7 @@ describe('the vendor file', () => {
           }
         } else {
           if (config!.values.dataDir === dataDir) {
-            const pending = snapshotQueue(checker).pending;
+            const { pending } = after;
             if (!pending.get('probe')?.startsWith(`"${value}" #`)) throw new Error(`${what()}: set was accepted but probe=${value} is not pending`);
             for (const [name, initial] of initialVariables(config!)) {
               if (!pending.get(name)?.startsWith(`${JSON.stringify(initial)} #`)) throw new Error(`${what()}: the initial variable "${name}" is not queued with ${JSON.stringify(initial)}`);
@@ -177,7 +178,7 @@ describe('the vendor file', () => {
             for (const name of declared) if (!Object.hasOwn(config!.vendor.variables, name)) throw new Error(`${what()}: the initial variable "${name}" was dropped`);
           }
         }
-        const loss = seededLoss(checker);
+        const loss = seededLoss(after);
         if (loss) throw new Error(`${what()}: ${loss}`);
       }),
       fcParameters(RUNS),

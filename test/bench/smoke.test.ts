@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { ResultRow } from '../../bench/lib/report.js';
+import { childEnv } from '../../bench/lib/setup.js';
 import { tempDir } from '../helpers/agent.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -52,8 +53,7 @@ function runBench(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output
 
 it('runs every benchmark end to end at the smallest sizes, and each reports what it measured', async () => {
   const jsonPath = join(tempDir('varsync-bench-smoke-'), 'rows.json');
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BENCH_') && !name.startsWith('VARSYNC_')));
-  const { code, output } = await runBench({ ...inherited, ...TINY, BENCH_JSON: jsonPath });
+  const { code, output } = await runBench(childEnv({ ...TINY, BENCH_JSON: jsonPath }));
   expect(code, output).toBe(0);
   const rows = JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultRow[];
   const figure = (bench: string, metric: string) => {

@@ -2,7 +2,7 @@
 // daemon with the demo and its status page, whose printed URL works.
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { tokenOfStatusUrl } from '../../main/web/status-url.js';
+import { findStatusUrl, tokenOfStatusUrl } from '../../main/web/status-url.js';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 import { eventually, tempDir } from '../helpers/agent.js';
 import { rawRequest } from '../helpers/http.js';
@@ -22,7 +22,7 @@ it.skipIf(electron.path !== undefined)('falls back to the headless daemon with i
     const lines = output.split('\n');
     expect(lines.filter((line) => line.startsWith('No Electron here:'))).toHaveLength(1);
     expect(output).toContain('DEMO MODE');
-    const url = /Status page: (\S+)/.exec(output)![1]!;
+    const url = findStatusUrl(output)!;
     // The token rides in the fragment; the page sends it as a Bearer header.
     expect(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/.test(url)).toBe(true);
     const answer = await rawRequest(`${new URL(url).origin}/api/status`, { headers: { Authorization: `Bearer ${tokenOfStatusUrl(url)}` } });

@@ -20,7 +20,8 @@ import { VariableStore } from '../../main/core/store/variable-store.js';
 import type { VariableView } from '../../shared/variables.js';
 import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
 import { emulatorEnv, varsync } from '../helpers/cli.js';
-import { fillDisk, holdWriteLock, immutableWorks, mountSmallFolder, setImmutable, startDaemon, type DaemonProcess } from '../helpers/db-faults.js';
+import { fillDisk, holdWriteLock, immutableWorks, mountSmallFolder, setImmutable } from '../helpers/db-faults.js';
+import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 
 const cleanups: Array<() => void | Promise<unknown>> = [];
 afterAll(async () => {

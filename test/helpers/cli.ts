@@ -7,20 +7,24 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Each call of out/err as it was made: a line that holds a newline stays one entry. */
+  outLines: string[];
+  errLines: string[];
 }
 
 export async function varsync(argv: string[], env: NodeJS.ProcessEnv, stopSignal: Promise<string> = new Promise(() => {})): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
+  const outLines: string[] = [];
+  const errLines: string[] = [];
   const code = await runCli(argv, {
-    out: (text) => (stdout += `${text}\n`),
-    err: (text) => (stderr += `${text}\n`),
+    out: (text) => outLines.push(text),
+    err: (text) => errLines.push(text),
     env,
     stopSignal,
     readMachineId: () => 'b3c1f0e2a4d6480f9e7c5a3b1d2f4e6a',
     locations: { appDirs: [] }, // never this machine's vendor or policy files
   });
-  return { code, stdout, stderr };
+  const joined = (lines: string[]) => lines.map((line) => `${line}\n`).join('');
+  return { code, stdout: joined(outLines), stderr: joined(errLines), outLines, errLines };
 }
 
 /** The environment of a device configured for the emulator's demo license, with fast timings. */

@@ -1,16 +1,14 @@
 // Real faults for a real SQLite file: a size-limited folder (tmpfs), files made read-only in a way
 // that also stops a process that already has them open (the immutable attribute), another
-// process holding the write lock, and the headless daemon as a child process with its status API.
+// process holding the write lock.
 //
 // What needs privileges is probed once and reported: a tmpfs mount needs root (CAP_SYS_ADMIN),
 // and `chattr +i` needs root (CAP_LINUX_IMMUTABLE) on a file system that enforces it on open
 // files (ext4 does; tmpfs does not). Without them the tests that need them are skipped, with a
 // note saying why, and the injected variants still run.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { tokenOfStatusUrl } from '../../main/web/status-url.js';
-import { rawRequest } from './http.js';
 import { eventually, tempDir } from './agent.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -83,7 +81,7 @@ export function setImmutable(paths: string[], on: boolean): void {
  * Another process holding the database's write lock (BEGIN EXCLUSIVE with a change in progress),
  * as a database browser editing the file would. release() rolls back and ends it.
  */
-export async function holdWriteLock(databasePath: string): Promise<{ pid: number; release: () => Promise<void>; child: ChildProcess }> {
+export async function holdWriteLock(databasePath: string): Promise<{ pid: number; release: () => Promise<void> }> {
   const script = `
     const Database = require('better-sqlite3');
     const db = new Database(process.env.LOCK_DB);
@@ -101,48 +99,11 @@ export async function holdWriteLock(databasePath: string): Promise<{ pid: number
   if (!output.includes('locked')) throw new Error(`the lock holder exited with ${child.exitCode}`);
   return {
     pid: child.pid!,
-    child,
     release: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.stdin!.write('release\n');
       }),
-  };
-}
-
-export interface DaemonProcess {
-  child: ChildProcess;
-  output(): string;
-  /** GET /api/status from the daemon's own status server (its in-memory view). */
-  status(): Promise<Record<string, unknown> & { state: string; pending: number; lastError: { kind: string; code: string; message: string } | null; explanation: { reason: string; action: string } | null }>;
-  stop(): Promise<number | null>;
-}
-
-/** `varsync run --ui` as a child process; resolves once the engine runs and the status page answers. */
-export async function startDaemon(env: NodeJS.ProcessEnv): Promise<DaemonProcess> {
-  mkdirSync(env.XDG_STATE_HOME!, { recursive: true });
-  const child = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await eventually(() => output, (text) => (text.includes('Status page:') && text.includes('sync engine started')) || child.exitCode !== null, 20_000);
-  if (child.exitCode !== null) throw new Error(`the daemon exited: ${output}`);
-  const url = new URL(/Status page: (\S+)/.exec(output)![1]!);
-  const token = tokenOfStatusUrl(url);
-  if (!token) throw new Error(`no token in the status page URL: ${url.origin}`);
-  return {
-    child,
-    output: () => output,
-    status: async () => {
-      const answer = await rawRequest(`${url.origin}/api/status`, { headers: { authorization: `Bearer ${token}` } });
-      if (answer.status !== 200) throw new Error(`status answered ${answer.status}: ${answer.body}`);
-      return answer.json() as Awaited<ReturnType<DaemonProcess['status']>>;
-    },
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
   };
 }

@@ -109,7 +109,7 @@ export class LicenseApiError extends Error {
 }
 
 /** The longest wait a timer can hold (about 24.8 days); a longer one would fire at once. */
-export const MAX_RETRY_AFTER_MS = 2 ** 31 - 1;
+const MAX_RETRY_AFTER_MS = 2 ** 31 - 1;
 
 /** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3); absurd waits are cut to the longest a timer holds. */
 export function parseRetryAfter(header: string | undefined, nowMs: number): number | undefined {

@@ -49,7 +49,7 @@ export function failureCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-export function isStorageFailure(error: unknown): boolean {
+function isStorageFailure(error: unknown): boolean {
   if (error instanceof StoreError) return true;
   const code = failureCode(error);
   return code !== undefined && (code.startsWith('SQLITE_') || code === 'VARSYNC_NEWER_SCHEMA' || /^E[A-Z]+$/.test(code));
@@ -124,7 +124,7 @@ function lockedError(path: string, code: string): StoreError {
 }
 
 /** Which part of the database cannot be written now, in words ("its folder is read-only (EPERM)"), if any. */
-export function unwritablePart(path: string): string | undefined {
+function unwritablePart(path: string): string | undefined {
   const parts: Array<[string, string]> = [
     [path, 'the file'],
     [`${path}-wal`, 'its -wal file'],

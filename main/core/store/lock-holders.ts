@@ -18,7 +18,7 @@ export function lockHolders(databasePath: string, procLocks = '/proc/locks'): nu
   for (const line of table.split('\n')) {
     // "1: POSIX  ADVISORY  WRITE 1158 fe:00:2211938 120 120"; lines with "->" are waiters, not holders.
     const fields = line.trim().split(/\s+/);
-    if (fields.length < 6 || fields[1] === '->' || fields[1] !== 'POSIX' || fields[3] !== 'WRITE') continue;
+    if (fields.length < 6 || fields[1] !== 'POSIX' || fields[3] !== 'WRITE') continue;
     const pid = Number(fields[4]);
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && files.includes(normalizeId(fields[5]!))) pids.add(pid);
   }

@@ -13,7 +13,7 @@ export type Surface = (typeof SURFACES)[number];
 /** The seed every surface uses unless FC_SEED says otherwise. */
 const DEFAULT_SEED = 20_260_601;
 
-export function fcSeed(): number {
+function fcSeed(): number {
   const given = process.env.FC_SEED;
   if (given === undefined || given === '') return DEFAULT_SEED;
   const seed = Number(given);
@@ -22,7 +22,7 @@ export function fcSeed(): number {
 }
 
 /** FC_RUNS scales every surface's run count (FC_RUNS=2 tries twice as many cases). */
-export function fcRuns(base: number): number {
+function fcRuns(base: number): number {
   const factor = Number(process.env.FC_RUNS ?? '1');
   return Math.max(1, Math.round(base * (Number.isFinite(factor) && factor > 0 ? factor : 1)));
 }
@@ -39,7 +39,7 @@ export function countCase(surface: Surface): void {
   tried.set(surface, (tried.get(surface) ?? 0) + 1);
 }
 
-export function casesTried(surface: Surface): number {
+function casesTried(surface: Surface): number {
   return tried.get(surface) ?? 0;
 }
 

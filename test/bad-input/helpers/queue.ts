@@ -76,12 +76,11 @@ export function queueChange(before: QueueSnapshot, after: QueueSnapshot): string
 }
 
 /**
- * Which seeded value is gone, or undefined when all are there: pending values still pending with
+ * Which seeded value is gone from `queue` (a snapshotQueue), or undefined when all are there: pending values still pending with
  * their value, refused ones still refused (unless `deadLettersMayMove`: an accepted retry or
  * discard, which a person asked for). Names in `touched` were named by the case itself.
  */
-export function seededLoss(agent: Agent, options: { deadLettersMayMove?: boolean; touched?: (name: string) => boolean } = {}): string | undefined {
-  const { pending, deadLetters } = snapshotQueue(agent);
+export function seededLoss({ pending, deadLetters }: QueueSnapshot, options: { deadLettersMayMove?: boolean; touched?: (name: string) => boolean } = {}): string | undefined {
   for (const [name, value] of Object.entries(SEEDED_PENDING)) {
     if (options.touched?.(name)) continue;
     const now = pending.get(name);

@@ -13,7 +13,7 @@ export type ScriptedAnswer =
 
 export class ScriptedServer {
   /** Answers for the next requests, in order; the last one repeats. */
-  script: ScriptedAnswer[] = [];
+  private script: ScriptedAnswer[] = [];
   /** Request lines seen since the script was last set ("POST /api/v4/track_device_variables"). */
   readonly requests: string[] = [];
   private readonly sockets = new Set<Socket>();
