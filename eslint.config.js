@@ -3,14 +3,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-export const ELECTRON_FREE_FOLDERS = ['main/core/**', 'main/cli/**', 'main/web/**', 'emulator/**', 'shared/**', 'renderer/**'];
+export const ELECTRON_FREE_FOLDERS = [
+  'main/core/**',
+  'main/cli/**',
+  'main/web/**',
+  'emulator/**',
+  'shared/**',
+  'renderer/**',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -21,14 +37,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only main/app and main/preload may import electron (DESIGN.md, Boundaries).' }],
-          patterns: [{ group: ['electron/*'], message: 'Only main/app and main/preload may import electron (DESIGN.md, Boundaries).' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only main/app and main/preload may import electron (DESIGN.md, Boundaries).',
+            },
+          ],
+          patterns: [
+            {
+              group: ['electron/*'],
+              message: 'Only main/app and main/preload may import electron (DESIGN.md, Boundaries).',
+            },
+          ],
         },
       ],
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.name='require'][arguments.0.value='electron'], ImportExpression[source.value='electron']",
+          selector:
+            "CallExpression[callee.name='require'][arguments.0.value='electron'], ImportExpression[source.value='electron']",
           message: 'Only main/app and main/preload may load electron (DESIGN.md, Boundaries).',
         },
       ],

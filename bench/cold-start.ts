@@ -36,7 +36,7 @@ async function timeDaemonToFirstRequest(emulator: Emulator, dataDir: string): Pr
   let exited = false;
   void daemon.exited.then(() => (exited = true));
   try {
-    await waitFor('the daemon\'s first request', () => emulator.requests.length > 0 || exited, 30_000, 1);
+    await waitFor("the daemon's first request", () => emulator.requests.length > 0 || exited, 30_000, 1);
     if (exited) throw new Error(`the daemon exited before its first request: ${daemon.stderr().trim()}`);
     return emulator.requests[0]!.at - spawnedAt;
   } finally {
@@ -72,8 +72,26 @@ function describeStartResults(rounds: StartRound[]): ResultRow[] {
   return [
     row(bench, 'node -e "" (baseline)', summarize(rounds.map((round) => round.nodeMs)), 'ms', 'spawn to exit'),
     row(bench, 'varsync status', summarize(rounds.map((round) => round.statusMs)), 'ms', 'spawn to exit'),
-    row(bench, 'varsync run → first request', summarize(rounds.map((round) => round.daemonMs)), 'ms', 'spawn to the emulator logging it'),
-    row(bench, 'status / node (ratio)', ratio((round) => round.statusMs), '×', 'per-round ratios'),
-    row(bench, 'run first request / node (ratio)', ratio((round) => round.daemonMs), '×', 'per-round ratios'),
+    row(
+      bench,
+      'varsync run → first request',
+      summarize(rounds.map((round) => round.daemonMs)),
+      'ms',
+      'spawn to the emulator logging it',
+    ),
+    row(
+      bench,
+      'status / node (ratio)',
+      ratio((round) => round.statusMs),
+      '×',
+      'per-round ratios',
+    ),
+    row(
+      bench,
+      'run first request / node (ratio)',
+      ratio((round) => round.daemonMs),
+      '×',
+      'per-round ratios',
+    ),
   ];
 }

@@ -38,7 +38,9 @@ const valueOf = (rep: number) => (index: number) => `r${rep}-${index}`;
 /** An activated device with `names` pending, then one timed sync pass at the given latency. */
 async function agentDrain(emulator: Emulator, settings: Settings, latencyMs: number, rep: number): Promise<AgentDrain> {
   const hardwareId = `bench-latency-agent-${latencyMs}-${rep}`;
-  const agent = Agent.open({ config: benchConfig(benchDir('latency'), { apiUrl: emulator.url, hardwareId, batchSize: settings.batchSize }) });
+  const agent = Agent.open({
+    config: benchConfig(benchDir('latency'), { apiUrl: emulator.url, hardwareId, batchSize: settings.batchSize }),
+  });
   try {
     await agent.activate(); // not timed: the figure is the drain of a device that is already known
     queueNames(agent, settings.names, valueOf(rep));
@@ -49,7 +51,9 @@ async function agentDrain(emulator: Emulator, settings: Settings, latencyMs: num
     const drainMs = msSince(started);
     emulator.faults.setLatency(0);
     if (result.outcome !== 'drained' || result.status.pending !== 0) {
-      throw new Error(`the drain ended ${result.outcome} with ${result.status.pending} pending (${result.status.lastError?.code ?? 'no error'})`);
+      throw new Error(
+        `the drain ended ${result.outcome} with ${result.status.pending} pending (${result.status.lastError?.code ?? 'no error'})`,
+      );
     }
     checkServerHolds(emulator, hardwareId, settings.names, valueOf(rep));
     return { drainMs, requests: emulator.requests.slice(before) };
@@ -77,8 +81,13 @@ export async function benchDrainLatency(): Promise<ResultRow[]> {
     naivePerRep: envInt('BENCH_LATENCY_NAIVE', 20),
     latencies: (process.env.BENCH_LATENCIES_MS ?? '50,200').split(',').map((part) => Number(part.trim())),
   };
-  if (settings.latencies.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error(`BENCH_LATENCIES_MS must list milliseconds (got "${process.env.BENCH_LATENCIES_MS}")`);
-  const results: LatencyResults[] = settings.latencies.map((latencyMs) => ({ latencyMs, drains: [], naiveMsPerRequest: [] }));
+  if (settings.latencies.some((ms) => !Number.isFinite(ms) || ms < 0))
+    throw new Error(`BENCH_LATENCIES_MS must list milliseconds (got "${process.env.BENCH_LATENCIES_MS}")`);
+  const results: LatencyResults[] = settings.latencies.map((latencyMs) => ({
+    latencyMs,
+    drains: [],
+    naiveMsPerRequest: [],
+  }));
   // Repetitions outermost, so that drift of the machine over the run hits every latency and both clients.
   for (let rep = 0; rep < settings.reps; rep++) {
     for (const result of results) {
@@ -101,16 +110,48 @@ function describe(settings: Settings, result: LatencyResults): ResultRow[] {
   const perRequest = summarize(result.drains.map((drain) => drain.drainMs / drain.requests.length));
   const naive = summarize(result.naiveMsPerRequest);
   const naiveDrainS = (naive.median * settings.names) / 1000;
-  const endpoints = [...new Set(result.drains.flatMap((drain) => drain.requests.map((entry) => `${entry.endpoint} ${entry.status}`)))].join(', ');
+  const endpoints = [
+    ...new Set(result.drains.flatMap((drain) => drain.requests.map((entry) => `${entry.endpoint} ${entry.status}`))),
+  ].join(', ');
   const goal = Math.ceil(settings.names / Math.min(settings.batchSize, 1000));
   const what = `${settings.names.toLocaleString('en-US')} names, batch ${settings.batchSize}`;
   return [
     row(BENCH_DRAIN_LATENCY, `${at}: agent time to drain`, drains, 's', what),
-    row(BENCH_DRAIN_LATENCY, `${at}: agent HTTP requests`, requests, 'requests', `ceil(names/batch) = ${goal}; ${endpoints}`),
+    row(
+      BENCH_DRAIN_LATENCY,
+      `${at}: agent HTTP requests`,
+      requests,
+      'requests',
+      `ceil(names/batch) = ${goal}; ${endpoints}`,
+    ),
     row(BENCH_DRAIN_LATENCY, `${at}: agent ms per request`, perRequest, 'ms', 'drain time / requests'),
-    row(BENCH_DRAIN_LATENCY, `${at}: naive ms per request`, naive, 'ms', `${settings.naivePerRep} sequential requests per repetition`),
-    row(BENCH_DRAIN_LATENCY, `${at}: naive time to drain (extrapolated)`, single(naiveDrainS), 's', `${settings.names.toLocaleString('en-US')} × median ms per request; not run in full`),
-    row(BENCH_DRAIN_LATENCY, `${at}: requests naive / agent (ratio)`, single(settings.names / requests.median), '×', 'one request per set vs batches'),
-    row(BENCH_DRAIN_LATENCY, `${at}: drain time naive / agent (ratio)`, single(naiveDrainS / drains.median), '×', 'extrapolated median over measured median'),
+    row(
+      BENCH_DRAIN_LATENCY,
+      `${at}: naive ms per request`,
+      naive,
+      'ms',
+      `${settings.naivePerRep} sequential requests per repetition`,
+    ),
+    row(
+      BENCH_DRAIN_LATENCY,
+      `${at}: naive time to drain (extrapolated)`,
+      single(naiveDrainS),
+      's',
+      `${settings.names.toLocaleString('en-US')} × median ms per request; not run in full`,
+    ),
+    row(
+      BENCH_DRAIN_LATENCY,
+      `${at}: requests naive / agent (ratio)`,
+      single(settings.names / requests.median),
+      '×',
+      'one request per set vs batches',
+    ),
+    row(
+      BENCH_DRAIN_LATENCY,
+      `${at}: drain time naive / agent (ratio)`,
+      single(naiveDrainS / drains.median),
+      '×',
+      'extrapolated median over measured median',
+    ),
   ];
 }

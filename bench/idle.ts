@@ -41,7 +41,11 @@ async function sampleWindows(pids: number[], seconds: number, windows: number): 
 }
 
 function whole(windows: Window[]): Window {
-  return { seconds: windows.reduce((sum, window) => sum + window.seconds, 0), start: windows[0]!.start, end: windows.at(-1)!.end };
+  return {
+    seconds: windows.reduce((sum, window) => sum + window.seconds, 0),
+    start: windows[0]!.start,
+    end: windows.at(-1)!.end,
+  };
 }
 
 export async function benchIdle(): Promise<ResultRow[]> {
@@ -51,7 +55,10 @@ export async function benchIdle(): Promise<ResultRow[]> {
   const emulator = await startEmulator();
   const started: Spawned[] = [];
   try {
-    const daemon = spawnNode([VARSYNC_BIN, 'run'], daemonEnv(emulator.url, join(benchDir('idle'), 'data'), 'bench-idle-device'));
+    const daemon = spawnNode(
+      [VARSYNC_BIN, 'run'],
+      daemonEnv(emulator.url, join(benchDir('idle'), 'data'), 'bench-idle-device'),
+    );
     started.push(daemon);
     started.push(spawnNode(['-e', IDLE_NODE], childEnv({})));
     // varsync runs its TypeScript through tsx's loader (a second thread with its own heap): this isolates its share.
@@ -59,7 +66,11 @@ export async function benchIdle(): Promise<ResultRow[]> {
     await sleep(settleMs); // start-up (loading, migrations, the first empty pass) is benchmark 3's business
     if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.stderr().trim()}`);
     const before = emulator.requests.length;
-    const [daemonWindows, bareWindows, tsxWindows] = await sampleWindows(started.map((run) => run.child.pid!), seconds, windows);
+    const [daemonWindows, bareWindows, tsxWindows] = await sampleWindows(
+      started.map((run) => run.child.pid!),
+      seconds,
+      windows,
+    );
     return describeIdleResults(daemonWindows!, bareWindows!, tsxWindows!, emulator.requests.length - before);
   } finally {
     for (const run of started) await stop(run);
@@ -72,16 +83,52 @@ function describeIdleResults(daemon: Window[], bare: Window[], tsx: Window[], re
   const all = whole(daemon);
   const span = `${all.seconds.toFixed(0)} s in ${daemon.length} windows`;
   return [
-    row(bench, 'daemon CPU (share of one core)', { ...summarize(daemon.map(cpuPercent)), median: cpuPercent(all) }, '%', `${span}; median = whole span`),
-    row(bench, 'daemon CPU time over the span', single(((all.end.cpuTicks - all.start.cpuTicks) / clockTicksPerSecond()) * 1000), 'ms', `tick = ${1000 / clockTicksPerSecond()} ms`),
-    row(bench, 'daemon main-thread wakeups', summarize(daemon.map(wakeupsPerSecond)), '/s', 'voluntary context switches'),
+    row(
+      bench,
+      'daemon CPU (share of one core)',
+      { ...summarize(daemon.map(cpuPercent)), median: cpuPercent(all) },
+      '%',
+      `${span}; median = whole span`,
+    ),
+    row(
+      bench,
+      'daemon CPU time over the span',
+      single(((all.end.cpuTicks - all.start.cpuTicks) / clockTicksPerSecond()) * 1000),
+      'ms',
+      `tick = ${1000 / clockTicksPerSecond()} ms`,
+    ),
+    row(
+      bench,
+      'daemon main-thread wakeups',
+      summarize(daemon.map(wakeupsPerSecond)),
+      '/s',
+      'voluntary context switches',
+    ),
     row(bench, 'daemon RSS at the start', single(all.start.rssKiB / 1024), 'MiB', 'VmRSS'),
     row(bench, 'daemon RSS at the end', single(all.end.rssKiB / 1024), 'MiB', 'VmRSS'),
-    row(bench, 'daemon RSS at window ends', summarize(daemon.map((window) => window.end.rssKiB / 1024)), 'MiB', 'does it grow?'),
+    row(
+      bench,
+      'daemon RSS at window ends',
+      summarize(daemon.map((window) => window.end.rssKiB / 1024)),
+      'MiB',
+      'does it grow?',
+    ),
     row(bench, 'bare node RSS (baseline)', single(whole(bare).end.rssKiB / 1024), 'MiB', 'same span'),
-    row(bench, 'node + tsx loader RSS (baseline)', single(whole(tsx).end.rssKiB / 1024), 'MiB', 'node --import tsx, idle'),
+    row(
+      bench,
+      'node + tsx loader RSS (baseline)',
+      single(whole(tsx).end.rssKiB / 1024),
+      'MiB',
+      'node --import tsx, idle',
+    ),
     row(bench, 'bare node CPU (baseline)', single(cpuPercent(whole(bare))), '%'),
-    row(bench, 'daemon threads', single(all.end.threads), 'threads', `bare node: ${whole(bare).end.threads}, with tsx: ${whole(tsx).end.threads}`),
+    row(
+      bench,
+      'daemon threads',
+      single(all.end.threads),
+      'threads',
+      `bare node: ${whole(bare).end.threads}, with tsx: ${whole(tsx).end.threads}`,
+    ),
     row(bench, 'daemon RSS / bare node (ratio)', single(all.end.rssKiB / whole(bare).end.rssKiB), '×'),
     row(bench, 'requests while idle', single(requests), 'requests', 'nothing to send'),
   ];

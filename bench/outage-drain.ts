@@ -44,7 +44,10 @@ function checkServerHoldsLastValues(emulator: Emulator, settings: OutageSettings
     const lastIndex = settings.sets - 1 - ((settings.sets - 1 - name) % settings.names);
     if (lastIndex < 0) continue;
     const got = held[nameOf(name, settings.names)];
-    if (got !== lastIndex) throw new Error(`after the drain the server holds ${nameOf(name, settings.names)}=${String(got)}, expected ${lastIndex}`);
+    if (got !== lastIndex)
+      throw new Error(
+        `after the drain the server holds ${nameOf(name, settings.names)}=${String(got)}, expected ${lastIndex}`,
+      );
   }
 }
 
@@ -70,7 +73,9 @@ async function outageRun(settings: OutageSettings): Promise<OutageRun> {
     const result = await agent.syncNow();
     const drainMs = msSince(started);
     if (result.outcome !== 'drained' || result.status.pending !== 0) {
-      throw new Error(`the drain ended ${result.outcome} with ${result.status.pending} pending (${result.status.lastError?.code ?? 'no error'})`);
+      throw new Error(
+        `the drain ended ${result.outcome} with ${result.status.pending} pending (${result.status.lastError?.code ?? 'no error'})`,
+      );
     }
     checkServerHoldsLastValues(emulator, settings);
     return { setMs, drainMs, requests: [...emulator.requests] };
@@ -88,7 +93,12 @@ async function naiveRun(sets: number, chunks: number, names: number): Promise<nu
     const perChunk = Math.ceil(sets / chunks);
     const msPerRequest: number[] = [];
     for (let first = 0; first < sets; first += perChunk) {
-      msPerRequest.push(await timeOneRequestPerSet(naive, first, Math.min(sets, first + perChunk), (index) => [nameOf(index, names), index]));
+      msPerRequest.push(
+        await timeOneRequestPerSet(naive, first, Math.min(sets, first + perChunk), (index) => [
+          nameOf(index, names),
+          index,
+        ]),
+      );
     }
     return msPerRequest;
   } finally {
@@ -120,7 +130,12 @@ export async function benchOutageDrain(): Promise<ResultRow[]> {
   return describeDrainResults(settings, runs, naiveMsPerRequest, naiveSets);
 }
 
-function describeDrainResults(settings: OutageSettings, runs: OutageRun[], naiveMsPerRequest: number[], naiveSets: number): ResultRow[] {
+function describeDrainResults(
+  settings: OutageSettings,
+  runs: OutageRun[],
+  naiveMsPerRequest: number[],
+  naiveSets: number,
+): ResultRow[] {
   const bench = '2 outage drain';
   const requests = runs.map((run) => run.requests.length);
   const drain = summarize(runs.map((run) => run.drainMs));
@@ -130,11 +145,29 @@ function describeDrainResults(settings: OutageSettings, runs: OutageRun[], naive
   const what = `${settings.sets.toLocaleString('en-US')} sets over ${settings.names} names, batch ${settings.batchSize}`;
   return [
     row(bench, 'agent: time to queue all sets (durable)', summarize(runs.map((run) => run.setMs / 1000)), 's', what),
-    row(bench, 'agent: HTTP requests to drain', summarize(requests), 'requests', `ceil(names/batch) = ${goal}; ${describeRequests(runs[0]!.requests)}`),
+    row(
+      bench,
+      'agent: HTTP requests to drain',
+      summarize(requests),
+      'requests',
+      `ceil(names/batch) = ${goal}; ${describeRequests(runs[0]!.requests)}`,
+    ),
     row(bench, 'agent: time to drain (syncNow)', drain, 'ms', 'emulator on loopback, from the server being back'),
-    row(bench, 'naive: ms per request', naivePerRequest, 'ms', `${naiveSets} sets replayed in chunks, extrapolated below`),
+    row(
+      bench,
+      'naive: ms per request',
+      naivePerRequest,
+      'ms',
+      `${naiveSets} sets replayed in chunks, extrapolated below`,
+    ),
     row(bench, 'naive: HTTP requests (one per set)', single(settings.sets), 'requests', 'plus one activation'),
-    row(bench, 'naive: time to drain (extrapolated)', single(naiveDrainMs / 1000), 's', `${settings.sets} × median ms per request`),
+    row(
+      bench,
+      'naive: time to drain (extrapolated)',
+      single(naiveDrainMs / 1000),
+      's',
+      `${settings.sets} × median ms per request`,
+    ),
     row(bench, 'requests naive / agent (ratio)', single(settings.sets / summarize(requests).median), '×'),
     row(bench, 'drain time naive / agent (ratio)', single(naiveDrainMs / drain.median), '×', 'median over median'),
   ];

@@ -13,7 +13,15 @@ import { Agent } from '../main/core/agent.js';
 import { silentLogger } from '../main/core/log.js';
 import { startStatusServer, type StatusServer } from '../main/web/status-server.js';
 import { startEmulator } from '../emulator/index.js';
-import { call, launchChromium, mainThreadMeter, pageScript, timeBetween, type MainThreadMeter, type MainThreadTime } from './lib/browser.js';
+import {
+  call,
+  launchChromium,
+  mainThreadMeter,
+  pageScript,
+  timeBetween,
+  type MainThreadMeter,
+  type MainThreadTime,
+} from './lib/browser.js';
 import { envInt } from './lib/env.js';
 import { confirmNames, manyName } from './lib/fill.js';
 import { nodeOutput } from './lib/proc.js';
@@ -91,7 +99,11 @@ async function buildRenderer(): Promise<string> {
   if (given) return given;
   const outDir = join(benchDir('renderer'), 'renderer');
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  await nodeOutput([vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', outDir, '--logLevel', 'warn'], childEnv({}), ROOT);
+  await nodeOutput(
+    [vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', outDir, '--logLevel', 'warn'],
+    childEnv({}),
+    ROOT,
+  );
   return outDir;
 }
 
@@ -107,7 +119,9 @@ function stylesheetOf(rendererDir: string): string {
 /** An agent holding `count` confirmed variables (the emulator confirms them, then goes), engine not started. */
 async function agentWithVariables(count: number): Promise<Agent> {
   const emulator = await startEmulator();
-  const agent = Agent.open({ config: benchConfig(benchDir('render'), { apiUrl: emulator.url, hardwareId: HARDWARE_ID }) });
+  const agent = Agent.open({
+    config: benchConfig(benchDir('render'), { apiUrl: emulator.url, hardwareId: HARDWARE_ID }),
+  });
   try {
     await confirmNames(agent, emulator, HARDWARE_ID, count, (index) => `value-${index}`);
     return agent;
@@ -123,7 +137,10 @@ async function agentWithVariables(count: number): Promise<Agent> {
 async function waitQuiet(page: Page, fetches: number, quietMs: number): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const activity = (await page.evaluate('window.varsyncBench.apiActivity()')) as { variableFetches: number; quietMs: number };
+    const activity = (await page.evaluate('window.varsyncBench.apiActivity()')) as {
+      variableFetches: number;
+      quietMs: number;
+    };
     if (activity.variableFetches >= fetches && activity.quietMs >= quietMs) return;
     if (Date.now() > deadline) throw new Error(`the page did not settle (${JSON.stringify(activity)})`);
     await sleep(Math.max(20, Math.min(200, quietMs - activity.quietMs)));
@@ -131,7 +148,13 @@ async function waitQuiet(page: Page, fetches: number, quietMs: number): Promise<
 }
 
 /** One `set` on the agent, timed until the page shows the value in its row. */
-async function measureChange(page: Page, meter: MainThreadMeter, agent: Agent, name: string, value: string): Promise<Change> {
+async function measureChange(
+  page: Page,
+  meter: MainThreadMeter,
+  agent: Agent,
+  name: string,
+  value: string,
+): Promise<Change> {
   const before = await meter.read();
   await page.evaluate(call('window.varsyncBench.armChange', name, value));
   const setAt = wallNow();
@@ -199,7 +222,14 @@ async function appRound(context: BrowserContext, url: string, changes: Changes, 
   }
 }
 
-async function naiveRound(context: BrowserContext, server: StatusServer, stylesheet: string, changes: Changes, count: number, names: number): Promise<Round['naive']> {
+async function naiveRound(
+  context: BrowserContext,
+  server: StatusServer,
+  stylesheet: string,
+  changes: Changes,
+  count: number,
+  names: number,
+): Promise<Round['naive']> {
   const { origin, token } = server;
   const page = await context.newPage();
   const check = failOnPageErrors(page);
@@ -234,7 +264,9 @@ export async function benchRender(): Promise<ResultRow[]> {
     browser = await launchChromium();
     server = await startStatusServer({ agent, rendererDir, log: silentLogger });
     const context = await browser.newContext();
-    await context.addInitScript({ content: `window.varsyncBenchExpectedRows = ${names};\n${pageScript('page-probe.js')}` });
+    await context.addInitScript({
+      content: `window.varsyncBenchExpectedRows = ${names};\n${pageScript('page-probe.js')}`,
+    });
     const changes = new Changes(agent, names);
     // Warm-up, not counted: caches, JIT and the server warm up. Every app page opens the printed URL:
     // a new tab has the token only from its fragment (it is kept per tab, in sessionStorage).
@@ -260,8 +292,10 @@ export async function benchRender(): Promise<ResultRow[]> {
 }
 
 const of = <T>(list: T[], pick: (item: T) => number) => summarize(list.map(pick));
-const taskCount = (pages: Array<{ load: { longTasks: LongTask[] } }>) => median(pages.map((page) => page.load.longTasks.length));
-const cpuNote = (list: MainThreadTime[]) => `CPU time; of which style + layout ${median(list.map((cpu) => cpu.styleLayoutMs)).toFixed(0)} ms`;
+const taskCount = (pages: Array<{ load: { longTasks: LongTask[] } }>) =>
+  median(pages.map((page) => page.load.longTasks.length));
+const cpuNote = (list: MainThreadTime[]) =>
+  `CPU time; of which style + layout ${median(list.map((cpu) => cpu.styleLayoutMs)).toFixed(0)} ms`;
 
 function describe(rounds: Round[], names: number): ResultRow[] {
   return [...describeLoads(rounds, names), ...describeChanges(rounds, names)];
@@ -278,18 +312,86 @@ function describeLoads(rounds: Round[], names: number): ResultRow[] {
     .filter(([naiveTask, appTask]) => naiveTask > 0 && appTask > 0)
     .map(([naiveTask, appTask]) => naiveTask / appTask);
   return [
-    row(BENCH_RENDER, `app: navigation → ${count} rows in the DOM`, of(app, (page) => page.load.allRowsAt), 'ms', `${rounds.length} page loads, warm HTTP cache`),
-    row(BENCH_RENDER, `app: navigation → first frame with ${count} rows`, of(app, (page) => page.load.frameAt), 'ms', 'after style, layout and paint'),
-    row(BENCH_RENDER, 'app: navigation → first row', of(app, (page) => page.load.firstRowAt), 'ms', 'rows are added 150 per task'),
-    row(BENCH_RENDER, 'app: navigation → its data arrived', of(app, (page) => page.load.dataAt), 'ms', 'last of status, variables, dead letters'),
-    row(BENCH_RENDER, `app: data → first frame with ${count} rows`, of(app, (page) => dataToFrame(page.load)), 'ms', 'wall time, the page’s own work'),
-    row(BENCH_RENDER, 'app: main thread busy, whole load', of(app, (page) => page.loadCpu.taskMs), 'ms', cpuNote(app.map((page) => page.loadCpu))),
-    row(BENCH_RENDER, 'app: longest task while loading', of(app, (page) => longest(page.load.longTasks)), 'ms', `Long Tasks API; ${taskCount(app)} tasks over 50 ms (median)`),
-    row(BENCH_RENDER, `naive: data → first frame with ${count} rows`, of(naive, (page) => dataToFrame(page.load)), 'ms', 'wall time, one innerHTML'),
-    row(BENCH_RENDER, 'naive: main thread busy, fetch to frame', of(naive, (page) => page.loadCpu.taskMs), 'ms', cpuNote(naive.map((page) => page.loadCpu))),
-    row(BENCH_RENDER, 'naive: longest task while loading', of(naive, (page) => longest(page.load.longTasks)), 'ms', `${taskCount(naive)} tasks over 50 ms (median)`),
-    row(BENCH_RENDER, `data → first frame with ${count} rows, app / naive (ratio)`, summarize(rounds.map((round) => dataToFrame(round.app.load) / dataToFrame(round.naive.load))), '×', 'per round'),
-    ...(taskRatios.length > 0 ? [row(BENCH_RENDER, 'longest task while loading, naive / app (ratio)', summarize(taskRatios), '×', 'per round')] : []),
+    row(
+      BENCH_RENDER,
+      `app: navigation → ${count} rows in the DOM`,
+      of(app, (page) => page.load.allRowsAt),
+      'ms',
+      `${rounds.length} page loads, warm HTTP cache`,
+    ),
+    row(
+      BENCH_RENDER,
+      `app: navigation → first frame with ${count} rows`,
+      of(app, (page) => page.load.frameAt),
+      'ms',
+      'after style, layout and paint',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: navigation → first row',
+      of(app, (page) => page.load.firstRowAt),
+      'ms',
+      'rows are added 150 per task',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: navigation → its data arrived',
+      of(app, (page) => page.load.dataAt),
+      'ms',
+      'last of status, variables, dead letters',
+    ),
+    row(
+      BENCH_RENDER,
+      `app: data → first frame with ${count} rows`,
+      of(app, (page) => dataToFrame(page.load)),
+      'ms',
+      'wall time, the page’s own work',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: main thread busy, whole load',
+      of(app, (page) => page.loadCpu.taskMs),
+      'ms',
+      cpuNote(app.map((page) => page.loadCpu)),
+    ),
+    row(
+      BENCH_RENDER,
+      'app: longest task while loading',
+      of(app, (page) => longest(page.load.longTasks)),
+      'ms',
+      `Long Tasks API; ${taskCount(app)} tasks over 50 ms (median)`,
+    ),
+    row(
+      BENCH_RENDER,
+      `naive: data → first frame with ${count} rows`,
+      of(naive, (page) => dataToFrame(page.load)),
+      'ms',
+      'wall time, one innerHTML',
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: main thread busy, fetch to frame',
+      of(naive, (page) => page.loadCpu.taskMs),
+      'ms',
+      cpuNote(naive.map((page) => page.loadCpu)),
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: longest task while loading',
+      of(naive, (page) => longest(page.load.longTasks)),
+      'ms',
+      `${taskCount(naive)} tasks over 50 ms (median)`,
+    ),
+    row(
+      BENCH_RENDER,
+      `data → first frame with ${count} rows, app / naive (ratio)`,
+      summarize(rounds.map((round) => dataToFrame(round.app.load) / dataToFrame(round.naive.load))),
+      '×',
+      'per round',
+    ),
+    ...(taskRatios.length > 0
+      ? [row(BENCH_RENDER, 'longest task while loading, naive / app (ratio)', summarize(taskRatios), '×', 'per round')]
+      : []),
   ];
 }
 
@@ -301,20 +403,110 @@ function describeChanges(rounds: Round[], names: number): ResultRow[] {
   const perRound = (pick: (change: Change) => number) =>
     summarize(rounds.map((round) => median(round.naive.changes.map(pick)) / median(round.app.changes.map(pick))));
   return [
-    row(BENCH_RENDER, 'app: set → row shows the value', of(app, (change) => change.setToRow), 'ms', `${app.length} changes over ${rounds.length} pages`),
-    row(BENCH_RENDER, 'app: set → refresh request', of(app, (change) => change.setToRequest), 'ms', '100 ms server coalescing + event + fetch start'),
-    row(BENCH_RENDER, 'app: refresh request → data', of(app, (change) => change.requestToData), 'ms', 'status, variables, dead letters'),
-    row(BENCH_RENDER, 'app: data → row updated (DOM)', of(app, (change) => change.dataToDom), 'ms', 'parse, diff, keyed row update'),
-    row(BENCH_RENDER, 'app: row updated → next frame', of(app, (change) => change.domToFrame), 'ms', 'style, layout, paint'),
-    row(BENCH_RENDER, 'app: main thread busy per change', of(app, (change) => change.cpu.taskMs), 'ms', cpuNote(app.map((change) => change.cpu))),
-    row(BENCH_RENDER, 'app: longest task per change', of(app, (change) => change.longestTask), 'ms', '0 = none over 50 ms'),
-    row(BENCH_RENDER, 'naive: set → row shows the value', of(naive, (change) => change.setToRow), 'ms', 'fetches only the variables'),
-    row(BENCH_RENDER, 'naive: data → row updated (DOM)', of(naive, (change) => change.dataToDom), 'ms', `parse, innerHTML of ${count} rows`),
-    row(BENCH_RENDER, 'naive: row updated → next frame', of(naive, (change) => change.domToFrame), 'ms', 'style, layout, paint'),
-    row(BENCH_RENDER, 'naive: main thread busy per change', of(naive, (change) => change.cpu.taskMs), 'ms', cpuNote(naive.map((change) => change.cpu))),
-    row(BENCH_RENDER, 'naive: longest task per change', of(naive, (change) => change.longestTask), 'ms', '0 = none over 50 ms'),
-    row(BENCH_RENDER, 'data → row updated, naive / app (ratio)', perRound((change) => change.dataToDom), '×', 'per round, of round medians'),
-    row(BENCH_RENDER, 'data → next frame, naive / app (ratio)', perRound((change) => change.dataToFrame), '×', 'per round, of round medians'),
-    row(BENCH_RENDER, 'main thread per change, naive / app (ratio)', perRound((change) => change.cpu.taskMs), '×', 'CPU time, per round'),
+    row(
+      BENCH_RENDER,
+      'app: set → row shows the value',
+      of(app, (change) => change.setToRow),
+      'ms',
+      `${app.length} changes over ${rounds.length} pages`,
+    ),
+    row(
+      BENCH_RENDER,
+      'app: set → refresh request',
+      of(app, (change) => change.setToRequest),
+      'ms',
+      '100 ms server coalescing + event + fetch start',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: refresh request → data',
+      of(app, (change) => change.requestToData),
+      'ms',
+      'status, variables, dead letters',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: data → row updated (DOM)',
+      of(app, (change) => change.dataToDom),
+      'ms',
+      'parse, diff, keyed row update',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: row updated → next frame',
+      of(app, (change) => change.domToFrame),
+      'ms',
+      'style, layout, paint',
+    ),
+    row(
+      BENCH_RENDER,
+      'app: main thread busy per change',
+      of(app, (change) => change.cpu.taskMs),
+      'ms',
+      cpuNote(app.map((change) => change.cpu)),
+    ),
+    row(
+      BENCH_RENDER,
+      'app: longest task per change',
+      of(app, (change) => change.longestTask),
+      'ms',
+      '0 = none over 50 ms',
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: set → row shows the value',
+      of(naive, (change) => change.setToRow),
+      'ms',
+      'fetches only the variables',
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: data → row updated (DOM)',
+      of(naive, (change) => change.dataToDom),
+      'ms',
+      `parse, innerHTML of ${count} rows`,
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: row updated → next frame',
+      of(naive, (change) => change.domToFrame),
+      'ms',
+      'style, layout, paint',
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: main thread busy per change',
+      of(naive, (change) => change.cpu.taskMs),
+      'ms',
+      cpuNote(naive.map((change) => change.cpu)),
+    ),
+    row(
+      BENCH_RENDER,
+      'naive: longest task per change',
+      of(naive, (change) => change.longestTask),
+      'ms',
+      '0 = none over 50 ms',
+    ),
+    row(
+      BENCH_RENDER,
+      'data → row updated, naive / app (ratio)',
+      perRound((change) => change.dataToDom),
+      '×',
+      'per round, of round medians',
+    ),
+    row(
+      BENCH_RENDER,
+      'data → next frame, naive / app (ratio)',
+      perRound((change) => change.dataToFrame),
+      '×',
+      'per round, of round medians',
+    ),
+    row(
+      BENCH_RENDER,
+      'main thread per change, naive / app (ratio)',
+      perRound((change) => change.cpu.taskMs),
+      '×',
+      'CPU time, per round',
+    ),
   ];
 }

@@ -42,7 +42,8 @@ async function fullDataDir(emulator: Emulator, count: number): Promise<{ dataDir
   try {
     await confirmNames(agent, emulator, FULL_DEVICE, count, (index) => `value-${index}`);
     const view = agent.variables();
-    if (view.length !== count || view.some((variable) => variable.state !== 'synced')) throw new Error(`expected ${count} synced variables, found ${view.length}`);
+    if (view.length !== count || view.some((variable) => variable.state !== 'synced'))
+      throw new Error(`expected ${count} synced variables, found ${view.length}`);
     path = agent.status().database.path;
   } finally {
     await agent.close();
@@ -54,7 +55,12 @@ async function fullDataDir(emulator: Emulator, count: number): Promise<{ dataDir
 
 async function startDaemon(apiUrl: string, dataDir: string, hardwareId: string): Promise<Daemon> {
   const run = spawnNode([VARSYNC_BIN, 'run', '--ui'], daemonEnv(apiUrl, dataDir, hardwareId), { keepStdout: true });
-  await waitFor('the daemon to print its status page', () => findStatusUrl(run.stdout()) !== undefined || run.child.exitCode !== null, 30_000, 20);
+  await waitFor(
+    'the daemon to print its status page',
+    () => findStatusUrl(run.stdout()) !== undefined || run.child.exitCode !== null,
+    30_000,
+    20,
+  );
   const printed = findStatusUrl(run.stdout());
   if (!printed) throw new Error(`the daemon exited: ${run.stderr().trim()}`);
   return { run, origin: new URL(printed).origin, token: tokenOfStatusUrl(printed) };
@@ -75,10 +81,13 @@ async function readMemory(pids: number[]): Promise<MemorySample[]> {
 
 /** GET /api/variables as the status page does (with the run's token); returns the body's size. */
 async function serveList(daemon: Daemon, expected: number): Promise<number> {
-  const answer = await fetch(new URL('/api/variables', daemon.origin), { headers: { Authorization: `Bearer ${daemon.token}` } });
+  const answer = await fetch(new URL('/api/variables', daemon.origin), {
+    headers: { Authorization: `Bearer ${daemon.token}` },
+  });
   const body = await answer.text();
   const list = JSON.parse(body) as unknown[];
-  if (!answer.ok || list.length !== expected) throw new Error(`/api/variables answered ${answer.status} with ${list.length} variables, expected ${expected}`);
+  if (!answer.ok || list.length !== expected)
+    throw new Error(`/api/variables answered ${answer.status} with ${list.length} variables, expected ${expected}`);
   return Buffer.byteLength(body);
 }
 
@@ -87,7 +96,9 @@ async function round(emulator: Emulator, fullDir: string, names: number, settleM
   try {
     // Started together, so that both see the same machine while they load and settle.
     const [empty, full] = await Promise.all([
-      startDaemon(emulator.url, join(benchDir('rss-empty'), 'data'), EMPTY_DEVICE).then((daemon) => (started.push(daemon.run), daemon)),
+      startDaemon(emulator.url, join(benchDir('rss-empty'), 'data'), EMPTY_DEVICE).then(
+        (daemon) => (started.push(daemon.run), daemon),
+      ),
       startDaemon(emulator.url, fullDir, FULL_DEVICE).then((daemon) => (started.push(daemon.run), daemon)),
     ]);
     await sleep(settleMs);
@@ -123,20 +134,74 @@ export async function benchRss(): Promise<ResultRow[]> {
   }
 }
 
-function describe(rounds: Round[], names: number, databaseBytes: number, requests: number, settleMs: number): ResultRow[] {
+function describe(
+  rounds: Round[],
+  names: number,
+  databaseBytes: number,
+  requests: number,
+  settleMs: number,
+): ResultRow[] {
   const mib = (kib: number) => kib / 1024;
   const of = (pick: (round: Round) => number) => summarize(rounds.map(pick));
   const count = names.toLocaleString('en-US');
   const settled = `${settleMs / 1000} s after start, median of ${SAMPLES} samples`;
   return [
-    row(BENCH_RSS, 'empty database: RSS, settled', of((r) => mib(r.empty.settled.rssKiB)), 'MiB', settled),
-    row(BENCH_RSS, `${count} confirmed: RSS, settled`, of((r) => mib(r.full.settled.rssKiB)), 'MiB', `database ${(databaseBytes / 1024 / 1024).toFixed(1)} MiB`),
-    row(BENCH_RSS, `${count} confirmed / empty: RSS, settled (ratio)`, of((r) => r.full.settled.rssKiB / r.empty.settled.rssKiB), '×', 'per round'),
-    row(BENCH_RSS, 'empty database: RssAnon, settled', of((r) => mib(r.empty.settled.anonKiB)), 'MiB', 'heaps and stacks'),
-    row(BENCH_RSS, `${count} confirmed: RssAnon, settled`, of((r) => mib(r.full.settled.anonKiB)), 'MiB', 'heaps and stacks'),
-    row(BENCH_RSS, 'empty database: RSS after serving its list', of((r) => mib(r.empty.served.rssKiB)), 'MiB', 'one GET /api/variables'),
-    row(BENCH_RSS, `${count} confirmed: RSS after serving its list`, of((r) => mib(r.full.served.rssKiB)), 'MiB', `list of ${(rounds[0]!.listBytes.full / 1024 / 1024).toFixed(1)} MiB of JSON`),
-    row(BENCH_RSS, `${count} confirmed / empty: RSS after the list (ratio)`, of((r) => r.full.served.rssKiB / r.empty.served.rssKiB), '×', 'per round'),
+    row(
+      BENCH_RSS,
+      'empty database: RSS, settled',
+      of((r) => mib(r.empty.settled.rssKiB)),
+      'MiB',
+      settled,
+    ),
+    row(
+      BENCH_RSS,
+      `${count} confirmed: RSS, settled`,
+      of((r) => mib(r.full.settled.rssKiB)),
+      'MiB',
+      `database ${(databaseBytes / 1024 / 1024).toFixed(1)} MiB`,
+    ),
+    row(
+      BENCH_RSS,
+      `${count} confirmed / empty: RSS, settled (ratio)`,
+      of((r) => r.full.settled.rssKiB / r.empty.settled.rssKiB),
+      '×',
+      'per round',
+    ),
+    row(
+      BENCH_RSS,
+      'empty database: RssAnon, settled',
+      of((r) => mib(r.empty.settled.anonKiB)),
+      'MiB',
+      'heaps and stacks',
+    ),
+    row(
+      BENCH_RSS,
+      `${count} confirmed: RssAnon, settled`,
+      of((r) => mib(r.full.settled.anonKiB)),
+      'MiB',
+      'heaps and stacks',
+    ),
+    row(
+      BENCH_RSS,
+      'empty database: RSS after serving its list',
+      of((r) => mib(r.empty.served.rssKiB)),
+      'MiB',
+      'one GET /api/variables',
+    ),
+    row(
+      BENCH_RSS,
+      `${count} confirmed: RSS after serving its list`,
+      of((r) => mib(r.full.served.rssKiB)),
+      'MiB',
+      `list of ${(rounds[0]!.listBytes.full / 1024 / 1024).toFixed(1)} MiB of JSON`,
+    ),
+    row(
+      BENCH_RSS,
+      `${count} confirmed / empty: RSS after the list (ratio)`,
+      of((r) => r.full.served.rssKiB / r.empty.served.rssKiB),
+      '×',
+      'per round',
+    ),
     row(BENCH_RSS, 'requests sent by both daemons', single(requests), 'requests', 'nothing pending: none expected'),
   ];
 }

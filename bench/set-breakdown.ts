@@ -40,7 +40,10 @@ function measureFrames(): { store: number; bare: number } {
   const store = openStore(join(dir, 'store'), 'FULL');
   const bare = openBare(join(dir, 'bare.db'), 'FULL');
   try {
-    return { store: framesPerCommit(store, join(dir, 'store', 'varsync.db-wal')), bare: framesPerCommit(bare, join(dir, 'bare.db-wal')) };
+    return {
+      store: framesPerCommit(store, join(dir, 'store', 'varsync.db-wal')),
+      bare: framesPerCommit(bare, join(dir, 'bare.db-wal')),
+    };
   } finally {
     store.close();
     bare.close();
@@ -90,8 +93,26 @@ export function setBreakdown(rounds: number, calls: number): ResultRow[] {
     row(BENCH_SET, 'no fsync: bare upsert per call', pooled(bare), 'ms', 'synchronous=OFF: CPU and page cache only'),
     row(BENCH_SET, 'no fsync: store.set per call', pooled(store), 'ms', 'synchronous=OFF'),
     row(BENCH_SET, 'no fsync: store.set / bare (ratio)', summarize(roundRatios(store, bare)), '×', 'per-round ratios'),
-    row(BENCH_SET, 'db.transaction(fn) creation', summarize(wrapper), 'µs', 'what building a transaction wrapper per call would cost (the store builds them once)'),
-    row(BENCH_SET, 'WAL frames per commit: store.set', single(frames.store), 'pages', `over ${FRAME_SAMPLE_COMMITS} commits`),
-    row(BENCH_SET, 'WAL frames per commit: bare upsert', single(frames.bare), 'pages', `over ${FRAME_SAMPLE_COMMITS} commits`),
+    row(
+      BENCH_SET,
+      'db.transaction(fn) creation',
+      summarize(wrapper),
+      'µs',
+      'what building a transaction wrapper per call would cost (the store builds them once)',
+    ),
+    row(
+      BENCH_SET,
+      'WAL frames per commit: store.set',
+      single(frames.store),
+      'pages',
+      `over ${FRAME_SAMPLE_COMMITS} commits`,
+    ),
+    row(
+      BENCH_SET,
+      'WAL frames per commit: bare upsert',
+      single(frames.bare),
+      'pages',
+      `over ${FRAME_SAMPLE_COMMITS} commits`,
+    ),
   ];
 }

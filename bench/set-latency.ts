@@ -57,7 +57,14 @@ export function warmUp(variants: Variant[]): void {
  */
 async function openOfflineAgent(dataDir: string): Promise<Agent> {
   const port = await freePort();
-  const agent = Agent.open({ config: benchConfig(dataDir, { apiUrl: `http://127.0.0.1:${port}`, debounceMs: 0, retryBaseMs: 60_000, retryMaxMs: 60_000 }) });
+  const agent = Agent.open({
+    config: benchConfig(dataDir, {
+      apiUrl: `http://127.0.0.1:${port}`,
+      debounceMs: 0,
+      retryBaseMs: 60_000,
+      retryMaxMs: 60_000,
+    }),
+  });
   agent.startEngine();
   agent.set({ 'bench-offline': true });
   await waitFor('the engine to see the server down', () => agent.status().state === 'offline');
@@ -96,11 +103,41 @@ function describeSetResults(variants: Variant[], rounds: number, calls: number):
   const per = `${rounds} rounds × ${calls} calls`;
   return [
     ...variants.map((current) =>
-      row(BENCH_SET, `${current.name}: per-call median`, { ...summarize(current.roundMedians), median: median(current.samples) }, 'ms', `all ${current.samples.length} calls; range = round medians`),
+      row(
+        BENCH_SET,
+        `${current.name}: per-call median`,
+        { ...summarize(current.roundMedians), median: median(current.samples) },
+        'ms',
+        `all ${current.samples.length} calls; range = round medians`,
+      ),
     ),
-    row(BENCH_SET, 'agent.set / bare (ratio)', summarize(roundRatios(agent, bare)), '×', `per-round ratios, ${per}; goal ≤ 1.25`),
-    row(BENCH_SET, 'agent.store.set / bare (ratio)', summarize(roundRatios(store, bare)), '×', 'the store transaction alone'),
-    row(BENCH_SET, 'agent.set, engine offline / bare (ratio)', summarize(roundRatios(offline, bare)), '×', 'each set also re-publishes the engine snapshot'),
-    row(BENCH_SET, 'agent.set − bare (absolute)', single((median(agent.samples) - median(bare.samples)) * 1000), 'µs', 'difference of the medians of all calls'),
+    row(
+      BENCH_SET,
+      'agent.set / bare (ratio)',
+      summarize(roundRatios(agent, bare)),
+      '×',
+      `per-round ratios, ${per}; goal ≤ 1.25`,
+    ),
+    row(
+      BENCH_SET,
+      'agent.store.set / bare (ratio)',
+      summarize(roundRatios(store, bare)),
+      '×',
+      'the store transaction alone',
+    ),
+    row(
+      BENCH_SET,
+      'agent.set, engine offline / bare (ratio)',
+      summarize(roundRatios(offline, bare)),
+      '×',
+      'each set also re-publishes the engine snapshot',
+    ),
+    row(
+      BENCH_SET,
+      'agent.set − bare (absolute)',
+      single((median(agent.samples) - median(bare.samples)) * 1000),
+      'µs',
+      'difference of the medians of all calls',
+    ),
   ];
 }

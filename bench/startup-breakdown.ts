@@ -57,7 +57,19 @@ export async function startupBreakdown(reps: number): Promise<ResultRow[]> {
     row(bench, 'phase: import tsx', of(phases, 'tsx'), 'ms'),
     row(bench, 'phase: tsx register()', of(phases, 'register'), 'ms', 'starts the loader-hooks thread'),
     row(bench, 'phase: import main/cli/main.ts', of(phases, 'main'), 'ms', 'all of the CLI, through the hooks'),
-    row(bench, 'import axios: plain / under tsx', of(plain, 'axios'), 'ms', `under tsx: ${of(hooked, 'axios').median.toFixed(0)} ms (median)`),
-    row(bench, 'import zod: plain / under tsx', of(plain, 'zod'), 'ms', `under tsx: ${of(hooked, 'zod').median.toFixed(0)} ms (median)`),
+    row(
+      bench,
+      'import axios: plain / under tsx',
+      of(plain, 'axios'),
+      'ms',
+      `under tsx: ${of(hooked, 'axios').median.toFixed(0)} ms (median)`,
+    ),
+    row(
+      bench,
+      'import zod: plain / under tsx',
+      of(plain, 'zod'),
+      'ms',
+      `under tsx: ${of(hooked, 'zod').median.toFixed(0)} ms (median)`,
+    ),
   ];
 }

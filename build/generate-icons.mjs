@@ -55,7 +55,11 @@ function inSymbol(x, y) {
   for (const [from, to] of ARCS) {
     if (Math.abs(distance - RING_MID) <= RING_HALF && angle >= from && angle <= to) return true;
     const base = radians(from);
-    const head = [onCircle(base, RING_MID - HEAD_HALF), onCircle(base, RING_MID + HEAD_HALF), onCircle(base - HEAD_LENGTH, RING_MID)];
+    const head = [
+      onCircle(base, RING_MID - HEAD_HALF),
+      onCircle(base, RING_MID + HEAD_HALF),
+      onCircle(base - HEAD_LENGTH, RING_MID),
+    ];
     if (inTriangle(x, y, ...head)) return true;
   }
   return false;
@@ -136,7 +140,8 @@ const here = (path) => new URL(path, import.meta.url);
 
 writeFileSync(here('icon.png'), images.get(1024));
 mkdirSync(here('icons/'), { recursive: true });
-for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024]) writeFileSync(here(`icons/${size}x${size}.png`), images.get(size));
+for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024])
+  writeFileSync(here(`icons/${size}x${size}.png`), images.get(size));
 writeFileSync(here('icon.ico'), ico([16, 24, 32, 48, 64, 128, 256].map((size) => [size, images.get(size)])));
 // The element types iconutil writes for PNG data: ic07-ic10 at 1x, ic11-ic14 the @2x of 16-256.
 const ICNS_TYPES = [

@@ -26,7 +26,9 @@ export function keepNodeBuild(appDir) {
   const copy = join(mkdtempSync(join(tmpdir(), 'varsync-sqlite-node-build-')), 'build');
   cpSync(buildDir, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   kept = { buildDir, copy };
-  console.log(`  • varsync: kept better-sqlite3's Node build in ${copy}; it goes back into node_modules when electron-builder exits`);
+  console.log(
+    `  • varsync: kept better-sqlite3's Node build in ${copy}; it goes back into node_modules when electron-builder exits`,
+  );
   return true;
 }
 
@@ -41,7 +43,9 @@ export function restoreNodeBuild() {
     kept = undefined;
     console.log("  • varsync: put better-sqlite3's Node build back into node_modules");
   } catch (error) {
-    console.error(`  • varsync: could not put better-sqlite3's Node build back (${error.message}); it is in ${copy}, or run: npm rebuild better-sqlite3`);
+    console.error(
+      `  • varsync: could not put better-sqlite3's Node build back (${error.message}); it is in ${copy}, or run: npm rebuild better-sqlite3`,
+    );
   }
 }
 

@@ -19,8 +19,14 @@ const RENDERER_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
 
 /** What else the app needs to start: a display, and a better-sqlite3 built for Electron's Node. */
 function missingPrerequisite(binary: string): string | undefined {
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display (run under xvfb-run)';
-  const probe = spawnSync(binary, ['-e', "require('better-sqlite3')"], { cwd: ROOT, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', timeout: 30_000 });
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display (run under xvfb-run)';
+  const probe = spawnSync(binary, ['-e', "require('better-sqlite3')"], {
+    cwd: ROOT,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (probe.status !== 0) {
     return `better-sqlite3 does not load in Electron (${/NODE_MODULE_VERSION \d+/.exec(probe.stderr)?.[0] ?? (probe.stderr.split('\n')[0] || 'unknown error')}); rebuild it for Electron first`;
   }
@@ -48,10 +54,15 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
   let page: Page;
 
   const status = () => page.evaluate(() => (globalThis as unknown as PageGlobals).varsync.getStatus());
-  const trayLabels = () => app.evaluate(() => ((globalThis as { __trayProbe?: TrayProbe }).__trayProbe?.menu?.items ?? []).map((item) => item.label));
+  const trayLabels = () =>
+    app.evaluate(() =>
+      ((globalThis as { __trayProbe?: TrayProbe }).__trayProbe?.menu?.items ?? []).map((item) => item.label),
+    );
   const clickTray = (label: string) =>
     app.evaluate((_modules, wanted) => {
-      const item = (globalThis as { __trayProbe?: TrayProbe }).__trayProbe?.menu?.items.find((candidate) => candidate.label === wanted);
+      const item = (globalThis as { __trayProbe?: TrayProbe }).__trayProbe?.menu?.items.find(
+        (candidate) => candidate.label === wanted,
+      );
       if (!item) throw new Error(`no tray menu item ${wanted}`);
       item.click();
     }, label);
@@ -65,10 +76,16 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
     const build = spawnSync(process.execPath, ['scripts/build-electron.mjs'], { cwd: ROOT, encoding: 'utf8' });
     expect(build.status, build.stderr).toBe(0);
     if (existsSync(join(ROOT, 'renderer', 'vite.config.ts'))) {
-      const renderer = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+      const renderer = spawnSync(
+        process.execPath,
+        ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       expect(renderer.status, renderer.stderr).toBe(0);
     }
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VARSYNC_'))) as Record<string, string>;
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('VARSYNC_')),
+    ) as Record<string, string>;
     app = await _electron.launch({
       executablePath: (found as { path: string }).path,
       args: [MAIN, `--user-data-dir=${tempDir('varsync-e2e-user-')}`],
@@ -104,16 +121,45 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
     if (!existsSync(RENDERER_INDEX)) return context.skip('the renderer is not built (out/renderer)');
     expect(await page.title()).toBe('Varsync');
     await page.getByTestId('demo-badge').waitFor({ timeout: 15_000 });
-    await eventually(() => page.locator('body').innerText(), (text) => text.includes('varsync-demo'), 15_000);
+    await eventually(
+      () => page.locator('body').innerText(),
+      (text) => text.includes('varsync-demo'),
+      15_000,
+    );
   });
 
   it('runs the page isolated and sandboxed, without Node, under the strict CSP', async () => {
     const preferences = await app.evaluate(({ BrowserWindow }) => {
-      const contents = BrowserWindow.getAllWindows()[0]!.webContents as Electron.WebContents & { getLastWebPreferences(): Electron.WebPreferences };
-      const { contextIsolation, sandbox, nodeIntegration, nodeIntegrationInWorker, nodeIntegrationInSubFrames, webSecurity, webviewTag, preload } = contents.getLastWebPreferences();
-      return { contextIsolation, sandbox, nodeIntegration, nodeIntegrationInWorker, nodeIntegrationInSubFrames, webSecurity, webviewTag, preload };
+      const contents = BrowserWindow.getAllWindows()[0]!.webContents as Electron.WebContents & {
+        getLastWebPreferences(): Electron.WebPreferences;
+      };
+      const {
+        contextIsolation,
+        sandbox,
+        nodeIntegration,
+        nodeIntegrationInWorker,
+        nodeIntegrationInSubFrames,
+        webSecurity,
+        webviewTag,
+        preload,
+      } = contents.getLastWebPreferences();
+      return {
+        contextIsolation,
+        sandbox,
+        nodeIntegration,
+        nodeIntegrationInWorker,
+        nodeIntegrationInSubFrames,
+        webSecurity,
+        webviewTag,
+        preload,
+      };
     });
-    expect(preferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(preferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(preferences.nodeIntegrationInWorker).not.toBe(true);
     expect(preferences.nodeIntegrationInSubFrames).not.toBe(true);
     expect(preferences.webviewTag).not.toBe(true);
@@ -155,12 +201,23 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
     try {
       const remote = `${foreign.origin}/remote.js?from=electron`;
       const outcome = await page.evaluate(injectScripts, remote);
-      expect(outcome.ran).toEqual({ inlineScript: false, inlineHandler: false, javascriptUrl: false, evalString: false, newFunction: false, remoteScript: false });
+      expect(outcome.ran).toEqual({
+        inlineScript: false,
+        inlineHandler: false,
+        javascriptUrl: false,
+        evalString: false,
+        newFunction: false,
+        remoteScript: false,
+      });
       const refused = new Set(outcome.violations.map(({ directive, blocked }) => `${directive} ${blocked}`));
-      expect(refused).toEqual(new Set(['script-src eval', 'script-src-attr inline', 'script-src-elem inline', `script-src-elem ${remote}`]));
+      expect(refused).toEqual(
+        new Set(['script-src eval', 'script-src-attr inline', 'script-src-elem inline', `script-src-elem ${remote}`]),
+      );
       const leak = await page.evaluate(sendToOtherOrigin, foreign.origin);
       expect(leak.fetchFailed).toBe(true);
-      expect(new Set(leak.violations.map(({ directive }) => directive))).toEqual(new Set(['connect-src', 'img-src', 'form-action']));
+      expect(new Set(leak.violations.map(({ directive }) => directive))).toEqual(
+        new Set(['connect-src', 'img-src', 'form-action']),
+      );
       expect(foreign.requests).toEqual([]);
       expect(page.url()).toBe('app://varsync/index.html');
     } finally {
@@ -188,8 +245,12 @@ describe.skipIf(skipReason !== undefined)('the Electron app', () => {
   it('has a tray menu that follows the agent: pause, resume, sync now', async () => {
     await page.evaluate(() => (globalThis as unknown as PageGlobals).varsync.pause());
     await eventually(trayLabels, (labels) => labels.includes('Resume'));
-    expect(await trayLabels()).toEqual(expect.arrayContaining(['Open', 'Sync now', 'Resume', 'Open logs folder', 'Quit']));
-    expect(await app.evaluate(() => (globalThis as { __trayProbe?: TrayProbe }).__trayProbe?.tooltip)).toMatch(/^Varsync: Paused \(demo\)\n\d+ pending/);
+    expect(await trayLabels()).toEqual(
+      expect.arrayContaining(['Open', 'Sync now', 'Resume', 'Open logs folder', 'Quit']),
+    );
+    expect(await app.evaluate(() => (globalThis as { __trayProbe?: TrayProbe }).__trayProbe?.tooltip)).toMatch(
+      /^Varsync: Paused \(demo\)\n\d+ pending/,
+    );
     await clickTray('Resume');
     await eventually(status, (current) => !current.paused);
     await eventually(trayLabels, (labels) => labels.includes('Pause'));

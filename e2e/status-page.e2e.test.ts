@@ -70,10 +70,15 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     expect(await page.evaluate(() => location.hash === '')).toBe(true);
     // No request ever carried the token in its address; each API call carried it as a Bearer header.
     expect(pageRequests.length).toBeGreaterThan(0);
-    expect(pageRequests.filter((request) => request.url().includes(token)).map((request) => new URL(request.url()).pathname)).toEqual([]);
+    expect(
+      pageRequests.filter((request) => request.url().includes(token)).map((request) => new URL(request.url()).pathname),
+    ).toEqual([]);
     const apiCalls = pageRequests.filter((request) => new URL(request.url()).pathname.startsWith('/api/'));
-    expect(apiCalls.map((request) => new URL(request.url()).pathname)).toEqual(expect.arrayContaining(['/api/status', '/api/variables', '/api/events']));
-    for (const request of apiCalls) expect((await request.headerValue('authorization')) === `Bearer ${token}`, request.url()).toBe(true);
+    expect(apiCalls.map((request) => new URL(request.url()).pathname)).toEqual(
+      expect.arrayContaining(['/api/status', '/api/variables', '/api/events']),
+    );
+    for (const request of apiCalls)
+      expect((await request.headerValue('authorization')) === `Bearer ${token}`, request.url()).toBe(true);
     expect(await page.context().cookies()).toEqual([]);
   });
 
@@ -90,9 +95,13 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
   });
 
   it('the API answers the Bearer token, and refuses no token and a cookie holding it (401)', async () => {
-    expect((await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(200);
+    expect(
+      (await page.request.get(`${origin}/api/status`, { headers: { Authorization: `Bearer ${token}` } })).status(),
+    ).toBe(200);
     expect((await page.request.get(`${origin}/api/status`)).status()).toBe(401);
-    expect((await page.request.get(`${origin}/api/status`, { headers: { Cookie: `varsync_token=${token}` } })).status()).toBe(401);
+    expect(
+      (await page.request.get(`${origin}/api/status`, { headers: { Cookie: `varsync_token=${token}` } })).status(),
+    ).toBe(401);
   });
 
   it('a reload keeps working (the tab kept its token); an older ?token= URL is moved to the fragment without a cookie', async () => {
@@ -106,14 +115,22 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
       const redirects: Array<{ status: number; location: string | null; setCookie: string | null }> = [];
       legacy.on('response', async (response) => {
         if (response.status() >= 300 && response.status() < 400) {
-          redirects.push({ status: response.status(), location: await response.headerValue('location'), setCookie: await response.headerValue('set-cookie') });
+          redirects.push({
+            status: response.status(),
+            location: await response.headerValue('location'),
+            setCookie: await response.headerValue('set-cookie'),
+          });
         }
       });
       await legacy.goto(`${origin}/?token=${token}`);
       await expect.poll(() => legacy.getByTestId('status-state').innerText()).toMatch(/synced/i);
-      expect(redirects.map(({ status, location, setCookie }) => ({ status, toFragment: location === `/#token=${token}`, setCookie }))).toEqual([
-        { status: 303, toFragment: true, setCookie: null },
-      ]);
+      expect(
+        redirects.map(({ status, location, setCookie }) => ({
+          status,
+          toFragment: location === `/#token=${token}`,
+          setCookie,
+        })),
+      ).toEqual([{ status: 303, toFragment: true, setCookie: null }]);
       expect(legacy.url() === `${origin}/`, 'the address bar holds no token').toBe(true);
       expect(await context.cookies()).toEqual([]);
     } finally {
@@ -140,7 +157,11 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
   });
 
   it('shows pending variables while the server is down, and synced within 2 s of Sync now once it is back', async () => {
-    emulator.faults.add({ type: 'drop', count: 100_000, only: ['track_device_variables', 'activate_license', '.well-known'] });
+    emulator.faults.add({
+      type: 'drop',
+      count: 100_000,
+      only: ['track_device_variables', 'activate_license', '.well-known'],
+    });
     await runCli(['set', 'color=blue', 'seats:=3']);
     const colorRow = page.locator('[data-testid="variable-row"][data-name="color"]');
     await expect.poll(() => colorRow.getAttribute('data-state'), { timeout: 5_000 }).toBe('pending');
@@ -165,7 +186,12 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
       () => emulator.state.changeLicense(license, { enabled: true }),
       /This device's license is disabled\./,
     ],
-    ['clock off', () => emulator.faults.setClockSkew(22 * 60_000), () => emulator.faults.setClockSkew(0), /Your clock is 22 minutes off/],
+    [
+      'clock off',
+      () => emulator.faults.setClockSkew(22 * 60_000),
+      () => emulator.faults.setClockSkew(0),
+      /Your clock is 22 minutes off/,
+    ],
     [
       'device blacklisted',
       () => emulator.state.setBlacklisted(DEMO.product, HW, true),
@@ -174,26 +200,37 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     ],
     [
       'API key revoked',
-      () => emulator.state.load({ ...emulator.state.seed, apiKeys: [{ apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, revoked: true, readOnly: false }] }),
-      () => emulator.state.load({ ...emulator.state.seed, apiKeys: [{ apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, revoked: false, readOnly: false }] }),
+      () =>
+        emulator.state.load({
+          ...emulator.state.seed,
+          apiKeys: [{ apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, revoked: true, readOnly: false }],
+        }),
+      () =>
+        emulator.state.load({
+          ...emulator.state.seed,
+          apiKeys: [{ apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, revoked: false, readOnly: false }],
+        }),
       /The API key has been revoked\./,
     ],
   ];
 
-  it.each(heldStates)('%s: shows its plain-language reason and what to do, then recovers', async (name, breakIt, fixIt, reason) => {
-    breakIt();
-    try {
-      await runCli(['set', `probe=${name}`]);
-      await expect.poll(() => page.getByTestId('status-reason').innerText(), { timeout: 5_000 }).toMatch(reason);
-      expect((await page.getByTestId('status-action').innerText()).length).toBeGreaterThan(5);
-      await expect.poll(stateText).toMatch(/attention/i);
-      await shot(`held-${name.replace(/\s+/g, '-')}`);
-    } finally {
-      fixIt();
-    }
-    await page.getByTestId('sync-now').click();
-    await expect.poll(stateText, { timeout: 5_000 }).toMatch(/synced/i);
-  });
+  it.each(heldStates)(
+    '%s: shows its plain-language reason and what to do, then recovers',
+    async (name, breakIt, fixIt, reason) => {
+      breakIt();
+      try {
+        await runCli(['set', `probe=${name}`]);
+        await expect.poll(() => page.getByTestId('status-reason').innerText(), { timeout: 5_000 }).toMatch(reason);
+        expect((await page.getByTestId('status-action').innerText()).length).toBeGreaterThan(5);
+        await expect.poll(stateText).toMatch(/attention/i);
+        await shot(`held-${name.replace(/\s+/g, '-')}`);
+      } finally {
+        fixIt();
+      }
+      await page.getByTestId('sync-now').click();
+      await expect.poll(stateText, { timeout: 5_000 }).toMatch(/synced/i);
+    },
+  );
 
   it('a refused variable is shown with the server reason, and Retry sends it once allowed', async () => {
     emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['rejected'] } });
@@ -232,14 +269,19 @@ describe.skipIf(chromiumMissing)('status page in Chromium', () => {
     const zoomedPage = await zoomed.newPage();
     await zoomedPage.goto(statusUrl);
     await expect.poll(() => zoomedPage.getByTestId('status-state').isVisible()).toBe(true);
-    const overflows = await zoomedPage.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    const overflows = await zoomedPage.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    );
     expect(overflows).toBe(false);
     await zoomedPage.screenshot({ path: `${SCREENSHOTS}/zoom-200.png`, fullPage: true });
     await zoomed.close();
   });
 
   it('shows 1,000 variables and filters them by name', async () => {
-    await runCli(['set', ...Array.from({ length: 1000 }, (_, index) => `bulk-${String(index).padStart(4, '0')}=v${index}`)]);
+    await runCli([
+      'set',
+      ...Array.from({ length: 1000 }, (_, index) => `bulk-${String(index).padStart(4, '0')}=v${index}`),
+    ]);
     const rows = page.locator('[data-testid="variable-row"]');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1000);
     await page.getByTestId('filter').fill('bulk-09');

@@ -19,7 +19,11 @@ const licenseChangeSchema = licenseRefSchema.extend({
   trialExpired: z.boolean().optional(),
 });
 
-const blacklistSchema = z.strictObject({ product: z.string(), hardwareId: z.string(), blacklisted: z.boolean().default(true) });
+const blacklistSchema = z.strictObject({
+  product: z.string(),
+  hardwareId: z.string(),
+  blacklisted: z.boolean().default(true),
+});
 const deviceSchema = licenseRefSchema.extend({ hardwareId: z.string() });
 
 export interface AdminAnswer {
@@ -61,7 +65,11 @@ export function handleAdmin(emulator: Emulator, method: string, url: URL, body: 
         return ok(emulator.state.variablesOf(product, hardwareId));
       }
       case 'GET /faults':
-        return ok({ pending: emulator.faults.pending(), clockSkewMs: emulator.faults.clockSkewMs, injected: emulator.faults.injected });
+        return ok({
+          pending: emulator.faults.pending(),
+          clockSkewMs: emulator.faults.clockSkewMs,
+          injected: emulator.faults.injected,
+        });
       case 'POST /faults':
         emulator.faults.apply(faultSettingsSchema.parse(input));
         return ok({ pending: emulator.faults.pending() });

@@ -85,7 +85,8 @@ function parseAuthorizationParams(header: string): Record<string, string> {
 
 function checkDate(date: string, now: number): void {
   const sent = Date.parse(date);
-  if (!Number.isFinite(sent)) throw new EmulatorError('authorization_invalid_headers', 'The Date header is not a valid HTTP date.');
+  if (!Number.isFinite(sent))
+    throw new EmulatorError('authorization_invalid_headers', 'The Date header is not a valid HTTP date.');
   if (Math.abs(sent - now) > DATE_TOLERANCE_MS) throw new EmulatorError('date_header_diff');
 }
 

@@ -8,7 +8,14 @@ import {
   type VariableValue,
 } from '../shared/wire.js';
 import { checkCallerMayUse, type Caller } from './authorization.js';
-import { EmulatorError, type Device, type EmulatorState, type License, type LicenseQuery, type StoredVariable } from './state.js';
+import {
+  EmulatorError,
+  type Device,
+  type EmulatorState,
+  type License,
+  type LicenseQuery,
+  type StoredVariable,
+} from './state.js';
 
 export interface EndpointRequest {
   params: Record<string, unknown>;
@@ -16,9 +23,7 @@ export interface EndpointRequest {
   now: number;
 }
 
-export type EndpointAnswer =
-  | { kind: 'json'; body: unknown; schema: z.ZodType }
-  | { kind: 'text'; body: string };
+export type EndpointAnswer = { kind: 'json'; body: unknown; schema: z.ZodType } | { kind: 'text'; body: string };
 
 interface Endpoint {
   method: 'GET' | 'POST';
@@ -116,7 +121,11 @@ function optionalString(params: Record<string, unknown>, name: string): string |
 }
 
 /** Validate every variable before any is written, so a refused request changes nothing. */
-function variablesParam(params: Record<string, unknown>, state: EmulatorState, required: boolean): Record<string, VariableValue> {
+function variablesParam(
+  params: Record<string, unknown>,
+  state: EmulatorState,
+  required: boolean,
+): Record<string, VariableValue> {
   const variables = params.variables;
   if (variables === undefined && !required) return {};
   if (variables === undefined) throw new EmulatorError('missing_parameters', 'variables is required.');
@@ -125,23 +134,42 @@ function variablesParam(params: Record<string, unknown>, state: EmulatorState, r
   }
   const limits = state.seed.validation;
   for (const [name, value] of Object.entries(variables)) {
-    const valid = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-    if (!valid) throw new EmulatorError('validation_error', `Variable "${name}": value must be a string, number or boolean.`);
-    if (limits.rejectNames.includes(name)) throw new EmulatorError('validation_error', `Variable "${name}": name is not allowed.`);
+    const valid =
+      typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!valid)
+      throw new EmulatorError('validation_error', `Variable "${name}": value must be a string, number or boolean.`);
+    if (limits.rejectNames.includes(name))
+      throw new EmulatorError('validation_error', `Variable "${name}": name is not allowed.`);
     if (limits.maxNameLength !== undefined && name.length > limits.maxNameLength) {
-      throw new EmulatorError('validation_error', `Variable "${name}": name is longer than ${limits.maxNameLength} characters.`);
+      throw new EmulatorError(
+        'validation_error',
+        `Variable "${name}": name is longer than ${limits.maxNameLength} characters.`,
+      );
     }
     if (limits.maxStringLength !== undefined && typeof value === 'string' && value.length > limits.maxStringLength) {
-      throw new EmulatorError('validation_error', `Variable "${name}": value is longer than ${limits.maxStringLength} characters.`);
+      throw new EmulatorError(
+        'validation_error',
+        `Variable "${name}": value is longer than ${limits.maxStringLength} characters.`,
+      );
     }
   }
   return variables as Record<string, VariableValue>;
 }
 
-function variablesAnswer(state: EmulatorState, device: Device, variables: Array<[string, StoredVariable]>): EndpointAnswer {
+function variablesAnswer(
+  state: EmulatorState,
+  device: Device,
+  variables: Array<[string, StoredVariable]>,
+): EndpointAnswer {
   const body = variables.map(([name, stored]) =>
     state.seed.legacyVariableFormat
-      ? { id: stored.id, variable: name, value: stored.value, device_id: device.id, created_at: new Date(stored.createdAt).toISOString() }
+      ? {
+          id: stored.id,
+          variable: name,
+          value: stored.value,
+          device_id: device.id,
+          created_at: new Date(stored.createdAt).toISOString(),
+        }
       : { variable: name, value: stored.value, device_id: device.id, created_at: stored.createdAt },
   );
   return { kind: 'json', body, schema: deviceVariablesResponseSchema };

@@ -1,5 +1,13 @@
 // The emulator's programmatic API, for tests, benchmarks, the demo and vendors' own integration tests.
-export { startEmulator, demoAgentSettings, API_PREFIX, TOKEN_PATH, type Emulator, type EmulatorOptions, type RequestLogEntry } from './server.js';
+export {
+  startEmulator,
+  demoAgentSettings,
+  API_PREFIX,
+  TOKEN_PATH,
+  type Emulator,
+  type EmulatorOptions,
+  type RequestLogEntry,
+} from './server.js';
 export { DEMO, demoSeed, parseSeed, readSeedFile, type EmulatorSeed } from './seed.js';
 export { FaultPlan, type FaultInput, type FaultSettings } from './faults.js';
 export { EmulatorState, EmulatorError } from './state.js';

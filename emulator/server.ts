@@ -73,7 +73,8 @@ function responseSigningKeys(): { privateKey: KeyObject; publicKeyPem: string } 
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.has(host)) throw new Error(`The emulator binds to loopback only; "${host}" is not a loopback address.`);
+  if (!LOOPBACK_HOSTS.has(host))
+    throw new Error(`The emulator binds to loopback only; "${host}" is not a loopback address.`);
   const state = new EmulatorState(parseSeed(options.seed ?? demoSeed()));
   const faults = new FaultPlan();
   const tokens = new TokenStore();
@@ -89,7 +90,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       // nobody to answer: not a failure of the emulator.
       if (!req.complete) return;
       selfCheckFailures.push(`unhandled: ${(error as Error).message}`);
-      if (!res.headersSent) send(res, 500, JSON.stringify({ status: 500, code: 'internal_error', message: 'Emulator failure.' }));
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ status: 500, code: 'internal_error', message: 'Emulator failure.' }));
     });
   });
 
@@ -147,8 +149,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (endpoint === '.well-known' && method === 'GET') return json(200, wellKnown(), wellKnownSchema);
     if (endpoint === 'token' && method === 'POST') return tokenAnswer(body);
     const spec = ENDPOINTS[endpoint];
-    if (!spec || !url.pathname.startsWith(`${API_PREFIX}/`)) return { status: 404, body: errorBody(404, 'not_found', 'No such endpoint.') };
-    if (spec.method !== method) return { status: 405, body: errorBody(405, 'method_not_allowed', `Use ${spec.method}.`) };
+    if (!spec || !url.pathname.startsWith(`${API_PREFIX}/`))
+      return { status: 404, body: errorBody(404, 'not_found', 'No such endpoint.') };
+    if (spec.method !== method)
+      return { status: 405, body: errorBody(405, 'method_not_allowed', `Use ${spec.method}.`) };
     try {
       const caller = authorizeRequest(
         { authorization: headerOf(req, 'authorization'), date: headerOf(req, 'date') },
@@ -172,12 +176,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function tokenAnswer(body: string): { status: number; body: string } {
     const form = new URLSearchParams(body);
     if (form.get('grant_type') !== 'client_credentials') {
-      return { status: 400, body: JSON.stringify({ error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported.' }) };
+      return {
+        status: 400,
+        body: JSON.stringify({
+          error: 'unsupported_grant_type',
+          error_description: 'Only client_credentials is supported.',
+        }),
+      };
     }
     const client = state.seed.oauthClients.find(
-      (candidate) => candidate.clientId === form.get('client_id') && candidate.clientSecret === form.get('client_secret'),
+      (candidate) =>
+        candidate.clientId === form.get('client_id') && candidate.clientSecret === form.get('client_secret'),
     );
-    if (!client) return { status: 401, body: JSON.stringify({ error: 'invalid_client', error_description: 'Invalid client credentials' }) };
+    if (!client)
+      return {
+        status: 401,
+        body: JSON.stringify({ error: 'invalid_client', error_description: 'Invalid client credentials' }),
+      };
     const token = {
       access_token: tokens.issue(client.clientId, client.tokenLifetimeSeconds, now()),
       expires_in: client.tokenLifetimeSeconds,
@@ -202,7 +217,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   /** Serialize an answer after checking it against its schema: the emulator must never send a shape the API does not. */
-  function json(status: number, body: unknown, schema: { safeParse(value: unknown): { success: boolean; error?: unknown } }) {
+  function json(
+    status: number,
+    body: unknown,
+    schema: { safeParse(value: unknown): { success: boolean; error?: unknown } },
+  ) {
     const checked = schema.safeParse(body);
     if (!checked.success) {
       selfCheckFailures.push(`answer of status ${status} does not match its schema: ${String(checked.error)}`);
@@ -213,7 +232,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function errorBody(status: number, code: string, message: string): string {
     const body = { status, code, message };
-    if (!apiErrorBodySchema.safeParse(body).success) selfCheckFailures.push(`error body ${code} does not match the schema`);
+    if (!apiErrorBodySchema.safeParse(body).success)
+      selfCheckFailures.push(`error body ${code} does not match the schema`);
     return JSON.stringify(body);
   }
 
@@ -221,7 +241,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     send(res, status, errorBody(status, code, message));
   }
 
-  function reply(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, contentType?: string): void {
+  function reply(
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    status: number,
+    body: string,
+    contentType?: string,
+  ): void {
     entry.status = status;
     if (status >= 400) {
       const parsed = JSON.parse(body) as { code?: string; error?: string };
@@ -274,8 +300,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 /** The settings a Varsync agent needs to talk to this emulator as the demo device's license. */
-export function demoAgentSettings(emulator: Pick<Emulator, 'url'>): { apiUrl: string; product: string; licenseKey: string; apiKey: string; sharedKey: string } {
-  return { apiUrl: emulator.url, product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey };
+export function demoAgentSettings(emulator: Pick<Emulator, 'url'>): {
+  apiUrl: string;
+  product: string;
+  licenseKey: string;
+  apiKey: string;
+  sharedKey: string;
+} {
+  return {
+    apiUrl: emulator.url,
+    product: DEMO.product,
+    licenseKey: DEMO.licenseKey,
+    apiKey: DEMO.apiKey,
+    sharedKey: DEMO.sharedKey,
+  };
 }
 
 function endpointName(pathname: string): string {

@@ -78,7 +78,12 @@ export class EmulatorState {
         for (const [name, value] of Object.entries(device.variables)) {
           variables.set(name, { id: this.nextId++, value, createdAt: now });
         }
-        devices.set(device.hardwareId, { id: this.nextId++, hardwareId: device.hardwareId, active: device.active, variables });
+        devices.set(device.hardwareId, {
+          id: this.nextId++,
+          hardwareId: device.hardwareId,
+          active: device.active,
+          variables,
+        });
         if (device.blacklisted) this.setBlacklisted(license.product, device.hardwareId, true);
       }
       this.licenses.push({
@@ -109,13 +114,17 @@ export class EmulatorState {
     if (product.authorization === 'key' ? !query.licenseKey : !query.username) {
       throw new EmulatorError(
         'missing_parameters',
-        product.authorization === 'key' ? 'license_key is required for this product.' : 'username is required for this product.',
+        product.authorization === 'key'
+          ? 'license_key is required for this product.'
+          : 'username is required for this product.',
       );
     }
     const license = this.licenses.find(
       (candidate) =>
         candidate.product === query.product &&
-        (product.authorization === 'key' ? candidate.key === query.licenseKey : candidate.username === query.username) &&
+        (product.authorization === 'key'
+          ? candidate.key === query.licenseKey
+          : candidate.username === query.username) &&
         (query.licenseId === undefined || candidate.id === query.licenseId),
     );
     if (!license) throw new EmulatorError('license_not_found');
@@ -139,7 +148,11 @@ export class EmulatorState {
     return { license, device };
   }
 
-  activate(query: LicenseQuery, hardwareId: string, password: string | undefined): { license: License; device: Device } {
+  activate(
+    query: LicenseQuery,
+    hardwareId: string,
+    password: string | undefined,
+  ): { license: License; device: Device } {
     const license = this.usableLicense(query);
     if (license.username !== undefined && license.password !== undefined && license.password !== password) {
       throw new EmulatorError('license_not_found', 'No license for this username and password.');
@@ -162,7 +175,11 @@ export class EmulatorState {
   }
 
   /** Overwrite semantics: a variable of the same name is replaced; there is no delete. */
-  writeVariables(device: Device, variables: Record<string, VariableValue>, now: number): Array<[string, StoredVariable]> {
+  writeVariables(
+    device: Device,
+    variables: Record<string, VariableValue>,
+    now: number,
+  ): Array<[string, StoredVariable]> {
     return Object.entries(variables).map(([name, value]) => {
       const stored = { id: this.nextId++, value, createdAt: now };
       device.variables.set(name, stored);

@@ -31,7 +31,8 @@ export function App({ transport }: { transport: Transport }) {
   const running = useRef(new Set<string>());
 
   /** Says `text` in the live region; with `whileState`, only for as long as the agent stays in that state. */
-  const announce = (text: string, whileState?: AgentStateName) => setNotice((previous) => ({ id: (previous?.id ?? 0) + 1, text, whileState }));
+  const announce = (text: string, whileState?: AgentStateName) =>
+    setNotice((previous) => ({ id: (previous?.id ?? 0) + 1, text, whileState }));
 
   // A result stays readable for a while, then goes, so an old "Sync finished" never misleads.
   useEffect(() => {
@@ -44,7 +45,9 @@ export function App({ transport }: { transport: Transport }) {
   // desktop window keeps its name (the tray shows the state there).
   useEffect(() => {
     if (transport.kind !== 'http') return;
-    document.title = status ? `${STATE_WORDS[status.state]?.label ?? status.state} · Varsync${status.demo ? ' (demo)' : ''}` : 'Varsync';
+    document.title = status
+      ? `${STATE_WORDS[status.state]?.label ?? status.state} · Varsync${status.demo ? ' (demo)' : ''}`
+      : 'Varsync';
   }, [transport.kind, status?.state, status?.demo]);
 
   /** Runs one action at a time per key; `work` returns what to announce. */
@@ -68,10 +71,12 @@ export function App({ transport }: { transport: Transport }) {
     }
     await agent.refresher.now();
     // The button that had focus may be gone (a retried row): keep the reader in the same place.
-    if (focusAfter && (document.activeElement === null || document.activeElement === document.body)) focusAfter()?.focus();
+    if (focusAfter && (document.activeElement === null || document.activeElement === document.body))
+      focusAfter()?.focus();
   }
 
-  const focusDeadLettersOrVariables = () => document.getElementById('dead-letters-heading') ?? document.getElementById('variables-heading');
+  const focusDeadLettersOrVariables = () =>
+    document.getElementById('dead-letters-heading') ?? document.getElementById('variables-heading');
 
   const onSyncNow = () =>
     act('sync', async () => {
@@ -103,7 +108,11 @@ export function App({ transport }: { transport: Transport }) {
     );
 
   const onDiscard = (names?: string[]) =>
-    act(`discard:${names?.join('\n') ?? '*'}`, async () => `${plural(await api.discardDeadLetters(names), 'value')} discarded.`, focusDeadLettersOrVariables);
+    act(
+      `discard:${names?.join('\n') ?? '*'}`,
+      async () => `${plural(await api.discardDeadLetters(names), 'value')} discarded.`,
+      focusDeadLettersOrVariables,
+    );
 
   return (
     <div class="app">
@@ -117,7 +126,9 @@ export function App({ transport }: { transport: Transport }) {
           )}
         </div>
         {status?.demo && (
-          <p class="demo-note">This is the built-in demo: it syncs with a License API emulator on this computer, not a real server.</p>
+          <p class="demo-note">
+            This is the built-in demo: it syncs with a License API emulator on this computer, not a real server.
+          </p>
         )}
       </header>
       <ErrorBanner
@@ -150,9 +161,13 @@ export function App({ transport }: { transport: Transport }) {
               <DeviceInfo status={status} announce={announce} />
             </div>
             <p class="announcer" role="status" data-testid="notice">
-              {notice && (notice.whileState === undefined || notice.whileState === status.state) && <span key={notice.id}>{notice.text}</span>}
+              {notice && (notice.whileState === undefined || notice.whileState === status.state) && (
+                <span key={notice.id}>{notice.text}</span>
+              )}
             </p>
-            {deadLetters && <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />}
+            {deadLetters && (
+              <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
+            )}
             {variables && <VariablesTable variables={variables} />}
           </>
         )}

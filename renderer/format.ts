@@ -94,10 +94,16 @@ export function describeError(error: unknown): string {
 export type StateFilter = 'all' | VariableState;
 
 /** The variables whose name contains `query` (ignoring case and surrounding spaces), in the given state. */
-export function filterVariables(variables: readonly VariableView[], query: string, state: StateFilter = 'all'): VariableView[] {
+export function filterVariables(
+  variables: readonly VariableView[],
+  query: string,
+  state: StateFilter = 'all',
+): VariableView[] {
   const needle = query.trim().toLocaleLowerCase();
   return variables.filter(
-    (variable) => (state === 'all' || variable.state === state) && (needle === '' || variable.name.toLocaleLowerCase().includes(needle)),
+    (variable) =>
+      (state === 'all' || variable.state === state) &&
+      (needle === '' || variable.name.toLocaleLowerCase().includes(needle)),
   );
 }
 

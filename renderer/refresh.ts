@@ -24,7 +24,11 @@ const realClock: RefreshClock = {
 };
 
 /** `run` must not throw: it reports its own errors. */
-export function createRefresher(run: () => Promise<void>, minGapMs = 1_000, clock: RefreshClock = realClock): Refresher {
+export function createRefresher(
+  run: () => Promise<void>,
+  minGapMs = 1_000,
+  clock: RefreshClock = realClock,
+): Refresher {
   let inFlight: Promise<void> | null = null;
   let dirty = false;
   let timer: unknown = null;
@@ -62,10 +66,11 @@ export function createRefresher(run: () => Promise<void>, minGapMs = 1_000, cloc
     if (timer !== null) return;
     const wait = lastStart + minGapMs - clock.now();
     if (wait <= 0) void start();
-    else timer = clock.setTimeout(() => {
-      timer = null;
-      if (!disposed) request();
-    }, wait);
+    else
+      timer = clock.setTimeout(() => {
+        timer = null;
+        if (!disposed) request();
+      }, wait);
   }
 
   async function now(): Promise<void> {

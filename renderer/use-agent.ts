@@ -32,7 +32,11 @@ export function useAgent(transport: Transport): AgentState {
     () =>
       createRefresher(async () => {
         const { api } = transport;
-        const [status, variables, deadLetters] = await Promise.allSettled([api.getStatus(), api.getVariables(), api.getDeadLetters()]);
+        const [status, variables, deadLetters] = await Promise.allSettled([
+          api.getStatus(),
+          api.getVariables(),
+          api.getDeadLetters(),
+        ]);
         setData((previous) => ({
           status: status.status === 'fulfilled' ? status.value : previous.status,
           variables: variables.status === 'fulfilled' ? variables.value : previous.variables,

@@ -16,8 +16,12 @@ function contentSecurityPolicyMeta(): Plugin {
     // Right after <meta charset>: a policy applies only to what follows it.
     transformIndexHtml(html) {
       const charset = '<meta charset="utf-8" />';
-      if (!html.includes(charset)) throw new Error(`renderer/index.html must contain ${charset} (the policy goes right after it)`);
-      return html.replace(charset, `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`);
+      if (!html.includes(charset))
+        throw new Error(`renderer/index.html must contain ${charset} (the policy goes right after it)`);
+      return html.replace(
+        charset,
+        `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`,
+      );
     },
   };
 }

@@ -56,6 +56,7 @@ await Promise.all([
 
 const icons = join(root, 'assets', 'tray');
 mkdirSync(join(outDir, 'tray'));
-for (const file of readdirSync(icons).filter((name) => name.endsWith('.png'))) cpSync(join(icons, file), join(outDir, 'tray', file));
+for (const file of readdirSync(icons).filter((name) => name.endsWith('.png')))
+  cpSync(join(icons, file), join(outDir, 'tray', file));
 
 console.log(`built ${relative(root, outDir)}: main.mjs, preload.cjs, tray/`);

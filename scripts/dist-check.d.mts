@@ -21,7 +21,10 @@ export const MUST_PACK_MODULES: string[];
 export const MUST_NOT_PACK_MODULES: string[];
 export const SQLITE_MODULE: string;
 
-export function loadConfiguration(projectDir?: string, configFile?: string | null): Promise<{ config: BuilderConfig; schemaError?: string }>;
+export function loadConfiguration(
+  projectDir?: string,
+  configFile?: string | null,
+): Promise<{ config: BuilderConfig; schemaError?: string }>;
 export function checkConfiguration(config: BuilderConfig, projectDir?: string): Promise<CheckResult[]>;
 export function checkUnpackedApp(outDir: string, config: BuilderConfig): Promise<CheckResult[]>;
 export function isPacked(config: BuilderConfig, path: string, projectDir?: string): boolean;

@@ -17,7 +17,17 @@
 //   node scripts/dist-check.mjs [--config FILE] [--out DIR] [--no-build]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -40,7 +50,14 @@ export const REQUIRED_FUSES = {
 };
 
 /** Paths (relative to the project) the app must pack, and paths it must not. */
-export const MUST_PACK = ['package.json', 'out/main/main.mjs', 'out/main/preload.cjs', 'out/main/tray/synced.png', 'out/renderer/index.html', 'out/renderer/assets/index.js'];
+export const MUST_PACK = [
+  'package.json',
+  'out/main/main.mjs',
+  'out/main/preload.cjs',
+  'out/main/tray/synced.png',
+  'out/renderer/index.html',
+  'out/renderer/assets/index.js',
+];
 export const MUST_NOT_PACK = [
   'main/app/main.ts',
   'main/core/agent.ts',
@@ -117,7 +134,8 @@ export async function loadConfiguration(projectDir = ROOT, configFile = null) {
   }
 }
 
-const filterPatterns = (config) => (config.files ?? []).flatMap((set) => (typeof set === 'string' ? [set] : set.from == null ? (set.filter ?? []) : []));
+const filterPatterns = (config) =>
+  (config.files ?? []).flatMap((set) => (typeof set === 'string' ? [set] : set.from == null ? (set.filter ?? []) : []));
 
 function matcher(projectDir, patterns) {
   const { FileMatcher } = builderRequire('./out/fileMatcher.js');
@@ -148,7 +166,11 @@ export function sqliteBuildFingerprint(projectDir = ROOT) {
   const path = join(projectDir, SQLITE_MODULE);
   if (!existsSync(path)) return undefined;
   const stat = statSync(path);
-  return { sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), size: stat.size, mtimeMs: stat.mtimeMs };
+  return {
+    sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+  };
 }
 
 const targetNames = (platform) =>
@@ -156,7 +178,12 @@ const targetNames = (platform) =>
 
 function pngSize(buffer) {
   const signature = '89504e470d0a1a0a';
-  if (buffer.length < 24 || buffer.subarray(0, 8).toString('hex') !== signature || buffer.subarray(12, 16).toString('ascii') !== 'IHDR') return undefined;
+  if (
+    buffer.length < 24 ||
+    buffer.subarray(0, 8).toString('hex') !== signature ||
+    buffer.subarray(12, 16).toString('ascii') !== 'IHDR'
+  )
+    return undefined;
   return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
 }
 
@@ -186,9 +213,10 @@ export function icoProblems(buffer) {
 /** Problems of a macOS .icns (electron-builder uses it as is). */
 export function icnsProblems(buffer) {
   if (buffer.length < 8 || buffer.subarray(0, 4).toString('ascii') !== 'icns') return ['not an ICNS file'];
-  if (buffer.readUInt32BE(4) !== buffer.length) return [`its header says ${buffer.readUInt32BE(4)} bytes, the file has ${buffer.length}`];
+  if (buffer.readUInt32BE(4) !== buffer.length)
+    return [`its header says ${buffer.readUInt32BE(4)} bytes, the file has ${buffer.length}`];
   const types = new Set();
-  for (let at = 8; at < buffer.length; ) {
+  for (let at = 8; at < buffer.length;) {
     const length = at + 8 <= buffer.length ? buffer.readUInt32BE(at + 4) : 0;
     if (length < 8 || at + length > buffer.length) return [`a broken element at byte ${at}`];
     types.add(buffer.subarray(at, at + 4).toString('ascii'));
@@ -206,10 +234,12 @@ export function iconSetProblems(dir) {
     const match = /^(\d+)x(\d+)\.png$/.exec(name);
     if (!match) continue;
     const png = pngSize(readFileSync(join(dir, name)));
-    if (!png || png.width !== Number(match[1]) || png.height !== Number(match[2])) problems.push(`${name} is not a ${match[1]}x${match[2]} PNG`);
+    if (!png || png.width !== Number(match[1]) || png.height !== Number(match[2]))
+      problems.push(`${name} is not a ${match[1]}x${match[2]} PNG`);
     else sizes.push(png.width);
   }
-  for (const needed of [16, 32, 48, 128, 256, 512]) if (!sizes.includes(needed)) problems.push(`no ${needed}x${needed}.png`);
+  for (const needed of [16, 32, 48, 128, 256, 512])
+    if (!sizes.includes(needed)) problems.push(`no ${needed}x${needed}.png`);
   return problems;
 }
 
@@ -223,11 +253,15 @@ export async function checkConfiguration(config, projectDir = ROOT) {
   const resource = (path) => resolve(projectDir, path);
 
   // Identity: the app sets the same name and AppUserModelID itself (main/app/paths.ts).
-  const paths = existsSync(join(projectDir, 'main/app/paths.ts')) ? readFileSync(join(projectDir, 'main/app/paths.ts'), 'utf8') : '';
+  const paths = existsSync(join(projectDir, 'main/app/paths.ts'))
+    ? readFileSync(join(projectDir, 'main/app/paths.ts'), 'utf8')
+    : '';
   const appModelId = /APP_USER_MODEL_ID = '([^']+)'/.exec(paths)?.[1];
   const productName = /PRODUCT_NAME = '([^']+)'/.exec(paths)?.[1];
   check(
-    config.appId === 'com.varsync.agent' && config.productName === 'Varsync' && (!paths || (appModelId === config.appId && productName === config.productName)),
+    config.appId === 'com.varsync.agent' &&
+      config.productName === 'Varsync' &&
+      (!paths || (appModelId === config.appId && productName === config.productName)),
     `appId ${config.appId} and productName ${config.productName}, the same as main/app/paths.ts`,
     `main/app/paths.ts has ${appModelId} and ${productName}`,
   );
@@ -235,10 +269,20 @@ export async function checkConfiguration(config, projectDir = ROOT) {
   for (const [platform, wanted] of Object.entries(REQUIRED_TARGETS)) {
     const have = targetNames(config[platform]);
     const missing = wanted.filter((target) => !have.includes(target));
-    check(missing.length === 0, `${platform} targets: ${wanted.join(', ')}`, `missing ${missing.join(', ')} (has ${have.join(', ') || 'none'})`);
+    check(
+      missing.length === 0,
+      `${platform} targets: ${wanted.join(', ')}`,
+      `missing ${missing.join(', ')} (has ${have.join(', ') || 'none'})`,
+    );
   }
-  const macArchs = [config.mac?.target ?? []].flat().flatMap((target) => (typeof target === 'string' ? [] : [target.arch ?? []].flat()));
-  check(macArchs.includes('x64') && macArchs.includes('arm64'), 'mac: x64 and arm64 builds', `archs ${macArchs.join(', ') || 'unset'}`);
+  const macArchs = [config.mac?.target ?? []]
+    .flat()
+    .flatMap((target) => (typeof target === 'string' ? [] : [target.arch ?? []].flat()));
+  check(
+    macArchs.includes('x64') && macArchs.includes('arm64'),
+    'mac: x64 and arm64 builds',
+    `archs ${macArchs.join(', ') || 'unset'}`,
+  );
 
   const nsis = config.nsis ?? {};
   check(
@@ -246,7 +290,11 @@ export async function checkConfiguration(config, projectDir = ROOT) {
     'NSIS: assisted installer, per-user or per-machine (oneClick false, perMachine false, allowElevation), silent with /S',
     `oneClick ${nsis.oneClick}, perMachine ${nsis.perMachine}, allowElevation ${nsis.allowElevation}`,
   );
-  check(nsis.deleteAppDataOnUninstall !== true, 'NSIS: uninstalling keeps user data unless --delete-app-data is given', 'deleteAppDataOnUninstall is true');
+  check(
+    nsis.deleteAppDataOnUninstall !== true,
+    'NSIS: uninstalling keeps user data unless --delete-app-data is given',
+    'deleteAppDataOnUninstall is true',
+  );
   const include = nsis.include ? resource(nsis.include) : undefined;
   check(
     include && existsSync(include) && readFileSync(include, 'utf8').includes('!macro customUnInstall'),
@@ -255,42 +303,87 @@ export async function checkConfiguration(config, projectDir = ROOT) {
   );
   const msi = config.msi ?? {};
   const guid = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
-  check(msi.perMachine !== true && msi.oneClick === false, 'MSI: per-user by default, per-machine with ALLUSERS=1', `oneClick ${msi.oneClick}, perMachine ${msi.perMachine}`);
-  check(guid.test(msi.upgradeCode ?? '') && guid.test(nsis.guid ?? ''), 'upgrade identities pinned (msi.upgradeCode, nsis.guid)', `upgradeCode ${msi.upgradeCode}, guid ${nsis.guid}`);
+  check(
+    msi.perMachine !== true && msi.oneClick === false,
+    'MSI: per-user by default, per-machine with ALLUSERS=1',
+    `oneClick ${msi.oneClick}, perMachine ${msi.perMachine}`,
+  );
+  check(
+    guid.test(msi.upgradeCode ?? '') && guid.test(nsis.guid ?? ''),
+    'upgrade identities pinned (msi.upgradeCode, nsis.guid)',
+    `upgradeCode ${msi.upgradeCode}, guid ${nsis.guid}`,
+  );
 
   const fuses = config.electronFuses ?? {};
   const wrongFuses = Object.entries(REQUIRED_FUSES).filter(([name, value]) => fuses[name] !== value);
-  check(wrongFuses.length === 0, `fuses: ${Object.entries(REQUIRED_FUSES).map(([name, value]) => `${name} ${value}`).join(', ')}`, `wrong: ${wrongFuses.map(([name]) => `${name} is ${fuses[name]}`).join(', ')}`);
+  check(
+    wrongFuses.length === 0,
+    `fuses: ${Object.entries(REQUIRED_FUSES)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
+    `wrong: ${wrongFuses.map(([name]) => `${name} is ${fuses[name]}`).join(', ')}`,
+  );
 
   check(config.asar !== false, 'the app is packed into an ASAR archive', 'asar is false');
-  const unpacked = isUnpacked(config, SQLITE_MODULE, projectDir) && isUnpacked(config, 'node_modules/better-sqlite3/lib/index.js', projectDir);
-  check(unpacked, 'asarUnpack: better-sqlite3 (its native module cannot load from inside the ASAR)', `${SQLITE_MODULE} would stay inside app.asar`);
+  const unpacked =
+    isUnpacked(config, SQLITE_MODULE, projectDir) &&
+    isUnpacked(config, 'node_modules/better-sqlite3/lib/index.js', projectDir);
+  check(
+    unpacked,
+    'asarUnpack: better-sqlite3 (its native module cannot load from inside the ASAR)',
+    `${SQLITE_MODULE} would stay inside app.asar`,
+  );
 
-  check(config.npmRebuild !== false, "npmRebuild true: installers get better-sqlite3 rebuilt for Electron's ABI", 'npmRebuild is false, installers would carry Node\'s build');
+  check(
+    config.npmRebuild !== false,
+    "npmRebuild true: installers get better-sqlite3 rebuilt for Electron's ABI",
+    "npmRebuild is false, installers would carry Node's build",
+  );
   const hook = typeof config.beforeBuild === 'string' ? resource(config.beforeBuild) : undefined;
   let hookOk = false;
   if (hook && existsSync(hook)) hookOk = typeof (await import(pathToFileURL(hook).href)).default === 'function';
-  check(hookOk, `beforeBuild ${config.beforeBuild}: puts node_modules' own better-sqlite3 build back after a rebuild`, 'missing or not a function');
-
-  const scripts = existsSync(join(projectDir, 'package.json')) ? (JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')).scripts ?? {}) : {};
   check(
-    /\belectron-builder\b/.test(scripts.dist ?? '') && !/npmRebuild=false/.test(scripts.dist ?? '') && /dist-check\.mjs/.test(scripts['dist:check'] ?? ''),
+    hookOk,
+    `beforeBuild ${config.beforeBuild}: puts node_modules' own better-sqlite3 build back after a rebuild`,
+    'missing or not a function',
+  );
+
+  const scripts = existsSync(join(projectDir, 'package.json'))
+    ? (JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')).scripts ?? {})
+    : {};
+  check(
+    /\belectron-builder\b/.test(scripts.dist ?? '') &&
+      !/npmRebuild=false/.test(scripts.dist ?? '') &&
+      /dist-check\.mjs/.test(scripts['dist:check'] ?? ''),
     'package.json: `npm run dist` builds and runs electron-builder (rebuilding), `npm run dist:check` runs this check',
     `dist is "${scripts.dist}", dist:check is "${scripts['dist:check']}"`,
   );
 
   const associations = ['fileAssociations', 'protocols'].flatMap((key) =>
-    [config, config.win, config.mac, config.linux].filter((level) => level?.[key] != null && [level[key]].flat().length > 0).map(() => key),
+    [config, config.win, config.mac, config.linux]
+      .filter((level) => level?.[key] != null && [level[key]].flat().length > 0)
+      .map(() => key),
   );
   check(associations.length === 0, 'no file associations or URL schemes', `${associations.join(', ')} set`);
 
-  const wrongApp = [...MUST_PACK.filter((path) => !isPacked(config, path, projectDir)).map((path) => `${path} left out`), ...MUST_NOT_PACK.filter((path) => isPacked(config, path, projectDir)).map((path) => `${path} packed`)];
-  check(wrongApp.length === 0, 'files: out/main, out/renderer and package.json; no sources, tests, docs, bench, scripts, maps or test builds', wrongApp.join('; '));
+  const wrongApp = [
+    ...MUST_PACK.filter((path) => !isPacked(config, path, projectDir)).map((path) => `${path} left out`),
+    ...MUST_NOT_PACK.filter((path) => isPacked(config, path, projectDir)).map((path) => `${path} packed`),
+  ];
+  check(
+    wrongApp.length === 0,
+    'files: out/main, out/renderer and package.json; no sources, tests, docs, bench, scripts, maps or test builds',
+    wrongApp.join('; '),
+  );
   const wrongModules = [
     ...MUST_PACK_MODULES.filter((path) => !isPacked(config, path, projectDir)).map((path) => `${path} left out`),
     ...MUST_NOT_PACK_MODULES.filter((path) => isPacked(config, path, projectDir)).map((path) => `${path} packed`),
   ];
-  check(wrongModules.length === 0, 'node_modules: better-sqlite3 (its module, lib, bindings), not what the bundle already holds', wrongModules.join('; '));
+  check(
+    wrongModules.length === 0,
+    'node_modules: better-sqlite3 (its module, lib, bindings), not what the bundle already holds',
+    wrongModules.join('; '),
+  );
 
   const icons = [
     ['win.icon', config.win?.icon, (path) => icoProblems(readFileSync(path))],
@@ -298,7 +391,11 @@ export async function checkConfiguration(config, projectDir = ROOT) {
     ['linux.icon', config.linux?.icon, (path) => iconSetProblems(path)],
   ];
   for (const [key, path, problemsOf] of icons) {
-    const problems = !path ? ['not set'] : !existsSync(resource(path)) ? [`${path} does not exist`] : problemsOf(resource(path));
+    const problems = !path
+      ? ['not set']
+      : !existsSync(resource(path))
+        ? [`${path} does not exist`]
+        : problemsOf(resource(path));
     check(problems.length === 0, `${key} ${path}: used as is, no conversion tool to download`, problems.join('; '));
   }
   return results;
@@ -306,24 +403,43 @@ export async function checkConfiguration(config, projectDir = ROOT) {
 
 function placeholderNotes(config) {
   const author = config.extraMetadata?.author;
-  const values = [author?.email, config.extraMetadata?.homepage].filter((value) => typeof value === 'string' && /\.example\b/.test(value));
-  return values.length ? [`extraMetadata has placeholder values (${values.join(', ')}): set your own before publishing installers`] : [];
+  const values = [author?.email, config.extraMetadata?.homepage].filter(
+    (value) => typeof value === 'string' && /\.example\b/.test(value),
+  );
+  return values.length
+    ? [`extraMetadata has placeholder values (${values.join(', ')}): set your own before publishing installers`]
+    : [];
 }
 
 /** The unpacked Electron to pack with, from the environment, or the reason there is none. */
 export function electronDistribution(env = process.env, platform = process.platform) {
-  const variable = env.VARSYNC_ELECTRON_DIST ? 'VARSYNC_ELECTRON_DIST' : env.ELECTRON_OVERRIDE_DIST_PATH ? 'ELECTRON_OVERRIDE_DIST_PATH' : undefined;
-  if (!variable) return { reason: 'no Electron distribution given: neither VARSYNC_ELECTRON_DIST nor ELECTRON_OVERRIDE_DIST_PATH is set (a machine without internet access cannot download Electron)' };
+  const variable = env.VARSYNC_ELECTRON_DIST
+    ? 'VARSYNC_ELECTRON_DIST'
+    : env.ELECTRON_OVERRIDE_DIST_PATH
+      ? 'ELECTRON_OVERRIDE_DIST_PATH'
+      : undefined;
+  if (!variable)
+    return {
+      reason:
+        'no Electron distribution given: neither VARSYNC_ELECTRON_DIST nor ELECTRON_OVERRIDE_DIST_PATH is set (a machine without internet access cannot download Electron)',
+    };
   const dir = resolve(env[variable]);
   const binary = platform === 'win32' ? 'electron.exe' : platform === 'darwin' ? 'Electron.app' : 'electron';
   if (!existsSync(join(dir, binary))) return { reason: `${variable} (${dir}) has no ${binary}` };
   const versionFile = join(dir, 'version');
-  return { dir, variable, version: existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim().replace(/^v/, '') : undefined };
+  return {
+    dir,
+    variable,
+    version: existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim().replace(/^v/, '') : undefined,
+  };
 }
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', timeout: 300_000, ...options });
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+  return {
+    ok: result.status === 0,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+  };
 }
 
 /**
@@ -333,12 +449,26 @@ function run(command, args, options = {}) {
  * (which reads `npm list`) leaves it out of the app.
  */
 function copyProductionModules(stage) {
-  const listing = run(npmCommand(), ['ls', '--omit=dev', '--all', '--parseable', '--silent'], { shell: process.platform === 'win32' });
-  const paths = listing.output.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.startsWith(join(ROOT, 'node_modules')));
+  const listing = run(npmCommand(), ['ls', '--omit=dev', '--all', '--parseable', '--silent'], {
+    shell: process.platform === 'win32',
+  });
+  const paths = listing.output
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith(join(ROOT, 'node_modules')));
   // Top-level packages carry their own nested node_modules with them.
-  const topLevel = paths.map((path) => relative(join(ROOT, 'node_modules'), path)).filter((path) => /^(@[^/\\]+[/\\])?[^/\\]+$/.test(path));
-  if (!topLevel.includes('better-sqlite3')) return { error: `npm ls --omit=dev did not list better-sqlite3 (is node_modules installed?):\n${listing.output.slice(0, 2000)}` };
-  for (const name of topLevel) cpSync(join(ROOT, 'node_modules', name), join(stage, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
+  const topLevel = paths
+    .map((path) => relative(join(ROOT, 'node_modules'), path))
+    .filter((path) => /^(@[^/\\]+[/\\])?[^/\\]+$/.test(path));
+  if (!topLevel.includes('better-sqlite3'))
+    return {
+      error: `npm ls --omit=dev did not list better-sqlite3 (is node_modules installed?):\n${listing.output.slice(0, 2000)}`,
+    };
+  for (const name of topLevel)
+    cpSync(join(ROOT, 'node_modules', name), join(stage, 'node_modules', name), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
   return {};
 }
 
@@ -356,13 +486,27 @@ function stageProject(configFile, build) {
   if (copied.error) return { stage, error: copied.error };
   const out = join(stage, 'out');
   if (build) {
-    const vite = run(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', join(out, 'renderer'), '--emptyOutDir', '--logLevel', 'warn']);
+    const vite = run(process.execPath, [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--outDir',
+      join(out, 'renderer'),
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ]);
     if (!vite.ok) return { stage, error: `building the window's UI failed:\n${vite.output}` };
     const shell = run(process.execPath, [join(ROOT, 'scripts/build-electron.mjs'), join(out, 'main')]);
     if (!shell.ok) return { stage, error: `building the shell failed:\n${shell.output}` };
   } else {
     for (const part of ['main', 'renderer']) {
-      if (!existsSync(join(ROOT, 'out', part))) return { stage, error: `--no-build, but out/${part} does not exist (npm run build:renderer, npm run build:electron)` };
+      if (!existsSync(join(ROOT, 'out', part)))
+        return {
+          stage,
+          error: `--no-build, but out/${part} does not exist (npm run build:renderer, npm run build:electron)`,
+        };
       cpSync(join(ROOT, 'out', part), join(out, part), { recursive: true });
     }
   }
@@ -381,7 +525,12 @@ export function loadedPackages(source) {
   const builtins = new Set([...builtinModules, 'electron', 'original-fs']);
   return [...names]
     .filter((name) => !name.startsWith('.') && !name.startsWith('/') && !name.startsWith('node:'))
-    .map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'))
+    .map((name) =>
+      name
+        .split('/')
+        .slice(0, name.startsWith('@') ? 2 : 1)
+        .join('/'),
+    )
     .filter((name) => !builtins.has(name));
 }
 
@@ -389,14 +538,23 @@ export function loadedPackages(source) {
 function findUnpackedApp(outDir, config) {
   const { productName } = config;
   // Windows: "Varsync.exe"; Linux: the package name ("varsync") unless executableName says otherwise.
-  const names = [config.win?.executableName, config.linux?.executableName, config.executableName, productName, productName.toLowerCase(), 'varsync'].filter(Boolean);
+  const names = [
+    config.win?.executableName,
+    config.linux?.executableName,
+    config.executableName,
+    productName,
+    productName.toLowerCase(),
+    'varsync',
+  ].filter(Boolean);
   for (const name of existsSync(outDir) ? readdirSync(outDir) : []) {
     const dir = join(outDir, name);
     if (!statSync(dir).isDirectory()) continue;
     const app = join(dir, `${productName}.app`);
     if (existsSync(app)) return { dir, resources: join(app, 'Contents', 'Resources'), binary: app };
     if (name.endsWith('-unpacked') && existsSync(join(dir, 'resources'))) {
-      const binary = names.map((file) => join(dir, process.platform === 'win32' ? `${file}.exe` : file)).find((file) => existsSync(file) && statSync(file).isFile());
+      const binary = names
+        .map((file) => join(dir, process.platform === 'win32' ? `${file}.exe` : file))
+        .find((file) => existsSync(file) && statSync(file).isFile());
       return { dir, resources: join(dir, 'resources'), binary };
     }
   }
@@ -412,16 +570,35 @@ export async function checkUnpackedApp(outDir, config) {
   const asarFile = join(found.resources, 'app.asar');
   if (!existsSync(asarFile)) return [{ ok: false, text: `the unpacked app: no ${asarFile}` }];
   const asar = builderRequire('@electron/asar');
-  const entries = asar.listPackage(asarFile, { isPack: false }).map((entry) => entry.replaceAll('\\', '/').replace(/^\//, ''));
+  const entries = asar
+    .listPackage(asarFile, { isPack: false })
+    .map((entry) => entry.replaceAll('\\', '/').replace(/^\//, ''));
   const has = new Set(entries);
   const packageJson = JSON.parse(asar.extractFile(asarFile, 'package.json').toString('utf8'));
   const entry = ['out/main/main.mjs', 'out/main/preload.cjs', 'out/renderer/index.html'];
-  check(packageJson.main === 'out/main/main.mjs' && entry.every((path) => has.has(path)), `app.asar starts out/main/main.mjs and holds ${entry.slice(1).join(', ')}`, `main is ${packageJson.main}; missing ${entry.filter((path) => !has.has(path)).join(', ')}`);
-  const foreign = entries.filter((path) => /^(main|shared|renderer|emulator|test|e2e|bench|docs|scripts|bin|assets|build|out\/test|out\/native)(\/|$)/.test(path) || /\.(ts|tsx|map)$/.test(path));
-  check(foreign.length === 0, 'app.asar holds no sources, tests, docs, maps or test builds', foreign.slice(0, 5).join(', '));
+  check(
+    packageJson.main === 'out/main/main.mjs' && entry.every((path) => has.has(path)),
+    `app.asar starts out/main/main.mjs and holds ${entry.slice(1).join(', ')}`,
+    `main is ${packageJson.main}; missing ${entry.filter((path) => !has.has(path)).join(', ')}`,
+  );
+  const foreign = entries.filter(
+    (path) =>
+      /^(main|shared|renderer|emulator|test|e2e|bench|docs|scripts|bin|assets|build|out\/test|out\/native)(\/|$)/.test(
+        path,
+      ) || /\.(ts|tsx|map)$/.test(path),
+  );
+  check(
+    foreign.length === 0,
+    'app.asar holds no sources, tests, docs, maps or test builds',
+    foreign.slice(0, 5).join(', '),
+  );
 
   const unpackedModule = join(found.resources, 'app.asar.unpacked', ...SQLITE_MODULE.split('/'));
-  check(existsSync(unpackedModule), `better_sqlite3.node is unpacked (app.asar.unpacked/${SQLITE_MODULE})`, 'it is not');
+  check(
+    existsSync(unpackedModule),
+    `better_sqlite3.node is unpacked (app.asar.unpacked/${SQLITE_MODULE})`,
+    'it is not',
+  );
 
   // The window's UI (out/renderer) runs in the sandboxed renderer and loads no packages.
   const sources = entries.filter((path) => /\.(c|m)?js$/.test(path) && !path.startsWith('out/renderer/'));
@@ -439,12 +616,20 @@ export async function checkUnpackedApp(outDir, config) {
       }
     }
     for (const name of loadedPackages(text)) {
-      const owner = inside?.split('/').slice(0, inside.split('/')[1].startsWith('@') ? 3 : 2).join('/');
+      const owner = inside
+        ?.split('/')
+        .slice(0, inside.split('/')[1].startsWith('@') ? 3 : 2)
+        .join('/');
       const nested = owner ? `${owner}/node_modules/${name}/package.json` : undefined;
-      if (!has.has(`node_modules/${name}/package.json`) && !(nested && has.has(nested))) missing.add(`${name} (loaded by ${path})`);
+      if (!has.has(`node_modules/${name}/package.json`) && !(nested && has.has(nested)))
+        missing.add(`${name} (loaded by ${path})`);
     }
   }
-  check(missing.size === 0, `every package the app loads is packed (${sources.length} scripts read)`, `missing ${[...missing].join(', ')}`);
+  check(
+    missing.size === 0,
+    `every package the app loads is packed (${sources.length} scripts read)`,
+    `missing ${[...missing].join(', ')}`,
+  );
 
   if (found.binary) {
     const { getCurrentFuseWire, FuseV1Options } = builderRequire('@electron/fuses');
@@ -454,7 +639,11 @@ export async function checkUnpackedApp(outDir, config) {
         const index = FuseV1Options[name[0].toUpperCase() + name.slice(1)];
         return index !== undefined && wire[index] !== (value ? 49 : 48);
       });
-      check(wrong.length === 0, `the fuses are flipped in ${relative(outDir, found.binary)}`, `not as configured: ${wrong.map(([name]) => name).join(', ')}`);
+      check(
+        wrong.length === 0,
+        `the fuses are flipped in ${relative(outDir, found.binary)}`,
+        `not as configured: ${wrong.map(([name]) => name).join(', ')}`,
+      );
     } catch (error) {
       check(false, `the fuses in ${relative(outDir, found.binary)}`, error.message);
     }
@@ -465,7 +654,7 @@ export async function checkUnpackedApp(outDir, config) {
 function usage() {
   return [
     'npm run dist:check [-- --config FILE] [--out DIR] [--no-build]',
-    '  Validates electron-builder.yml (electron-builder\'s own schema and Varsync\'s requirements) and,',
+    "  Validates electron-builder.yml (electron-builder's own schema and Varsync's requirements) and,",
     '  where VARSYNC_ELECTRON_DIST (or ELECTRON_OVERRIDE_DIST_PATH) points at an unpacked Electron,',
     '  packs the app with `electron-builder --dir` (npmRebuild false) into DIR (default dist/dir-check)',
     '  and checks it. --no-build packs the existing out/main and out/renderer instead of building them.',
@@ -494,7 +683,9 @@ export async function main(argv = process.argv.slice(2), env = process.env, prin
     print(`${{ ok: 'checked', skip: 'skipped', fail: 'FAILED ', note: 'note   ' }[kind]}  ${text}`);
   };
   const before = sqliteBuildFingerprint();
-  print(`Varsync dist:check (electron-builder ${builderVersion()}, ${relative(ROOT, options.config) || options.config})`);
+  print(
+    `Varsync dist:check (electron-builder ${builderVersion()}, ${relative(ROOT, options.config) || options.config})`,
+  );
 
   let loaded;
   try {
@@ -506,10 +697,19 @@ export async function main(argv = process.argv.slice(2), env = process.env, prin
   }
   const { config, schemaError } = loaded;
   if (schemaError) {
-    const reasons = schemaError.split('\n').filter((line) => /^\s*- /.test(line)).map((line) => line.replace(/^\s*- /, '').trim());
-    report('fail', `electron-builder's schema: ${reasons.join('; ') || schemaError.trim()} (options: https://www.electron.build/configuration)`);
-  }
-  else report('ok', `${basename(options.config)} passes electron-builder ${builderVersion()}'s own schema (validateConfiguration)`);
+    const reasons = schemaError
+      .split('\n')
+      .filter((line) => /^\s*- /.test(line))
+      .map((line) => line.replace(/^\s*- /, '').trim());
+    report(
+      'fail',
+      `electron-builder's schema: ${reasons.join('; ') || schemaError.trim()} (options: https://www.electron.build/configuration)`,
+    );
+  } else
+    report(
+      'ok',
+      `${basename(options.config)} passes electron-builder ${builderVersion()}'s own schema (validateConfiguration)`,
+    );
   for (const result of await checkConfiguration(config)) report(result.ok ? 'ok' : 'fail', result.text);
   for (const note of placeholderNotes(config)) report('note', note);
 
@@ -518,12 +718,19 @@ export async function main(argv = process.argv.slice(2), env = process.env, prin
   const here = `${process.platform}-${process.arch}`;
   if (!dist.dir) {
     const downloaded = join(ROOT, 'node_modules', 'electron', 'dist');
-    const hint = existsSync(downloaded) && electronDistribution({ VARSYNC_ELECTRON_DIST: downloaded }).dir ? ` (npm install downloaded one: VARSYNC_ELECTRON_DIST=${relative(ROOT, downloaded)} npm run dist:check)` : '';
-    report('skip', `electron-builder --dir (an unpacked app to inspect): ${dist.reason}. To run it, point VARSYNC_ELECTRON_DIST at an unpacked Electron ${electronVersion} for ${here}${hint}.`);
+    const hint =
+      existsSync(downloaded) && electronDistribution({ VARSYNC_ELECTRON_DIST: downloaded }).dir
+        ? ` (npm install downloaded one: VARSYNC_ELECTRON_DIST=${relative(ROOT, downloaded)} npm run dist:check)`
+        : '';
+    report(
+      'skip',
+      `electron-builder --dir (an unpacked app to inspect): ${dist.reason}. To run it, point VARSYNC_ELECTRON_DIST at an unpacked Electron ${electronVersion} for ${here}${hint}.`,
+    );
   } else if (counts.failed > 0) {
     report('skip', 'electron-builder --dir: the configuration has failures; fix them first');
   } else {
-    if (dist.version && dist.version !== electronVersion) report('note', `${dist.variable} holds Electron ${dist.version}; the project uses ${electronVersion}`);
+    if (dist.version && dist.version !== electronVersion)
+      report('note', `${dist.variable} holds Electron ${dist.version}; the project uses ${electronVersion}`);
     const { stage, error } = stageProject(options.config, options.build);
     try {
       if (error) report('fail', error);
@@ -548,28 +755,56 @@ export async function main(argv = process.argv.slice(2), env = process.env, prin
         if (process.platform === 'darwin') args.push('-c.mac.identity=null'); // no signing for a check
         // electron-builder goes silent when it sees VITEST (set when the tests run this script).
         const builderEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('VITEST')));
-        const builder = run(process.execPath, args, { cwd: stage, env: { ...builderEnv, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } });
+        const builder = run(process.execPath, args, {
+          cwd: stage,
+          env: { ...builderEnv, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+        });
         writeFileSync(join(options.out, 'electron-builder.log'), builder.output);
-        if (!builder.ok) report('fail', `electron-builder --dir with ${dist.variable}=${dist.dir} failed (its output: ${join(options.out, 'electron-builder.log')}):\n${builder.output.trim().split('\n').slice(-15).join('\n')}`);
+        if (!builder.ok)
+          report(
+            'fail',
+            `electron-builder --dir with ${dist.variable}=${dist.dir} failed (its output: ${join(options.out, 'electron-builder.log')}):\n${builder.output.trim().split('\n').slice(-15).join('\n')}`,
+          );
         else {
-          report('ok', `electron-builder --dir packed the app with ${dist.variable}=${dist.dir}, npmRebuild false, into ${options.out}`);
-          for (const result of await checkUnpackedApp(options.out, config)) report(result.ok ? 'ok' : 'fail', result.text);
-          report('note', `the unpacked app carries node_modules' own better-sqlite3 build (Node's ABI, npmRebuild false): it is for inspecting what the installers pack; the installers rebuild it for Electron`);
+          report(
+            'ok',
+            `electron-builder --dir packed the app with ${dist.variable}=${dist.dir}, npmRebuild false, into ${options.out}`,
+          );
+          for (const result of await checkUnpackedApp(options.out, config))
+            report(result.ok ? 'ok' : 'fail', result.text);
+          report(
+            'note',
+            `the unpacked app carries node_modules' own better-sqlite3 build (Node's ABI, npmRebuild false): it is for inspecting what the installers pack; the installers rebuild it for Electron`,
+          );
         }
       }
     } finally {
       rmSync(stage, { recursive: true, force: true });
     }
   }
-  report('skip', `the installers (NSIS, MSI, dmg, zip, AppImage, deb, tar.gz): they are built on a build machine with internet access by \`npm run dist -- --win|--mac|--linux\`, which downloads Electron ${electronVersion} and the NSIS, WiX, dmg and AppImage tools`);
-  report('skip', "rebuilding better-sqlite3 for Electron's ABI: never done by dist:check (npmRebuild false); `npm run dist` does it on the build machine and puts node_modules' own build back afterwards");
+  report(
+    'skip',
+    `the installers (NSIS, MSI, dmg, zip, AppImage, deb, tar.gz): they are built on a build machine with internet access by \`npm run dist -- --win|--mac|--linux\`, which downloads Electron ${electronVersion} and the NSIS, WiX, dmg and AppImage tools`,
+  );
+  report(
+    'skip',
+    "rebuilding better-sqlite3 for Electron's ABI: never done by dist:check (npmRebuild false); `npm run dist` does it on the build machine and puts node_modules' own build back afterwards",
+  );
 
   const after = sqliteBuildFingerprint();
   const same = JSON.stringify(before) === JSON.stringify(after);
   if (!before) report('note', `${SQLITE_MODULE} does not exist (npm install builds it); nothing to guard`);
-  else report(same ? 'ok' : 'fail', same ? `node_modules/better-sqlite3's build is untouched (sha256 ${before.sha256.slice(0, 16)}..., ${before.size} bytes, same modification time)` : `node_modules/better-sqlite3's build changed during dist:check (run: npm rebuild better-sqlite3)`);
+  else
+    report(
+      same ? 'ok' : 'fail',
+      same
+        ? `node_modules/better-sqlite3's build is untouched (sha256 ${before.sha256.slice(0, 16)}..., ${before.size} bytes, same modification time)`
+        : `node_modules/better-sqlite3's build changed during dist:check (run: npm rebuild better-sqlite3)`,
+    );
 
-  print(`dist:check ${counts.failed ? 'FAILED' : 'passed'}: ${counts.checked} checked, ${counts.skipped} skipped, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  print(
+    `dist:check ${counts.failed ? 'FAILED' : 'passed'}: ${counts.checked} checked, ${counts.skipped} skipped, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return counts.failed ? 1 : 0;
 }
 

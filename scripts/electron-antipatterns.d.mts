@@ -4,7 +4,14 @@ export interface Finding {
   file: string;
   line: number;
   column: number;
-  rule: 'insecure-web-preference' | 'remote-module' | 'unchecked-open-external' | 'remote-content' | 'webview' | 'string-eval' | 'insecure-switch';
+  rule:
+    | 'insecure-web-preference'
+    | 'remote-module'
+    | 'unchecked-open-external'
+    | 'remote-content'
+    | 'webview'
+    | 'string-eval'
+    | 'insecure-switch';
   message: string;
 }
 
@@ -12,5 +19,8 @@ export const ROOT: string;
 export const SCANNED_FOLDERS: string[];
 export const URL_CHECK: { name: string; file: string };
 
-export function findAntiPatterns(options?: { root?: string; folders?: string[] }): { files: number; findings: Finding[] };
+export function findAntiPatterns(options?: { root?: string; folders?: string[] }): {
+  files: number;
+  findings: Finding[];
+};
 export function main(argv?: string[], print?: (line: string) => void): number;

@@ -121,7 +121,11 @@ function createProgram(files) {
   host.resolveModuleNames = (names, containingFile) =>
     names.map((name) => {
       const resolved = ts.resolveModuleName(name, containingFile, options, host).resolvedModule;
-      return resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.includes(`${sep}node_modules${sep}`) ? resolved : undefined;
+      return resolved &&
+        !resolved.isExternalLibraryImport &&
+        !resolved.resolvedFileName.includes(`${sep}node_modules${sep}`)
+        ? resolved
+        : undefined;
     });
   return ts.createProgram({ rootNames: files, options, host });
 }
@@ -161,13 +165,20 @@ class SourceScan {
       }
     } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       this.checkImport(node);
-    } else if (ts.isPropertyAccessExpression(node) && node.name.text === 'remote' && isElectronModule(node.expression)) {
+    } else if (
+      ts.isPropertyAccessExpression(node) &&
+      node.name.text === 'remote' &&
+      isElectronModule(node.expression)
+    ) {
       this.report(node, 'remote-module', "electron's remote module gives the page the main process's powers");
     } else if (ts.isCallExpression(node)) {
       this.checkCall(node);
     } else if (ts.isNewExpression(node) && calleeName(node.expression) === 'Function') {
       this.report(node, 'string-eval', 'new Function compiles a string into code');
-    } else if ((ts.isJsxOpeningElement(node) || ts.isJsxSelfClosingElement(node)) && node.tagName.getText(this.sourceFile).toLowerCase() === 'webview') {
+    } else if (
+      (ts.isJsxOpeningElement(node) || ts.isJsxSelfClosingElement(node)) &&
+      node.tagName.getText(this.sourceFile).toLowerCase() === 'webview'
+    ) {
       this.report(node, 'webview', '<webview> embeds remote content with its own privileges');
     }
   }
@@ -203,12 +214,13 @@ class SourceScan {
   checkImport(node) {
     const from = node.moduleSpecifier.text;
     if (from === '@electron/remote' || from.startsWith('@electron/remote/')) {
-      this.report(node, 'remote-module', '@electron/remote gives the page the main process\'s powers');
+      this.report(node, 'remote-module', "@electron/remote gives the page the main process's powers");
     }
     const named = node.importClause?.namedBindings;
     if (from === 'electron' && named && ts.isNamedImports(named)) {
       for (const element of named.elements) {
-        if ((element.propertyName ?? element.name).text === 'remote') this.report(element, 'remote-module', "electron's remote module gives the page the main process's powers");
+        if ((element.propertyName ?? element.name).text === 'remote')
+          this.report(element, 'remote-module', "electron's remote module gives the page the main process's powers");
       }
     }
   }
@@ -218,15 +230,24 @@ class SourceScan {
     const name = calleeName(call.expression);
     const [first] = call.arguments;
     if (name === 'require' && first && ts.isStringLiteralLike(first) && first.text.startsWith('@electron/remote')) {
-      this.report(call, 'remote-module', '@electron/remote gives the page the main process\'s powers');
+      this.report(call, 'remote-module', "@electron/remote gives the page the main process's powers");
     } else if (name === 'openExternal') {
       if (!first || !this.passedUrlCheck(call, first)) {
-        this.report(call, 'unchecked-open-external', `openExternal with input that has not passed ${URL_CHECK.name} (${URL_CHECK.file})`);
+        this.report(
+          call,
+          'unchecked-open-external',
+          `openExternal with input that has not passed ${URL_CHECK.name} (${URL_CHECK.file})`,
+        );
       }
     } else if (name === 'loadURL' && first) {
       for (const prefix of this.urlPrefixes(first)) {
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(prefix ?? '')?.[1]?.toLowerCase();
-        if (scheme !== undefined && scheme !== 'app') this.report(call, 'remote-content', `loadURL of ${prefix.slice(0, 80)}: only the app's own app:// page may load`);
+        if (scheme !== undefined && scheme !== 'app')
+          this.report(
+            call,
+            'remote-content',
+            `loadURL of ${prefix.slice(0, 80)}: only the app's own app:// page may load`,
+          );
       }
     } else if (name === 'createElement' && first && this.staticString(first)?.toLowerCase() === 'webview') {
       this.report(call, 'webview', '<webview> embeds remote content with its own privileges');
@@ -234,11 +255,18 @@ class SourceScan {
       this.report(call, 'string-eval', 'eval runs a string as code');
     } else if (name === 'Function' && isGlobalCallee(call.expression)) {
       this.report(call, 'string-eval', 'Function compiles a string into code');
-    } else if (name !== undefined && STRING_TIMERS.has(name) && first && isGlobalCallee(call.expression) && this.isString(first)) {
+    } else if (
+      name !== undefined &&
+      STRING_TIMERS.has(name) &&
+      first &&
+      isGlobalCallee(call.expression) &&
+      this.isString(first)
+    ) {
       this.report(call, 'string-eval', `${name} with a string runs it as code`);
     } else if ((name === 'appendSwitch' || name === 'appendArgument') && first) {
       const value = this.staticString(first)?.replace(/^--/, '');
-      if (value !== undefined && INSECURE_SWITCHES.has(value.split('=')[0])) this.report(call, 'insecure-switch', `the ${value} switch turns a Chromium protection off`);
+      if (value !== undefined && INSECURE_SWITCHES.has(value.split('=')[0]))
+        this.report(call, 'insecure-switch', `the ${value} switch turns a Chromium protection off`);
     }
   }
 
@@ -277,14 +305,19 @@ class SourceScan {
   urlPrefixes(expression, depth = 0) {
     const node = unwrap(expression);
     if (depth > 20) return [];
-    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)) {
+    if (
+      ts.isBinaryExpression(node) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)
+    ) {
       return [...this.urlPrefixes(node.left, depth + 1), ...this.urlPrefixes(node.right, depth + 1)];
     }
-    if (ts.isConditionalExpression(node)) return [...this.urlPrefixes(node.whenTrue, depth + 1), ...this.urlPrefixes(node.whenFalse, depth + 1)];
+    if (ts.isConditionalExpression(node))
+      return [...this.urlPrefixes(node.whenTrue, depth + 1), ...this.urlPrefixes(node.whenFalse, depth + 1)];
     const whole = this.staticString(node);
     if (whole !== undefined) return [whole];
     if (ts.isTemplateExpression(node)) return [node.head.text];
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return this.urlPrefixes(node.left, depth + 1);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken)
+      return this.urlPrefixes(node.left, depth + 1);
     const initializer = this.constantInitializer(node);
     return initializer ? this.urlPrefixes(initializer, depth + 1) : [];
   }
@@ -293,7 +326,12 @@ class SourceScan {
   constantInitializer(node) {
     if (!ts.isIdentifier(node)) return undefined;
     const declaration = this.declarationOf(node);
-    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) {
+    if (
+      declaration &&
+      ts.isVariableDeclaration(declaration) &&
+      declaration.initializer &&
+      ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const
+    ) {
       return declaration.initializer;
     }
     return undefined;
@@ -321,20 +359,37 @@ class SourceScan {
     const declaration = symbol?.valueDeclaration;
     if (!symbol || !declaration) return false;
     const constant = ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const;
-    const parameter = ts.isParameter(declaration) || (ts.isBindingElement(declaration) && ts.isParameter(ts.walkUpBindingElementsAndPatterns(declaration)));
+    const parameter =
+      ts.isParameter(declaration) ||
+      (ts.isBindingElement(declaration) && ts.isParameter(ts.walkUpBindingElementsAndPatterns(declaration)));
     if (!constant && !parameter) return false;
     if (this.isReassigned(symbol)) return false;
 
     let child = call;
     for (let node = call.parent; node; child = node, node = node.parent) {
-      if (ts.isIfStatement(node) && child === node.thenStatement && this.asserts(node.expression, symbol, true)) return true;
-      if (ts.isConditionalExpression(node) && child === node.whenTrue && this.asserts(node.condition, symbol, true)) return true;
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && child === node.right && this.asserts(node.left, symbol, true)) {
+      if (ts.isIfStatement(node) && child === node.thenStatement && this.asserts(node.expression, symbol, true))
+        return true;
+      if (ts.isConditionalExpression(node) && child === node.whenTrue && this.asserts(node.condition, symbol, true))
+        return true;
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken &&
+        child === node.right &&
+        this.asserts(node.left, symbol, true)
+      ) {
         return true;
       }
       if (ts.isBlock(node) || ts.isSourceFile(node)) {
         const earlier = node.statements.slice(0, node.statements.indexOf(child));
-        if (earlier.some((statement) => ts.isIfStatement(statement) && this.asserts(statement.expression, symbol, false) && alwaysExits(statement.thenStatement))) return true;
+        if (
+          earlier.some(
+            (statement) =>
+              ts.isIfStatement(statement) &&
+              this.asserts(statement.expression, symbol, false) &&
+              alwaysExits(statement.thenStatement),
+          )
+        )
+          return true;
       }
     }
     return false;
@@ -343,11 +398,15 @@ class SourceScan {
   /** Whether `condition` being `outcome` means the check passed for the symbol. */
   asserts(condition, symbol, outcome) {
     const node = unwrap(condition);
-    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) return this.asserts(node.operand, symbol, !outcome);
+    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken)
+      return this.asserts(node.operand, symbol, !outcome);
     if (ts.isBinaryExpression(node)) {
       const kind = node.operatorToken.kind;
       // a && b true: both hold; a || b false: neither holds.
-      if ((outcome && kind === ts.SyntaxKind.AmpersandAmpersandToken) || (!outcome && kind === ts.SyntaxKind.BarBarToken)) {
+      if (
+        (outcome && kind === ts.SyntaxKind.AmpersandAmpersandToken) ||
+        (!outcome && kind === ts.SyntaxKind.BarBarToken)
+      ) {
         return this.asserts(node.left, symbol, outcome) || this.asserts(node.right, symbol, outcome);
       }
       return false;
@@ -371,11 +430,20 @@ class SourceScan {
     let reassigned = false;
     const visit = (node) => {
       if (reassigned) return;
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ) {
         if (ts.isIdentifier(unwrap(node.left)) && this.symbolOf(unwrap(node.left)) === symbol) reassigned = true;
       }
-      if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && ts.isIdentifier(node.operand) && this.symbolOf(node.operand) === symbol) {
-        if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) reassigned = true;
+      if (
+        (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+        ts.isIdentifier(node.operand) &&
+        this.symbolOf(node.operand) === symbol
+      ) {
+        if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+          reassigned = true;
       }
       ts.forEachChild(node, visit);
     };
@@ -386,7 +454,13 @@ class SourceScan {
 
 function unwrap(node) {
   let current = node;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current)) {
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isTypeAssertionExpression(current)
+  ) {
     current = current.expression;
   }
   return current;
@@ -401,7 +475,8 @@ function calleeName(expression) {
   const node = unwrap(expression);
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))
+    return node.argumentExpression.text;
   return undefined;
 }
 
@@ -409,7 +484,8 @@ function calleeName(expression) {
 function isGlobalCallee(expression) {
   const node = unwrap(expression);
   if (ts.isIdentifier(node)) return true;
-  const target = ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) ? unwrap(node.expression) : undefined;
+  const target =
+    ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) ? unwrap(node.expression) : undefined;
   return target !== undefined && ts.isIdentifier(target) && GLOBAL_OBJECTS.has(target.text);
 }
 
@@ -417,20 +493,34 @@ function isGlobalCallee(expression) {
 function isElectronModule(expression) {
   const node = unwrap(expression);
   if (ts.isIdentifier(node)) return node.text === 'electron';
-  return ts.isCallExpression(node) && calleeName(node.expression) === 'require' && node.arguments[0] !== undefined && ts.isStringLiteralLike(node.arguments[0]) && node.arguments[0].text === 'electron';
+  return (
+    ts.isCallExpression(node) &&
+    calleeName(node.expression) === 'require' &&
+    node.arguments[0] !== undefined &&
+    ts.isStringLiteralLike(node.arguments[0]) &&
+    node.arguments[0].text === 'electron'
+  );
 }
 
 function alwaysExits(statement) {
   if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) return statement.statements.some((inner) => ts.isReturnStatement(inner) || ts.isThrowStatement(inner));
+  if (ts.isBlock(statement))
+    return statement.statements.some((inner) => ts.isReturnStatement(inner) || ts.isThrowStatement(inner));
   return false;
 }
 
 /** HTML has no TypeScript syntax tree: tags found by pattern (a page's tags are few and plain). */
 function scanHtml(html, report) {
-  for (const match of html.matchAll(/<webview\b/gi)) report(match.index, 'webview', '<webview> embeds remote content with its own privileges');
-  for (const match of html.matchAll(/<(script|iframe)\b[^>]*?\bsrc\s*=\s*["']?\s*((?:[a-z][a-z0-9+.-]*:)?\/\/[^"'\s>]*)/gi)) {
-    report(match.index, 'remote-content', `<${match[1].toLowerCase()}> loads ${match[2].slice(0, 80)}: only the app's own files may load`);
+  for (const match of html.matchAll(/<webview\b/gi))
+    report(match.index, 'webview', '<webview> embeds remote content with its own privileges');
+  for (const match of html.matchAll(
+    /<(script|iframe)\b[^>]*?\bsrc\s*=\s*["']?\s*((?:[a-z][a-z0-9+.-]*:)?\/\/[^"'\s>]*)/gi,
+  )) {
+    report(
+      match.index,
+      'remote-content',
+      `<${match[1].toLowerCase()}> loads ${match[2].slice(0, 80)}: only the app's own files may load`,
+    );
   }
 }
 
@@ -447,10 +537,12 @@ export function main(argv = process.argv.slice(2), print = console.log) {
     return 2;
   }
   const { files, findings } = findAntiPatterns({ root });
-  for (const finding of findings) print(`${finding.file}:${finding.line}:${finding.column}  ${finding.rule}  ${finding.message}`);
+  for (const finding of findings)
+    print(`${finding.file}:${finding.line}:${finding.column}  ${finding.rule}  ${finding.message}`);
   const scope = SCANNED_FOLDERS.map((folder) => `${folder}/`).join(', ');
   if (findings.length === 0) print(`No Electron anti-patterns in ${files} files (${scope}).`);
-  else print(`${findings.length} Electron anti-pattern${findings.length === 1 ? '' : 's'} in ${files} files (${scope}).`);
+  else
+    print(`${findings.length} Electron anti-pattern${findings.length === 1 ? '' : 's'} in ${files} files (${scope}).`);
   return findings.length === 0 ? 0 : 1;
 }
 

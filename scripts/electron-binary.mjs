@@ -8,8 +8,17 @@ import { createRequire } from 'node:module';
 export function findElectronBinary() {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   if (override) {
-    const candidate = join(override, process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron');
-    return existsSync(candidate) ? { path: candidate } : { reason: `ELECTRON_OVERRIDE_DIST_PATH has no Electron binary (${candidate})` };
+    const candidate = join(
+      override,
+      process.platform === 'win32'
+        ? 'electron.exe'
+        : process.platform === 'darwin'
+          ? 'Electron.app/Contents/MacOS/Electron'
+          : 'electron',
+    );
+    return existsSync(candidate)
+      ? { path: candidate }
+      : { reason: `ELECTRON_OVERRIDE_DIST_PATH has no Electron binary (${candidate})` };
   }
   let packageDir;
   try {

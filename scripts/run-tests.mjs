@@ -7,7 +7,11 @@ const report = '.vitest-report.json';
 rmSync(report, { force: true });
 
 // The browser tests load the built window UI; build it first so they never test a stale page.
-const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+const build = spawnSync(
+  process.execPath,
+  ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+  { stdio: 'inherit' },
+);
 if (build.status !== 0) {
   console.error('Building the renderer failed.');
   console.log('0 passed, 1 failed');
@@ -15,7 +19,14 @@ if (build.status !== 0) {
 }
 const run = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 

@@ -10,7 +10,14 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+run(process.execPath, [
+  'node_modules/vite/bin/vite.js',
+  'build',
+  '--config',
+  'renderer/vite.config.ts',
+  '--logLevel',
+  'warn',
+]);
 
 const electron = findElectronBinary();
 const electronMain = 'out/main/main.mjs';
@@ -19,8 +26,12 @@ if (electron.path && existsSync('scripts/build-electron.mjs')) {
   run(process.execPath, ['scripts/build-electron.mjs']);
   child = spawn(electron.path, [electronMain, ...process.argv.slice(2)], { stdio: 'inherit' });
 } else {
-  console.log(`No Electron here: ${electron.reason ?? 'the shell is not built'}; starting the headless daemon with its status page instead.`);
-  child = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--demo', '--ui', ...process.argv.slice(2)], { stdio: 'inherit' });
+  console.log(
+    `No Electron here: ${electron.reason ?? 'the shell is not built'}; starting the headless daemon with its status page instead.`,
+  );
+  child = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--demo', '--ui', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -44,7 +44,12 @@ export interface StatusView {
   database: {
     path: string;
     /** The last time the database was found damaged: where it was kept, and what was read back from it. */
-    recovered: { movedTo: string; reason: string; at: number; salvaged?: { pending: number; failed: number; confirmed: number; complete: boolean } } | null;
+    recovered: {
+      movedTo: string;
+      reason: string;
+      at: number;
+      salvaged?: { pending: number; failed: number; confirmed: number; complete: boolean };
+    } | null;
   };
   demo: boolean;
 }

@@ -9,8 +9,14 @@ export interface DocumentedError {
 export const DOCUMENTED_ERRORS = {
   // Authorization (HMAC).
   missing_headers: { status: 400, message: 'Required headers are missing: Date and Authorization.' },
-  authorization_invalid_headers: { status: 400, message: 'The Authorization header must sign exactly the "date" header.' },
-  authorization_missing_params: { status: 400, message: 'The Authorization header lacks algorithm, headers, signature or apikey.' },
+  authorization_invalid_headers: {
+    status: 400,
+    message: 'The Authorization header must sign exactly the "date" header.',
+  },
+  authorization_missing_params: {
+    status: 400,
+    message: 'The Authorization header lacks algorithm, headers, signature or apikey.',
+  },
   hmac_required: { status: 400, message: 'The Authorization algorithm must be hmac-sha256.' },
   signature_mismatch: { status: 400, message: 'The request signature does not match.' },
   invalid_api_key: { status: 400, message: 'The API key is not valid.' },

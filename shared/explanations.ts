@@ -17,27 +17,72 @@ export interface Explanation {
 
 const BY_CODE: Record<string, Explanation> = {
   license_not_enabled: { reason: "This device's license is disabled.", action: 'Contact your administrator.' },
-  license_not_active: { reason: "This device's license is not active.", action: 'Contact your administrator to activate the license.' },
-  license_not_found: { reason: 'The configured license was not found.', action: 'Check the license key or username with your vendor.' },
-  license_activated_max_times: { reason: 'The license is already used on as many devices as it allows.', action: 'Free a seat on another device or ask your vendor for more.' },
+  license_not_active: {
+    reason: "This device's license is not active.",
+    action: 'Contact your administrator to activate the license.',
+  },
+  license_not_found: {
+    reason: 'The configured license was not found.',
+    action: 'Check the license key or username with your vendor.',
+  },
+  license_activated_max_times: {
+    reason: 'The license is already used on as many devices as it allows.',
+    action: 'Free a seat on another device or ask your vendor for more.',
+  },
   trial_expired: { reason: 'The trial license has expired.', action: 'Contact your vendor for a full license.' },
-  blacklisted: { reason: 'This device has been blocked by the vendor.', action: 'Contact your administrator or vendor.' },
-  device_not_found: { reason: 'This device is not activated on the license.', action: 'Activate it (varsync activate) or let the vendor activate it.' },
-  unknown_product: { reason: 'The configured product is not known to the License API.', action: 'Check the product code in the configuration.' },
-  signature_mismatch: { reason: 'The License API refused the request signature.', action: 'Check the API key and shared key in the configuration.' },
+  blacklisted: {
+    reason: 'This device has been blocked by the vendor.',
+    action: 'Contact your administrator or vendor.',
+  },
+  device_not_found: {
+    reason: 'This device is not activated on the license.',
+    action: 'Activate it (varsync activate) or let the vendor activate it.',
+  },
+  unknown_product: {
+    reason: 'The configured product is not known to the License API.',
+    action: 'Check the product code in the configuration.',
+  },
+  signature_mismatch: {
+    reason: 'The License API refused the request signature.',
+    action: 'Check the API key and shared key in the configuration.',
+  },
   invalid_api_key: { reason: 'The API key is not valid.', action: 'Check the API key in the configuration.' },
   revoked_api_key: { reason: 'The API key has been revoked.', action: 'Ask your vendor for a new API key.' },
-  read_only_api_key: { reason: 'The API key is read-only and cannot set variables.', action: 'Configure an API key that may write.' },
-  api_key_product_not_allowed: { reason: 'The API key may not be used with this product.', action: 'Configure the API key issued for this product.' },
-  invalid_client: { reason: 'The OAuth client id or secret was refused.', action: 'Check the OAuth client credentials in the configuration.' },
-  missing_parameters: { reason: 'The configuration lacks something the License API needs.', action: 'Run varsync config and fill in the product and license.' },
+  read_only_api_key: {
+    reason: 'The API key is read-only and cannot set variables.',
+    action: 'Configure an API key that may write.',
+  },
+  api_key_product_not_allowed: {
+    reason: 'The API key may not be used with this product.',
+    action: 'Configure the API key issued for this product.',
+  },
+  invalid_client: {
+    reason: 'The OAuth client id or secret was refused.',
+    action: 'Check the OAuth client credentials in the configuration.',
+  },
+  missing_parameters: {
+    reason: 'The configuration lacks something the License API needs.',
+    action: 'Run varsync config and fill in the product and license.',
+  },
 };
 
 const BY_KIND: Record<string, Explanation> = {
-  network: { reason: 'The License API cannot be reached.', action: 'Nothing to do: changes are kept and sent when the connection returns.' },
-  server: { reason: 'The License API is having trouble.', action: 'Nothing to do: the agent retries with growing pauses.' },
-  rate_limit: { reason: 'The License API asked the agent to slow down.', action: 'Nothing to do: the agent waits as long as the server asked.' },
-  credentials: { reason: 'The License API refused the configured credentials.', action: 'Check the configuration (varsync config).' },
+  network: {
+    reason: 'The License API cannot be reached.',
+    action: 'Nothing to do: changes are kept and sent when the connection returns.',
+  },
+  server: {
+    reason: 'The License API is having trouble.',
+    action: 'Nothing to do: the agent retries with growing pauses.',
+  },
+  rate_limit: {
+    reason: 'The License API asked the agent to slow down.',
+    action: 'Nothing to do: the agent waits as long as the server asked.',
+  },
+  credentials: {
+    reason: 'The License API refused the configured credentials.',
+    action: 'Check the configuration (varsync config).',
+  },
   license: { reason: 'The license does not allow syncing right now.', action: 'Contact your administrator.' },
   device: { reason: 'This device cannot sync on its license.', action: 'Contact your administrator.' },
   payload: { reason: 'The License API refused a variable.', action: 'Fix or discard the variable listed as failed.' },
@@ -45,13 +90,19 @@ const BY_KIND: Record<string, Explanation> = {
 
 export function explainProblem(problem: ProblemInput): Explanation {
   if (problem.kind === 'clock' || problem.code === 'date_header_diff') {
-    return { reason: clockReason(problem.clockOffsetMs), action: "Correct this device's date and time (turn on automatic time)." };
+    return {
+      reason: clockReason(problem.clockOffsetMs),
+      action: "Correct this device's date and time (turn on automatic time).",
+    };
   }
-  return BY_CODE[problem.code] ?? BY_KIND[problem.kind] ?? { reason: problem.message, action: 'See the logs for details.' };
+  return (
+    BY_CODE[problem.code] ?? BY_KIND[problem.kind] ?? { reason: problem.message, action: 'See the logs for details.' }
+  );
 }
 
 function clockReason(offsetMs: number | null | undefined): string {
-  if (offsetMs === null || offsetMs === undefined || !Number.isFinite(offsetMs)) return "This device's clock is too far from the server's.";
+  if (offsetMs === null || offsetMs === undefined || !Number.isFinite(offsetMs))
+    return "This device's clock is too far from the server's.";
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
   const amount = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
   // A positive offset means the server is ahead, so this device's clock is behind.

@@ -41,7 +41,8 @@ export function nameProblem(name: unknown): string | undefined {
 export function valueProblem(value: unknown): string | undefined {
   if (typeof value === 'string') {
     const bytes = new TextEncoder().encode(value).length;
-    if (bytes > STRING_VALUE_MAX_BYTES) return `value is ${bytes} bytes of UTF-8; the limit is ${STRING_VALUE_MAX_BYTES}`;
+    if (bytes > STRING_VALUE_MAX_BYTES)
+      return `value is ${bytes} bytes of UTF-8; the limit is ${STRING_VALUE_MAX_BYTES}`;
     return undefined;
   }
   if (typeof value === 'boolean') return undefined;

@@ -62,9 +62,7 @@ export const licenseObjectSchema = z.looseObject({
   times_activated: z.number().optional(),
   device_id: z.number().optional(),
   validity_period: z.string().nullable().optional(),
-  product_details: z
-    .looseObject({ short_code: z.string().optional(), product_name: z.string().optional() })
-    .optional(),
+  product_details: z.looseObject({ short_code: z.string().optional(), product_name: z.string().optional() }).optional(),
 });
 export type LicenseObject = z.infer<typeof licenseObjectSchema>;
 

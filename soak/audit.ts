@@ -29,13 +29,18 @@ export class LocalAudit {
       seen.add(view.name);
       if (this.ledger.isBusy(view.name)) continue;
       const acknowledged = this.ledger.expected().get(view.name);
-      if (acknowledged === undefined) this.mismatch(view.name, `local ${view.state} value ${short(view.value)} that no set acknowledged`);
+      if (acknowledged === undefined)
+        this.mismatch(view.name, `local ${view.state} value ${short(view.value)} that no set acknowledged`);
       else if (valueKey(acknowledged) !== valueKey(view.value)) {
-        this.mismatch(view.name, `local ${view.state} value ${short(view.value)}, last acknowledged ${short(acknowledged)}`);
+        this.mismatch(
+          view.name,
+          `local ${view.state} value ${short(view.value)}, last acknowledged ${short(acknowledged)}`,
+        );
       }
     }
     for (const [name, value] of this.ledger.expected()) {
-      if (!seen.has(name) && !this.ledger.isBusy(name)) this.mismatch(name, `missing locally, last acknowledged ${short(value)}`);
+      if (!seen.has(name) && !this.ledger.isBusy(name))
+        this.mismatch(name, `missing locally, last acknowledged ${short(value)}`);
     }
   }
 

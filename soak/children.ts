@@ -26,7 +26,11 @@ export interface Child {
 
 /** Start `node ARGS`; `onLine` receives every complete stdout line (a line cut by a kill never arrives). */
 export function spawnNode(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Child {
-  const child = spawn(process.execPath, args, { env, cwd: PROJECT_ROOT, stdio: ['pipe', onLine ? 'pipe' : 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env,
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', onLine ? 'pipe' : 'ignore', 'pipe'],
+  });
   live.add(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {

@@ -91,10 +91,14 @@ export class DaemonChaos {
       const daemon = (this.current = this.spawn());
       const requestsAtSpawn = this.options.requestsReceived();
       const woken = new Promise<'calm'>((resolve) => (this.wake = () => resolve('calm')));
-      const event = this.calming ? 'calm' : await Promise.race([daemon.exited.then(() => 'exited' as const), woken, this.killMoment(requestsAtSpawn)]);
+      const event = this.calming
+        ? 'calm'
+        : await Promise.race([daemon.exited.then(() => 'exited' as const), woken, this.killMoment(requestsAtSpawn)]);
       if (event === 'exited') {
         const exit = await daemon.exited;
-        this.figures.unexpectedExits.push(`exit ${exit.code ?? exit.signal}: ${daemon.stderrTail().trim().split('\n').slice(-5).join(' | ')}`);
+        this.figures.unexpectedExits.push(
+          `exit ${exit.code ?? exit.signal}: ${daemon.stderrTail().trim().split('\n').slice(-5).join(' | ')}`,
+        );
         continue;
       }
       if (event === 'calm') return;
@@ -124,7 +128,8 @@ export class DaemonChaos {
     // A daemon that never sends (it cannot start, say) is still killed in the end.
     const deadline = Date.now() + 3 * lifeMs[1];
     const requestsReached = async (count: number): Promise<boolean> => {
-      while (this.options.requestsReceived() - requestsAtSpawn < count && Date.now() < deadline && !this.calming) await sleep(2);
+      while (this.options.requestsReceived() - requestsAtSpawn < count && Date.now() < deadline && !this.calming)
+        await sleep(2);
       return this.options.requestsReceived() - requestsAtSpawn >= count;
     };
     if (roll < 0.6) {

@@ -45,7 +45,12 @@ export const FAULT_UNITS: Record<FaultKind, string> = {
 export type FaultFigures = Record<FaultKind, { episodes: number; episodesThatHit: number; hits: number }>;
 
 /** Faults that stop all sending while they last: the soak ends on one of them, and times the drain from its end. */
-export const FINAL_FAULT_KINDS = ['server_error', 'license_disabled', 'device_blacklisted', 'clock_skew'] as const satisfies readonly FaultKind[];
+export const FINAL_FAULT_KINDS = [
+  'server_error',
+  'license_disabled',
+  'device_blacklisted',
+  'clock_skew',
+] as const satisfies readonly FaultKind[];
 export type FinalFaultKind = (typeof FINAL_FAULT_KINDS)[number];
 
 interface FaultCycleOptions {
@@ -74,7 +79,9 @@ const MALFORMED: Array<{ status: number; body: string; contentType: string }> = 
 ];
 
 export class FaultCycle {
-  readonly figures = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, { episodes: 0, episodesThatHit: 0, hits: 0 }])) as FaultFigures;
+  readonly figures = Object.fromEntries(
+    FAULT_KINDS.map((kind) => [kind, { episodes: 0, episodesThatHit: 0, hits: 0 }]),
+  ) as FaultFigures;
   /** When the last fault was turned off (the drain is timed from here). */
   lastFaultEndedAt = 0;
   private stopping = false;
@@ -208,7 +215,11 @@ export class FaultCycle {
         };
       case 'server_error':
         // An outage answers every request with the same 5xx until it is taken back.
-        return queued({ type: 'status', status: random.pick([500, 502, 503, 504]), count: outage ? 1_000_000 : random.int(2, 8) });
+        return queued({
+          type: 'status',
+          status: random.pick([500, 502, 503, 504]),
+          count: outage ? 1_000_000 : random.int(2, 8),
+        });
       case 'rate_limit':
         return queued({ type: 'rate_limit', retryAfterSeconds: random.pick([0, 1, 1, 2]), count: random.int(1, 3) });
       case 'drop_before':
@@ -220,7 +231,11 @@ export class FaultCycle {
       case 'clock_skew': {
         // Past the API's 15-minute Date rule, ahead or behind.
         const skewMs = (random.chance(0.5) ? 1 : -1) * random.int(16, 90) * 60_000;
-        return refusals('date_header_diff', () => faults.setClockSkew(skewMs), () => faults.setClockSkew(0));
+        return refusals(
+          'date_header_diff',
+          () => faults.setClockSkew(skewMs),
+          () => faults.setClockSkew(0),
+        );
       }
       case 'license_disabled':
         return refusals(

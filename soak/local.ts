@@ -26,6 +26,7 @@ export function readLocalPicture(config: ResolvedConfig): LocalPicture {
 export function readLocalValues(config: ResolvedConfig, names: string[]): Map<string, VariableValue> {
   const wanted = new Set(names);
   const found = new Map<string, VariableValue>();
-  for (const variable of readLocalPicture(config).variables) if (wanted.has(variable.name)) found.set(variable.name, variable.value);
+  for (const variable of readLocalPicture(config).variables)
+    if (wanted.has(variable.name)) found.set(variable.name, variable.value);
   return found;
 }

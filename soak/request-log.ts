@@ -56,7 +56,12 @@ export class RequestTally {
   }
 
   duplicates(): DuplicateFigures {
-    const figures: DuplicateFigures = { valuesSentMoreThanOnce: 0, extraSends: 0, valuesStoredMoreThanOnce: 0, distinctValuesSent: this.sends.size };
+    const figures: DuplicateFigures = {
+      valuesSentMoreThanOnce: 0,
+      extraSends: 0,
+      valuesStoredMoreThanOnce: 0,
+      distinctValuesSent: this.sends.size,
+    };
     for (const { sent, stored } of this.sends.values()) {
       if (sent > 1) {
         figures.valuesSentMoreThanOnce++;

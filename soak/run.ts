@@ -21,7 +21,13 @@ function fail(message: string): never {
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { short: { type: 'boolean', default: false }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } }));
+  ({ values } = parseArgs({
+    options: {
+      short: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
 } catch (error) {
   fail((error as Error).message);
 }
@@ -33,7 +39,8 @@ const modeText = values.short ? 'short' : (process.env.SOAK_MODE ?? 'full');
 if (modeText !== 'full' && modeText !== 'short') fail(`SOAK_MODE must be full or short, not "${modeText}"`);
 const seedText = values.seed ?? process.env.SOAK_SEED;
 const seed = seedText === undefined || seedText === '' ? freshSeed() : Number(seedText);
-if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) fail(`the seed must be a whole number from 0 to 2^32-1, not "${seedText}"`);
+if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+  fail(`the seed must be a whole number from 0 to 2^32-1, not "${seedText}"`);
 
 // Stopped early: take the daemon and the other children along (a daemon never ends by itself).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -45,7 +52,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const settings = SOAK_SETTINGS[modeText as SoakMode];
-console.log(`Varsync fault soak, ${settings.mode} mode, seed ${seed}; at most ${Math.ceil((settings.maxRunMs + settings.finalFaultMs + settings.maxDrainMs) / 60_000)} min.`);
+console.log(
+  `Varsync fault soak, ${settings.mode} mode, seed ${seed}; at most ${Math.ceil((settings.maxRunMs + settings.finalFaultMs + settings.maxDrainMs) / 60_000)} min.`,
+);
 const report = await runSoak({ settings, seed, progress: (line) => console.log(line) });
 console.log(formatReport(report));
 process.exit(!report.passed ? 1 : report.complete ? 0 : 3);

@@ -77,14 +77,37 @@ export async function runSoak({ settings, seed, progress }: SoakRunOptions): Pro
     const requests = emulator.requests;
     const ledger = new Ledger();
     const names = variableNames(settings.names);
-    const daemon = new DaemonChaos({ env, random, lifeMs: settings.daemonLifeMs, tally, requestsReceived: () => tally.total + requests.length });
-    const traffic = new Traffic({ env, random, settings, ledger, names, readLocal: (wanted) => readLocalValues(config, wanted) });
-    const faults = new FaultCycle({ emulator, tally, random, hardwareId, episodeMs: settings.episodeMs, gapMs: settings.gapMs });
+    const daemon = new DaemonChaos({
+      env,
+      random,
+      lifeMs: settings.daemonLifeMs,
+      tally,
+      requestsReceived: () => tally.total + requests.length,
+    });
+    const traffic = new Traffic({
+      env,
+      random,
+      settings,
+      ledger,
+      names,
+      readLocal: (wanted) => readLocalValues(config, wanted),
+    });
+    const faults = new FaultCycle({
+      emulator,
+      tally,
+      random,
+      hardwareId,
+      episodeMs: settings.episodeMs,
+      gapMs: settings.gapMs,
+    });
 
     daemon.start();
     traffic.start();
     faults.start();
-    const targetsMet = () => ledger.acknowledgedSets >= settings.targetSets && daemon.figures.restarts >= settings.minRestarts && faults.roundsDone(settings.faultRounds);
+    const targetsMet = () =>
+      ledger.acknowledgedSets >= settings.targetSets &&
+      daemon.figures.restarts >= settings.minRestarts &&
+      faults.roundsDone(settings.faultRounds);
     const audit = new LocalAudit(config, ledger);
     let lastProgress = Date.now();
     let lastAudit = Date.now();
@@ -100,12 +123,18 @@ export async function runSoak({ settings, seed, progress }: SoakRunOptions): Pro
       await tick();
       if (progress && Date.now() - lastProgress >= 10_000) {
         lastProgress = Date.now();
-        const hit = Object.values(faults.figures).filter((figure) => figure.episodesThatHit >= settings.faultRounds).length;
-        progress(`  ${Math.round((Date.now() - started) / 1000)} s: ${ledger.acknowledgedSets} sets, ${daemon.figures.restarts} restarts, ${hit}/${Object.keys(faults.figures).length} fault kinds done, ${tally.total} requests`);
+        const hit = Object.values(faults.figures).filter(
+          (figure) => figure.episodesThatHit >= settings.faultRounds,
+        ).length;
+        progress(
+          `  ${Math.round((Date.now() - started) / 1000)} s: ${ledger.acknowledgedSets} sets, ${daemon.figures.restarts} restarts, ${hit}/${Object.keys(faults.figures).length} fault kinds done, ${tally.total} requests`,
+        );
       }
     }
     const complete = targetsMet();
-    const incompleteReason = complete ? undefined : describeShortfall(settings, ledger.acknowledgedSets, daemon.figures.restarts, faults.figures);
+    const incompleteReason = complete
+      ? undefined
+      : describeShortfall(settings, ledger.acknowledgedSets, daemon.figures.restarts, faults.figures);
 
     // The end: no more kills; one last fault that holds every value back while sets go on; the
     // last sets settled; every fault off; and the drain timed from there.
@@ -119,14 +148,32 @@ export async function runSoak({ settings, seed, progress }: SoakRunOptions): Pro
     audit.check();
     const pendingAtLastFault = readLocalPicture(config).pending;
     faults.end();
-    const drainMs = await waitForDrain(emulator, hardwareId, ledger, config, settings.maxDrainMs, faults.lastFaultEndedAt);
+    const drainMs = await waitForDrain(
+      emulator,
+      hardwareId,
+      ledger,
+      config,
+      settings.maxDrainMs,
+      faults.lastFaultEndedAt,
+    );
     const finalExit = await daemon.stop();
     tally.poll();
 
     const server = emulator.state.variablesOf(DEMO.product, hardwareId);
     const local = readLocalPicture(config);
     const verdict = compare(ledger.expected(), server, local, (name, value) => ledger.wasAcknowledged(name, value));
-    const problems = listProblems({ verdict, local, audit, drainMs, maxDrainMs: settings.maxDrainMs, daemon: daemon.figures, finalExit, traffic: traffic.figures, emulator, stuck: tally.stuck });
+    const problems = listProblems({
+      verdict,
+      local,
+      audit,
+      drainMs,
+      maxDrainMs: settings.maxDrainMs,
+      daemon: daemon.figures,
+      finalExit,
+      traffic: traffic.figures,
+      emulator,
+      stuck: tally.stuck,
+    });
     return {
       mode: settings.mode,
       seed,
@@ -226,15 +273,33 @@ function listProblems({
   stuck: number;
 }): string[] {
   return [
-    ...(verdict.lost.length > 0 ? [`${verdict.lost.length} acknowledged value(s) lost, e.g. ${verdict.lost.slice(0, 3).join(', ')}`] : []),
-    ...(verdict.stale.length > 0 ? [`${verdict.stale.length} stale value(s) on the server, e.g. ${verdict.stale.slice(0, 3).join(', ')}`] : []),
-    ...(audit.mismatchedNames.size > 0 ? [`during the run ${audit.mismatchedNames.size} name(s) lacked their last acknowledged value locally, e.g. ${audit.examples.join('; ')}`] : []),
-    ...(verdict.localDisagrees.length > 0 ? [`the local view differs from the acknowledged value for ${verdict.localDisagrees.length} name(s)`] : []),
-    ...(verdict.unknownOnServer.length > 0 ? [`the server holds ${verdict.unknownOnServer.length} name(s) no set wrote`] : []),
-    ...(verdict.neverAcknowledgedOnServer.length > 0 ? [`the server holds ${verdict.neverAcknowledgedOnServer.length} value(s) no set acknowledged`] : []),
-    ...(drainMs === undefined ? [`not drained within ${maxDrainMs / 1000} s after the last fault (${local.pending} pending)`] : []),
+    ...(verdict.lost.length > 0
+      ? [`${verdict.lost.length} acknowledged value(s) lost, e.g. ${verdict.lost.slice(0, 3).join(', ')}`]
+      : []),
+    ...(verdict.stale.length > 0
+      ? [`${verdict.stale.length} stale value(s) on the server, e.g. ${verdict.stale.slice(0, 3).join(', ')}`]
+      : []),
+    ...(audit.mismatchedNames.size > 0
+      ? [
+          `during the run ${audit.mismatchedNames.size} name(s) lacked their last acknowledged value locally, e.g. ${audit.examples.join('; ')}`,
+        ]
+      : []),
+    ...(verdict.localDisagrees.length > 0
+      ? [`the local view differs from the acknowledged value for ${verdict.localDisagrees.length} name(s)`]
+      : []),
+    ...(verdict.unknownOnServer.length > 0
+      ? [`the server holds ${verdict.unknownOnServer.length} name(s) no set wrote`]
+      : []),
+    ...(verdict.neverAcknowledgedOnServer.length > 0
+      ? [`the server holds ${verdict.neverAcknowledgedOnServer.length} value(s) no set acknowledged`]
+      : []),
+    ...(drainMs === undefined
+      ? [`not drained within ${maxDrainMs / 1000} s after the last fault (${local.pending} pending)`]
+      : []),
     ...daemon.unexpectedExits.map((exit) => `the daemon stopped on its own: ${exit}`),
-    ...(finalExit?.code !== 0 ? [`the daemon did not stop cleanly on SIGTERM (${finalExit?.code ?? finalExit?.signal})`] : []),
+    ...(finalExit?.code !== 0
+      ? [`the daemon did not stop cleanly on SIGTERM (${finalExit?.code ?? finalExit?.signal})`]
+      : []),
     ...traffic.failures,
     ...traffic.refused.map((refusal) => `a valid set was refused: ${refusal}`),
     ...emulator.selfCheckFailures.map((failure) => `emulator self-check: ${failure}`),
@@ -248,7 +313,9 @@ function describeShortfall(settings: SoakSettings, sets: number, restarts: numbe
   const missing: string[] = [];
   if (sets < settings.targetSets) missing.push(`${sets} of ${settings.targetSets} sets`);
   if (restarts < settings.minRestarts) missing.push(`${restarts} of ${settings.minRestarts} restarts`);
-  const short = Object.entries(faults).filter(([, figure]) => figure.episodesThatHit < settings.faultRounds).map(([kind]) => kind);
+  const short = Object.entries(faults)
+    .filter(([, figure]) => figure.episodesThatHit < settings.faultRounds)
+    .map(([kind]) => kind);
   if (short.length > 0) missing.push(`fault kinds short of ${settings.faultRounds} round(s): ${short.join(', ')}`);
   return `stopped at the ${Math.round(settings.maxRunMs / 1000)} s bound with ${missing.join('; ')}`;
 }

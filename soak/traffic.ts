@@ -113,7 +113,10 @@ export class Traffic {
       if (killing || result.kind === 'cut') {
         const exit = await sigkill(setter.child);
         if (killing) this.figures.setterKills++;
-        else this.figures.failures.push(`setter exited by itself (${exit.code ?? exit.signal}): ${setter.child.stderrTail().trim()}`);
+        else
+          this.figures.failures.push(
+            `setter exited by itself (${exit.code ?? exit.signal}): ${setter.child.stderrTail().trim()}`,
+          );
         if (result.kind === 'cut') ledger.settleCut(name, this.options.readLocal([name]).get(name));
         if (this.stopping) return;
         setter = await this.startSetter();
@@ -135,7 +138,8 @@ export class Traffic {
       await setter.ready;
       if (setter.child.isRunning()) return setter;
       this.figures.failures.push(`setter did not start: ${setter.child.stderrTail().trim()}`);
-      if (this.figures.failures.length > 20) throw new Error(`the setter process keeps failing: ${setter.child.stderrTail().trim()}`);
+      if (this.figures.failures.length > 20)
+        throw new Error(`the setter process keeps failing: ${setter.child.stderrTail().trim()}`);
       await sleep(200);
     }
   }
@@ -154,14 +158,18 @@ export class Traffic {
         if (!assignments.has(name)) assignments.set(name, this.nextValue());
       }
       for (const [name, value] of assignments) ledger.begin(name, value);
-      const args = [...assignments].map(([name, value]) => (typeof value === 'string' ? `${name}=${value}` : `${name}:=${JSON.stringify(value)}`));
+      const args = [...assignments].map(([name, value]) =>
+        typeof value === 'string' ? `${name}=${value}` : `${name}:=${JSON.stringify(value)}`,
+      );
       const command = spawnNode([VARSYNC_BIN, 'set', ...args], env);
       const exit = await command.exited;
       if (exit.code === 0) {
         for (const name of assignments.keys()) ledger.acknowledge(name, 'cli');
         ledger.counts.cliCommands++;
       } else {
-        this.figures.failures.push(`varsync set exited with ${exit.code ?? exit.signal}: ${command.stderrTail().trim()}`);
+        this.figures.failures.push(
+          `varsync set exited with ${exit.code ?? exit.signal}: ${command.stderrTail().trim()}`,
+        );
         const found = this.options.readLocal([...assignments.keys()]);
         for (const name of assignments.keys()) ledger.settleCut(name, found.get(name));
       }
@@ -179,7 +187,11 @@ export class Traffic {
     for (;;) {
       const roll = random.next();
       const name =
-        roll < 0.25 && this.recent.length > 0 ? random.pick(this.recent) : roll < 0.35 ? names[random.int(0, hot - 1)]! : random.pick(names);
+        roll < 0.25 && this.recent.length > 0
+          ? random.pick(this.recent)
+          : roll < 0.35
+            ? names[random.int(0, hot - 1)]!
+            : random.pick(names);
       if (ledger.isBusy(name)) continue;
       this.recent.push(name);
       if (this.recent.length > RECENT_NAMES) this.recent.shift();

@@ -48,7 +48,8 @@ export function compare(
     if (view === undefined || valueKey(view.value) !== want) verdict.localDisagrees.push(name);
     if (onServer !== undefined && !wasAcknowledged(name, onServer)) verdict.neverAcknowledgedOnServer.push(name);
     if (onServer !== undefined && valueKey(onServer) === want) verdict.synced++;
-    else if (letter && valueKey(letter.value) === want && letter.code && letter.message) verdict.refusedWithReason.push(name);
+    else if (letter && valueKey(letter.value) === want && letter.code && letter.message)
+      verdict.refusedWithReason.push(name);
     else if (view && valueKey(view.value) === want) verdict.stale.push(name);
     else verdict.lost.push(name);
   }

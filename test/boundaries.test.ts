@@ -9,7 +9,9 @@ const BOUNDARY_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax']
 
 async function boundaryViolations(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result!.messages.filter((message) => BOUNDARY_RULES.has(message.ruleId ?? '')).map((message) => message.message);
+  return result!.messages
+    .filter((message) => BOUNDARY_RULES.has(message.ruleId ?? ''))
+    .map((message) => message.message);
 }
 
 describe('electron boundary', () => {
@@ -29,14 +31,23 @@ describe('electron boundary', () => {
   );
 
   it('allows electron in the shell', async () => {
-    expect(await boundaryViolations("import { app } from 'electron';\nexport const a = app;\n", 'main/app/x.ts')).toEqual([]);
-    expect(await boundaryViolations("import { contextBridge } from 'electron';\nexport const c = contextBridge;\n", 'main/preload/x.ts')).toEqual([]);
+    expect(
+      await boundaryViolations("import { app } from 'electron';\nexport const a = app;\n", 'main/app/x.ts'),
+    ).toEqual([]);
+    expect(
+      await boundaryViolations(
+        "import { contextBridge } from 'electron';\nexport const c = contextBridge;\n",
+        'main/preload/x.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('holds for every file in the tree', async () => {
     const results = await eslint.lintFiles(['main', 'shared', 'emulator']);
     const offending = results.flatMap((result) =>
-      result.messages.filter((message) => BOUNDARY_RULES.has(message.ruleId ?? '')).map((message) => `${result.filePath}: ${message.message}`),
+      result.messages
+        .filter((message) => BOUNDARY_RULES.has(message.ruleId ?? ''))
+        .map((message) => `${result.filePath}: ${message.message}`),
     );
     expect(results.length).toBeGreaterThan(5);
     expect(offending).toEqual([]);

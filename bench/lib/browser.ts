@@ -7,11 +7,19 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Also launches the browser of the e2e specs, which add their own switches (`extraArgs`). */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); skip this benchmark with BENCH_ONLY`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); skip this benchmark with BENCH_ONLY`);
   return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
@@ -46,7 +54,10 @@ export async function mainThreadMeter(context: BrowserContext, page: Page): Prom
     async read() {
       const { metrics } = await session.send('Performance.getMetrics');
       const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
-      return { taskMs: seconds('TaskDuration') * 1000, styleLayoutMs: (seconds('RecalcStyleDuration') + seconds('LayoutDuration')) * 1000 };
+      return {
+        taskMs: seconds('TaskDuration') * 1000,
+        styleLayoutMs: (seconds('RecalcStyleDuration') + seconds('LayoutDuration')) * 1000,
+      };
     },
   };
 }

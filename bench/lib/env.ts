@@ -20,5 +20,8 @@ export function envNumber(name: string, fallback: number): number {
 export function selected(name: string): boolean {
   const only = process.env.BENCH_ONLY;
   if (!only) return true;
-  return only.split(',').map((part) => part.trim()).includes(name);
+  return only
+    .split(',')
+    .map((part) => part.trim())
+    .includes(name);
 }

@@ -11,15 +11,24 @@ export interface NaiveClient {
 }
 
 export async function activatedNaiveClient(apiUrl: string, hardwareId: string): Promise<NaiveClient> {
-  const client = new LicenseApiClient({ baseUrl: apiUrl, credentials: { type: 'hmac', apiKey: LICENSE.apiKey, sharedKey: LICENSE.sharedKey } });
+  const client = new LicenseApiClient({
+    baseUrl: apiUrl,
+    credentials: { type: 'hmac', apiKey: LICENSE.apiKey, sharedKey: LICENSE.sharedKey },
+  });
   const ref: LicenseRef = { product: LICENSE.product, licenseKey: LICENSE.licenseKey, hardwareId };
   await client.activateLicense(ref);
   return { client, ref };
 }
 
 /** Sets number `first` to `last - 1`, one request each, in order; returns ms per request. */
-export async function timeOneRequestPerSet({ client, ref }: NaiveClient, first: number, last: number, variable: (index: number) => [name: string, value: VariableValue]): Promise<number> {
+export async function timeOneRequestPerSet(
+  { client, ref }: NaiveClient,
+  first: number,
+  last: number,
+  variable: (index: number) => [name: string, value: VariableValue],
+): Promise<number> {
   const started = process.hrtime.bigint();
-  for (let index = first; index < last; index++) await client.trackDeviceVariables(ref, Object.fromEntries([variable(index)]));
+  for (let index = first; index < last; index++)
+    await client.trackDeviceVariables(ref, Object.fromEntries([variable(index)]));
   return msSince(started) / (last - first);
 }

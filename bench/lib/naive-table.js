@@ -9,7 +9,9 @@
   const STATE_WORDS = { synced: 'Synced', pending: 'Pending', failed: 'Failed' };
   const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
   const time = (iso, fallback) =>
-    iso ? `<time datetime="${escape(iso)}">${escape(dateTime.format(Date.parse(iso)))}</time>` : `<span class="muted">${fallback}</span>`;
+    iso
+      ? `<time datetime="${escape(iso)}">${escape(dateTime.format(Date.parse(iso)))}</time>`
+      : `<span class="muted">${fallback}</span>`;
 
   const rowHtml = (variable) =>
     `<tr data-testid="variable-row" data-name="${escape(variable.name)}" data-state="${escape(variable.state)}">` +
@@ -45,7 +47,11 @@
       document.body.innerHTML = TABLE;
       const tbody = document.querySelector('tbody');
       const refresh = async () => {
-        const answer = await fetch('/api/variables', { headers: { ...headers, Accept: 'application/json' }, credentials: 'omit', cache: 'no-store' });
+        const answer = await fetch('/api/variables', {
+          headers: { ...headers, Accept: 'application/json' },
+          credentials: 'omit',
+          cache: 'no-store',
+        });
         const variables = await answer.json();
         tbody.innerHTML = variables.map(rowHtml).join('');
         return variables.length;
@@ -57,14 +63,19 @@
       const allRowsAt = performance.now();
       const frameAt = await probe.afterNextFrame();
       const { dataAt } = probe.firstData(allRowsAt);
-      const events = await fetch('/api/events', { headers: { ...headers, Accept: 'text/event-stream' }, credentials: 'omit', cache: 'no-store' });
+      const events = await fetch('/api/events', {
+        headers: { ...headers, Accept: 'text/event-stream' },
+        credentials: 'omit',
+        cache: 'no-store',
+      });
       if (!events.ok || !events.body) throw new Error(`the naive page could not open /api/events (${events.status})`);
       void (async () => {
         // Naive too: a refresh for every "event: change" line; the server sends whole events per write.
         const reader = events.body.getReader();
         const decoder = new TextDecoder();
         for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-          for (const line of decoder.decode(chunk.value, { stream: true }).split('\n')) if (line === 'event: change') void refresh();
+          for (const line of decoder.decode(chunk.value, { stream: true }).split('\n'))
+            if (line === 'event: change') void refresh();
         }
       })().catch(() => undefined);
       return { rows, dataAt, allRowsAt, frameAt, longTasks: probe.tasksBetween(startedAt, frameAt) };

@@ -20,12 +20,15 @@
   }
 
   /** requestAnimationFrame runs before style, layout and paint; a task queued from it runs after them. */
-  const afterNextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
+  const afterNextFrame = () =>
+    new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
 
   const apiFetches = (since, until = Infinity) =>
     performance
       .getEntriesByType('resource')
-      .filter((entry) => entry.startTime >= since && entry.responseEnd <= until && API.test(new URL(entry.name).pathname));
+      .filter(
+        (entry) => entry.startTime >= since && entry.responseEnd <= until && API.test(new URL(entry.name).pathname),
+      );
 
   /** Entries reach the observer's callback in a later, low-priority task: take the ones still queued. */
   const tasksBetween = (from, to) => {
@@ -82,7 +85,10 @@
     apiActivity() {
       const fetches = apiFetches(0);
       const lastStart = Math.max(-Infinity, ...fetches.map((entry) => entry.startTime));
-      return { variableFetches: fetches.filter((entry) => entry.name.endsWith('/api/variables')).length, quietMs: performance.now() - lastStart };
+      return {
+        variableFetches: fetches.filter((entry) => entry.name.endsWith('/api/variables')).length,
+        quietMs: performance.now() - lastStart,
+      };
     },
 
     /** Watch for the row of `name` to show `text`; returns the wall-clock time it started watching. */

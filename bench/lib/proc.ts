@@ -15,7 +15,10 @@ export interface Spawned {
 
 /** Start `node ARGS` with the given environment; stdout is discarded unless `keepStdout`, stderr kept. */
 export function spawnNode(args: string[], env: NodeJS.ProcessEnv, options: { keepStdout?: boolean } = {}): Spawned {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env,
+    stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'pipe'],
+  });
   children.add(child);
   let stderr = '';
   let stdout = '';

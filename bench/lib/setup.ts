@@ -11,7 +11,12 @@ import { objectLayer, resolveConfig, type ResolvedConfig } from '../../main/core
 export const VARSYNC_BIN = fileURLToPath(new URL('../../bin/varsync.mjs', import.meta.url));
 
 /** The demo license of the emulator's default seed. */
-export const LICENSE = { product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey } as const;
+export const LICENSE = {
+  product: DEMO.product,
+  licenseKey: DEMO.licenseKey,
+  apiKey: DEMO.apiKey,
+  sharedKey: DEMO.sharedKey,
+} as const;
 
 /** Nothing listens on the discard port: for agents that must never reach a server. */
 export const UNREACHABLE_URL = 'http://127.0.0.1:9';
@@ -40,7 +45,11 @@ export function removeBenchRoot(): void {
 /** A resolved configuration as the agent gets it, from one object layer (like the tests' helper). */
 export function benchConfig(dataDir: string, extra: Record<string, unknown> = {}): ResolvedConfig {
   return resolveConfig([
-    objectLayer('flag', { apiUrl: UNREACHABLE_URL, ...LICENSE, hardwareId: 'bench-device', dataDir, ...extra }, 'bench'),
+    objectLayer(
+      'flag',
+      { apiUrl: UNREACHABLE_URL, ...LICENSE, hardwareId: 'bench-device', dataDir, ...extra },
+      'bench',
+    ),
   ]);
 }
 

@@ -35,12 +35,24 @@ export interface AgentSetupOptions {
 
 /** The app's places: its resources folder and its executable's folder, the machine-wide folder, the policy registry key. */
 export function electronConfigLocations(): ConfigLocations {
-  return systemConfigLocations([process.resourcesPath, dirname(app.getPath('exe'))].filter((dir) => typeof dir === 'string' && dir !== ''));
+  return systemConfigLocations(
+    [process.resourcesPath, dirname(app.getPath('exe'))].filter((dir) => typeof dir === 'string' && dir !== ''),
+  );
 }
 
 /** The configuration's layers, highest first: policy, vendor files, the environment, the user's settings. */
-export function appConfig(env: NodeJS.ProcessEnv, userSettings: ConfigLayer, discovery: Pick<AgentSetupOptions, 'locations' | 'secretStore'> = {}): ResolvedConfig {
-  return loadConfig({ env, explicitFile: env.VARSYNC_CONFIG || undefined, userSettings, locations: discovery.locations, secretStore: discovery.secretStore });
+export function appConfig(
+  env: NodeJS.ProcessEnv,
+  userSettings: ConfigLayer,
+  discovery: Pick<AgentSetupOptions, 'locations' | 'secretStore'> = {},
+): ResolvedConfig {
+  return loadConfig({
+    env,
+    explicitFile: env.VARSYNC_CONFIG || undefined,
+    userSettings,
+    locations: discovery.locations,
+    secretStore: discovery.secretStore,
+  });
 }
 
 /** Resolve the configuration (or start the demo), open the agent and start its sync engine. */

@@ -30,7 +30,8 @@ export async function collectDiagnostics(context: DiagnosticsContext): Promise<s
   });
   if (choice.canceled || !choice.filePath) return undefined;
   // Some Linux dialogs do not add the filter's extension (a folder chosen stays one, and is refused).
-  const path = extname(choice.filePath) === '' && !isFolder(choice.filePath) ? `${choice.filePath}.zip` : choice.filePath;
+  const path =
+    extname(choice.filePath) === '' && !isFolder(choice.filePath) ? `${choice.filePath}.zip` : choice.filePath;
   const problem = bundlePathProblem(path);
   if (problem) {
     dialog.showErrorBox(FAILURE_TITLE, `${problem[0]!.toUpperCase()}${problem.slice(1)}.`);
@@ -38,7 +39,12 @@ export async function collectDiagnostics(context: DiagnosticsContext): Promise<s
   }
   try {
     const { config } = context;
-    await writeDiagnosticsBundle(path, { config, agent: context.agent, logDir: context.logsDir, secrets: sensitiveValues(config, readOsMachineId()) });
+    await writeDiagnosticsBundle(path, {
+      config,
+      agent: context.agent,
+      logDir: context.logsDir,
+      secrets: sensitiveValues(config, readOsMachineId()),
+    });
     context.log.info(`diagnostics written to ${path}`);
     shell.showItemInFolder(path);
     return path;

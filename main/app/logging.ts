@@ -29,7 +29,9 @@ export interface LogFile {
 
 /** The logs folder: the OS's place for Varsync's logs, or DIR/logs for an instance run with --user-data-dir=DIR. */
 export function logsFolder(): string {
-  return app.commandLine.getSwitchValue('user-data-dir') ? join(app.getPath('userData'), 'logs') : defaultLogDir(process.env);
+  return app.commandLine.getSwitchValue('user-data-dir')
+    ? join(app.getPath('userData'), 'logs')
+    : defaultLogDir(process.env);
 }
 
 export function setupLogFile(dir: string = logsFolder()): LogFile {

@@ -13,7 +13,10 @@ export interface LoginItem {
 }
 
 /** Only Windows and macOS have login items Electron can manage. */
-export function setupLoginItem(settings: { launchAtLogin: boolean | undefined }, platform: NodeJS.Platform = process.platform): LoginItem {
+export function setupLoginItem(
+  settings: { launchAtLogin: boolean | undefined },
+  platform: NodeJS.Platform = process.platform,
+): LoginItem {
   const supported = platform === 'win32' || platform === 'darwin';
   const apply = (enabled: boolean) => {
     if (supported) app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] });

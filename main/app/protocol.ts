@@ -61,7 +61,10 @@ export function createAppProtocolHandler(root: string): (request: Request) => Pr
     const file = await rendererFile(root, request.url);
     if (!file) return answer(404, 'not found');
     const body = request.method === 'HEAD' ? null : await readFile(file);
-    return new Response(body, { status: 200, headers: { ...HEADERS, 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' } });
+    return new Response(body, {
+      status: 200,
+      headers: { ...HEADERS, 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' },
+    });
   };
 }
 

@@ -13,10 +13,17 @@ interface SafeStorage {
   decryptString(data: Buffer): string;
 }
 
-export function safeStorageCipher(storage: SafeStorage = safeStorage, platform: NodeJS.Platform = process.platform): SecretCipher | undefined {
+export function safeStorageCipher(
+  storage: SafeStorage = safeStorage,
+  platform: NodeJS.Platform = process.platform,
+): SecretCipher | undefined {
   if (!storage.isEncryptionAvailable()) return undefined;
   if (platform === 'linux' && storage.getSelectedStorageBackend() === 'basic_text') return undefined;
-  return { name: 'safeStorage', encrypt: (text) => storage.encryptString(text), decrypt: (data) => storage.decryptString(data) };
+  return {
+    name: 'safeStorage',
+    encrypt: (text) => storage.encryptString(text),
+    decrypt: (data) => storage.decryptString(data),
+  };
 }
 
 /** The secret store of a data folder, for the configuration (main/core/config/load.ts). */

@@ -2,7 +2,17 @@
 // sandboxed renderers and no Node; the app's own origin (app://varsync) as the only page; no
 // navigation, new windows, webviews or permissions; external links only to an allow-list; and
 // the check every IPC handler makes of its sender.
-import { app, BrowserWindow, protocol, shell, type BrowserWindowConstructorOptions, type IpcMainInvokeEvent, type Session, type WebContents, type WebPreferences } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  protocol,
+  shell,
+  type BrowserWindowConstructorOptions,
+  type IpcMainInvokeEvent,
+  type Session,
+  type WebContents,
+  type WebPreferences,
+} from 'electron';
 import type { Logger } from '../core/log.js';
 
 export const APP_SCHEME = 'app';
@@ -46,14 +56,17 @@ export function senderProblem(event: Pick<IpcMainInvokeEvent, 'sender' | 'sender
   const frame = event.senderFrame;
   if (!frame) return 'the frame is gone';
   const main = event.sender.mainFrame;
-  if (frame.parent !== null || frame.processId !== main.processId || frame.routingId !== main.routingId) return 'not the main frame';
+  if (frame.parent !== null || frame.processId !== main.processId || frame.routingId !== main.routingId)
+    return 'not the main frame';
   if (!frame.url.startsWith(APP_ORIGIN_PREFIX)) return `not the app's page (${describeUrl(frame.url)})`;
   return undefined;
 }
 
 /** Before ready: app:// behaves like https (standard, secure, fetch) so the strict CSP and same-origin rules apply. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
   app.enableSandbox();
 }
 
@@ -100,7 +113,13 @@ export function isAllowedExternalUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '' && parsed.port === '' && EXTERNAL_HOSTS.has(parsed.hostname);
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    parsed.port === '' &&
+    EXTERNAL_HOSTS.has(parsed.hostname)
+  );
 }
 
 /** Open an allow-listed https link in the user's browser; refuse (and log) anything else. */

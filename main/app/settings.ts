@@ -10,7 +10,12 @@ import { ConfigError, objectLayer, type ConfigLayer } from '../core/config/resol
 
 export const SETTINGS_FILE_NAME = 'settings';
 
-const bounds = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().positive(), height: z.number().int().positive() });
+const bounds = z.object({
+  x: z.number().int(),
+  y: z.number().int(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
 export type WindowBounds = z.infer<typeof bounds>;
 
 // Each preference on its own: a damaged entry is forgotten, not fatal.
@@ -33,7 +38,9 @@ export class UserSettings {
     try {
       store = new Store<SettingsFile>({ name: SETTINGS_FILE_NAME, cwd: dir, defaults: { agent: {}, app: {} } });
     } catch (error) {
-      throw new ConfigError(`user settings in ${dir}: cannot be read (${(error as Error).message.split('\n')[0]}); fix or delete the file.`);
+      throw new ConfigError(
+        `user settings in ${dir}: cannot be read (${(error as Error).message.split('\n')[0]}); fix or delete the file.`,
+      );
     }
     // electron-store answers renderers' synchronous 'electron-store-get-data' messages for its
     // renderer-side use, which Varsync does not have: no IPC listener may skip the sender check.

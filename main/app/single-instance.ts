@@ -44,7 +44,8 @@ export function setArguments(argv: string[]): Array<[string, VariableValue]> {
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     if (argument === SET_FLAG && index + 1 < argv.length) assignments.push(parseAssignment(argv[++index]!));
-    else if (argument.startsWith(`${SET_FLAG}=`)) assignments.push(parseAssignment(argument.slice(SET_FLAG.length + 1)));
+    else if (argument.startsWith(`${SET_FLAG}=`))
+      assignments.push(parseAssignment(argument.slice(SET_FLAG.length + 1)));
   }
   return assignments;
 }
@@ -59,7 +60,9 @@ export function applySetArguments(argv: string[], agent: Agent, log: Logger): bo
     assignments = setArguments(argv);
     if (assignments.length === 0) return false;
     const outcome = agent.set(Object.fromEntries(assignments));
-    log.info(`launch arguments: queued ${outcome.queued.length}${outcome.unchanged.length > 0 ? `, ${outcome.unchanged.length} unchanged` : ''}`);
+    log.info(
+      `launch arguments: queued ${outcome.queued.length}${outcome.unchanged.length > 0 ? `, ${outcome.unchanged.length} unchanged` : ''}`,
+    );
   } catch (error) {
     log.error(`launch arguments refused, nothing queued: ${(error as Error).message}`);
   }

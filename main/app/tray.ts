@@ -72,7 +72,11 @@ export function statusLine(status: StatusView): string {
 export function trayTooltip(status: StatusView, now: Date = new Date()): string {
   const counts = [`${status.pending} pending`];
   if (status.failed > 0) counts.push(`${status.failed} refused`);
-  const lines = [`Varsync: ${statusLine(status)}`, counts.join(', '), `Last sync: ${formatWhen(status.lastSyncAt, now)}`];
+  const lines = [
+    `Varsync: ${statusLine(status)}`,
+    counts.join(', '),
+    `Last sync: ${formatWhen(status.lastSyncAt, now)}`,
+  ];
   if (status.explanation && trayIconFor(status) === 'attention') lines.push(status.explanation.reason);
   return lines.join('\n').slice(0, 127);
 }
@@ -83,15 +87,29 @@ export function trayMenuTemplate(status: StatusView, actions: TrayActions): Menu
     { type: 'separator' },
     { label: 'Open', click: () => actions.open() },
     { label: 'Sync now', enabled: !status.paused, click: () => actions.syncNow() },
-    status.paused ? { label: 'Resume', click: () => actions.resume() } : { label: 'Pause', click: () => actions.pause() },
+    status.paused
+      ? { label: 'Resume', click: () => actions.resume() }
+      : { label: 'Pause', click: () => actions.pause() },
     { type: 'separator' },
     ...(actions.launchAtLogin.supported
-      ? [{ label: 'Start at login', type: 'checkbox' as const, checked: actions.launchAtLogin.enabled, click: (item: MenuItem) => actions.launchAtLogin.set(item.checked) }]
+      ? [
+          {
+            label: 'Start at login',
+            type: 'checkbox' as const,
+            checked: actions.launchAtLogin.enabled,
+            click: (item: MenuItem) => actions.launchAtLogin.set(item.checked),
+          },
+        ]
       : []),
     { label: 'Open logs folder', click: () => actions.openLogsFolder() },
     {
       label: 'Log level',
-      submenu: LOG_LEVELS.map((level) => ({ label: LOG_LEVEL_LABELS[level], type: 'radio' as const, checked: actions.logLevel.current === level, click: () => actions.logLevel.set(level) })),
+      submenu: LOG_LEVELS.map((level) => ({
+        label: LOG_LEVEL_LABELS[level],
+        type: 'radio' as const,
+        checked: actions.logLevel.current === level,
+        click: () => actions.logLevel.set(level),
+      })),
     },
     { label: 'Collect diagnostics...', click: () => actions.collectDiagnostics() },
     { type: 'separator' },
@@ -105,7 +123,9 @@ export interface AppTray {
 
 export function setupTray(agent: Agent, actions: TrayActions, iconsDir: string): AppTray {
   // 16x16 with a 32x32 @2x companion, which nativeImage picks up by its name.
-  const icons = new Map(TRAY_ICON_NAMES.map((name) => [name, nativeImage.createFromPath(join(iconsDir, `${name}.png`))]));
+  const icons = new Map(
+    TRAY_ICON_NAMES.map((name) => [name, nativeImage.createFromPath(join(iconsDir, `${name}.png`))]),
+  );
   let shown = trayIconFor(agent.status());
   const tray = new Tray(icons.get(shown)!);
   tray.on('click', () => actions.open());

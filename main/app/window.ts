@@ -60,7 +60,15 @@ export class MainWindow {
 
   private create(): void {
     const window = createSecureWindow(
-      { ...this.initialBounds(), minWidth: 480, minHeight: 360, show: false, title: 'Varsync', autoHideMenuBar: true, backgroundColor: '#ffffff' },
+      {
+        ...this.initialBounds(),
+        minWidth: 480,
+        minHeight: 360,
+        show: false,
+        title: 'Varsync',
+        autoHideMenuBar: true,
+        backgroundColor: '#ffffff',
+      },
       this.options.preload,
     );
     this.window = window;
@@ -79,8 +87,12 @@ export class MainWindow {
       clearTimeout(this.destroyTimer);
       if (this.window === window) this.window = undefined;
     });
-    window.webContents.on('render-process-gone', (_event, details) => this.options.log.error(`the window's renderer stopped (${details.reason})`));
-    window.loadURL(this.options.url ?? APP_START_URL).catch((error: Error) => this.options.log.error(`the window could not load its page: ${error.message}`));
+    window.webContents.on('render-process-gone', (_event, details) =>
+      this.options.log.error(`the window's renderer stopped (${details.reason})`),
+    );
+    window
+      .loadURL(this.options.url ?? APP_START_URL)
+      .catch((error: Error) => this.options.log.error(`the window could not load its page: ${error.message}`));
   }
 
   private destroyLater(window: BrowserWindow): void {

@@ -24,7 +24,10 @@ export const CONFIG_FLAGS = CONFIG_KEY_NAMES.flatMap((key) => {
   return 'flag' in spec ? [spec.flag] : [];
 });
 
-export function parseCommandLine(argv: string[], commandOptions: Record<string, 'string' | 'boolean'>): ParsedCommandLine {
+export function parseCommandLine(
+  argv: string[],
+  commandOptions: Record<string, 'string' | 'boolean'>,
+): ParsedCommandLine {
   const options: NonNullable<ParseArgsConfig['options']> = {
     help: { type: 'boolean', short: 'h' },
     config: { type: 'string' },
@@ -62,7 +65,8 @@ function describeParseError(error: Error): string {
  */
 export function parseAssignment(argument: string): [string, VariableValue] {
   const equals = argument.indexOf('=');
-  if (equals <= 0) throw new UsageError(`"${argument}" is not NAME=VALUE or NAME:=JSON; for example: varsync set color=blue seats:=3`);
+  if (equals <= 0)
+    throw new UsageError(`"${argument}" is not NAME=VALUE or NAME:=JSON; for example: varsync set color=blue seats:=3`);
   const typed = argument[equals - 1] === ':';
   const name = argument.slice(0, typed ? equals - 1 : equals);
   const text = argument.slice(equals + 1);
@@ -72,10 +76,14 @@ export function parseAssignment(argument: string): [string, VariableValue] {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new UsageError(`${name}:=${text} is not valid JSON; use a number, true/false, or a "quoted string" (or ${name}=text for text).`);
+    throw new UsageError(
+      `${name}:=${text} is not valid JSON; use a number, true/false, or a "quoted string" (or ${name}=text for text).`,
+    );
   }
   if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
-    throw new UsageError(`${name}:= takes a JSON number, boolean or string, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}.`);
+    throw new UsageError(
+      `${name}:= takes a JSON number, boolean or string, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}.`,
+    );
   }
   return [name, value];
 }

@@ -88,12 +88,14 @@ export const COMMANDS: Record<string, Command> = {
       'Exit codes: 0 queued, 2 bad input (nothing queued).',
     options: {},
     async run(context) {
-      if (context.positionals.length === 0) throw new UsageError('nothing to set; for example: varsync set color=blue seats:=3');
+      if (context.positionals.length === 0)
+        throw new UsageError('nothing to set; for example: varsync set color=blue seats:=3');
       // fromEntries defines every name as its own key: "__proto__=x" is a variable, not a prototype.
       const variables = Object.fromEntries(context.positionals.map((argument) => parseAssignment(argument)));
       const outcome = await withAgent(context, (agent) => agent.set(variables));
       const parts = [`queued ${outcome.queued.length}`];
-      if (outcome.unchanged.length > 0) parts.push(`${outcome.unchanged.length} unchanged (${outcome.unchanged.join(', ')})`);
+      if (outcome.unchanged.length > 0)
+        parts.push(`${outcome.unchanged.length} unchanged (${outcome.unchanged.join(', ')})`);
       context.out(parts.join(', '));
       return EXIT.ok;
     },
@@ -102,7 +104,8 @@ export const COMMANDS: Record<string, Command> = {
   get: {
     summary: 'show every variable with its value and state',
     usage: 'varsync get [--json]',
-    details: 'States: synced (on the server), pending (waiting to be sent), failed (refused by the server; see varsync retry/discard).',
+    details:
+      'States: synced (on the server), pending (waiting to be sent), failed (refused by the server; see varsync retry/discard).',
     options: { json: 'boolean' },
     async run(context) {
       const variables = await withAgent(context, (agent) => agent.variables());
@@ -131,7 +134,11 @@ export const COMMANDS: Record<string, Command> = {
     options: { json: 'boolean' },
     async run(context) {
       const result = await withAgent(context, (agent) => agent.syncNow());
-      context.out(context.options.json ? json({ outcome: result.outcome, status: result.status }) : syncSummary(result.outcome, result.status));
+      context.out(
+        context.options.json
+          ? json({ outcome: result.outcome, status: result.status })
+          : syncSummary(result.outcome, result.status),
+      );
       return exitCodeFor(result.outcome);
     },
   },
@@ -162,7 +169,12 @@ export const COMMANDS: Record<string, Command> = {
       let agent: Agent;
       try {
         // The log folder, and stderr: a daemon under a service manager has its output kept too.
-        log = openLog({ dir: defaultLogDir(context.env), level: config.values.logLevel, echo: context.err, secrets: logSecrets(context, config) }).logger;
+        log = openLog({
+          dir: defaultLogDir(context.env),
+          level: config.values.logLevel,
+          echo: context.err,
+          secrets: logSecrets(context, config),
+        }).logger;
         agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
       } catch (error) {
         await demo?.close();
@@ -175,11 +187,16 @@ export const COMMANDS: Record<string, Command> = {
         collectors = startCollectors({ agent, config, log });
         demo?.startActivity(agent);
         if (context.options.ui || uiPort !== undefined) {
-          if (!existsSync(join(RENDERER_DIR, 'index.html'))) log.warn('the status page is not built (npm run build:renderer); only its API is served');
-          statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch((error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
-            throw new UsageError(`--ui-port ${uiPort}: cannot listen there (${error.code}); choose another port, or leave --ui-port out for a free one.`);
-          });
+          if (!existsSync(join(RENDERER_DIR, 'index.html')))
+            log.warn('the status page is not built (npm run build:renderer); only its API is served');
+          statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch(
+            (error: NodeJS.ErrnoException) => {
+              if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+              throw new UsageError(
+                `--ui-port ${uiPort}: cannot listen there (${error.code}); choose another port, or leave --ui-port out for a free one.`,
+              );
+            },
+          );
           context.out(statusPageLine(statusServer.url));
         }
         log.info(`daemon running (pid ${process.pid}, data folder ${config.values.dataDir}); stop with Ctrl+C`);
@@ -199,12 +216,16 @@ export const COMMANDS: Record<string, Command> = {
   hwid: {
     summary: 'print this device’s hardware ID and where it comes from',
     usage: 'varsync hwid [--json]',
-    details: 'Sources: configured (set by the vendor), machine-id (a per-product hash of the OS machine ID), generated (kept in the data folder).',
+    details:
+      'Sources: configured (set by the vendor), machine-id (a per-product hash of the OS machine ID), generated (kept in the data folder).',
     options: { json: 'boolean' },
     async run(context) {
       const status = await withAgent(context, (agent) => agent.status());
-      if (!status.hardwareId) throw new UsageError('no product is configured, so there is no hardware ID yet; set VARSYNC_PRODUCT.');
-      context.out(context.options.json ? json(status.hardwareId) : `${status.hardwareId.id}\t(${status.hardwareId.source})`);
+      if (!status.hardwareId)
+        throw new UsageError('no product is configured, so there is no hardware ID yet; set VARSYNC_PRODUCT.');
+      context.out(
+        context.options.json ? json(status.hardwareId) : `${status.hardwareId.id}\t(${status.hardwareId.source})`,
+      );
       return EXIT.ok;
     },
   },
@@ -225,7 +246,9 @@ export const COMMANDS: Record<string, Command> = {
       } else {
         const width = Math.max(...entries.map(({ key }) => key.length)) + 2;
         const shown = (value: unknown) => (typeof value === 'object' ? JSON.stringify(value) : String(value));
-        const files = config.files.map((file) => `  ${file.kind.padEnd(7)} ${file.path}${file.found ? '' : ' (not present)'}`);
+        const files = config.files.map(
+          (file) => `  ${file.kind.padEnd(7)} ${file.path}${file.found ? '' : ' (not present)'}`,
+        );
         context.out(
           [
             ...entries.map(({ key, value, source }) => `${key.padEnd(width)}${shown(value).padEnd(40)} ${source}`),
@@ -243,7 +266,11 @@ export const COMMANDS: Record<string, Command> = {
     options: { json: 'boolean' },
     async run(context) {
       const license = await withAgent(context, (agent) => agent.activate());
-      context.out(context.options.json ? json(license) : `activated: device ${license.device_id ?? '?'}, ${license.times_activated ?? '?'} of ${license.max_activations ?? '?'} activations used`);
+      context.out(
+        context.options.json
+          ? json(license)
+          : `activated: device ${license.device_id ?? '?'}, ${license.times_activated ?? '?'} of ${license.max_activations ?? '?'} activations used`,
+      );
       return EXIT.ok;
     },
   },
@@ -253,7 +280,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'varsync diagnostics [--out FILE.zip]',
     details:
       'Without --out, writes varsync-diagnostics-DATE-TIME.zip in the current folder; prints the path written.\n' +
-      'Secrets, the raw machine ID and the hardware ID are redacted from every file in it; the hardware ID\'s source is kept.\n' +
+      "Secrets, the raw machine ID and the hardware ID are redacted from every file in it; the hardware ID's source is kept.\n" +
       'Logs come from the log folder: Linux $XDG_STATE_HOME/varsync/logs (~/.local/state/varsync/logs),\n' +
       'macOS ~/Library/Logs/Varsync, Windows %LOCALAPPDATA%\\Varsync\\logs.\n' +
       'Exit codes: 0 written, 2 a bad --out or configuration.',
@@ -273,11 +300,18 @@ export const COMMANDS: Record<string, Command> = {
       }
       try {
         const secrets = sensitiveValues(config, (context.readMachineId ?? readOsMachineId)());
-        const bundle = await writeDiagnosticsBundle(out, { config, agent, agentProblem, logDir: defaultLogDir(context.env), secrets });
+        const bundle = await writeDiagnosticsBundle(out, {
+          config,
+          agent,
+          agentProblem,
+          logDir: defaultLogDir(context.env),
+          secrets,
+        });
         context.out(bundle.path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (typeof code === 'string' && code.startsWith('E')) throw new UsageError(`cannot write ${out} (${code}); choose another place with --out.`);
+        if (typeof code === 'string' && code.startsWith('E'))
+          throw new UsageError(`cannot write ${out} (${code}); choose another place with --out.`);
         throw error;
       } finally {
         await agent?.close();
@@ -303,7 +337,8 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'varsync discard NAME ... | --all',
     options: { all: 'boolean' },
     async run(context) {
-      if (context.positionals.length === 0 && !context.options.all) throw new UsageError('name the variables to discard, or pass --all.');
+      if (context.positionals.length === 0 && !context.options.all)
+        throw new UsageError('name the variables to discard, or pass --all.');
       const names = context.options.all ? undefined : context.positionals;
       const count = await withAgent(context, (agent) => agent.discardDeadLetters(names));
       context.out(`discarded ${count}`);
@@ -315,12 +350,14 @@ export const COMMANDS: Record<string, Command> = {
 function parseUiPort(text: string | boolean | undefined): number | undefined {
   if (text === undefined || typeof text === 'boolean') return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--ui-port must be a port number (0-65535), got "${text}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--ui-port must be a port number (0-65535), got "${text}".`);
   return port;
 }
 
 function syncSummary(outcome: PassOutcome, status: AgentStatus): string {
-  if (outcome === 'drained') return `synced: nothing pending${status.failed > 0 ? ` (${status.failed} refused by the server: see varsync get)` : ''}`;
+  if (outcome === 'drained')
+    return `synced: nothing pending${status.failed > 0 ? ` (${status.failed} refused by the server: see varsync get)` : ''}`;
   const reason = status.explanation ? ` ${status.explanation.reason} ${status.explanation.action}` : '';
   if (outcome === 'held') return `on hold: ${status.pending} pending.${reason}`;
   if (outcome === 'paused') return `paused: ${status.pending} pending. Resume from the tray or the status page.`;

@@ -14,11 +14,7 @@ export async function startDemo(base: ResolvedConfig) {
   const emulator = await startEmulator();
   const dataDir = join(base.values.dataDir, 'demo');
   const config = resolveConfig([
-    objectLayer(
-      'flag',
-      { ...demoAgentSettings(emulator), dataDir, logLevel: base.values.logLevel },
-      'built-in demo',
-    ),
+    objectLayer('flag', { ...demoAgentSettings(emulator), dataDir, logLevel: base.values.logLevel }, 'built-in demo'),
   ]);
   const banner = [
     '*** DEMO MODE: no configuration found, so Varsync runs against a local License API emulator',
@@ -35,8 +31,15 @@ export async function startDemo(base: ResolvedConfig) {
     banner,
     /** A little activity to watch: a few facts at start, an uptime counter every 15 s. */
     startActivity(agent: Agent): void {
-      agent.set({ 'demo.platform': `${platform()}-${arch()}`, 'demo.node': process.versions.node, 'demo.started_at': new Date(started).toISOString() });
-      timer = setInterval(() => agent.set({ 'demo.uptime_seconds': Math.round((Date.now() - started) / 1000) }), ACTIVITY_INTERVAL_MS);
+      agent.set({
+        'demo.platform': `${platform()}-${arch()}`,
+        'demo.node': process.versions.node,
+        'demo.started_at': new Date(started).toISOString(),
+      });
+      timer = setInterval(
+        () => agent.set({ 'demo.uptime_seconds': Math.round((Date.now() - started) / 1000) }),
+        ACTIVITY_INTERVAL_MS,
+      );
     },
     stopActivity(): void {
       clearInterval(timer);

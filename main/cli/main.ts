@@ -29,7 +29,10 @@ export function cliConfigLocations(): ConfigLocations {
   return systemConfigLocations([PACKAGE_ROOT]);
 }
 
-const ALL_COMMAND_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((command) => command.options)) as Record<string, 'string' | 'boolean'>;
+const ALL_COMMAND_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((command) => command.options)) as Record<
+  string,
+  'string' | 'boolean'
+>;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -37,7 +40,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // (`--log-level debug status` runs status), so parse with every command's options first.
     const commandName = parseCommandLine(argv, ALL_COMMAND_OPTIONS).command;
     // Own properties only: "toString" or "constructor" is an unknown command, not Object's method.
-    const command = commandName !== undefined && Object.hasOwn(COMMANDS, commandName) ? COMMANDS[commandName] : undefined;
+    const command =
+      commandName !== undefined && Object.hasOwn(COMMANDS, commandName) ? COMMANDS[commandName] : undefined;
     if (commandName !== undefined && !command) {
       throw new UsageError(`unknown command "${commandName}"; the commands are: ${Object.keys(COMMANDS).join(', ')}.`);
     }
@@ -85,10 +89,16 @@ function describeFailure(error: unknown): [number, string] {
   if (error instanceof ConfigError || error instanceof NotConfiguredError) return [EXIT.badInput, error.message];
   if (error instanceof StoreError) return [EXIT.failure, error.message];
   if (error instanceof LicenseApiError) {
-    return [error.kind === 'network' || error.kind === 'server' || error.kind === 'rate_limit' ? EXIT.pending : EXIT.held, `${error.message} (${error.code})`];
+    return [
+      error.kind === 'network' || error.kind === 'server' || error.kind === 'rate_limit' ? EXIT.pending : EXIT.held,
+      `${error.message} (${error.code})`,
+    ];
   }
   const message = error instanceof Error ? error.message : String(error);
-  return [EXIT.failure, `unexpected error: ${message.split('\n')[0]}. Run again with VARSYNC_LOG_LEVEL=debug and report it.`];
+  return [
+    EXIT.failure,
+    `unexpected error: ${message.split('\n')[0]}. Run again with VARSYNC_LOG_LEVEL=debug and report it.`,
+  ];
 }
 
 function generalHelp(): string {
@@ -108,7 +118,9 @@ function generalHelp(): string {
 
 function commandHelp(name: string): string {
   const command = COMMANDS[name]!;
-  const options = Object.entries(command.options).map(([option, type]) => `--${option}${type === 'string' ? ' VALUE' : ''}`);
+  const options = Object.entries(command.options).map(
+    ([option, type]) => `--${option}${type === 'string' ? ' VALUE' : ''}`,
+  );
   return [
     `Usage: ${command.usage}`,
     '',

@@ -18,7 +18,13 @@ import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/d
 import { explainStorageCode, StoreError } from './store/errors.js';
 import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { EngineLease, LEASE_TTL_MS } from './sync/lease.js';
-import { ENGINE_STATE_KEY, INITIAL_SNAPSHOT, SyncEngine, type EngineSnapshot, type PassOutcome } from './sync/engine.js';
+import {
+  ENGINE_STATE_KEY,
+  INITIAL_SNAPSHOT,
+  SyncEngine,
+  type EngineSnapshot,
+  type PassOutcome,
+} from './sync/engine.js';
 
 /** What `status()` returns: the shared StatusView (the window, the status page and the CLI show the same). */
 export type AgentStatus = StatusView;
@@ -87,7 +93,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
       this.log.error(describeRecovery(opened.recovery));
     }
     this.recovery = opened.recovery ?? this.store.lastEvent<DatabaseRecovery>('database_recovered')?.detail;
-    this.lease = new EngineLease(this.db, { owner: randomUUID(), ttlMs: options.leaseTtlMs ?? LEASE_TTL_MS, now: this.now });
+    this.lease = new EngineLease(this.db, {
+      owner: randomUUID(),
+      ttlMs: options.leaseTtlMs ?? LEASE_TTL_MS,
+      now: this.now,
+    });
     this.hardwareId = values.product
       ? resolveHardwareId({
           product: values.product,
@@ -101,7 +111,9 @@ export class Agent extends EventEmitter<{ change: [] }> {
       const change = this.hardwareId.change;
       this.log.warn(
         `hardware ID changed from a ${change.previousSource} ID to a ${change.currentSource} ID; ` +
-          (change.followed ? 'following the configured one' : 'keeping the first one (configure hardwareId to change it)'),
+          (change.followed
+            ? 'following the configured one'
+            : 'keeping the first one (configure hardwareId to change it)'),
       );
     }
     if (!serverSettingsProblem(this.config)) {
@@ -110,7 +122,12 @@ export class Agent extends EventEmitter<{ change: [] }> {
         credentials:
           values.apiKey !== undefined
             ? { type: 'hmac', apiKey: values.apiKey, sharedKey: values.sharedKey! }
-            : { type: 'oauth', clientId: values.clientId!, clientSecret: values.clientSecret!, tokenUrl: values.tokenUrl },
+            : {
+                type: 'oauth',
+                clientId: values.clientId!,
+                clientSecret: values.clientSecret!,
+                tokenUrl: values.tokenUrl,
+              },
         timeoutMs: values.requestTimeoutMs,
         responsePublicKey: values.responsePublicKey,
         logger: this.log,
@@ -149,7 +166,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
     const queued = this.db
       .transaction(() => {
         const plan = planInitialVariables(variables, this.store.getMeta(INITIAL_VARIABLES_META_KEY));
-        const outcome = Object.keys(plan.toQueue).length > 0 ? this.store.set(validateVariables(plan.toQueue)).queued : [];
+        const outcome =
+          Object.keys(plan.toQueue).length > 0 ? this.store.set(validateVariables(plan.toQueue)).queued : [];
         this.store.setMeta(INITIAL_VARIABLES_META_KEY, JSON.stringify(plan.applied));
         return outcome;
       })
@@ -183,14 +201,17 @@ export class Agent extends EventEmitter<{ change: [] }> {
     const snapshot = this.engine?.status ?? this.savedSnapshot();
     // A database that cannot be used now (full, read-only, locked) outranks the last sync error.
     const storeProblem = this.store.health.problem;
-    const lastError = storeProblem ? { kind: 'storage', code: storeProblem.code, message: storeProblem.message } : snapshot.lastError;
+    const lastError = storeProblem
+      ? { kind: 'storage', code: storeProblem.code, message: storeProblem.message }
+      : snapshot.lastError;
     const holder = this.lease.activeHolder();
     const running = this.engine !== undefined || holder !== undefined;
     const pending = this.store.pendingCount();
     // The outbox is the truth about pending work: a snapshot saved before the latest sets (or left
     // by a process that died mid-pass) may say 'synced' or 'syncing' when neither holds.
     const stale = snapshot.state === 'synced' || (snapshot.state === 'syncing' && !running);
-    const state = storeProblem && !snapshot.paused ? 'attention' : stale ? (pending > 0 ? 'pending' : 'synced') : snapshot.state;
+    const state =
+      storeProblem && !snapshot.paused ? 'attention' : stale ? (pending > 0 ? 'pending' : 'synced') : snapshot.state;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       state,
@@ -204,7 +225,9 @@ export class Agent extends EventEmitter<{ change: [] }> {
       clockOffsetMs: snapshot.clockOffsetMs,
       paused: snapshot.paused,
       product: this.config.values.product ?? null,
-      hardwareId: this.hardwareId ? { id: this.hardwareId.id, source: this.hardwareId.source, change: this.hardwareId.change ?? null } : null,
+      hardwareId: this.hardwareId
+        ? { id: this.hardwareId.id, source: this.hardwareId.source, change: this.hardwareId.change ?? null }
+        : null,
       engine: { running, here: this.engine !== undefined, pid: this.engine ? process.pid : (holder?.pid ?? null) },
       database: { path: this.dbPath, recovered: this.recovery ?? null },
       demo: this.options.demo === true,
@@ -286,14 +309,16 @@ export class Agent extends EventEmitter<{ change: [] }> {
 
   pause(): void {
     this.engine?.pause();
-    if (!this.engine) this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: true, state: 'paused' }));
+    if (!this.engine)
+      this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: true, state: 'paused' }));
     this.emit('change');
   }
 
   resume(): void {
     this.engine?.resume();
     // 'synced' is a resting state that status() corrects from the outbox.
-    if (!this.engine) this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: false, state: 'synced' }));
+    if (!this.engine)
+      this.store.setMeta(ENGINE_STATE_KEY, JSON.stringify({ ...this.savedSnapshot(), paused: false, state: 'synced' }));
     this.emit('change');
   }
 
@@ -313,7 +338,10 @@ export class Agent extends EventEmitter<{ change: [] }> {
     });
     if (pending.length > 0) {
       const createdAt = this.now();
-      this.store.acknowledge(pending, pending.map((entry) => ({ name: entry.name, value: entry.value, deviceId: license.device_id ?? 0, createdAt })));
+      this.store.acknowledge(
+        pending,
+        pending.map((entry) => ({ name: entry.name, value: entry.value, deviceId: license.device_id ?? 0, createdAt })),
+      );
       this.emit('change');
     }
     return license;
@@ -448,6 +476,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
 
   private savedSnapshot(): EngineSnapshot {
     const saved = this.store.getMeta(ENGINE_STATE_KEY);
-    return saved ? { ...INITIAL_SNAPSHOT, ...(JSON.parse(saved) as Partial<EngineSnapshot>) } : { ...INITIAL_SNAPSHOT, state: this.store.pendingCount() > 0 ? 'pending' : 'synced' };
+    return saved
+      ? { ...INITIAL_SNAPSHOT, ...(JSON.parse(saved) as Partial<EngineSnapshot>) }
+      : { ...INITIAL_SNAPSHOT, state: this.store.pendingCount() > 0 ? 'pending' : 'synced' };
   }
 }

@@ -22,7 +22,8 @@ export function allowedHosts(port: number): Set<string> {
 
 /** Loopback peer, our Host, our Origin if any: enough for the static shell, which holds no data. */
 export function checkPeer(req: IncomingMessage, port: number): GuardVerdict {
-  if (!isLoopbackAddress(req.socket.remoteAddress)) return { ok: false, status: 403, error: 'only this machine may use the status page' };
+  if (!isLoopbackAddress(req.socket.remoteAddress))
+    return { ok: false, status: 403, error: 'only this machine may use the status page' };
   const hosts = allowedHosts(port);
   if (!hosts.has(req.headers.host ?? '')) return { ok: false, status: 421, error: 'wrong Host header' };
   const origin = req.headers.origin;
@@ -33,7 +34,12 @@ export function checkPeer(req: IncomingMessage, port: number): GuardVerdict {
 }
 
 /** The peer checks, then the token. `presented` defaults to the request's Bearer token. */
-export function checkRequest(req: IncomingMessage, port: number, token: string, presented = presentedToken(req)): GuardVerdict {
+export function checkRequest(
+  req: IncomingMessage,
+  port: number,
+  token: string,
+  presented = presentedToken(req),
+): GuardVerdict {
   const peer = checkPeer(req, port);
   if (!peer.ok) return peer;
   if (!sameSecret(presented, token)) return { ok: false, status: 401, error: WRONG_TOKEN };

@@ -86,7 +86,10 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     void handle(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) log.error(`status page: ${(error as Error).message}`);
-      if (!res.headersSent) sendJson(res, status, { error: status === 500 ? 'internal error; see the daemon log' : (error as Error).message });
+      if (!res.headersSent)
+        sendJson(res, status, {
+          error: status === 500 ? 'internal error; see the daemon log' : (error as Error).message,
+        });
       else res.end();
     });
   });
@@ -172,7 +175,10 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     try {
       content = await readFile(file);
     } catch {
-      throw new HttpError(404, relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found');
+      throw new HttpError(
+        404,
+        relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found',
+      );
     }
     res.statusCode = 200;
     res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
@@ -210,7 +216,11 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
 function parseNames(body: unknown): string[] | undefined {
   const parsed = namesBody.safeParse(body ?? {});
-  if (!parsed.success) throw new HttpError(400, `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new HttpError(
+      400,
+      `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   return parsed.data.names;
 }
 

@@ -43,7 +43,13 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
               <button type="button" onClick={() => onRetry()} disabled={anyBusy} data-testid="retry-all-button">
                 Retry all
               </button>
-              <button type="button" class="danger" onClick={() => setConfirming(ALL)} disabled={anyBusy} data-testid="discard-all-button">
+              <button
+                type="button"
+                class="danger"
+                onClick={() => setConfirming(ALL)}
+                disabled={anyBusy}
+                data-testid="discard-all-button"
+              >
                 Discard all…
               </button>
             </>
@@ -51,8 +57,8 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
         </div>
       </div>
       <p class="hint">
-        The server would not accept these values, so they are kept here instead of being sent again and again. Fix the cause (usually in the
-        application that sets them), then retry; or discard them.
+        The server would not accept these values, so they are kept here instead of being sent again and again. Fix the
+        cause (usually in the application that sets them), then retry; or discard them.
       </p>
       <div class="table-scroll" role="region" aria-labelledby="dead-letters-heading" tabIndex={0}>
         <table class="data stackable">

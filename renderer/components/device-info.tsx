@@ -20,7 +20,13 @@ export function DeviceInfo({ status, announce }: { status: StatusView; announce:
                 <code ref={productRef} data-testid="product">
                   {product}
                 </code>
-                <CopyButton text={product} what="product code" source={productRef} announce={announce} testId="copy-product" />
+                <CopyButton
+                  text={product}
+                  what="product code"
+                  source={productRef}
+                  announce={announce}
+                  testId="copy-product"
+                />
               </span>
             ) : (
               <span class="muted" data-testid="product">
@@ -38,7 +44,13 @@ export function DeviceInfo({ status, announce }: { status: StatusView; announce:
                   <code ref={hardwareIdRef} data-testid="hardware-id">
                     {hardwareId.id}
                   </code>
-                  <CopyButton text={hardwareId.id} what="hardware ID" source={hardwareIdRef} announce={announce} testId="copy-hardware-id" />
+                  <CopyButton
+                    text={hardwareId.id}
+                    what="hardware ID"
+                    source={hardwareIdRef}
+                    announce={announce}
+                    testId="copy-hardware-id"
+                  />
                 </span>
                 <span class="muted hint" data-testid="hardware-id-source" data-source={hardwareId.source}>
                   {capitalise(HARDWARE_ID_SOURCE_WORDS[hardwareId.source] ?? hardwareId.source)}

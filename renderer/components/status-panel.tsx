@@ -15,7 +15,14 @@ export interface StatusPanelProps {
   onOpenLogsFolder: () => void;
 }
 
-export function StatusPanel({ status, busy, canOpenLogsFolder, onSyncNow, onTogglePause, onOpenLogsFolder }: StatusPanelProps) {
+export function StatusPanel({
+  status,
+  busy,
+  canOpenLogsFolder,
+  onSyncNow,
+  onTogglePause,
+  onOpenLogsFolder,
+}: StatusPanelProps) {
   const words = STATE_WORDS[status.state] ?? { label: status.state, detail: '' };
   const { explanation, lastError } = status;
   const syncing = busy.has('sync');
@@ -83,7 +90,13 @@ export function StatusPanel({ status, busy, canOpenLogsFolder, onSyncNow, onTogg
         <button type="button" class="primary" onClick={onSyncNow} disabled={syncing} data-testid="sync-now">
           {syncing ? 'Syncing…' : 'Sync now'}
         </button>
-        <button type="button" onClick={onTogglePause} disabled={busy.has('pause')} data-testid="pause-toggle" data-paused={String(status.paused)}>
+        <button
+          type="button"
+          onClick={onTogglePause}
+          disabled={busy.has('pause')}
+          data-testid="pause-toggle"
+          data-paused={String(status.paused)}
+        >
           {status.paused ? 'Resume syncing' : 'Pause syncing'}
         </button>
         {canOpenLogsFolder && (
@@ -120,7 +133,11 @@ function Facts({ status }: { status: StatusView }) {
             <span data-testid="last-sync">Never</span>
           ) : (
             <>
-              <time data-testid="last-sync" dateTime={new Date(lastSync).toISOString()} title={formatDateTime(lastSync)}>
+              <time
+                data-testid="last-sync"
+                dateTime={new Date(lastSync).toISOString()}
+                title={formatDateTime(lastSync)}
+              >
                 {formatAgo(lastSync, now)}
               </time>
               <span class="hint">{formatDateTime(lastSync)}</span>
@@ -160,13 +177,18 @@ function Notices({ status }: { status: StatusView }) {
   const recovered = status.database.recovered;
   const notices: Array<{ key: string; text: string }> = [];
   if (!status.engine.running) {
-    notices.push({ key: 'engine', text: 'No Varsync agent is running, so nothing is being sent. Changes are kept until it runs again.' });
+    notices.push({
+      key: 'engine',
+      text: 'No Varsync agent is running, so nothing is being sent. Changes are kept until it runs again.',
+    });
   }
   if (change) {
     notices.push({
       key: 'hwid',
       text: `This device's hardware ID changed on ${formatDateTime(change.detectedAt)} (it was ${change.previous}). ${
-        change.followed ? 'The agent now uses the configured ID.' : 'The agent keeps using the first ID, so the license stays matched.'
+        change.followed
+          ? 'The agent now uses the configured ID.'
+          : 'The agent keeps using the first ID, so the license stays matched.'
       }`,
     });
   }

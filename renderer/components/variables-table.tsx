@@ -42,7 +42,11 @@ export function VariablesTable({ variables }: { variables: VariableView[] }) {
           </label>
           <label class="field">
             <span>State</span>
-            <select value={state} onChange={(event) => setState(event.currentTarget.value as StateFilter)} data-testid="state-filter">
+            <select
+              value={state}
+              onChange={(event) => setState(event.currentTarget.value as StateFilter)}
+              data-testid="state-filter"
+            >
               <option value="all">All</option>
               <option value="pending">Pending</option>
               <option value="failed">Failed</option>

@@ -15,7 +15,8 @@ declare global {
 /** Throws MissingTokenError when the page was opened without its token. */
 export function chooseTransport(): Transport {
   if (window.varsync !== undefined) {
-    if (!isAgentApi(window.varsync)) throw new Error('The desktop app exposed an incomplete agent interface. Reinstall Varsync or report this.');
+    if (!isAgentApi(window.varsync))
+      throw new Error('The desktop app exposed an incomplete agent interface. Reinstall Varsync or report this.');
     return createIpcTransport(window.varsync);
   }
   const token = takeToken({

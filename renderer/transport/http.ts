@@ -70,10 +70,18 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       cache: 'no-store',
       signal,
     });
-  const changes = new ChangeStream(openStream, { reopenDelayMs: options.reopenDelayMs ?? 5_000, retryDelayMs: options.retryDelayMs ?? 2_000 });
+  const changes = new ChangeStream(openStream, {
+    reopenDelayMs: options.reopenDelayMs ?? 5_000,
+    retryDelayMs: options.retryDelayMs ?? 2_000,
+  });
 
   async function request(method: 'GET' | 'POST', path: string, body?: object): Promise<unknown> {
-    const init: FetchInit = { method, headers: { Accept: 'application/json', Authorization: authorization }, credentials: 'omit', cache: 'no-store' };
+    const init: FetchInit = {
+      method,
+      headers: { Accept: 'application/json', Authorization: authorization },
+      credentials: 'omit',
+      cache: 'no-store',
+    };
     if (method === 'POST') {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body ?? {});
@@ -82,21 +90,28 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     try {
       response = await options.fetch(`${base}${path}`, init);
     } catch {
-      throw new AgentRequestError('Cannot reach the Varsync agent. Check that it is still running, then reload this page.', 0);
+      throw new AgentRequestError(
+        'Cannot reach the Varsync agent. Check that it is still running, then reload this page.',
+        0,
+      );
     }
     if (!response.ok) throw new AgentRequestError(await errorText(response), response.status);
     if (response.status === 204) return undefined;
     try {
       return await response.json();
     } catch {
-      throw new AgentRequestError(`The agent sent an answer this page cannot read (${method} ${base}${path}).`, response.status);
+      throw new AgentRequestError(
+        `The agent sent an answer this page cannot read (${method} ${base}${path}).`,
+        response.status,
+      );
     }
   }
 
   async function count(path: string, names: string[] | undefined): Promise<number> {
     const answer = await request('POST', path, names ? { names } : {});
     const value = isObject(answer) ? answer['count'] : undefined;
-    if (typeof value !== 'number') throw new AgentRequestError(`The agent's answer to ${base}${path} has no count.`, 200);
+    if (typeof value !== 'number')
+      throw new AgentRequestError(`The agent's answer to ${base}${path} has no count.`, 200);
     return value;
   }
 
@@ -119,7 +134,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   };
 
   function expectObject<T>(value: unknown, path: string): T {
-    if (!isObject(value)) throw new AgentRequestError(`The agent's answer to ${base}${path} is not what this page expects.`, 200);
+    if (!isObject(value))
+      throw new AgentRequestError(`The agent's answer to ${base}${path} is not what this page expects.`, 200);
     return value as T;
   }
 
@@ -128,7 +144,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     return value as T[];
   }
 
-  return { kind: 'http', api, canOpenLogsFolder: false, onConnectionChange: (listener) => changes.onConnection(listener) };
+  return {
+    kind: 'http',
+    api,
+    canOpenLogsFolder: false,
+    onConnectionChange: (listener) => changes.onConnection(listener),
+  };
 }
 
 async function errorText(response: FetchResponse): Promise<string> {

@@ -25,7 +25,11 @@ describe('malformed success answers are server failures', () => {
     ['an object instead of an array', '{"variable":"a"}', /documented shape/],
     ['wrong value type', '[{"variable":"a","value":{"x":1},"device_id":3,"created_at":1}]', /documented shape/],
     ['a string device_id', '[{"variable":"a","value":1,"device_id":"3","created_at":1}]', /documented shape/],
-    ['an unparseable created_at', '[{"variable":"a","value":1,"device_id":3,"created_at":"yesterday"}]', /documented shape/],
+    [
+      'an unparseable created_at',
+      '[{"variable":"a","value":1,"device_id":3,"created_at":"yesterday"}]',
+      /documented shape/,
+    ],
     ['null', 'null', /documented shape/],
   ])('%s', async (_what, body, message) => {
     emulator.faults.respondRawNext(200, body);
@@ -36,12 +40,17 @@ describe('malformed success answers are server failures', () => {
 
   it('a 200 license object missing its fields', async () => {
     emulator.faults.respondRawNext(200, '{"license_active":"yes"}');
-    expect(await failure(hmacClient(emulator).checkLicense(demoRef()))).toMatchObject({ code: 'malformed_response', kind: 'server' });
+    expect(await failure(hmacClient(emulator).checkLicense(demoRef()))).toMatchObject({
+      code: 'malformed_response',
+      kind: 'server',
+    });
   });
 
   it('deactivate that does not say license_deactivated', async () => {
     emulator.faults.respondRawNext(200, 'ok', 'text/plain');
-    expect(await failure(hmacClient(emulator).deactivateLicense(demoRef()))).toMatchObject({ code: 'malformed_response' });
+    expect(await failure(hmacClient(emulator).deactivateLicense(demoRef()))).toMatchObject({
+      code: 'malformed_response',
+    });
   });
 
   it('a 3xx (redirects are not followed) is a server failure', async () => {
@@ -68,6 +77,8 @@ describe('error answers without a License API error body', () => {
 
 it('an answer larger than the limit is refused, not buffered', async () => {
   emulator.faults.respondRawNext(200, `[${'"x",'.repeat(10_000)}"x"]`);
-  const error = await failure(hmacClient(emulator, { maxResponseBytes: 1_000 }).trackDeviceVariables(demoRef(), { a: 1 }));
+  const error = await failure(
+    hmacClient(emulator, { maxResponseBytes: 1_000 }).trackDeviceVariables(demoRef(), { a: 1 }),
+  );
   expect(error).toMatchObject({ code: 'response_too_large', kind: 'server' });
 });

@@ -64,7 +64,8 @@ describe('parseRetryAfter', () => {
   const now = Date.UTC(2026, 0, 1, 12, 0, 0);
   it('reads delta-seconds', () => expect(parseRetryAfter('7', now)).toBe(7000));
   it('reads an HTTP date', () => expect(parseRetryAfter('Thu, 01 Jan 2026 12:00:30 GMT', now)).toBe(30_000));
-  it('never goes negative for a date in the past', () => expect(parseRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', now)).toBe(0));
+  it('never goes negative for a date in the past', () =>
+    expect(parseRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', now)).toBe(0));
   it('ignores garbage and absence', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();

@@ -57,7 +57,10 @@ describe('endpoints (HMAC)', () => {
 
   it('sets variables at activation', async () => {
     const client = hmacClient(emulator);
-    await client.activateLicense(demoRef(), { variables: { installed_by: 'setup.exe' }, device: { hostname: 'pc-1', osVer: 'Linux' } });
+    await client.activateLicense(demoRef(), {
+      variables: { installed_by: 'setup.exe' },
+      device: { hostname: 'pc-1', osVer: 'Linux' },
+    });
     expect(emulator.state.variablesOf(DEMO.product, HARDWARE_ID)).toEqual({ installed_by: 'setup.exe' });
     expect(emulator.requests.at(-1)!.variables).toEqual({ installed_by: 'setup.exe' });
   });
@@ -113,9 +116,18 @@ describe('state-driven errors', () => {
   it('license_not_enabled and license_not_active are license failures, and clear when the license is fixed', async () => {
     const client = await activated(hmacClient(emulator));
     emulator.state.changeLicense({ product: DEMO.product, licenseKey: DEMO.licenseKey }, { enabled: false });
-    expect(await failure(client.trackDeviceVariables(demoRef(), { a: 1 }))).toMatchObject({ code: 'license_not_enabled', kind: 'license' });
-    emulator.state.changeLicense({ product: DEMO.product, licenseKey: DEMO.licenseKey }, { enabled: true, active: false });
-    expect(await failure(client.trackDeviceVariables(demoRef(), { a: 1 }))).toMatchObject({ code: 'license_not_active', kind: 'license' });
+    expect(await failure(client.trackDeviceVariables(demoRef(), { a: 1 }))).toMatchObject({
+      code: 'license_not_enabled',
+      kind: 'license',
+    });
+    emulator.state.changeLicense(
+      { product: DEMO.product, licenseKey: DEMO.licenseKey },
+      { enabled: true, active: false },
+    );
+    expect(await failure(client.trackDeviceVariables(demoRef(), { a: 1 }))).toMatchObject({
+      code: 'license_not_active',
+      kind: 'license',
+    });
     emulator.state.changeLicense({ product: DEMO.product, licenseKey: DEMO.licenseKey }, { active: true });
     await client.trackDeviceVariables(demoRef(), { a: 1 });
   });
@@ -123,7 +135,10 @@ describe('state-driven errors', () => {
   it('blacklisted is a device failure', async () => {
     const client = await activated(hmacClient(emulator));
     emulator.state.setBlacklisted(DEMO.product, HARDWARE_ID, true);
-    expect(await failure(client.trackDeviceVariables(demoRef(), { a: 1 }))).toMatchObject({ code: 'blacklisted', kind: 'device' });
+    expect(await failure(client.trackDeviceVariables(demoRef(), { a: 1 }))).toMatchObject({
+      code: 'blacklisted',
+      kind: 'device',
+    });
     await client.activateLicense(demoRef('another-device')); // the blacklist is per hardware ID
   });
 
@@ -137,10 +152,12 @@ describe('state-driven errors', () => {
       code: 'license_not_found',
       kind: 'license',
     });
-    expect(await failure(client.trackDeviceVariables({ ...demoRef(), licenseKey: undefined }, { a: 1 }))).toMatchObject({
-      code: 'missing_parameters',
-      kind: 'credentials',
-    });
+    expect(await failure(client.trackDeviceVariables({ ...demoRef(), licenseKey: undefined }, { a: 1 }))).toMatchObject(
+      {
+        code: 'missing_parameters',
+        kind: 'credentials',
+      },
+    );
   });
 
   it('license_activated_max_times past max_activations, and trial_expired', async () => {
@@ -148,9 +165,15 @@ describe('state-driven errors', () => {
     const client = hmacClient(emulator);
     await client.activateLicense(demoRef('device-a'));
     await client.activateLicense(demoRef('device-a')); // again on the same device: no new seat
-    expect(await failure(client.activateLicense(demoRef('device-b')))).toMatchObject({ code: 'license_activated_max_times', kind: 'license' });
+    expect(await failure(client.activateLicense(demoRef('device-b')))).toMatchObject({
+      code: 'license_activated_max_times',
+      kind: 'license',
+    });
     emulator.state.changeLicense({ product: DEMO.product, licenseKey: DEMO.licenseKey }, { trialExpired: true });
-    expect(await failure(client.activateLicense(demoRef('device-c')))).toMatchObject({ code: 'trial_expired', kind: 'license' });
+    expect(await failure(client.activateLicense(demoRef('device-c')))).toMatchObject({
+      code: 'trial_expired',
+      kind: 'license',
+    });
   });
 
   it('validation_error names the refused variable and changes nothing', async () => {
@@ -197,7 +220,11 @@ describe('every documented error code over HTTP', () => {
   it.each(DOCUMENTED_ERROR_CODES)('%s arrives as a typed error of the right kind', async (code) => {
     emulator.faults.failNext(DOCUMENTED_ERRORS[code].status, 1, code);
     const error = await failure(hmacClient(emulator).checkLicense(demoRef()));
-    expect(error).toMatchObject({ status: DOCUMENTED_ERRORS[code].status, code, kind: classifyFailure(DOCUMENTED_ERRORS[code].status, code) });
+    expect(error).toMatchObject({
+      status: DOCUMENTED_ERRORS[code].status,
+      code,
+      kind: classifyFailure(DOCUMENTED_ERRORS[code].status, code),
+    });
     expect(error.message).toBe('Injected failure.');
   });
 });
@@ -311,7 +338,13 @@ describe('OAuth client credentials', () => {
   });
 
   it('retries only once: a second refusal reaches the caller', async () => {
-    emulator.faults.add({ type: 'status', status: 401, code: 'oauth_token_malformed', count: 2, only: ['check_license'] });
+    emulator.faults.add({
+      type: 'status',
+      status: 401,
+      code: 'oauth_token_malformed',
+      count: 2,
+      only: ['check_license'],
+    });
     const error = await failure(oauthClient(emulator).checkLicense(demoRef()));
     expect(error).toMatchObject({ code: 'oauth_token_malformed', kind: 'credentials' });
     expect(emulator.requests.filter((entry) => entry.endpoint === 'check_license')).toHaveLength(2);
@@ -327,7 +360,12 @@ describe('OAuth client credentials', () => {
 
   it('an unreachable token endpoint is a network failure', async () => {
     const client = oauthClient(emulator, {
-      credentials: { type: 'oauth', clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, tokenUrl: 'http://127.0.0.1:1/token' },
+      credentials: {
+        type: 'oauth',
+        clientId: DEMO.clientId,
+        clientSecret: DEMO.clientSecret,
+        tokenUrl: 'http://127.0.0.1:1/token',
+      },
     });
     expect(await failure(client.checkLicense(demoRef()))).toMatchObject({ kind: 'network' });
   });
@@ -343,7 +381,9 @@ describe('response signatures', () => {
 
   it('refuses answers that do not verify', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
-    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     const error = await failure(hmacClient(emulator, { responsePublicKey: otherKey }).probe());
     expect(error).toMatchObject({ code: 'response_signature_invalid', kind: 'server' });
   });

@@ -4,10 +4,13 @@ import { OAuthAuthorizer } from '../../main/core/api/authorization.js';
 function fixture(expiresIn = 480) {
   let now = 1_000_000;
   let issued = 0;
-  const authorizer = new OAuthAuthorizer(async () => {
-    issued++;
-    return { access_token: `token-${issued}`, expires_in: expiresIn, token_type: 'Bearer' };
-  }, () => now);
+  const authorizer = new OAuthAuthorizer(
+    async () => {
+      issued++;
+      return { access_token: `token-${issued}`, expires_in: expiresIn, token_type: 'Bearer' };
+    },
+    () => now,
+  );
   return { authorizer, advance: (ms: number) => (now += ms), issued: () => issued };
 }
 
@@ -33,7 +36,11 @@ describe('OAuth token cache', () => {
 
   it('shares one fetch between concurrent callers', async () => {
     const { authorizer, issued } = fixture();
-    const tokens = await Promise.all([authorizer.authorization(), authorizer.authorization(), authorizer.authorization()]);
+    const tokens = await Promise.all([
+      authorizer.authorization(),
+      authorizer.authorization(),
+      authorizer.authorization(),
+    ]);
     expect(new Set(tokens)).toEqual(new Set(['Bearer token-1']));
     expect(issued()).toBe(1);
   });

@@ -53,12 +53,22 @@ describe('secrets stay out of logs and errors', () => {
     });
     const oauth = new LicenseApiClient({
       baseUrl: emulator.url,
-      credentials: { type: 'oauth', clientId: 'client', clientSecret: SECRETS.clientSecret, tokenUrl: emulator.tokenUrl },
+      credentials: {
+        type: 'oauth',
+        clientId: 'client',
+        clientSecret: SECRETS.clientSecret,
+        tokenUrl: emulator.tokenUrl,
+      },
       logger,
     });
     const badOauth = new LicenseApiClient({
       baseUrl: emulator.url,
-      credentials: { type: 'oauth', clientId: 'client', clientSecret: `${SECRETS.clientSecret}-wrong`, tokenUrl: emulator.tokenUrl },
+      credentials: {
+        type: 'oauth',
+        clientId: 'client',
+        clientSecret: `${SECRETS.clientSecret}-wrong`,
+        tokenUrl: emulator.tokenUrl,
+      },
       logger,
     });
 
@@ -73,7 +83,11 @@ describe('secrets stay out of logs and errors', () => {
     emulator.faults.add({
       type: 'raw',
       status: 400,
-      body: JSON.stringify({ status: 400, code: 'license_not_found', message: `License ${SECRETS.licenseKey} not found` }),
+      body: JSON.stringify({
+        status: 400,
+        code: 'license_not_found',
+        message: `License ${SECRETS.licenseKey} not found`,
+      }),
     });
     await attempt(hmac.checkLicense(keyed));
     emulator.faults.add({
@@ -98,7 +112,12 @@ describe('secrets stay out of logs and errors', () => {
 
     const everything = [
       ...lines,
-      ...errors.flatMap((error) => [String(error), (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 5 })]),
+      ...errors.flatMap((error) => [
+        String(error),
+        (error as Error).stack ?? '',
+        JSON.stringify(error),
+        inspect(error, { depth: 5 }),
+      ]),
     ].join('\n');
     for (const [name, secret] of Object.entries(SECRETS)) {
       expect(everything.includes(secret), `${name} leaked`).toBe(false);

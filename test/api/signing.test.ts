@@ -13,7 +13,11 @@ describe('HMAC signing (license-api.md)', () => {
   });
 
   it('builds the Authorization header with the documented parameters', () => {
-    const header = hmacAuthorization('my-api-key', 'kw4qSnpSwXzgiv5yxYpZZmFEd9QAeiKTQ6OuyMja', 'Tue, 07 Jun 2011 20:51:35 GMT');
+    const header = hmacAuthorization(
+      'my-api-key',
+      'kw4qSnpSwXzgiv5yxYpZZmFEd9QAeiKTQ6OuyMja',
+      'Tue, 07 Jun 2011 20:51:35 GMT',
+    );
     expect(header).toBe(
       'algorithm="hmac-sha256",headers="date",signature="UDysfR6MndUZReo07Y9r+vErn8vSxrnQ5ulit18iJ/Q=",apikey="my-api-key"',
     );

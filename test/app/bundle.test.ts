@@ -46,23 +46,37 @@ function send<T = unknown>(command: ControlCommand): Promise<T> {
 }
 
 const snapshot = () => send<Snapshot>({ type: 'snapshot' });
-const exited = () => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+const exited = () =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
+  );
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-electron.mjs'), BUILD_DIR], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-electron.mjs'), BUILD_DIR], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect(build.status, build.stderr).toBe(0);
   userData = tempDir('varsync-bundle-user-');
   dataDir = tempDir('varsync-bundle-data-');
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VARSYNC_')));
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', pathToFileURL(join(ROOT, 'test', 'app', 'helpers', 'fake-electron-register.mjs')).href, MAIN, `--user-data-dir=${userData}`],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      pathToFileURL(join(ROOT, 'test', 'app', 'helpers', 'fake-electron-register.mjs')).href,
+      MAIN,
+      `--user-data-dir=${userData}`,
+    ],
     { cwd: ROOT, env: { ...env, VARSYNC_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.on('exit', (code) => {
-    for (const pending of waiting.values()) pending.reject(new Error(`the app ended (${code})\n--- app output ---\n${output}`));
+    for (const pending of waiting.values())
+      pending.reject(new Error(`the app ended (${code})\n--- app output ---\n${output}`));
     waiting.clear();
   });
   child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
@@ -71,7 +85,11 @@ beforeAll(async () => {
     if (message.error !== undefined) pending?.reject(new Error(message.error));
     else pending?.resolve(message.result);
   });
-  await eventually(snapshot, (state) => state.trays.length === 1 && state.windows.some((window) => window.visible), 15_000).catch((error: Error) => {
+  await eventually(
+    snapshot,
+    (state) => state.trays.length === 1 && state.windows.some((window) => window.visible),
+    15_000,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n--- app output ---\n${output}`);
   });
 }, 60_000);
@@ -87,7 +105,9 @@ describe('the build', () => {
   it('keeps electron and the native better-sqlite3 outside the main bundle, and bundles the rest', () => {
     const main = readFileSync(MAIN, 'utf8');
     const imported = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]!);
-    const packages = new Set(imported.filter((specifier) => !specifier.startsWith('node:') && !builtinModules.includes(specifier)));
+    const packages = new Set(
+      imported.filter((specifier) => !specifier.startsWith('node:') && !builtinModules.includes(specifier)),
+    );
     expect([...packages].sort()).toEqual(['better-sqlite3', 'electron']);
     // CommonJS dependencies inside the bundle load only Node's own modules.
     const required = new Set([...main.matchAll(/__require\("([^"]+)"\)/g)].map((match) => match[1]!));
@@ -97,7 +117,9 @@ describe('the build', () => {
   it('makes the preload one CommonJS file that loads nothing but electron (a sandboxed preload can load no files)', () => {
     const preload = readFileSync(join(BUILD_DIR, 'preload.cjs'), 'utf8');
     expect(preload).not.toMatch(/^import /m);
-    expect([...new Set([...preload.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]))]).toEqual(['electron']);
+    expect([...new Set([...preload.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]))]).toEqual([
+      'electron',
+    ]);
     expect(preload).toContain('exposeInMainWorld("varsync"');
   });
 
@@ -117,37 +139,71 @@ describe('the built main process', () => {
     expect(state.errors).toEqual([]);
     expect(output).toContain('DEMO MODE');
     expect(existsSync(join(userData, 'settings.json'))).toBe(true);
-    expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toMatch(/agent running \(pid \d+, data folder .*demo\)/);
+    expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toMatch(
+      /agent running \(pid \d+, data folder .*demo\)/,
+    );
   });
 
   it('sets up the secure protocol, sandbox and window', async () => {
     const state = await snapshot();
     expect(state.sandbox).toBe(true);
-    expect(state.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(state.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(state.schemes).toEqual(['app']);
     expect(state.windows).toHaveLength(1);
     expect(state.windows[0]!.url).toBe('app://varsync/index.html');
-    expect(state.windows[0]!.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(state.windows[0]!.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(state.windows[0]!.webPreferences.preload).toBe(join(BUILD_DIR, 'preload.cjs'));
     expect(existsSync(state.windows[0]!.webPreferences.preload as string)).toBe(true);
     expect(await send({ type: 'navigate', url: 'https://evil.example/' })).toBe(false);
     expect(await send({ type: 'window-open', url: 'https://evil.example/' })).toEqual({ action: 'deny' });
-    const traversal = await send<{ status: number; csp: string }>({ type: 'fetch', url: 'app://varsync/..%2f..%2fpackage.json' });
+    const traversal = await send<{ status: number; csp: string }>({
+      type: 'fetch',
+      url: 'app://varsync/..%2f..%2fpackage.json',
+    });
     expect(traversal.status).toBe(404);
     expect(traversal.csp).toContain("default-src 'self'");
   });
 
   it('answers the app page over IPC, and nobody else', async () => {
     expect((await snapshot()).ipcChannels.sort()).toEqual(Object.keys(IPC_INVOKE).sort());
-    const status = await send<{ demo: boolean; product: string; engine: { here: boolean } }>({ type: 'invoke', channel: 'agent:get-status', args: [], from: 'app' });
+    const status = await send<{ demo: boolean; product: string; engine: { here: boolean } }>({
+      type: 'invoke',
+      channel: 'agent:get-status',
+      args: [],
+      from: 'app',
+    });
     expect(status).toMatchObject({ demo: true, product: 'varsync-demo', engine: { here: true } });
-    await expect(send({ type: 'invoke', channel: 'agent:get-status', args: [], from: 'foreign' })).rejects.toThrow('refused: not a window of this app');
-    await expect(send({ type: 'invoke', channel: 'agent:retry-dead-letters', args: ['x'], from: 'app' })).rejects.toThrow('refused: bad arguments');
+    await expect(send({ type: 'invoke', channel: 'agent:get-status', args: [], from: 'foreign' })).rejects.toThrow(
+      'refused: not a window of this app',
+    );
+    await expect(
+      send({ type: 'invoke', channel: 'agent:retry-dead-letters', args: ['x'], from: 'app' }),
+    ).rejects.toThrow('refused: bad arguments');
   });
 
   it('shows the state in the tray, and its menu works', async () => {
     const synced = await eventually(snapshot, (state) => state.trays[0]!.icon === 'synced.png', 10_000);
-    expect(synced.trays[0]).toMatchObject({ iconFound: true, menu: ['Synced (demo)', 'Open', 'Sync now', 'Pause', ...(process.platform === 'linux' ? [] : ['Start at login']), 'Open logs folder', 'Log level', 'Collect diagnostics...', 'Quit'] });
+    expect(synced.trays[0]).toMatchObject({
+      iconFound: true,
+      menu: [
+        'Synced (demo)',
+        'Open',
+        'Sync now',
+        'Pause',
+        ...(process.platform === 'linux' ? [] : ['Start at login']),
+        'Open logs folder',
+        'Log level',
+        'Collect diagnostics...',
+        'Quit',
+      ],
+    });
     expect(synced.trays[0]!.tooltip).toMatch(/^Varsync: Synced \(demo\)\n0 pending\nLast sync: \d/);
 
     await send({ type: 'tray-click', label: 'Pause' });
@@ -166,9 +222,22 @@ describe('the built main process', () => {
   });
 
   it("queues a second launch's --set arguments", async () => {
-    await send({ type: 'second-instance', argv: ['/opt/Varsync/varsync', '--set', 'from.installer=yes', '--set', 'seats:=5'] });
-    const variables = await send<Array<{ name: string; value: unknown }>>({ type: 'invoke', channel: 'agent:get-variables', args: [], from: 'app' });
-    expect(variables).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'from.installer', value: 'yes' }), expect.objectContaining({ name: 'seats', value: 5 })]));
+    await send({
+      type: 'second-instance',
+      argv: ['/opt/Varsync/varsync', '--set', 'from.installer=yes', '--set', 'seats:=5'],
+    });
+    const variables = await send<Array<{ name: string; value: unknown }>>({
+      type: 'invoke',
+      channel: 'agent:get-variables',
+      args: [],
+      from: 'app',
+    });
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'from.installer', value: 'yes' }),
+        expect.objectContaining({ name: 'seats', value: 5 }),
+      ]),
+    );
   });
 
   it('quits from the tray: stops the agent and ends the process', async () => {

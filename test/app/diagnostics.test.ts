@@ -36,7 +36,10 @@ beforeEach(() => {
   resetFakeElectron();
   app.isPackaged = true; // no echo to stdout
   logFile = setupLogFile(tempDir('varsync-app-logs-'));
-  config = emulatorConfig(emulator, tempDir('varsync-app-data-'), { hardwareId: 'app-diagnostics-device', password: 'app-password-9f8e7d' });
+  config = emulatorConfig(emulator, tempDir('varsync-app-data-'), {
+    hardwareId: 'app-diagnostics-device',
+    password: 'app-password-9f8e7d',
+  });
   agent = Agent.open({ config, log: logFile.configure(config) });
 });
 afterEach(async () => {
@@ -111,9 +114,19 @@ describe('the tray’s "Log level" submenu', () => {
     menu().click('Log level', 'Errors only');
     logFile.logger.warn('hidden again');
     logFile.logger.error('an error');
-    expect(logMessages()).toEqual(['log level set to debug from the tray menu', '[sync 12345678] after: shown', 'log level set to error from the tray menu', 'an error']);
+    expect(logMessages()).toEqual([
+      'log level set to debug from the tray menu',
+      '[sync 12345678] after: shown',
+      'log level set to error from the tray menu',
+      'an error',
+    ]);
     agent.set({ color: 'blue' }); // the menu is rebuilt with the level now in force
-    expect(menu().item('Log level').submenu!.filter((item) => item.checked).map((item) => item.label)).toEqual(['Errors only']);
+    expect(
+      menu()
+        .item('Log level')
+        .submenu!.filter((item) => item.checked)
+        .map((item) => item.label),
+    ).toEqual(['Errors only']);
   });
 });
 
@@ -125,17 +138,39 @@ describe('the tray’s "Collect diagnostics..."', () => {
     dialog.saveAnswers.push(target);
     trayWithLogsAndDiagnostics();
     menu().click('Collect diagnostics...');
-    await eventually(() => shell.shownItems, (shown) => shown.length > 0);
+    await eventually(
+      () => shell.shownItems,
+      (shown) => shown.length > 0,
+    );
     expect(shell.shownItems).toEqual([`${target}.zip`]);
-    expect(dialog.saveDialogs[0]).toMatchObject({ defaultPath: expect.stringMatching(/varsync-diagnostics-\d{8}-\d{6}\.zip$/), filters: [{ name: 'Zip archive', extensions: ['zip'] }] });
+    expect(dialog.saveDialogs[0]).toMatchObject({
+      defaultPath: expect.stringMatching(/varsync-diagnostics-\d{8}-\d{6}\.zip$/),
+      filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+    });
     expect(dialog.errors).toEqual([]);
 
     const entries = await readZip(`${target}.zip`);
-    expect([...entries.keys()]).toEqual(expect.arrayContaining(['about.json', 'config.json', 'status.json', 'queue.json', 'history.json', 'connectivity.json', 'logs/varsync.log']));
+    expect([...entries.keys()]).toEqual(
+      expect.arrayContaining([
+        'about.json',
+        'config.json',
+        'status.json',
+        'queue.json',
+        'history.json',
+        'connectivity.json',
+        'logs/varsync.log',
+      ]),
+    );
     expect(entries.get('logs/varsync.log')!.toString()).toMatch(/\[sync [0-9a-f]{8}\] pass drained: 1 sent/);
     expect(JSON.parse(entries.get('connectivity.json')!.toString())).toMatchObject({ ok: true });
     const machineId = readOsMachineId();
-    const secrets = { sharedKey: DEMO.sharedKey, licenseKey: DEMO.licenseKey, password: 'app-password-9f8e7d', hardwareId: 'app-diagnostics-device', ...(machineId ? { machineId } : {}) };
+    const secrets = {
+      sharedKey: DEMO.sharedKey,
+      licenseKey: DEMO.licenseKey,
+      password: 'app-password-9f8e7d',
+      hardwareId: 'app-diagnostics-device',
+      ...(machineId ? { machineId } : {}),
+    };
     for (const [name, content] of entries) expect(leaks(content.toString('utf8'), secrets), name).toEqual([]);
     expect(logMessages()).toContain(`diagnostics written to ${target}.zip`);
   });
@@ -154,8 +189,14 @@ describe('the tray’s "Collect diagnostics..."', () => {
     expect(await collectDiagnostics({ agent, config, logsDir: logFile.dir, log: logFile.logger })).toBeUndefined();
     expect(await collectDiagnostics({ agent, config, logsDir: logFile.dir, log: logFile.logger })).toBeUndefined();
     expect(dialog.errors).toEqual([
-      { title: 'Varsync could not save the diagnostics', content: expect.stringMatching(/^The folder .*missing does not exist\.$/) },
-      { title: 'Varsync could not save the diagnostics', content: expect.stringMatching(/is a folder, not a file name ending in \.zip\.$/) },
+      {
+        title: 'Varsync could not save the diagnostics',
+        content: expect.stringMatching(/^The folder .*missing does not exist\.$/),
+      },
+      {
+        title: 'Varsync could not save the diagnostics',
+        content: expect.stringMatching(/is a folder, not a file name ending in \.zip\.$/),
+      },
     ]);
     expect(existsSync(join(folder, 'missing'))).toBe(false);
     expect(agent.status().state).not.toBe('attention');

@@ -27,7 +27,10 @@ beforeEach(async () => {
   resetFakeElectron();
   agent = Agent.open({ config: resolveConfig([objectLayer('flag', { dataDir: tempDir('varsync-ipc-') }, 'test')]) });
   log = recordingLogger();
-  removeHandlers = setupIpc(createAgentService(agent, async () => (await shell.openPath('/logs')) === ''), log);
+  removeHandlers = setupIpc(
+    createAgentService(agent, async () => (await shell.openPath('/logs')) === ''),
+    log,
+  );
   window = openWindow();
   await window.loadURL(APP_START_URL);
 });
@@ -51,7 +54,11 @@ describe('IPC handlers', () => {
     agent.set({ color: 'blue', seats: 3 });
     const status = (await ipcMain.invoke('agent:get-status', trusted())) as { pending: number; state: string };
     expect(status).toMatchObject({ pending: 2, state: 'pending' });
-    const variables = (await ipcMain.invoke('agent:get-variables', trusted())) as Array<{ name: string; value: unknown; state: string }>;
+    const variables = (await ipcMain.invoke('agent:get-variables', trusted())) as Array<{
+      name: string;
+      value: unknown;
+      state: string;
+    }>;
     expect(variables.map(({ name, value, state }) => ({ name, value, state }))).toEqual([
       { name: 'color', value: 'blue', state: 'pending' },
       { name: 'seats', value: 3, state: 'pending' },
@@ -71,8 +78,12 @@ describe('IPC handlers', () => {
   });
 
   it("pass the agent's own errors on as a short message", async () => {
-    await expect(ipcMain.invoke('agent:sync-now', trusted())).rejects.toThrow(/^Varsync is not fully configured: missing the product/);
-    expect(log.lines.some((line) => line.startsWith('warn ipc agent:sync-now: Varsync is not fully configured'))).toBe(true);
+    await expect(ipcMain.invoke('agent:sync-now', trusted())).rejects.toThrow(
+      /^Varsync is not fully configured: missing the product/,
+    );
+    expect(log.lines.some((line) => line.startsWith('warn ipc agent:sync-now: Varsync is not fully configured'))).toBe(
+      true,
+    );
   });
 
   describe('refuse callers that are not the main frame of an app window on app://varsync/', () => {
@@ -83,7 +94,11 @@ describe('IPC handlers', () => {
     };
     const cases: Array<[string, () => unknown, RegExp]> = [
       ['a web contents this app did not create', foreign, /refused: not a window of this app/],
-      ['a frame inside the app page', () => window.webContents.ipcEvent(window.webContents.mainFrame.child(APP_START_URL)), /refused: not the main frame/],
+      [
+        'a frame inside the app page',
+        () => window.webContents.ipcEvent(window.webContents.mainFrame.child(APP_START_URL)),
+        /refused: not the main frame/,
+      ],
       ['a frame that is gone', () => window.webContents.ipcEvent(null), /refused: the frame is gone/],
       [
         'the app window showing another site',
@@ -146,7 +161,9 @@ describe('IPC handlers', () => {
       const retry = vi.spyOn(agent, 'retryDeadLetters');
       const discard = vi.spyOn(agent, 'discardDeadLetters');
       const pause = vi.spyOn(agent, 'pause');
-      await expect(ipcMain.invoke(channel, trusted(), ...args)).rejects.toThrow(`refused: bad arguments for ${channel}`);
+      await expect(ipcMain.invoke(channel, trusted(), ...args)).rejects.toThrow(
+        `refused: bad arguments for ${channel}`,
+      );
       expect(retry).not.toHaveBeenCalled();
       expect(discard).not.toHaveBeenCalled();
       expect(pause).not.toHaveBeenCalled();
@@ -183,9 +200,15 @@ describe('sync now over IPC', () => {
 
   it('runs a pass and answers with its outcome and the status', async () => {
     removeHandlers();
-    removeHandlers = setupIpc(createAgentService(synced, async () => true), log);
+    removeHandlers = setupIpc(
+      createAgentService(synced, async () => true),
+      log,
+    );
     synced.set({ color: 'blue' });
-    const result = (await ipcMain.invoke('agent:sync-now', trusted())) as { outcome: string; status: { pending: number; state: string } };
+    const result = (await ipcMain.invoke('agent:sync-now', trusted())) as {
+      outcome: string;
+      status: { pending: number; state: string };
+    };
     expect(result.outcome).toBe('drained');
     expect(result.status).toMatchObject({ pending: 0, state: 'synced' });
     expect(synced.variables()).toMatchObject([{ name: 'color', value: 'blue', state: 'synced' }]);

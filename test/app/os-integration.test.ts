@@ -52,7 +52,11 @@ describe('start at login', () => {
 });
 
 describe('sync triggers', () => {
-  let agent: { status: ReturnType<typeof vi.fn>; syncNow: ReturnType<typeof vi.fn>; connectivityHint: ReturnType<typeof vi.fn> };
+  let agent: {
+    status: ReturnType<typeof vi.fn>;
+    syncNow: ReturnType<typeof vi.fn>;
+    connectivityHint: ReturnType<typeof vi.fn>;
+  };
   let stop: () => void;
 
   beforeEach(() => {

@@ -52,9 +52,11 @@ function block(name: string): Record<string, string> {
 }
 
 const targets = (platform: BuilderConfig | undefined): Array<{ target: string; arch?: string[] }> =>
-  [platform?.target ?? []].flat().map((target: string | { target: string; arch?: string | string[] }) =>
-    typeof target === 'string' ? { target } : { target: target.target, arch: [target.arch ?? []].flat() },
-  );
+  [platform?.target ?? []]
+    .flat()
+    .map((target: string | { target: string; arch?: string | string[] }) =>
+      typeof target === 'string' ? { target } : { target: target.target, arch: [target.arch ?? []].flat() },
+    );
 
 describe('electron-builder.yml', () => {
   it("passes electron-builder's own schema, which does reject what it does not know", async () => {
@@ -77,11 +79,17 @@ describe('electron-builder.yml', () => {
     };
     expect(config.electronFuses).toEqual(expected);
     expect(REQUIRED_FUSES).toEqual(expected);
-    expect(block('electronFuses')).toEqual(Object.fromEntries(Object.entries(expected).map(([name, value]) => [name, String(value)])));
+    expect(block('electronFuses')).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([name, value]) => [name, String(value)])),
+    );
   });
 
   it('builds every installer of the issue: NSIS and MSI, dmg and zip for both Mac architectures, AppImage, deb and tar.gz', () => {
-    expect(REQUIRED_TARGETS).toEqual({ win: ['nsis', 'msi'], mac: ['dmg', 'zip'], linux: ['AppImage', 'deb', 'tar.gz'] });
+    expect(REQUIRED_TARGETS).toEqual({
+      win: ['nsis', 'msi'],
+      mac: ['dmg', 'zip'],
+      linux: ['AppImage', 'deb', 'tar.gz'],
+    });
     expect(targets(config.win).map((target) => target.target)).toEqual(['nsis', 'msi']);
     expect(targets(config.mac)).toEqual([
       { target: 'dmg', arch: ['x64', 'arm64'] },
@@ -96,7 +104,14 @@ describe('electron-builder.yml', () => {
   it('NSIS lets the user install for themselves or for everyone, and keeps data on uninstall unless asked', () => {
     // oneClick false: the assisted installer with the "only for me / anyone" page; perMachine false
     // and allowElevation: per-user by default (/S), per-machine on request (/allusers) with UAC.
-    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: true, allowToChangeInstallationDirectory: true, deleteAppDataOnUninstall: false, include: 'build/installer.nsh' });
+    expect(config.nsis).toMatchObject({
+      oneClick: false,
+      perMachine: false,
+      allowElevation: true,
+      allowToChangeInstallationDirectory: true,
+      deleteAppDataOnUninstall: false,
+      include: 'build/installer.nsh',
+    });
     const include = readFileSync(join(ROOT, 'build', 'installer.nsh'), 'utf8');
     const macro = /!macro customUnInstall\n([\s\S]*?)!macroend/.exec(include)?.[1] ?? '';
     expect(macro).toContain('${ifNot} ${isUpdated}'); // never on an upgrade
@@ -107,14 +122,20 @@ describe('electron-builder.yml', () => {
     const removed = /RMDir \/r "\$LOCALAPPDATA\\([^"]+)"/.exec(macro)?.[1];
     expect(removed).toBeDefined();
     const slashes = (path: string) => path.replaceAll('\\', '/');
-    expect(slashes(win32.join(localAppData, removed!))).toBe(slashes(defaultDataDir({ LOCALAPPDATA: localAppData }, 'win32')));
+    expect(slashes(win32.join(localAppData, removed!))).toBe(
+      slashes(defaultDataDir({ LOCALAPPDATA: localAppData }, 'win32')),
+    );
   });
 
   it('MSI is per-user by default and per-machine on request, and both installers keep their upgrade identity', () => {
     expect(config.msi).toMatchObject({ oneClick: false, perMachine: false });
-    const { UUID } = builderRequire('builder-util-runtime') as { UUID: { v5(name: string, namespace: Buffer): string; parse(text: string): Buffer } };
+    const { UUID } = builderRequire('builder-util-runtime') as {
+      UUID: { v5(name: string, namespace: Buffer): string; parse(text: string): Buffer };
+    };
     // The values electron-builder derives from appId, pinned so that a later appId change cannot orphan installations.
-    expect(config.msi.upgradeCode).toBe(UUID.v5(config.appId, UUID.parse('d752fe43-5d44-44d5-9fc9-6dd1bf19d5cc')).toUpperCase());
+    expect(config.msi.upgradeCode).toBe(
+      UUID.v5(config.appId, UUID.parse('d752fe43-5d44-44d5-9fc9-6dd1bf19d5cc')).toUpperCase(),
+    );
     expect(config.nsis.guid).toBe(UUID.v5(config.appId, UUID.parse('50e065bc-3134-11e6-9bab-38c9862bdaf3')));
   });
 
@@ -135,7 +156,15 @@ describe('electron-builder.yml', () => {
   it('packs what the app needs at run time and no sources, tests, docs, bench, scripts, maps or test builds', () => {
     for (const path of [...MUST_PACK, ...MUST_PACK_MODULES]) expect(isPacked(config, path), path).toBe(true);
     for (const path of [...MUST_NOT_PACK, ...MUST_NOT_PACK_MODULES]) expect(isPacked(config, path), path).toBe(false);
-    expect(MUST_NOT_PACK).toEqual(expect.arrayContaining(['main/core/agent.ts', 'test/app/packaging.test.ts', 'bench/run.ts', 'docs/VENDOR.md', 'out/test/main/main.mjs']));
+    expect(MUST_NOT_PACK).toEqual(
+      expect.arrayContaining([
+        'main/core/agent.ts',
+        'test/app/packaging.test.ts',
+        'bench/run.ts',
+        'docs/VENDOR.md',
+        'out/test/main/main.mjs',
+      ]),
+    );
   });
 
   it("rebuilds better-sqlite3 for Electron's ABI in the installers, and dist:check never does", () => {
@@ -182,18 +211,31 @@ describe('icons (build/)', () => {
     small.writeUInt32LE(0, 14);
     small.writeUInt32LE(22, 18);
     expect(icoProblems(small)).toEqual(['its largest image is 48px; Windows installers need 256px']);
-    expect(icnsProblems(Buffer.from('icns\0\0\0\x08'))).toEqual(['no 512px image (ic09 or ic10); macOS wants 512 and 1024']);
+    expect(icnsProblems(Buffer.from('icns\0\0\0\x08'))).toEqual([
+      'no 512px image (ic09 or ic10); macOS wants 512 and 1024',
+    ]);
   });
 
   it('electron-builder uses them as they are, without downloading its icon conversion tool', async () => {
     const { convertIcon } = builderRequire('./out/util/iconConverter.js') as {
-      convertIcon(options: { sources: string[]; fallbackSources: string[]; roots: string[]; format: string; outDir: string }): Promise<{ icons: Array<{ file: string; size: number }> }>;
+      convertIcon(options: {
+        sources: string[];
+        fallbackSources: string[];
+        roots: string[];
+        format: string;
+        outDir: string;
+      }): Promise<{ icons: Array<{ file: string; size: number }> }>;
     };
     const outDir = tempDir('varsync-icons-');
     const roots = [join(ROOT, 'build'), ROOT];
-    const convert = (source: string, format: string) => convertIcon({ sources: [source], fallbackSources: [], roots, format, outDir });
-    expect((await convert(config.win.icon, 'ico')).icons).toEqual([{ file: join(ROOT, 'build', 'icon.ico'), size: 256 }]);
-    expect((await convert(config.mac.icon, 'icns')).icons.map((icon) => icon.file)).toEqual([join(ROOT, 'build', 'icon.icns')]);
+    const convert = (source: string, format: string) =>
+      convertIcon({ sources: [source], fallbackSources: [], roots, format, outDir });
+    expect((await convert(config.win.icon, 'ico')).icons).toEqual([
+      { file: join(ROOT, 'build', 'icon.ico'), size: 256 },
+    ]);
+    expect((await convert(config.mac.icon, 'icns')).icons.map((icon) => icon.file)).toEqual([
+      join(ROOT, 'build', 'icon.icns'),
+    ]);
     const set = (await convert(config.linux.icon, 'set')).icons;
     expect(set.map((icon) => icon.size)).toEqual([16, 24, 32, 48, 64, 128, 256, 512, 1024]);
     expect(set.every((icon) => icon.file.startsWith(join(ROOT, 'build', 'icons')))).toBe(true);

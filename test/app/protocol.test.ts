@@ -2,7 +2,12 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY, createAppProtocolHandler, rendererFile, setupAppProtocol } from '../../main/app/protocol.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  createAppProtocolHandler,
+  rendererFile,
+  setupAppProtocol,
+} from '../../main/app/protocol.js';
 import { tempDir } from '../helpers/agent.js';
 import { protocol, resetFakeElectron } from './helpers/fake-electron.js';
 
@@ -16,7 +21,10 @@ beforeAll(() => {
   const base = tempDir('varsync-protocol-');
   root = join(base, 'out', 'renderer');
   mkdirSync(join(root, 'assets'), { recursive: true });
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Varsync</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    join(root, 'index.html'),
+    '<!doctype html><title>Varsync</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(join(root, 'assets', 'app.js'), 'console.log("hello")');
   writeFileSync(join(root, 'assets', 'app.css'), 'body { margin: 0 }');
   writeFileSync(join(base, 'out', 'secret.txt'), SECRET);

@@ -10,7 +10,16 @@ import {
   secureWebPreferences,
   setupWebContentsSecurity,
 } from '../../main/app/security.js';
-import { app, fakeEvent, FakeWebContents, protocol, resetFakeElectron, session, shell, type FakeBrowserWindow } from './helpers/fake-electron.js';
+import {
+  app,
+  fakeEvent,
+  FakeWebContents,
+  protocol,
+  resetFakeElectron,
+  session,
+  shell,
+  type FakeBrowserWindow,
+} from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
 
 vi.mock('electron', () => import('./helpers/fake-electron.js'));
@@ -25,7 +34,10 @@ beforeEach(() => {
 describe('windows', () => {
   it('are isolated, sandboxed, without Node and with web security, whatever the caller asks', () => {
     const window = createSecureWindow(
-      { width: 300, webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } },
+      {
+        width: 300,
+        webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false },
+      },
       '/app/out/main/preload.cjs',
     ) as unknown as FakeBrowserWindow;
     expect(window.options.width).toBe(300);
@@ -45,7 +57,9 @@ describe('windows', () => {
 
   it('get the app:// scheme as a standard, secure origin, and the sandbox for every renderer', () => {
     registerAppScheme();
-    expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(app.sandboxEnabled).toBe(true);
   });
 });
@@ -60,7 +74,13 @@ describe('every web contents', () => {
   });
 
   it('stays on the app: navigation elsewhere is refused', () => {
-    for (const url of ['https://evil.example/', 'http://localhost:8080/', 'file:///etc/passwd', 'app://other/index.html', 'javascript:alert(1)']) {
+    for (const url of [
+      'https://evil.example/',
+      'http://localhost:8080/',
+      'file:///etc/passwd',
+      'app://other/index.html',
+      'javascript:alert(1)',
+    ]) {
       expect(contents.navigate(url), url).toBe(false);
     }
     expect(contents.getURL()).toBe(APP_START_URL);
@@ -106,7 +126,16 @@ describe('permissions', () => {
   it('are all refused, asked or checked', () => {
     denyPermissions(session.defaultSession as never, log);
     const defaultSession = session.defaultSession;
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal', 'hid', 'serial', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'clipboard-read',
+      'openExternal',
+      'hid',
+      'serial',
+      'fullscreen',
+    ]) {
       const answer = vi.fn();
       defaultSession.permissionRequestHandler!({}, permission, answer);
       expect(answer, permission).toHaveBeenCalledWith(false);

@@ -21,7 +21,8 @@ beforeEach(() => {
   userData = tempDir('varsync-user-data-');
 });
 
-const writeSettings = (content: unknown) => writeFileSync(join(userData, 'settings.json'), typeof content === 'string' ? content : JSON.stringify(content));
+const writeSettings = (content: unknown) =>
+  writeFileSync(join(userData, 'settings.json'), typeof content === 'string' ? content : JSON.stringify(content));
 
 describe('user settings', () => {
   it('live in the user-data folder, and hold the shell preferences apart from the configuration', () => {
@@ -47,7 +48,10 @@ describe('user settings', () => {
 
     const vendorFile = join(userData, 'vendor.json');
     writeFileSync(vendorFile, JSON.stringify({ batchSize: 20 }));
-    const layered = appConfig({ VARSYNC_PRODUCT: 'from-env', VARSYNC_BATCH_SIZE: '30', VARSYNC_CONFIG: vendorFile }, settings.configLayer());
+    const layered = appConfig(
+      { VARSYNC_PRODUCT: 'from-env', VARSYNC_BATCH_SIZE: '30', VARSYNC_CONFIG: vendorFile },
+      settings.configLayer(),
+    );
     expect(layered.values).toMatchObject({ product: 'from-env', batchSize: 20, logLevel: 'debug' });
     expect(layered.sources.product).toBe('env VARSYNC_PRODUCT');
     expect(layered.sources.batchSize).toMatch(/^file .*vendor\.json/);
@@ -56,7 +60,9 @@ describe('user settings', () => {
   it('stop start-up over a bad key or value, naming the file', () => {
     writeSettings({ agent: { prodcut: 'x' } });
     expect(() => UserSettings.open(userData).configLayer()).toThrow(ConfigError);
-    expect(() => UserSettings.open(userData).configLayer()).toThrow(`user settings ${join(userData, 'settings.json')}: key "prodcut" is not a setting`);
+    expect(() => UserSettings.open(userData).configLayer()).toThrow(
+      `user settings ${join(userData, 'settings.json')}: key "prodcut" is not a setting`,
+    );
     writeSettings({ agent: { batchSize: 0 } });
     expect(() => UserSettings.open(userData).configLayer()).toThrow(/settings\.json: key "batchSize"/);
     writeSettings({ agent: ['x'] });
@@ -95,7 +101,11 @@ describe("the shell's agent", () => {
 
   it('is the built-in demo when nothing is configured, in its own data folder', async () => {
     const dataDir = tempDir('varsync-app-data-');
-    running = await setupAgent({ env: { VARSYNC_DATA_DIR: dataDir }, userSettings: UserSettings.open(userData).configLayer(), logger: () => silentLogger });
+    running = await setupAgent({
+      env: { VARSYNC_DATA_DIR: dataDir },
+      userSettings: UserSettings.open(userData).configLayer(),
+      logger: () => silentLogger,
+    });
     expect(running.config.values).toMatchObject({ product: DEMO.product, dataDir: join(dataDir, 'demo') });
     const status = running.agent.status();
     expect(status).toMatchObject({ demo: true, engine: { here: true } });
@@ -105,7 +115,9 @@ describe("the shell's agent", () => {
   it('runs for real when configured (environment, vendor file or user settings)', async () => {
     emulator = await startEmulator();
     const dataDir = tempDir('varsync-app-data-');
-    writeSettings({ agent: { apiUrl: emulator.url, product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey } });
+    writeSettings({
+      agent: { apiUrl: emulator.url, product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey },
+    });
     running = await setupAgent({
       env: { VARSYNC_DATA_DIR: dataDir, VARSYNC_SHARED_KEY: DEMO.sharedKey },
       userSettings: UserSettings.open(userData).configLayer(),
@@ -119,7 +131,11 @@ describe("the shell's agent", () => {
 
   it('does not start half-configured, and says what is missing', async () => {
     await expect(
-      setupAgent({ env: { VARSYNC_DATA_DIR: tempDir(), VARSYNC_PRODUCT: 'p' }, userSettings: UserSettings.open(userData).configLayer(), logger: () => silentLogger }),
+      setupAgent({
+        env: { VARSYNC_DATA_DIR: tempDir(), VARSYNC_PRODUCT: 'p' },
+        userSettings: UserSettings.open(userData).configLayer(),
+        logger: () => silentLogger,
+      }),
     ).rejects.toThrow(/^Varsync is not fully configured: missing a license key/);
   });
 });

@@ -16,12 +16,15 @@ let shown: number;
 
 /** What main.ts does with a launch handed over. */
 const receive = (argv: string[]) => applySetArguments(argv, agent, log) || shown++;
-const secondLaunch = (argv: string[], additionalData?: unknown) => app.emit('second-instance', fakeEvent(), argv, '/home/user', additionalData);
+const secondLaunch = (argv: string[], additionalData?: unknown) =>
+  app.emit('second-instance', fakeEvent(), argv, '/home/user', additionalData);
 const values = () => Object.fromEntries(agent.variables().map((variable) => [variable.name, variable.value]));
 
 beforeEach(() => {
   resetFakeElectron();
-  agent = Agent.open({ config: resolveConfig([objectLayer('flag', { dataDir: tempDir('varsync-instance-') }, 'test')]) });
+  agent = Agent.open({
+    config: resolveConfig([objectLayer('flag', { dataDir: tempDir('varsync-instance-') }, 'test')]),
+  });
   log = recordingLogger();
   shown = 0;
 });
@@ -55,7 +58,9 @@ describe('the single-instance lock', () => {
 
   it('prefers the arguments as sent over a command line the OS reordered', () => {
     setupSingleInstance(['/usr/bin/varsync'])!.deliverTo(receive);
-    secondLaunch(['/usr/bin/varsync', '--set', '--allow-file-access-from-files', 'a=1'], { argv: ['/usr/bin/varsync', '--set', 'a=1'] });
+    secondLaunch(['/usr/bin/varsync', '--set', '--allow-file-access-from-files', 'a=1'], {
+      argv: ['/usr/bin/varsync', '--set', 'a=1'],
+    });
     expect(values()).toEqual({ a: '1' });
   });
 
@@ -85,13 +90,17 @@ describe('the single-instance lock', () => {
     secondLaunch(['--set', ' spaced =1']);
     expect(agent.variables()).toEqual([]);
     expect(shown).toBe(0);
-    expect(log.lines.filter((line) => line.startsWith('error launch arguments refused, nothing queued'))).toHaveLength(3);
+    expect(log.lines.filter((line) => line.startsWith('error launch arguments refused, nothing queued'))).toHaveLength(
+      3,
+    );
   });
 });
 
 describe('--set arguments', () => {
   it('are found among other switches', () => {
-    expect(setArguments(['/app/Varsync', '--hidden', '--set', 'a=1', '--inspect=0', '--set=b:=2', 'c=3', '--set'])).toEqual([
+    expect(
+      setArguments(['/app/Varsync', '--hidden', '--set', 'a=1', '--inspect=0', '--set=b:=2', 'c=3', '--set']),
+    ).toEqual([
       ['a', '1'],
       ['b', 2],
     ]);

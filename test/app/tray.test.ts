@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { setupTray, trayIconFor, trayTooltip, TRAY_ICON_NAMES, type AppTray, type TrayActions } from '../../main/app/tray.js';
+import {
+  setupTray,
+  trayIconFor,
+  trayTooltip,
+  TRAY_ICON_NAMES,
+  type AppTray,
+  type TrayActions,
+} from '../../main/app/tray.js';
 import { Agent } from '../../main/core/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import type { LogLevel } from '../../main/core/log.js';
@@ -81,7 +88,17 @@ describe('the tray', () => {
     tray = setupTray(agent, actions, ICONS);
     expect(trayShown().icon).toBe('synced.png');
     expect(trayShown().tooltip).toBe('Varsync: Synced\n0 pending\nLast sync: never');
-    expect(trayShown().menu.labels).toEqual(['Synced', 'Open', 'Sync now', 'Pause', 'Start at login', 'Open logs folder', 'Log level', 'Collect diagnostics...', 'Quit']);
+    expect(trayShown().menu.labels).toEqual([
+      'Synced',
+      'Open',
+      'Sync now',
+      'Pause',
+      'Start at login',
+      'Open logs folder',
+      'Log level',
+      'Collect diagnostics...',
+      'Quit',
+    ]);
 
     agent.set({ color: 'blue', seats: 3 });
     expect(trayShown().icon).toBe('pending.png');
@@ -103,8 +120,16 @@ describe('the tray', () => {
   it('menu items do what they say', () => {
     const actions = recordingActions(agent);
     tray = setupTray(agent, actions, ICONS);
-    for (const label of ['Open', 'Sync now', 'Open logs folder', 'Start at login', 'Collect diagnostics...', 'Quit']) trayShown().menu.click(label);
-    expect(actions.calls).toEqual(['open', 'syncNow', 'openLogsFolder', 'launchAtLogin:true', 'collectDiagnostics', 'quit']);
+    for (const label of ['Open', 'Sync now', 'Open logs folder', 'Start at login', 'Collect diagnostics...', 'Quit'])
+      trayShown().menu.click(label);
+    expect(actions.calls).toEqual([
+      'open',
+      'syncNow',
+      'openLogsFolder',
+      'launchAtLogin:true',
+      'collectDiagnostics',
+      'quit',
+    ]);
     agent.set({ color: 'blue' });
     expect(trayShown().menu.item('Start at login').checked).toBe(true);
     FakeTray.instances.at(-1)!.emit('click');
@@ -114,7 +139,10 @@ describe('the tray', () => {
   it('has a "Log level" submenu that shows and sets the level', () => {
     const actions = recordingActions(agent);
     tray = setupTray(agent, actions, ICONS);
-    const levels = () => trayShown().menu.item('Log level').submenu!.map((item) => `${item.label}${item.checked ? ' (checked)' : ''}`);
+    const levels = () =>
+      trayShown()
+        .menu.item('Log level')
+        .submenu!.map((item) => `${item.label}${item.checked ? ' (checked)' : ''}`);
     expect(levels()).toEqual(['Errors only', 'Warnings', 'Normal (checked)', 'Debug (most detail)']);
     trayShown().menu.click('Log level', 'Debug (most detail)');
     expect(actions.calls).toEqual(['logLevel:debug']);
@@ -125,7 +153,16 @@ describe('the tray', () => {
   it('offers "Start at login" only where the OS has login items', () => {
     const actions = recordingActions(agent);
     tray = setupTray(agent, { ...actions, launchAtLogin: { ...actions.launchAtLogin, supported: false } }, ICONS);
-    expect(trayShown().menu.labels).toEqual(['Synced', 'Open', 'Sync now', 'Pause', 'Open logs folder', 'Log level', 'Collect diagnostics...', 'Quit']);
+    expect(trayShown().menu.labels).toEqual([
+      'Synced',
+      'Open',
+      'Sync now',
+      'Pause',
+      'Open logs folder',
+      'Log level',
+      'Collect diagnostics...',
+      'Quit',
+    ]);
   });
 
   it('stops following when destroyed', () => {
@@ -158,7 +195,10 @@ describe('the tray against a License API', () => {
     agent.on('change', () => seen.add(trayShown().icon));
     agent.startEngine();
     agent.set({ color: 'blue' });
-    await eventually(() => trayShown().icon, (icon) => icon === 'synced.png' && agent.status().pending === 0);
+    await eventually(
+      () => trayShown().icon,
+      (icon) => icon === 'synced.png' && agent.status().pending === 0,
+    );
     expect(seen).toContain('syncing.png');
     expect(trayShown().tooltip).toMatch(/^Varsync: Synced\n0 pending\nLast sync: \d{1,2}:\d{2}/);
   });
@@ -168,7 +208,10 @@ describe('the tray against a License API', () => {
     tray = setupTray(agent, recordingActions(agent), ICONS);
     agent.startEngine();
     agent.set({ color: 'blue' });
-    await eventually(() => trayShown().icon, (icon) => icon === 'attention.png');
+    await eventually(
+      () => trayShown().icon,
+      (icon) => icon === 'attention.png',
+    );
     expect(trayShown().tooltip).toMatch(/^Varsync: Needs attention\n1 pending\nLast sync: never\n./);
     expect(trayShown().tooltip.length).toBeLessThanOrEqual(127);
   });
@@ -212,6 +255,10 @@ describe('icon and tooltip for a status', () => {
   it('says the last sync time, refused values and the demo', () => {
     const now = new Date('2026-03-01T12:00:00Z');
     const text = trayTooltip(status({ lastSyncAt: '2026-02-27T08:30:00Z', failed: 2, pending: 1, demo: true }), now);
-    expect(text.split('\n')).toEqual(['Varsync: Synced (demo)', '1 pending, 2 refused', expect.stringMatching(/^Last sync: .*\d{1,2}:\d{2}/)]);
+    expect(text.split('\n')).toEqual([
+      'Varsync: Synced (demo)',
+      '1 pending, 2 refused',
+      expect.stringMatching(/^Last sync: .*\d{1,2}:\d{2}/),
+    ]);
   });
 });

@@ -32,7 +32,16 @@ describe('the window', () => {
     window.show();
     expect(created()).toHaveLength(1);
     const [browserWindow] = created();
-    expect(browserWindow!.options).toMatchObject({ show: false, title: 'Varsync', webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, preload: '/app/out/main/preload.cjs' } });
+    expect(browserWindow!.options).toMatchObject({
+      show: false,
+      title: 'Varsync',
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        preload: '/app/out/main/preload.cjs',
+      },
+    });
     await flush();
     expect(browserWindow!.webContents.getURL()).toBe(APP_START_URL);
     expect(browserWindow!.visible).toBe(true);

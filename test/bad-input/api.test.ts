@@ -25,7 +25,12 @@ const SYNC_RUNS = 800;
 /** Short: an answer that never comes costs this much; a slow loopback answer that misses it is one more refusal to survive. */
 const TIMEOUT_MS = 250;
 const MAX_RESPONSE_BYTES = 8 * 1024;
-const SECRETS = { sharedKey: 'shared-secret-4f9a1c', clientSecret: 'client-secret-77d0e2', licenseKey: 'LICENSE-KEY-ABCD-1234', password: 'pass-word-xyz' };
+const SECRETS = {
+  sharedKey: 'shared-secret-4f9a1c',
+  clientSecret: 'client-secret-77d0e2',
+  licenseKey: 'LICENSE-KEY-ABCD-1234',
+  password: 'pass-word-xyz',
+};
 const REF: LicenseRef = { product: 'p', hardwareId: 'hw-api', licenseKey: SECRETS.licenseKey };
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -63,21 +68,56 @@ afterAll(async () => {
 
 // ---- generated answers ------------------------------------------------------------------------
 
-const text = fc.oneof(fc.string({ maxLength: 16 }), fc.string({ unit: 'binary', maxLength: 16 }), fc.constantFrom('', 'a\nb', '\r\n\tat x (y.js:1:2)', 'x'.repeat(2_000)));
-const secretText = fc.constantFrom(...Object.values(SECRETS)).chain((secret) => text.map((around) => `${around}${secret}${around}`));
-const variableValue = fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }));
-const createdAt = fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.constantFrom('yesterday', '', -1, '2024-02-30T00:00:00Z', Number.MAX_VALUE));
+const text = fc.oneof(
+  fc.string({ maxLength: 16 }),
+  fc.string({ unit: 'binary', maxLength: 16 }),
+  fc.constantFrom('', 'a\nb', '\r\n\tat x (y.js:1:2)', 'x'.repeat(2_000)),
+);
+const secretText = fc
+  .constantFrom(...Object.values(SECRETS))
+  .chain((secret) => text.map((around) => `${around}${secret}${around}`));
+const variableValue = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const createdAt = fc.oneof(
+  fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+  fc.constantFrom('yesterday', '', -1, '2024-02-30T00:00:00Z', Number.MAX_VALUE),
+);
 const deviceVariables = fc.array(
-  fc.record({ variable: fc.oneof(fc.constantFrom(...Object.keys(SEEDED_PENDING)), fc.string({ maxLength: 10 })), value: variableValue, device_id: fc.oneof(fc.integer(), fc.constantFrom<unknown>('3', null)), created_at: createdAt }),
+  fc.record({
+    variable: fc.oneof(fc.constantFrom(...Object.keys(SEEDED_PENDING)), fc.string({ maxLength: 10 })),
+    value: variableValue,
+    device_id: fc.oneof(fc.integer(), fc.constantFrom<unknown>('3', null)),
+    created_at: createdAt,
+  }),
   { maxLength: 4 },
 );
 /** What the API documents for stored variables, exactly. */
 const storedVariables = fc.array(
-  fc.record({ variable: fc.constantFrom(...Object.keys(SEEDED_PENDING)), value: variableValue, device_id: fc.nat(), created_at: fc.oneof(fc.nat(), fc.date({ noInvalidDate: true, min: new Date(0) }).map((date) => date.toISOString())) }),
+  fc.record({
+    variable: fc.constantFrom(...Object.keys(SEEDED_PENDING)),
+    value: variableValue,
+    device_id: fc.nat(),
+    created_at: fc.oneof(
+      fc.nat(),
+      fc.date({ noInvalidDate: true, min: new Date(0) }).map((date) => date.toISOString()),
+    ),
+  }),
   { maxLength: 3 },
 );
 const license = fc.record(
-  { license_active: fc.oneof(fc.boolean(), fc.constant<unknown>('yes')), license_enabled: fc.boolean(), license_type: fc.constantFrom('perpetual', 'time-limited', ''), device_id: fc.integer(), max_activations: fc.integer(), validity_period: fc.option(fc.string(), { nil: null }) },
+  {
+    license_active: fc.oneof(fc.boolean(), fc.constant<unknown>('yes')),
+    license_enabled: fc.boolean(),
+    license_type: fc.constantFrom('perpetual', 'time-limited', ''),
+    device_id: fc.integer(),
+    max_activations: fc.integer(),
+    validity_period: fc.option(fc.string(), { nil: null }),
+  },
   { requiredKeys: ['license_active', 'license_enabled'] },
 );
 const errorBody = fc.record({
@@ -89,17 +129,44 @@ const jsonBody = fc.oneof(
   deviceVariables,
   license,
   errorBody,
-  fc.record({ access_token: fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constant('')), expires_in: fc.oneof(fc.integer({ min: -5, max: 1e6 }), fc.constant(1e300)), token_type: fc.constantFrom('Bearer', 'bearer', 'mac', '') }),
-  fc.record({ error: fc.oneof(fc.constantFrom('invalid_client', 'unauthorized_client'), text), error_description: fc.oneof(text, secretText) }, { requiredKeys: ['error'] }),
+  fc.record({
+    access_token: fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constant('')),
+    expires_in: fc.oneof(fc.integer({ min: -5, max: 1e6 }), fc.constant(1e300)),
+    token_type: fc.constantFrom('Bearer', 'bearer', 'mac', ''),
+  }),
+  fc.record(
+    {
+      error: fc.oneof(fc.constantFrom('invalid_client', 'unauthorized_client'), text),
+      error_description: fc.oneof(text, secretText),
+    },
+    { requiredKeys: ['error'] },
+  ),
   fc.record({ api_base_url: fc.string(), version: fc.string(), timestamp: fc.oneof(fc.integer(), fc.string()) }),
   fc.jsonValue({ maxDepth: 3 }),
 );
 const bodyText = fc.oneof(
   { weight: 6, arbitrary: jsonBody.map((value) => JSON.stringify(value) ?? 'null') },
-  { weight: 1, arbitrary: fc.constantFrom('license_deactivated', '"license_deactivated"', ' license_deactivated\n', '', ' ', 'null', '<!doctype html><h1>502 Bad Gateway</h1>', '[{"variable":"a","value":1,"device_id":3,"created_', '\uFEFF[]', `[${'"x",'.repeat(3_000)}"x"]`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'license_deactivated',
+      '"license_deactivated"',
+      ' license_deactivated\n',
+      '',
+      ' ',
+      'null',
+      '<!doctype html><h1>502 Bad Gateway</h1>',
+      '[{"variable":"a","value":1,"device_id":3,"created_',
+      '\uFEFF[]',
+      `[${'"x",'.repeat(3_000)}"x"]`,
+    ),
+  },
   { weight: 1, arbitrary: text },
 );
-const body = fc.oneof({ weight: 8, arbitrary: bodyText.map((value) => Buffer.from(value)) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) });
+const body = fc.oneof(
+  { weight: 8, arbitrary: bodyText.map((value) => Buffer.from(value)) },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
+);
 
 const status = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(200, 200, 200, 400, 401, 404, 429, 500, 502, 503) },
@@ -107,51 +174,188 @@ const status = fc.oneof(
 );
 const statusLine = fc.oneof(
   { weight: 12, arbitrary: status.map((code) => `HTTP/1.1 ${code} Whatever`) },
-  { weight: 1, arbitrary: fc.constantFrom('HTTP/1.1 200', 'HTTP/1.0 200 OK', 'HTTP/2 200 OK', 'HTTP/1.1 abc OK', 'HTTP/1.1 2000 OK', 'HTTP/1.1 -1 X', 'ICY 200 OK', '', 'garbage', 'HTTP/1.1 200 OK\u0000') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'HTTP/1.1 200',
+      'HTTP/1.0 200 OK',
+      'HTTP/2 200 OK',
+      'HTTP/1.1 abc OK',
+      'HTTP/1.1 2000 OK',
+      'HTTP/1.1 -1 X',
+      'ICY 200 OK',
+      '',
+      'garbage',
+      'HTTP/1.1 200 OK\u0000',
+    ),
+  },
 );
 
 type Framing = Extract<BodyFraming, 'length' | 'short' | 'long' | 'none' | 'chunked' | 'bad-chunked' | 'conflict'>;
 const answerHeaders = fc.record({
-  contentType: fc.constantFrom<string | undefined>('application/json', 'application/json', 'text/html', 'text/plain', undefined, 'application/json; charset=latin1'),
-  framing: fc.oneof({ weight: 8, arbitrary: fc.constant<Framing>('length') }, { weight: 2, arbitrary: fc.constantFrom<Framing>('none', 'chunked') }, { weight: 1, arbitrary: fc.constantFrom<Framing>('short', 'long', 'bad-chunked', 'conflict') }),
-  encoding: fc.constantFrom<'none' | 'gzip' | 'gzip-garbage' | 'unknown'>('none', 'none', 'none', 'none', 'none', 'none', 'gzip', 'gzip-garbage', 'unknown'),
-  date: fc.oneof(fc.constant(undefined), fc.constantFrom('now', 'Sat, 01 Jan 2000 00:00:00 GMT', 'Fri, 31 Dec 9999 23:59:59 GMT', 'yesterday', '', 'Thu, 01 Jan 1970 00:00:00 GMT')),
-  retryAfter: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('0', '1', '5', '-1', '1.5', 'soon', '99999999999', '2592000', '9'.repeat(30), 'Fri, 31 Dec 9999 23:59:59 GMT', 'Sat, 01 Jan 2000 00:00:00 GMT') }),
+  contentType: fc.constantFrom<string | undefined>(
+    'application/json',
+    'application/json',
+    'text/html',
+    'text/plain',
+    undefined,
+    'application/json; charset=latin1',
+  ),
+  framing: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<Framing>('length') },
+    { weight: 2, arbitrary: fc.constantFrom<Framing>('none', 'chunked') },
+    { weight: 1, arbitrary: fc.constantFrom<Framing>('short', 'long', 'bad-chunked', 'conflict') },
+  ),
+  encoding: fc.constantFrom<'none' | 'gzip' | 'gzip-garbage' | 'unknown'>(
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'gzip',
+    'gzip-garbage',
+    'unknown',
+  ),
+  date: fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom(
+      'now',
+      'Sat, 01 Jan 2000 00:00:00 GMT',
+      'Fri, 31 Dec 9999 23:59:59 GMT',
+      'yesterday',
+      '',
+      'Thu, 01 Jan 1970 00:00:00 GMT',
+    ),
+  ),
+  retryAfter: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '0',
+        '1',
+        '5',
+        '-1',
+        '1.5',
+        'soon',
+        '99999999999',
+        '2592000',
+        '9'.repeat(30),
+        'Fri, 31 Dec 9999 23:59:59 GMT',
+        'Sat, 01 Jan 2000 00:00:00 GMT',
+      ),
+    },
+  ),
   signature: fc.constantFrom<'none' | 'valid' | 'garbage'>('none', 'none', 'valid', 'garbage'),
-  extra: fc.oneof({ weight: 8, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: fc.array(fc.constantFrom('Location: http://evil.example/', 'X-Bad: \u0001', 'NoColon', ' folded', `X-Huge: ${'x'.repeat(20_000)}`, 'Connection: keep-alive', 'Content-Length: 5'), { maxLength: 2 }) }),
+  extra: fc.oneof(
+    { weight: 8, arbitrary: fc.constant([] as string[]) },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        fc.constantFrom(
+          'Location: http://evil.example/',
+          'X-Bad: \u0001',
+          'NoColon',
+          ' folded',
+          `X-Huge: ${'x'.repeat(20_000)}`,
+          'Connection: keep-alive',
+          'Content-Length: 5',
+        ),
+        { maxLength: 2 },
+      ),
+    },
+  ),
 });
 
 const answer: fc.Arbitrary<ScriptedAnswer> = fc.oneof(
   {
     weight: 200,
-    arbitrary: fc.record({ statusLine, headers: answerHeaders, body, split: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }) }) }).map(({ statusLine: line, headers, body: bytes, split }) => ({
-      kind: 'bytes' as const,
-      bytes: encodeAnswer(line, headers, bytes),
-      splitAfterMs: split,
-    })),
+    arbitrary: fc
+      .record({
+        statusLine,
+        headers: answerHeaders,
+        body,
+        split: fc.oneof(
+          { weight: 9, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }) },
+        ),
+      })
+      .map(({ statusLine: line, headers, body: bytes, split }) => ({
+        kind: 'bytes' as const,
+        bytes: encodeAnswer(line, headers, bytes),
+        splitAfterMs: split,
+      })),
   },
   { weight: 6, arbitrary: fc.constantFrom<ScriptedAnswer>({ kind: 'close' }, { kind: 'reset' }) },
-  { weight: 6, arbitrary: body.map((bytes): ScriptedAnswer => ({ kind: 'partial', bytes: encodeAnswer('HTTP/1.1 200 OK', { contentType: 'application/json', framing: 'length', encoding: 'none', signature: 'none', extra: [] }, bytes) })) },
+  {
+    weight: 6,
+    arbitrary: body.map((bytes): ScriptedAnswer => ({
+      kind: 'partial',
+      bytes: encodeAnswer(
+        'HTTP/1.1 200 OK',
+        { contentType: 'application/json', framing: 'length', encoding: 'none', signature: 'none', extra: [] },
+        bytes,
+      ),
+    })),
+  },
   { weight: 1, arbitrary: fc.constant<ScriptedAnswer>({ kind: 'stall' }) },
 );
 
-const PLAIN_HEADERS = { contentType: 'application/json', framing: 'length' as const, encoding: 'none', signature: 'none', extra: [] };
+const PLAIN_HEADERS = {
+  contentType: 'application/json',
+  framing: 'length' as const,
+  encoding: 'none',
+  signature: 'none',
+  extra: [],
+};
 const plainAnswer = (code: number, value: unknown, retryAfter?: string): ScriptedAnswer => ({
   kind: 'bytes',
-  bytes: encodeAnswer(`HTTP/1.1 ${code} Whatever`, { ...PLAIN_HEADERS, retryAfter }, Buffer.from(JSON.stringify(value))),
+  bytes: encodeAnswer(
+    `HTTP/1.1 ${code} Whatever`,
+    { ...PLAIN_HEADERS, retryAfter },
+    Buffer.from(JSON.stringify(value)),
+  ),
 });
 /** Answers a sync pass can go on after (stored variables, a refused batch to split, an activation), so passes reach their later steps. */
 const passableAnswer: fc.Arbitrary<ScriptedAnswer> = fc.oneof(
   { weight: 4, arbitrary: storedVariables.map((variables) => plainAnswer(200, variables)) },
-  { weight: 2, arbitrary: fc.constantFrom('validation_error', 'invalid_json').map((code) => plainAnswer(400, { status: 400, code, message: 'The request failed validation.' })) },
-  { weight: 1, arbitrary: fc.constant(plainAnswer(400, { status: 400, code: 'device_not_found', message: 'An active device matching the hardware_id was not found.' })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom('validation_error', 'invalid_json')
+      .map((code) => plainAnswer(400, { status: 400, code, message: 'The request failed validation.' })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant(
+      plainAnswer(400, {
+        status: 400,
+        code: 'device_not_found',
+        message: 'An active device matching the hardware_id was not found.',
+      }),
+    ),
+  },
   { weight: 1, arbitrary: license.map((value) => plainAnswer(200, value)) },
-  { weight: 1, arbitrary: fc.constantFrom('0', '1', '99999999999', 'Fri, 31 Dec 9999 23:59:59 GMT').map((after) => plainAnswer(429, { status: 429, code: 'rate_limited', message: 'Slow down.' }, after)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('0', '1', '99999999999', 'Fri, 31 Dec 9999 23:59:59 GMT')
+      .map((after) => plainAnswer(429, { status: 429, code: 'rate_limited', message: 'Slow down.' }, after)),
+  },
 );
 
 function encodeAnswer(
   line: string,
-  headers: { contentType?: string; framing: Framing; encoding: string; date?: string; retryAfter?: string; signature: string; extra: string[] },
+  headers: {
+    contentType?: string;
+    framing: Framing;
+    encoding: string;
+    date?: string;
+    retryAfter?: string;
+    signature: string;
+    extra: string[];
+  },
   plain: Buffer,
 ): string {
   let payload = plain;
@@ -162,9 +366,11 @@ function encodeAnswer(
     lines.push('Content-Encoding: gzip');
   } else if (headers.encoding === 'gzip-garbage') lines.push('Content-Encoding: gzip');
   else if (headers.encoding === 'unknown') lines.push('Content-Encoding: x-unknown');
-  if (headers.date !== undefined) lines.push(`Date: ${headers.date === 'now' ? new Date().toUTCString() : headers.date}`);
+  if (headers.date !== undefined)
+    lines.push(`Date: ${headers.date === 'now' ? new Date().toUTCString() : headers.date}`);
   if (headers.retryAfter !== undefined) lines.push(`Retry-After: ${headers.retryAfter}`);
-  if (headers.signature === 'valid') lines.push(`LicenseSignature: ${sign('sha256', plain, keys.privateKey).toString('base64')}`);
+  if (headers.signature === 'valid')
+    lines.push(`LicenseSignature: ${sign('sha256', plain, keys.privateKey).toString('base64')}`);
   if (headers.signature === 'garbage') lines.push('LicenseSignature: bm90IGEgc2lnbmF0dXJl');
   lines.push(...headers.extra);
   // The server closes after each answer; saying so keeps the client from reusing the connection.
@@ -179,11 +385,17 @@ function encodeAnswer(
 
 /** Why `error` is not a clear, safe LicenseApiError, or undefined. `secrets`: those the client was given for the call. */
 function errorProblem(error: unknown, secrets: string[]): string | undefined {
-  if (!(error instanceof LicenseApiError)) return `failed with ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)} instead of a LicenseApiError`;
-  if (!(API_ERROR_KINDS as readonly string[]).includes(error.kind)) return `kind ${error.kind} is not a documented kind`;
+  if (!(error instanceof LicenseApiError))
+    return `failed with ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)} instead of a LicenseApiError`;
+  if (!(API_ERROR_KINDS as readonly string[]).includes(error.kind))
+    return `kind ${error.kind} is not a documented kind`;
   // The engine waits this long with a timer: beyond 2^31-1 ms a timer fires at once (a retry loop), and a date overflows.
-  if (error.retryAfterMs !== undefined && !(error.retryAfterMs >= 0 && error.retryAfterMs <= 2 ** 31 - 1)) return `Retry-After became a wait of ${error.retryAfterMs} ms, which no timer can hold`;
-  for (const [part, value] of [['message', error.message], ['code', error.code]] as const) {
+  if (error.retryAfterMs !== undefined && !(error.retryAfterMs >= 0 && error.retryAfterMs <= 2 ** 31 - 1))
+    return `Retry-After became a wait of ${error.retryAfterMs} ms, which no timer can hold`;
+  for (const [part, value] of [
+    ['message', error.message],
+    ['code', error.code],
+  ] as const) {
     const unclear = oneLineProblem(value);
     if (unclear) return `the error's ${part} is not one clear line: ${unclear}`;
   }
@@ -201,12 +413,21 @@ function valueProblem(call: CallName, value: unknown): string | undefined {
   if (call === 'track' || call === 'get') {
     if (!Array.isArray(value)) return 'answered something that is not a list';
     for (const variable of value as Array<Record<string, unknown>>) {
-      if (typeof variable.name !== 'string' || !['string', 'number', 'boolean'].includes(typeof variable.value) || typeof variable.deviceId !== 'number' || !Number.isFinite(variable.createdAt)) {
+      if (
+        typeof variable.name !== 'string' ||
+        !['string', 'number', 'boolean'].includes(typeof variable.value) ||
+        typeof variable.deviceId !== 'number' ||
+        !Number.isFinite(variable.createdAt)
+      ) {
         return `answered a variable of the wrong shape: ${JSON.stringify(variable)}`;
       }
     }
   }
-  if ((call === 'activate' || call === 'check') && typeof (value as { license_active?: unknown }).license_active !== 'boolean') return 'answered a license without license_active';
+  if (
+    (call === 'activate' || call === 'check') &&
+    typeof (value as { license_active?: unknown }).license_active !== 'boolean'
+  )
+    return 'answered a license without license_active';
   if (call === 'deactivate' && value !== undefined) return 'answered a value for deactivate';
   return undefined;
 }
@@ -214,7 +435,14 @@ function valueProblem(call: CallName, value: unknown): string | undefined {
 function client(options: { oauth: boolean; signed: boolean }): LicenseApiClient {
   return new LicenseApiClient({
     baseUrl: server.url,
-    credentials: options.oauth ? { type: 'oauth', clientId: 'client-id', clientSecret: SECRETS.clientSecret, tokenUrl: `${server.url}/oauth/token` } : { type: 'hmac', apiKey: 'api-key', sharedKey: SECRETS.sharedKey },
+    credentials: options.oauth
+      ? {
+          type: 'oauth',
+          clientId: 'client-id',
+          clientSecret: SECRETS.clientSecret,
+          tokenUrl: `${server.url}/oauth/token`,
+        }
+      : { type: 'hmac', apiKey: 'api-key', sharedKey: SECRETS.sharedKey },
     timeoutMs: TIMEOUT_MS,
     maxResponseBytes: MAX_RESPONSE_BYTES,
     responsePublicKey: options.signed ? PUBLIC_KEY : undefined,
@@ -238,30 +466,42 @@ function run(api: LicenseApiClient, call: CallName): Promise<unknown> {
   }
 }
 
-const describeScript = (script: ScriptedAnswer[]) => JSON.stringify(script.map((step) => ('bytes' in step ? { ...step, bytes: step.bytes.slice(0, 400) } : step)));
+const describeScript = (script: ScriptedAnswer[]) =>
+  JSON.stringify(script.map((step) => ('bytes' in step ? { ...step, bytes: step.bytes.slice(0, 400) } : step)));
 
 // ---- the properties ----------------------------------------------------------------------------
 
 describe('answers the License API client parses', () => {
   it(`become a documented value or one clear LicenseApiError, in time (${CLIENT_RUNS} generated answers)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CALLS), fc.boolean(), fc.boolean(), fc.array(answer, { minLength: 1, maxLength: 2 }), async (call, oauth, signed, script) => {
-        countCase('api');
-        server.play(script);
-        const what = () => `${call} (${oauth ? 'oauth' : 'hmac'}${signed ? ', signed answers' : ''}) answered ${describeScript(script)}`;
-        let problem: string | undefined;
-        try {
-          const value = await bounded(what(), 10_000, () => run(client({ oauth, signed }), call));
-          problem = valueProblem(call, value);
-        } catch (error) {
-          if (error instanceof Error && error.message.startsWith('hang:')) throw error;
-          // What the client was given for this call: its credentials, the license key (all but the probe), the password when activating.
-          const carried = [oauth ? SECRETS.clientSecret : SECRETS.sharedKey, ...(call === 'probe' ? [] : [SECRETS.licenseKey]), ...(call === 'activate' ? [SECRETS.password] : [])];
-          problem = errorProblem(error, carried);
-        }
-        if (!problem && escapes.problems.length > 0) problem = escapes.problems.join('; ');
-        if (problem) throw new Error(`${what()}: ${problem}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...CALLS),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(answer, { minLength: 1, maxLength: 2 }),
+        async (call, oauth, signed, script) => {
+          countCase('api');
+          server.play(script);
+          const what = () =>
+            `${call} (${oauth ? 'oauth' : 'hmac'}${signed ? ', signed answers' : ''}) answered ${describeScript(script)}`;
+          let problem: string | undefined;
+          try {
+            const value = await bounded(what(), 10_000, () => run(client({ oauth, signed }), call));
+            problem = valueProblem(call, value);
+          } catch (error) {
+            if (error instanceof Error && error.message.startsWith('hang:')) throw error;
+            // What the client was given for this call: its credentials, the license key (all but the probe), the password when activating.
+            const carried = [
+              oauth ? SECRETS.clientSecret : SECRETS.sharedKey,
+              ...(call === 'probe' ? [] : [SECRETS.licenseKey]),
+              ...(call === 'activate' ? [SECRETS.password] : []),
+            ];
+            problem = errorProblem(error, carried);
+          }
+          if (!problem && escapes.problems.length > 0) problem = escapes.problems.join('; ');
+          if (problem) throw new Error(`${what()}: ${problem}`);
+        },
+      ),
       fcParameters(CLIENT_RUNS),
     );
     expect(escapes.problems).toEqual([]);
@@ -270,30 +510,54 @@ describe('answers the License API client parses', () => {
   it(`never cost a queued value in a sync pass (${SYNC_RUNS} generated exchanges)`, async () => {
     let round = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof({ weight: 3, arbitrary: passableAnswer }, { weight: 2, arbitrary: answer }), { minLength: 1, maxLength: 8 }), async (script) => {
-        countCase('api');
-        round++;
-        // Fresh values every round, so that something is pending whatever the last round confirmed.
-        const queued = Object.fromEntries(Object.entries(SEEDED_PENDING).map(([name, value]) => [name, typeof value === 'string' ? `${value.slice(0, 100)}#${round}` : typeof value === 'number' ? value + round : round % 2 === 0]));
-        agent.set(queued);
-        server.play(script);
-        const what = () => `a sync pass answered ${describeScript(script)} (requests: ${server.requests.join(', ')})`;
-        const result = await bounded(what(), 15_000, () => agent.syncNow());
-        if (!['drained', 'held', 'retrying', 'paused'].includes(result.outcome)) throw new Error(`${what()}: outcome ${result.outcome}`);
-        const lastError = result.status.lastError;
-        if (lastError) {
-          const unclear = oneLineProblem(lastError.message) ?? oneLineProblem(lastError.code);
-          if (unclear) throw new Error(`${what()}: the status shows ${unclear}`);
-        }
-        const { pending, deadLetters } = snapshotQueue(agent);
-        const confirmed = new Map(agent.variables().filter((variable) => variable.state === 'synced').map((variable) => [variable.name, JSON.stringify(variable.value)]));
-        for (const [name, value] of Object.entries(queued)) {
-          const json = JSON.stringify(value);
-          const kept = pending.get(name)?.startsWith(`${json} #`) || deadLetters.get(name) === json || confirmed.get(name) === json;
-          if (!kept) throw new Error(`${what()}: "${name}" = ${json} is neither pending, refused nor confirmed`);
-        }
-        if (escapes.problems.length > 0) throw new Error(`${what()}: ${escapes.problems.join('; ')}`);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof({ weight: 3, arbitrary: passableAnswer }, { weight: 2, arbitrary: answer }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (script) => {
+          countCase('api');
+          round++;
+          // Fresh values every round, so that something is pending whatever the last round confirmed.
+          const queued = Object.fromEntries(
+            Object.entries(SEEDED_PENDING).map(([name, value]) => [
+              name,
+              typeof value === 'string'
+                ? `${value.slice(0, 100)}#${round}`
+                : typeof value === 'number'
+                  ? value + round
+                  : round % 2 === 0,
+            ]),
+          );
+          agent.set(queued);
+          server.play(script);
+          const what = () => `a sync pass answered ${describeScript(script)} (requests: ${server.requests.join(', ')})`;
+          const result = await bounded(what(), 15_000, () => agent.syncNow());
+          if (!['drained', 'held', 'retrying', 'paused'].includes(result.outcome))
+            throw new Error(`${what()}: outcome ${result.outcome}`);
+          const lastError = result.status.lastError;
+          if (lastError) {
+            const unclear = oneLineProblem(lastError.message) ?? oneLineProblem(lastError.code);
+            if (unclear) throw new Error(`${what()}: the status shows ${unclear}`);
+          }
+          const { pending, deadLetters } = snapshotQueue(agent);
+          const confirmed = new Map(
+            agent
+              .variables()
+              .filter((variable) => variable.state === 'synced')
+              .map((variable) => [variable.name, JSON.stringify(variable.value)]),
+          );
+          for (const [name, value] of Object.entries(queued)) {
+            const json = JSON.stringify(value);
+            const kept =
+              pending.get(name)?.startsWith(`${json} #`) ||
+              deadLetters.get(name) === json ||
+              confirmed.get(name) === json;
+            if (!kept) throw new Error(`${what()}: "${name}" = ${json} is neither pending, refused nor confirmed`);
+          }
+          if (escapes.problems.length > 0) throw new Error(`${what()}: ${escapes.problems.join('; ')}`);
+        },
+      ),
       fcParameters(SYNC_RUNS),
     );
   }, 300_000);

@@ -16,7 +16,17 @@ import { COMMANDS, EXIT } from '../../main/cli/commands.js';
 import { varsync } from '../helpers/cli.js';
 import { Agent } from '../../main/core/agent.js';
 import { tempDir } from '../helpers/agent.js';
-import { bounded, countCase, fcParameters, hasStackFrame, leftRunning, liveResources, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
+import {
+  bounded,
+  countCase,
+  fcParameters,
+  hasStackFrame,
+  leftRunning,
+  liveResources,
+  oneLineProblem,
+  reportCases,
+  watchEscapes,
+} from './helpers/cases.js';
 import { dataDirConfig, queueChange, seedDeadLetters, seededLoss, seedQueue, snapshotQueue } from './helpers/queue.js';
 
 const RUNS = 2_000;
@@ -42,7 +52,10 @@ const escapes = watchEscapes();
 beforeAll(async () => {
   mkdirSync(workDir, { recursive: true });
   // Files a generated --config may name: binary, several lines, a folder, not an object.
-  writeFileSync(join(workDir, 'binary.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x0a, 0x0d, 0x00, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xff, 0xfe]));
+  writeFileSync(
+    join(workDir, 'binary.bin'),
+    Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x0a, 0x0d, 0x00, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xff, 0xfe]),
+  );
   writeFileSync(join(workDir, 'lines.txt'), 'first line\nsecond line\r\n\tat fake (frame.js:1:2)\n');
   writeFileSync(join(workDir, 'list.json'), '["product"]');
   writeFileSync(join(workDir, 'empty.json'), '');
@@ -69,7 +82,10 @@ afterAll(async () => {
 const COMMAND_NAMES = Object.keys(COMMANDS);
 const OWN_OPTIONS = [...new Set(Object.values(COMMANDS).flatMap((command) => Object.keys(command.options)))];
 const KNOWN_FLAGS = [...CONFIG_FLAGS, ...OWN_OPTIONS, 'help', 'config'];
-const ALL_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((command) => command.options)) as Record<string, 'string' | 'boolean'>;
+const ALL_OPTIONS = Object.assign({}, ...Object.values(COMMANDS).map((command) => command.options)) as Record<
+  string,
+  'string' | 'boolean'
+>;
 
 const junk = fc
   .oneof(
@@ -79,34 +95,115 @@ const junk = fc
     { weight: 1, arbitrary: fc.string({ minLength: 129, maxLength: 300 }) },
     {
       weight: 2,
-      arbitrary: fc.constantFrom('', ' ', '-', '--', '---', '=', ':=', '\n', '\r\n', '\t', '\u0000', '\u001b[31m', '..', '.', '__proto__', 'constructor', 'toString', 'NaN', 'null', '[]', '{}', '\u202e', '\ufeff', '\u2028', 'é'.repeat(2049)),
+      arbitrary: fc.constantFrom(
+        '',
+        ' ',
+        '-',
+        '--',
+        '---',
+        '=',
+        ':=',
+        '\n',
+        '\r\n',
+        '\t',
+        '\u0000',
+        '\u001b[31m',
+        '..',
+        '.',
+        '__proto__',
+        'constructor',
+        'toString',
+        'NaN',
+        'null',
+        '[]',
+        '{}',
+        '\u202e',
+        '\ufeff',
+        '\u2028',
+        'é'.repeat(2049),
+      ),
     },
   )
   .map((text) => text.replace(/[\\/]/g, '_')); // paths stay inside the temporary working folder
 
 const jsonText = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value) ?? 'null'),
-  fc.constantFrom('1e400', '-1e400', '-0', '0x10', '1_000', '.5', '+1', 'NaN', 'Infinity', '"\\u0000"', '"unterminated', 'true ', ' 3 ', 'TRUE', `"${'x'.repeat(4097)}"`, '[1,2]', '{"a":1}', 'null', ''),
+  fc.constantFrom(
+    '1e400',
+    '-1e400',
+    '-0',
+    '0x10',
+    '1_000',
+    '.5',
+    '+1',
+    'NaN',
+    'Infinity',
+    '"\\u0000"',
+    '"unterminated',
+    'true ',
+    ' 3 ',
+    'TRUE',
+    `"${'x'.repeat(4097)}"`,
+    '[1,2]',
+    '{"a":1}',
+    'null',
+    '',
+  ),
   junk,
 );
 
 const variableName = fc.oneof(
   { weight: 3, arbitrary: fc.stringMatching(/^[a-z][a-z0-9_.-]{0,15}$/) },
   { weight: 3, arbitrary: junk },
-  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', 'x'.repeat(128), 'x'.repeat(129), '𝄞'.repeat(100), ' lead', 'trail ', 'a\u0085b') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      'toString',
+      'valueOf',
+      'x'.repeat(128),
+      'x'.repeat(129),
+      '𝄞'.repeat(100),
+      ' lead',
+      'trail ',
+      'a\u0085b',
+    ),
+  },
 );
 
-const operator = fc.oneof({ weight: 4, arbitrary: fc.constant('=') }, { weight: 2, arbitrary: fc.constant(':=') }, { weight: 1, arbitrary: fc.constantFrom('==', ':=:') });
-const assignment = fc.tuple(variableName, operator, fc.oneof(jsonText, junk)).map(([name, operator, value]) => [`${name}${operator}${value}`]);
+const operator = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('=') },
+  { weight: 2, arbitrary: fc.constant(':=') },
+  { weight: 1, arbitrary: fc.constantFrom('==', ':=:') },
+);
+const assignment = fc
+  .tuple(variableName, operator, fc.oneof(jsonText, junk))
+  .map(([name, operator, value]) => [`${name}${operator}${value}`]);
 
 const flagValue = (flag: string) =>
   flag === 'api-url' || flag === 'token-url'
-    ? fc.oneof(fc.constantFrom(CLOSED_LOOPBACK_URL, `${CLOSED_LOOPBACK_URL}/api/v4/`, 'ftp://127.0.0.1', 'http://', 'not a url', 'http://[::1'), junk)
+    ? fc.oneof(
+        fc.constantFrom(
+          CLOSED_LOOPBACK_URL,
+          `${CLOSED_LOOPBACK_URL}/api/v4/`,
+          'ftp://127.0.0.1',
+          'http://',
+          'not a url',
+          'http://[::1',
+        ),
+        junk,
+      )
     : flag === 'ui-port'
       ? fc.oneof(fc.constantFrom('0', BUSY_PORT, '65536', '-1', '80.5', ' 0'), junk)
       : flag === 'config'
         ? fc.oneof(fc.constantFrom('binary.bin', 'lines.txt', 'list.json', 'empty.json', 'folder', 'absent.json'), junk)
-        : fc.oneof(junk, fc.integer().map(String), fc.constantFrom('0', '-1', '1.5', '1e3', '86401', '99999999999', 'true', 'yes', 'debug', 'loud'));
+        : fc.oneof(
+            junk,
+            fc.integer().map(String),
+            fc.constantFrom('0', '-1', '1.5', '1e3', '86401', '99999999999', 'true', 'yes', 'debug', 'loud'),
+          );
 
 const knownFlag = fc.constantFrom(...KNOWN_FLAGS);
 /** Anything goes: known and unknown options, values or none, assignments and junk, in any order. */
@@ -130,7 +227,11 @@ const wildLine = fc
   .tuple(fc.option(commandToken, { nil: undefined, freq: 8 }), fc.array(wildToken, { maxLength: 6 }), fc.boolean())
   .map(([command, tokens, commandFirst]) => {
     const rest = tokens.flat();
-    return command === undefined ? rest : commandFirst ? [command, ...rest] : [...rest.slice(0, 1), command, ...rest.slice(1)];
+    return command === undefined
+      ? rest
+      : commandFirst
+        ? [command, ...rest]
+        : [...rest.slice(0, 1), command, ...rest.slice(1)];
   });
 
 /** Values a configuration flag accepts, found by trying a few on the key's own schema. */
@@ -138,7 +239,9 @@ const GOOD_FLAG_VALUES = new Map(
   CONFIG_KEY_NAMES.flatMap((key) => {
     const spec = CONFIG_KEYS[key] as { flag?: string; schema: { safeParse(value: unknown): { success: boolean } } };
     if (!spec.flag) return [];
-    const good = ['1', '250', '1000', 'true', 'off', 'debug', 'warn', 'p', 'hw-1', CLOSED_LOOPBACK_URL].filter((text) => spec.schema.safeParse(fromText(key, text)).success);
+    const good = ['1', '250', '1000', 'true', 'off', 'debug', 'warn', 'p', 'hw-1', CLOSED_LOOPBACK_URL].filter(
+      (text) => spec.schema.safeParse(fromText(key, text)).success,
+    );
     return [[spec.flag, good] as const];
   }),
 );
@@ -147,14 +250,32 @@ const GOOD_FLAG_VALUES = new Map(
 const commandShapedLine = fc.constantFrom(...COMMAND_NAMES).chain((name) => {
   const own = Object.entries(COMMANDS[name]!.options);
   const ownOption: fc.Arbitrary<string[]> =
-    own.length === 0 ? fc.constant([]) : fc.constantFrom(...own).chain(([option, type]) => (type === 'boolean' ? fc.constant([`--${option}`]) : flagValue(option).map((value) => [`--${option}`, value])));
+    own.length === 0
+      ? fc.constant([])
+      : fc
+          .constantFrom(...own)
+          .chain(([option, type]) =>
+            type === 'boolean'
+              ? fc.constant([`--${option}`])
+              : flagValue(option).map((value) => [`--${option}`, value]),
+          );
   const configFlag = fc.constantFrom(...GOOD_FLAG_VALUES.keys()).chain((flag) => {
     const good = GOOD_FLAG_VALUES.get(flag)!;
-    return fc.oneof(good.length > 0 ? fc.constantFrom(...good) : flagValue(flag), flagValue(flag)).map((value) => [`--${flag}`, value]);
+    return fc
+      .oneof(good.length > 0 ? fc.constantFrom(...good) : flagValue(flag), flagValue(flag))
+      .map((value) => [`--${flag}`, value]);
   });
-  const positional = name === 'set' ? assignment : name === 'retry' || name === 'discard' ? variableName.map((text) => [text]) : junk.map((text) => [text]);
+  const positional =
+    name === 'set'
+      ? assignment
+      : name === 'retry' || name === 'discard'
+        ? variableName.map((text) => [text])
+        : junk.map((text) => [text]);
   return fc
-    .tuple(fc.array(fc.oneof({ weight: 3, arbitrary: ownOption }, { weight: 1, arbitrary: configFlag }), { maxLength: 2 }), fc.array(positional, { maxLength: 4 }))
+    .tuple(
+      fc.array(fc.oneof({ weight: 3, arbitrary: ownOption }, { weight: 1, arbitrary: configFlag }), { maxLength: 2 }),
+      fc.array(positional, { maxLength: 4 }),
+    )
     .map(([options, positionals]) => [name, ...options.flat(), ...positionals.flat()]);
 });
 
@@ -163,7 +284,8 @@ function loopbackOnly(argument: string): string {
   for (const candidate of [argument, argument.slice(argument.indexOf('=') + 1)]) {
     try {
       const url = new URL(candidate);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '127.0.0.1') return CLOSED_LOOPBACK_URL;
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '127.0.0.1')
+        return CLOSED_LOOPBACK_URL;
     } catch {
       // not a URL
     }
@@ -177,7 +299,11 @@ const daemonLine = fc
   .map(([ui, port]) => ['run', '--demo', ...(ui ? ['--ui'] : []), ...(port === undefined ? [] : ['--ui-port', port])]);
 
 const commandLine = fc
-  .oneof({ weight: 30, arbitrary: wildLine }, { weight: 30, arbitrary: commandShapedLine as fc.Arbitrary<string[]> }, { weight: 1, arbitrary: daemonLine })
+  .oneof(
+    { weight: 30, arbitrary: wildLine },
+    { weight: 30, arbitrary: commandShapedLine as fc.Arbitrary<string[]> },
+    { weight: 1, arbitrary: daemonLine },
+  )
   .map((argv) => argv.map(loopbackOnly));
 
 // ---- the property -----------------------------------------------------------------------------
@@ -203,8 +329,18 @@ function intent(argv: string[]) {
   } catch {
     parsed = undefined;
   }
-  const elsewhere = argv.some((argument) => argument === '--data-dir' || argument.startsWith('--data-dir=') || argument === '--config' || argument.startsWith('--config='));
-  return { command: parsed?.options.help ? 'help' : parsed?.command, positionals: parsed?.positionals ?? [], elsewhere };
+  const elsewhere = argv.some(
+    (argument) =>
+      argument === '--data-dir' ||
+      argument.startsWith('--data-dir=') ||
+      argument === '--config' ||
+      argument.startsWith('--config='),
+  );
+  return {
+    command: parsed?.options.help ? 'help' : parsed?.command,
+    positionals: parsed?.positionals ?? [],
+    elsewhere,
+  };
 }
 
 function problemWith(argv: string[], result: Run, before: ReturnType<typeof snapshotQueue>): string | undefined {
@@ -218,19 +354,24 @@ function problemWith(argv: string[], result: Run, before: ReturnType<typeof snap
     if (last === undefined) return `exit ${code} with nothing on stderr`;
     const notOneLine = oneLineProblem(last);
     if (notOneLine) return `the error line is not one clear line: ${notOneLine}`;
-    if (!last.startsWith('varsync: ')) return `the error does not start with "varsync: ": ${JSON.stringify(last.slice(0, 200))}`;
+    if (!last.startsWith('varsync: '))
+      return `the error does not start with "varsync: ": ${JSON.stringify(last.slice(0, 200))}`;
     if (last.startsWith('varsync: unexpected error')) return `an unexpected error escaped: ${last}`;
     const change = queueChange(before, snapshotQueue(checker));
     return change && `a refused command changed the queue: ${change}`;
   }
   const after = snapshotQueue(checker);
   const named = argv.join('\u0000');
-  const loss = seededLoss(after, { deadLettersMayMove: command === 'retry' || command === 'discard', touched: (name) => named.includes(name) });
+  const loss = seededLoss(after, {
+    deadLettersMayMove: command === 'retry' || command === 'discard',
+    touched: (name) => named.includes(name),
+  });
   if (loss) return loss;
   if (command === 'set' && !elsewhere) {
     const { pending } = after;
     for (const [name, value] of new Map(positionals.map((argument) => parseAssignment(argument)))) {
-      if (!pending.get(name)?.startsWith(`${JSON.stringify(value)} #`)) return `set was accepted but "${name}" is not pending with ${JSON.stringify(value)}`;
+      if (!pending.get(name)?.startsWith(`${JSON.stringify(value)} #`))
+        return `set was accepted but "${name}" is not pending with ${JSON.stringify(value)}`;
     }
   }
   return undefined;
@@ -241,13 +382,18 @@ describe('the varsync command line', () => {
     await fc.assert(
       fc.asyncProperty(commandLine, async (line) => {
         countCase('cli');
-        const argv = line.map((argument) => argument.replaceAll(BUSY_PORT, String((busy.address() as AddressInfo).port)));
+        const argv = line.map((argument) =>
+          argument.replaceAll(BUSY_PORT, String((busy.address() as AddressInfo).port)),
+        );
         const before = snapshotQueue(checker);
         const resources = liveResources();
         const result = await bounded(`varsync ${JSON.stringify(argv)}`, 10_000, () => run(argv));
         const problem = problemWith(argv, result, before) ?? (await leftRunning(resources));
         seedDeadLetters(checker); // an accepted retry or discard may have moved them; put them back for the next case
-        if (problem) throw new Error(`varsync ${JSON.stringify(argv)} -> exit ${result.code}: ${problem}\nstderr: ${JSON.stringify(result.err.slice(-3))}`);
+        if (problem)
+          throw new Error(
+            `varsync ${JSON.stringify(argv)} -> exit ${result.code}: ${problem}\nstderr: ${JSON.stringify(result.err.slice(-3))}`,
+          );
       }),
       fcParameters(RUNS),
     );

@@ -15,8 +15,25 @@ import { Agent } from '../../main/core/agent.js';
 import { silentLogger } from '../../main/core/log.js';
 import { startStatusServer, type StatusServer } from '../../main/web/status-server.js';
 import { tempDir } from '../helpers/agent.js';
-import { bounded, countCase, fcParameters, hasStackFrame, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
-import { dataDirConfig, queueChange, SEEDED_DEAD_LETTERS, SEEDED_PENDING, seedDeadLetters, seededLoss, seedQueue, snapshotQueue } from './helpers/queue.js';
+import {
+  bounded,
+  countCase,
+  fcParameters,
+  hasStackFrame,
+  oneLineProblem,
+  reportCases,
+  watchEscapes,
+} from './helpers/cases.js';
+import {
+  dataDirConfig,
+  queueChange,
+  SEEDED_DEAD_LETTERS,
+  SEEDED_PENDING,
+  seedDeadLetters,
+  seededLoss,
+  seedQueue,
+  snapshotQueue,
+} from './helpers/queue.js';
 import { exchange, frameBody, type BodyFraming, type RawExchange } from './helpers/raw-http.js';
 
 const RUNS = 2_500;
@@ -38,7 +55,15 @@ beforeAll(async () => {
   writeFileSync(join(root, 'secret.txt'), OUTSIDE_SECRET);
   // Configured against a closed loopback port: POST /api/sync runs a real pass that cannot reach anything.
   agent = Agent.open({
-    config: dataDirConfig(join(root, 'data'), { product: 'p', licenseKey: 'k', apiKey: 'a', sharedKey: 's', hardwareId: 'hw-http', apiUrl: 'http://127.0.0.1:1', requestTimeoutMs: 2_000 }),
+    config: dataDirConfig(join(root, 'data'), {
+      product: 'p',
+      licenseKey: 'k',
+      apiKey: 'a',
+      sharedKey: 's',
+      hardwareId: 'hw-http',
+      apiUrl: 'http://127.0.0.1:1',
+      requestTimeoutMs: 2_000,
+    }),
   });
   seedQueue(agent);
   server = await startStatusServer({ agent, rendererDir, log: silentLogger, token: TOKEN });
@@ -57,18 +82,65 @@ const NODE_METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'
 const method = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom('GET', 'POST') },
   { weight: 2, arbitrary: fc.constantFrom(...NODE_METHODS) },
-  { weight: 1, arbitrary: fc.oneof(fc.stringMatching(/^[A-Z]{1,8}$/), fc.constantFrom('get', 'G ET', 'POST\u0000', '')) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.stringMatching(/^[A-Z]{1,8}$/), fc.constantFrom('get', 'G ET', 'POST\u0000', '')),
+  },
 );
 
-const API_PATHS = ['/api/status', '/api/variables', '/api/dead-letters', '/api/sync', '/api/pause', '/api/resume', '/api/dead-letters/retry', '/api/dead-letters/discard', '/api/events'];
+const API_PATHS = [
+  '/api/status',
+  '/api/variables',
+  '/api/dead-letters',
+  '/api/sync',
+  '/api/pause',
+  '/api/resume',
+  '/api/dead-letters/retry',
+  '/api/dead-letters/discard',
+  '/api/events',
+];
 const path = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(...API_PATHS) },
-  { weight: 2, arbitrary: fc.constantFrom('/', '/index.html', '/assets/app.js', '/api', '/api/', '/API/status', '/api/status/', '/api//status', '/api/status;x', '/api/nothing') },
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..\\secret.txt', '/%5c..%5csecret.txt',
-      '/%', '/%E0%A4%A', '/%zz', '/%00', '/%C0%AF', '/assets/%ff', '/%ED%A0%80', `http://127.0.0.1:${PORT}/api/status`, 'http://evil.example/api/status', '*', '//evil.example/api/status', 'http://[', '/?', '/#x',
+      '/',
+      '/index.html',
+      '/assets/app.js',
+      '/api',
+      '/api/',
+      '/API/status',
+      '/api/status/',
+      '/api//status',
+      '/api/status;x',
+      '/api/nothing',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/..\\secret.txt',
+      '/%5c..%5csecret.txt',
+      '/%',
+      '/%E0%A4%A',
+      '/%zz',
+      '/%00',
+      '/%C0%AF',
+      '/assets/%ff',
+      '/%ED%A0%80',
+      `http://127.0.0.1:${PORT}/api/status`,
+      'http://evil.example/api/status',
+      '*',
+      '//evil.example/api/status',
+      'http://[',
+      '/?',
+      '/#x',
     ),
   },
   { weight: 1, arbitrary: fc.webPath() },
@@ -76,21 +148,55 @@ const path = fc.oneof(
 );
 const query = fc.oneof(
   { weight: 6, arbitrary: fc.constant('') },
-  { weight: 1, arbitrary: fc.constantFrom(`?token=${TOKEN}`, '?token=wrong', '?token=', `?token=${TOKEN}&token=x`, `?token=${TOKEN.toUpperCase()}`, `?token=${TOKEN}%00`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `?token=${TOKEN}`,
+      '?token=wrong',
+      '?token=',
+      `?token=${TOKEN}&token=x`,
+      `?token=${TOKEN.toUpperCase()}`,
+      `?token=${TOKEN}%00`,
+    ),
+  },
   { weight: 1, arbitrary: fc.webQueryParameters().map((text) => `?${text}`) },
 );
 
 const HOSTS = [`127.0.0.1:${PORT}`, `localhost:${PORT}`];
 const host = fc.oneof(
   { weight: 16, arbitrary: fc.constantFrom(...HOSTS) },
-  { weight: 2, arbitrary: fc.constantFrom('evil.example', `evil.example:${PORT}`, '127.0.0.1', `127.0.0.2:${PORT}`, `LOCALHOST:${PORT}`, `[::1]:${PORT}`, `127.0.0.1:${PORT}.evil`, '', `127.0.0.1:${PORT}, evil.example`) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'evil.example',
+      `evil.example:${PORT}`,
+      '127.0.0.1',
+      `127.0.0.2:${PORT}`,
+      `LOCALHOST:${PORT}`,
+      `[::1]:${PORT}`,
+      `127.0.0.1:${PORT}.evil`,
+      '',
+      `127.0.0.1:${PORT}, evil.example`,
+    ),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
 );
 const origin = fc.oneof(
   { weight: 8, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.constantFrom(`http://127.0.0.1:${PORT}`, `http://localhost:${PORT}`) },
-  { weight: 2, arbitrary: fc.constantFrom('http://evil.example', `https://127.0.0.1:${PORT}`, 'null', '', `http://127.0.0.1:${PORT}.evil`, `http://localhost:${PORT}/`, `file://`) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'http://evil.example',
+      `https://127.0.0.1:${PORT}`,
+      'null',
+      '',
+      `http://127.0.0.1:${PORT}.evil`,
+      `http://localhost:${PORT}/`,
+      `file://`,
+    ),
+  },
   { weight: 1, arbitrary: fc.webUrl() },
 );
 const credentials = fc.oneof(
@@ -118,20 +224,60 @@ const credentials = fc.oneof(
 );
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
-  { weight: 2, arbitrary: fc.constantFrom(undefined, 'text/plain', 'application/json; charset=utf-8', 'application/jsonp', 'APPLICATION/JSON', 'multipart/form-data; boundary=x', '') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      undefined,
+      'text/plain',
+      'application/json; charset=utf-8',
+      'application/jsonp',
+      'APPLICATION/JSON',
+      'multipart/form-data; boundary=x',
+      '',
+    ),
+  },
 );
 
 const variableName = fc.oneof(
-  fc.constantFrom(...Object.keys(SEEDED_DEAD_LETTERS), ...Object.keys(SEEDED_PENDING), '', 'x'.repeat(129), '__proto__'),
+  fc.constantFrom(
+    ...Object.keys(SEEDED_DEAD_LETTERS),
+    ...Object.keys(SEEDED_PENDING),
+    '',
+    'x'.repeat(129),
+    '__proto__',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 10 }),
 );
 const body = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom('', '{}', 'null', '[]', '"names"', '{"names":null}', '{"names":"x"}', '{"names":[1]}', '{"names":[]}', '{"__proto__":{"names":["x"]}}', '{"names":["a"],"extra":1}', ' \n ') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '',
+      '{}',
+      'null',
+      '[]',
+      '"names"',
+      '{"names":null}',
+      '{"names":"x"}',
+      '{"names":[1]}',
+      '{"names":[]}',
+      '{"__proto__":{"names":["x"]}}',
+      '{"names":["a"],"extra":1}',
+      ' \n ',
+    ),
+  },
   { weight: 3, arbitrary: fc.array(variableName, { maxLength: 4 }).map((names) => JSON.stringify({ names })) },
   { weight: 2, arbitrary: fc.json({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)) },
-  { weight: 1, arbitrary: fc.constantFrom(`{"names":["${'a'.repeat(70_000)}"]}`, `${'['.repeat(20_000)}${']'.repeat(20_000)}`, `{"names":[${Array.from({ length: 5_000 }, () => '"n"').join(',')}]}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `{"names":["${'a'.repeat(70_000)}"]}`,
+      `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+      `{"names":[${Array.from({ length: 5_000 }, () => '"n"').join(',')}]}`,
+    ),
+  },
 );
 
 /** How the body is delimited: as it should be, or not. */
@@ -143,7 +289,22 @@ const framing = fc.oneof(
 );
 const junkHeaders = fc.oneof(
   { weight: 16, arbitrary: fc.constant([] as string[]) },
-  { weight: 1, arbitrary: fc.array(fc.constantFrom('X-Junk: \u0001', 'NoColonLine', ' folded: continuation', 'Content-Length: abc', `Host: evil.example`, 'X-Long: ' + 'x'.repeat(20_000), 'X-Utf8: é', 'Transfer-Encoding: gzip'), { minLength: 1, maxLength: 2 }) },
+  {
+    weight: 1,
+    arbitrary: fc.array(
+      fc.constantFrom(
+        'X-Junk: \u0001',
+        'NoColonLine',
+        ' folded: continuation',
+        'Content-Length: abc',
+        `Host: evil.example`,
+        'X-Long: ' + 'x'.repeat(20_000),
+        'X-Utf8: é',
+        'Transfer-Encoding: gzip',
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+  },
 );
 
 const request = fc.record({ method, path, query, host, origin, credentials, contentType, body, framing, junkHeaders });
@@ -184,7 +345,8 @@ function guardVerdict(request: Request): { allowed: boolean; reason: string } {
   // node:http keeps the first of several Host headers; the junk one comes after ours.
   const firstHost = request.host ?? request.junkHeaders.find((line) => line.startsWith('Host:'))?.slice('Host:'.length);
   if (!hosts.has(value(firstHost) ?? '')) return { allowed: false, reason: 'a foreign or missing Host' };
-  if (request.origin !== undefined && !hosts.has(value(request.origin)!.replace(/^http:\/\//, ''))) return { allowed: false, reason: 'a foreign Origin' };
+  if (request.origin !== undefined && !hosts.has(value(request.origin)!.replace(/^http:\/\//, '')))
+    return { allowed: false, reason: 'a foreign Origin' };
   let url: URL;
   try {
     url = new URL(withPort(request.path + request.query), 'http://status');
@@ -192,9 +354,16 @@ function guardVerdict(request: Request): { allowed: boolean; reason: string } {
     return { allowed: false, reason: 'no address at all' };
   }
   const queryToken = request.method === 'GET' && url.pathname === '/' ? url.searchParams.get('token') : null;
-  if (queryToken !== null) return queryToken === TOKEN ? { allowed: true, reason: '' } : { allowed: false, reason: 'a wrong token in the address' };
-  if ((request.method === 'GET' || request.method === 'HEAD') && !url.pathname.startsWith('/api/')) return { allowed: true, reason: '' };
-  const bearer = 'authorization' in request.credentials ? /^Bearer\s+(\S+)$/i.exec(value(request.credentials.authorization)!)?.[1] : undefined;
+  if (queryToken !== null)
+    return queryToken === TOKEN
+      ? { allowed: true, reason: '' }
+      : { allowed: false, reason: 'a wrong token in the address' };
+  if ((request.method === 'GET' || request.method === 'HEAD') && !url.pathname.startsWith('/api/'))
+    return { allowed: true, reason: '' };
+  const bearer =
+    'authorization' in request.credentials
+      ? /^Bearer\s+(\S+)$/i.exec(value(request.credentials.authorization)!)?.[1]
+      : undefined;
   return bearer === TOKEN ? { allowed: true, reason: '' } : { allowed: false, reason: 'no right Bearer token' };
 }
 
@@ -208,20 +377,31 @@ function wellFormed(request: Request): boolean {
     /^(\/|\*$|https?:\/\/)/.test(target) && // origin, asterisk or absolute form
     request.junkHeaders.length === 0 &&
     (request.framing === 'length' || request.framing === 'none' || request.framing === 'chunked') &&
-    [request.host, request.origin, 'authorization' in request.credentials ? request.credentials.authorization : '', 'cookie' in request.credentials ? request.credentials.cookie : '', request.contentType].every(
-      (value) => value === undefined || /^[\x20-\x7e]*$/.test(value),
-    )
+    [
+      request.host,
+      request.origin,
+      'authorization' in request.credentials ? request.credentials.authorization : '',
+      'cookie' in request.credentials ? request.credentials.cookie : '',
+      request.contentType,
+    ].every((value) => value === undefined || /^[\x20-\x7e]*$/.test(value))
   );
 }
 
-const MUTATING = new Set(['POST /api/sync', 'POST /api/pause', 'POST /api/resume', 'POST /api/dead-letters/retry', 'POST /api/dead-letters/discard']);
+const MUTATING = new Set([
+  'POST /api/sync',
+  'POST /api/pause',
+  'POST /api/resume',
+  'POST /api/dead-letters/retry',
+  'POST /api/dead-letters/discard',
+]);
 
 function answerProblem(request: Request, answer: RawExchange): string | undefined {
   if (answer.body.includes(OUTSIDE_SECRET)) return 'served a file outside the renderer folder';
   if (hasStackFrame(answer.body)) return `the answer holds a stack trace: ${answer.body.slice(0, 300)}`;
   const bigBody = Buffer.byteLength(request.body) > 64 * 1024 && request.method !== 'GET' && request.method !== 'HEAD';
   if (answer.status === undefined) {
-    if (wellFormed(request) && !bigBody) return `the connection closed without an answer${answer.reset ? ' (reset)' : ''}`;
+    if (wellFormed(request) && !bigBody)
+      return `the connection closed without an answer${answer.reset ? ' (reset)' : ''}`;
     return undefined;
   }
   if (answer.status >= 500 && answer.status !== 503) return `answered ${answer.status}: ${answer.body.slice(0, 200)}`;
@@ -233,7 +413,9 @@ function answerProblem(request: Request, answer: RawExchange): string | undefine
   }
   const guard = guardVerdict(request);
   // A target that is no address at all may be refused as such before the guard looks at the rest.
-  const refusals = URL.canParse(withPort(request.path + request.query), 'http://status') ? [401, 403, 421] : [400, 401, 403, 421];
+  const refusals = URL.canParse(withPort(request.path + request.query), 'http://status')
+    ? [401, 403, 421]
+    : [400, 401, 403, 421];
   if (!guard.allowed && !refusals.includes(answer.status)) return `${guard.reason}, yet answered ${answer.status}`;
   if (answer.status >= 400 && request.method !== 'HEAD') {
     // (An answer to HEAD has no body, by HTTP's rules.)
@@ -259,8 +441,11 @@ describe('the status server', () => {
         countCase('http');
         const before = snapshotQueue(agent);
         const paused = agent.status().paused;
-        const answer = await bounded('a request', 10_000, () => exchange(server.port, serialize(generated), 5_000, generated.framing === 'long'));
-        const what = () => `${JSON.stringify({ ...generated, body: String(generated.body).slice(0, 200) })} -> ${answer.status ?? 'no answer'} ${answer.body.slice(0, 200)}`;
+        const answer = await bounded('a request', 10_000, () =>
+          exchange(server.port, serialize(generated), 5_000, generated.framing === 'long'),
+        );
+        const what = () =>
+          `${JSON.stringify({ ...generated, body: String(generated.body).slice(0, 200) })} -> ${answer.status ?? 'no answer'} ${answer.body.slice(0, 200)}`;
         const problem = answerProblem(generated, answer);
         if (problem) throw new Error(`${what()}: ${problem}`);
         const route = `${generated.method} ${generated.path}`;

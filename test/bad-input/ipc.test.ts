@@ -12,10 +12,25 @@ import { Agent } from '../../main/core/agent.js';
 import { NAME_MAX_CHARS, nameProblem } from '../../shared/variables.js';
 import type { IpcInvokeChannel } from '../../shared/ipc.js';
 import { tempDir } from '../helpers/agent.js';
-import { FakeWebContents, ipcMain, resetFakeElectron, shell, type FakeBrowserWindow } from '../app/helpers/fake-electron.js';
+import {
+  FakeWebContents,
+  ipcMain,
+  resetFakeElectron,
+  shell,
+  type FakeBrowserWindow,
+} from '../app/helpers/fake-electron.js';
 import { recordingLogger } from '../app/helpers/logger.js';
 import { bounded, countCase, fcParameters, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
-import { dataDirConfig, queueChange, SEEDED_DEAD_LETTERS, SEEDED_PENDING, seedDeadLetters, seededLoss, seedQueue, snapshotQueue } from './helpers/queue.js';
+import {
+  dataDirConfig,
+  queueChange,
+  SEEDED_DEAD_LETTERS,
+  SEEDED_PENDING,
+  seedDeadLetters,
+  seededLoss,
+  seedQueue,
+  snapshotQueue,
+} from './helpers/queue.js';
 
 vi.mock('electron', () => import('../app/helpers/fake-electron.js'));
 
@@ -30,10 +45,21 @@ beforeAll(async () => {
   resetFakeElectron();
   // Configured against a closed loopback port: "sync now" runs a real pass that cannot reach anything.
   agent = Agent.open({
-    config: dataDirConfig(join(root, 'data'), { product: 'p', licenseKey: 'k', apiKey: 'a', sharedKey: 's', hardwareId: 'hw-ipc', apiUrl: 'http://127.0.0.1:1', requestTimeoutMs: 2_000 }),
+    config: dataDirConfig(join(root, 'data'), {
+      product: 'p',
+      licenseKey: 'k',
+      apiKey: 'a',
+      sharedKey: 's',
+      hardwareId: 'hw-ipc',
+      apiUrl: 'http://127.0.0.1:1',
+      requestTimeoutMs: 2_000,
+    }),
   });
   seedQueue(agent);
-  removeHandlers = setupIpc(createAgentService(agent, async () => (await shell.openPath('/logs')) === ''), recordingLogger());
+  removeHandlers = setupIpc(
+    createAgentService(agent, async () => (await shell.openPath('/logs')) === ''),
+    recordingLogger(),
+  );
   window = createSecureWindow({}, '/app/preload.cjs') as unknown as FakeBrowserWindow;
   await window.loadURL(APP_START_URL);
 });
@@ -52,14 +78,35 @@ type Sender = { kind: 'app' | 'foreign' | 'child-frame' | 'gone-frame' } | { kin
 
 const url = fc.oneof(
   fc.webUrl(),
-  fc.constantFrom(APP_START_URL, 'app://varsync/', 'app://varsync.evil/index.html', 'app://varsyncx/', 'app://evil/varsync/', 'app://user@varsync/', 'APP://VARSYNC/index.html', 'app:/varsync/index.html', 'file:///etc/passwd', 'about:blank', 'devtools://devtools/', 'chrome-extension://x/', ''),
+  fc.constantFrom(
+    APP_START_URL,
+    'app://varsync/',
+    'app://varsync.evil/index.html',
+    'app://varsyncx/',
+    'app://evil/varsync/',
+    'app://user@varsync/',
+    'APP://VARSYNC/index.html',
+    'app:/varsync/index.html',
+    'file:///etc/passwd',
+    'about:blank',
+    'devtools://devtools/',
+    'chrome-extension://x/',
+    '',
+  ),
   fc.string({ unit: 'binary', maxLength: 30 }).map((text) => `app://varsync${text}`),
   fc.string({ maxLength: 30 }),
 );
 
 const sender: fc.Arbitrary<Sender> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'app' as const }) },
-  { weight: 1, arbitrary: fc.constantFrom({ kind: 'foreign' as const }, { kind: 'child-frame' as const }, { kind: 'gone-frame' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { kind: 'foreign' as const },
+      { kind: 'child-frame' as const },
+      { kind: 'gone-frame' as const },
+    ),
+  },
   { weight: 1, arbitrary: url.map((at) => ({ kind: 'app-window-at' as const, url: at })) },
 );
 
@@ -67,21 +114,61 @@ const variableName = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...Object.keys(SEEDED_DEAD_LETTERS), ...Object.keys(SEEDED_PENDING)) },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'x'.repeat(NAME_MAX_CHARS), 'x'.repeat(NAME_MAX_CHARS + 1), '𝄞'.repeat(NAME_MAX_CHARS), '𝄞'.repeat(NAME_MAX_CHARS + 1), 'a\nb', '__proto__', 'constructor') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'x'.repeat(NAME_MAX_CHARS),
+      'x'.repeat(NAME_MAX_CHARS + 1),
+      '𝄞'.repeat(NAME_MAX_CHARS),
+      '𝄞'.repeat(NAME_MAX_CHARS + 1),
+      'a\nb',
+      '__proto__',
+      'constructor',
+    ),
+  },
 );
 
 const nameList = fc.array(variableName, { maxLength: 5 });
 const argument = fc.oneof(
   { weight: 4, arbitrary: nameList },
   { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 3, arbitrary: fc.anything({ maxDepth: 2, maxKeys: 4, withNullPrototype: true, withObjectString: true, withSparseArray: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withBigInt: true }) },
-  { weight: 1, arbitrary: fc.array(fc.oneof(variableName, fc.integer(), fc.constant(null)), { minLength: 1, maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.constantFrom(Array.from({ length: 100_001 }, () => 'a'), Array.from({ length: 100_000 }, (_unused, index) => `n${index}`), new Array(3)) },
+  {
+    weight: 3,
+    arbitrary: fc.anything({
+      maxDepth: 2,
+      maxKeys: 4,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withMap: true,
+      withSet: true,
+      withDate: true,
+      withTypedArray: true,
+      withBigInt: true,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.oneof(variableName, fc.integer(), fc.constant(null)), { minLength: 1, maxLength: 4 }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      Array.from({ length: 100_001 }, () => 'a'),
+      Array.from({ length: 100_000 }, (_unused, index) => `n${index}`),
+      new Array(3),
+    ),
+  },
 );
 const call = fc.record({
   channel: fc.constantFrom(...IPC_CHANNELS),
   sender,
-  args: fc.oneof({ weight: 2, arbitrary: fc.constant([] as unknown[]) }, { weight: 5, arbitrary: fc.array(argument, { minLength: 1, maxLength: 3 }) }),
+  args: fc.oneof(
+    { weight: 2, arbitrary: fc.constant([] as unknown[]) },
+    { weight: 5, arbitrary: fc.array(argument, { minLength: 1, maxLength: 3 }) },
+  ),
 });
 
 // ---- what the answer must be -------------------------------------------------------------------
@@ -142,9 +229,14 @@ function verdictFor(channel: IpcInvokeChannel, from: Sender, args: unknown[]): '
 }
 
 function answerProblem(channel: IpcInvokeChannel, value: unknown): string | undefined {
-  if (NAME_CHANNELS.has(channel)) return Number.isInteger(value) && (value as number) >= 0 ? undefined : `answered ${String(value)} instead of a count`;
-  if (channel === 'agent:get-status') return typeof (value as { state?: unknown }).state === 'string' ? undefined : 'answered without a state';
-  if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters') return Array.isArray(value) ? undefined : 'answered without a list';
+  if (NAME_CHANNELS.has(channel))
+    return Number.isInteger(value) && (value as number) >= 0
+      ? undefined
+      : `answered ${String(value)} instead of a count`;
+  if (channel === 'agent:get-status')
+    return typeof (value as { state?: unknown }).state === 'string' ? undefined : 'answered without a state';
+  if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters')
+    return Array.isArray(value) ? undefined : 'answered without a list';
   return undefined;
 }
 
@@ -161,7 +253,10 @@ describe('the IPC channels', () => {
         const verdict = verdictFor(channel, from, args);
         let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
         try {
-          outcome = await bounded(`${channel} ${JSON.stringify(from)}`, 10_000, async () => ({ ok: true, value: await ipcMain.invoke(channel, eventFor(from), ...args) }));
+          outcome = await bounded(`${channel} ${JSON.stringify(from)}`, 10_000, async () => ({
+            ok: true,
+            value: await ipcMain.invoke(channel, eventFor(from), ...args),
+          }));
         } catch (error) {
           if (error instanceof Error && error.message.startsWith('hang:')) throw error;
           outcome = { ok: false, error };
@@ -171,16 +266,20 @@ describe('the IPC channels', () => {
         const after = snapshotQueue(agent);
         const what = (): string => `${channel} from ${JSON.stringify(from)} with ${describeArgs(args)}`;
         if (!outcome.ok) {
-          if (!(outcome.error instanceof Error)) throw new Error(`${what()}: rejected with a non-Error ${String(outcome.error)}`);
+          if (!(outcome.error instanceof Error))
+            throw new Error(`${what()}: rejected with a non-Error ${String(outcome.error)}`);
           const unclear = oneLineProblem(outcome.error.message);
           if (unclear) throw new Error(`${what()}: ${unclear}`);
           const refused = outcome.error.message.startsWith('refused: ');
-          if (verdict === 'accept' && refused) throw new Error(`${what()}: a good call was refused (${outcome.error.message})`);
-          if (verdict === 'refuse' && !refused) throw new Error(`${what()}: a bad call reached the agent (${outcome.error.message})`);
+          if (verdict === 'accept' && refused)
+            throw new Error(`${what()}: a good call was refused (${outcome.error.message})`);
+          if (verdict === 'refuse' && !refused)
+            throw new Error(`${what()}: a bad call reached the agent (${outcome.error.message})`);
           if (refused) {
             const change = queueChange(before, after);
             if (change) throw new Error(`${what()}: a refused call changed the queue: ${change}`);
-            if (agent.status().paused !== paused || shell.openedPaths.length !== opened) throw new Error(`${what()}: a refused call acted`);
+            if (agent.status().paused !== paused || shell.openedPaths.length !== opened)
+              throw new Error(`${what()}: a refused call acted`);
           }
         } else {
           if (verdict === 'refuse') throw new Error(`${what()}: a bad call was answered`);

@@ -15,7 +15,15 @@ import { loadConfig, POLICY_FILE_NAME, VENDOR_FILE_NAME, type ConfigLocations } 
 import { CONFIG_KEY_NAMES, VENDOR_KEY_NAMES } from '../../main/core/config/keys.js';
 import { ConfigError, type ResolvedConfig } from '../../main/core/config/resolve.js';
 import { tempDir } from '../helpers/agent.js';
-import { bounded, countCase, fcParameters, hasStackFrame, oneLineProblem, reportCases, watchEscapes } from './helpers/cases.js';
+import {
+  bounded,
+  countCase,
+  fcParameters,
+  hasStackFrame,
+  oneLineProblem,
+  reportCases,
+  watchEscapes,
+} from './helpers/cases.js';
 import { dataDirConfig, queueChange, seededLoss, seedQueue, snapshotQueue } from './helpers/queue.js';
 
 const RUNS = 2_000;
@@ -57,10 +65,36 @@ const PLACES: Record<Place, { path: string; title: string }> = {
   'named by --config': { path: join(root, 'named.json'), title: 'config file' },
 };
 
-const text = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('', ' ', 'a\nb', '\u0000', '\u001b[2J', 'x'.repeat(300)));
+const text = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', ' ', 'a\nb', '\u0000', '\u001b[2J', 'x'.repeat(300)),
+);
 
 /** Values that are right for some key: the generator mixes them with wrong ones. */
-const plausible = fc.constantFrom<unknown>('p', 'k', 'http://127.0.0.1:1', 'https://127.0.0.1:1/api/v4', 'debug', 'warn', 10, 1000, 1001, 0, -1, 1.5, 86_400, true, false, 'standard', ['standard'], ['os', 'hostname'], ['gpu'], '1.2.3', '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----');
+const plausible = fc.constantFrom<unknown>(
+  'p',
+  'k',
+  'http://127.0.0.1:1',
+  'https://127.0.0.1:1/api/v4',
+  'debug',
+  'warn',
+  10,
+  1000,
+  1001,
+  0,
+  -1,
+  1.5,
+  86_400,
+  true,
+  false,
+  'standard',
+  ['standard'],
+  ['os', 'hostname'],
+  ['gpu'],
+  '1.2.3',
+  '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
+);
 const anyValue = fc.oneof(
   { weight: 3, arbitrary: plausible },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
@@ -68,43 +102,118 @@ const anyValue = fc.oneof(
   { weight: 1, arbitrary: fc.double().map((number) => (Number.isFinite(number) ? number : 1e308)) },
 );
 
-const variableName = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_.]{0,12}$/), text, fc.constantFrom('__proto__', 'constructor', 'toString', 'x'.repeat(129), ' lead'));
-const variableValue = fc.oneof({ weight: 4, arbitrary: fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true })) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }, { weight: 1, arbitrary: fc.constant('é'.repeat(2049)) });
+const variableName = fc.oneof(
+  fc.stringMatching(/^[a-z][a-z0-9_.]{0,12}$/),
+  text,
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'x'.repeat(129), ' lead'),
+);
+const variableValue = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    ),
+  },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+  { weight: 1, arbitrary: fc.constant('é'.repeat(2049)) },
+);
 const variables = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.tuple(variableName, variableValue), { maxLength: 4 }).map((entries) => Object.fromEntries(entries)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.tuple(variableName, variableValue), { maxLength: 4 })
+      .map((entries) => Object.fromEntries(entries)),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
 );
 
 /** Relative folder names only: a data folder the file names stays inside the temporary folder. */
-const dataDirValue = fc.oneof(fc.constantFrom('..', '.', 'elsewhere', ''), text.map((name) => name.replace(/[\\/]/g, '_')), fc.integer());
+const dataDirValue = fc.oneof(
+  fc.constantFrom('..', '.', 'elsewhere', ''),
+  text.map((name) => name.replace(/[\\/]/g, '_')),
+  fc.integer(),
+);
 
 const KEYS = [...CONFIG_KEY_NAMES, ...VENDOR_KEY_NAMES];
 const key = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...KEYS.filter((name) => name !== 'dataDir')) },
-  { weight: 2, arbitrary: fc.constantFrom('Product', 'PRODUCT', 'api_url', 'batch-size', 'produkt', 'dataDir', '$schema', '$comment', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'Product',
+      'PRODUCT',
+      'api_url',
+      'batch-size',
+      'produkt',
+      'dataDir',
+      '$schema',
+      '$comment',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '',
+    ),
+  },
   { weight: 1, arbitrary: text },
 );
-const entry = key.chain((name): fc.Arbitrary<[string, unknown]> => fc.tuple(fc.constant(name), name === 'variables' ? variables : name === 'dataDir' ? dataDirValue : anyValue));
+const entry = key.chain((name): fc.Arbitrary<[string, unknown]> =>
+  fc.tuple(fc.constant(name), name === 'variables' ? variables : name === 'dataDir' ? dataDirValue : anyValue),
+);
 const settings = fc.array(entry, { maxLength: 5 });
 
 /** The file's bytes: the settings written as JSON in one of several ways, or text that is not JSON at all. */
 const content = fc.oneof(
   { weight: 6, arbitrary: settings.map((entries) => JSON.stringify(Object.fromEntries(entries))) },
   { weight: 1, arbitrary: settings.map((entries) => `\uFEFF${JSON.stringify(Object.fromEntries(entries), null, 2)}`) },
-  { weight: 1, arbitrary: settings.map((entries) => `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value) ?? 'null'}`).join(',')}${entries.length > 0 ? ',' : ''}}`) },
-  { weight: 1, arbitrary: fc.tuple(settings, fc.nat()).map(([entries, cut]) => { const json = JSON.stringify(Object.fromEntries(entries)); return json.slice(0, cut % (json.length + 1)); }) },
+  {
+    weight: 1,
+    arbitrary: settings.map(
+      (entries) =>
+        `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value) ?? 'null'}`).join(',')}${entries.length > 0 ? ',' : ''}}`,
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(settings, fc.nat()).map(([entries, cut]) => {
+      const json = JSON.stringify(Object.fromEntries(entries));
+      return json.slice(0, cut % (json.length + 1));
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
-      '', ' ', 'null', '[]', '["product"]', '"product"', '1', 'true', '{"product":"a","product":"b"}', '// comment\n{}', '{"product": "p" /* c */}', "{'product':'p'}",
-      '{"batchSize": 1e999}', '{"batchSize": -0}', '{"variables": {"__proto__": "x", "a": 1}}', '{"__proto__": {"product": "p"}}', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, `{"a":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_001)}`,
+      '',
+      ' ',
+      'null',
+      '[]',
+      '["product"]',
+      '"product"',
+      '1',
+      'true',
+      '{"product":"a","product":"b"}',
+      '// comment\n{}',
+      '{"product": "p" /* c */}',
+      "{'product':'p'}",
+      '{"batchSize": 1e999}',
+      '{"batchSize": -0}',
+      '{"variables": {"__proto__": "x", "a": 1}}',
+      '{"__proto__": {"product": "p"}}',
+      `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+      `{"a":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_001)}`,
     ),
   },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 60 }).map((bytes) => Buffer.from(bytes)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
 );
 
-const scenario = fc.record({ place: fc.constantFrom<Place>('app vendor', 'app vendor', 'machine vendor', 'machine policy', 'named by --config'), content });
+const scenario = fc.record({
+  place: fc.constantFrom<Place>('app vendor', 'app vendor', 'machine vendor', 'machine policy', 'named by --config'),
+  content,
+});
 
 // ---- the property -----------------------------------------------------------------------------
 
@@ -136,13 +245,15 @@ describe('the vendor file', () => {
         try {
           config = loadConfig({ env, explicitFile, locations });
         } catch (error) {
-          if (!(error instanceof ConfigError)) throw new Error(`${what()}: loading threw ${String(error)} instead of a ConfigError`);
+          if (!(error instanceof ConfigError))
+            throw new Error(`${what()}: loading threw ${String(error)} instead of a ConfigError`);
           refusal = error.message;
           const unclear = oneLineProblem(refusal);
           if (unclear) throw new Error(`${what()}: ${unclear}`);
           // Usually "vendor file PATH: key ...: problem"; a rule across keys names each key's source, the file among them.
           if (!refusal.includes(path)) throw new Error(`${what()}: the error does not name the file: ${refusal}`);
-          if (refusal.startsWith(`${title} `) !== refusal.startsWith(`${title} ${path}: `)) throw new Error(`${what()}: the error names the wrong file: ${refusal}`);
+          if (refusal.startsWith(`${title} `) !== refusal.startsWith(`${title} ${path}: `))
+            throw new Error(`${what()}: the error names the wrong file: ${refusal}`);
         }
 
         // 2. `varsync set` with the same file: refused in that one line with nothing queued, or queued with the file's variables.
@@ -151,7 +262,13 @@ describe('the vendor file', () => {
         const argv = ['set', `probe=${value}`, ...(explicitFile ? ['--config', explicitFile] : [])];
         const err: string[] = [];
         const code = await bounded(`varsync set with ${where}`, 10_000, () =>
-          runCli(argv, { out: () => {}, err: (line) => err.push(line), env, stopSignal: new Promise(() => {}), locations }),
+          runCli(argv, {
+            out: () => {},
+            err: (line) => err.push(line),
+            env,
+            stopSignal: new Promise(() => {}),
+            locations,
+          }),
         );
         if (err.some(hasStackFrame)) throw new Error(`${what()}: a stack trace was printed`);
         const after = snapshotQueue(checker);
@@ -164,18 +281,29 @@ describe('the vendor file', () => {
         } else if (code !== 0) {
           // A file may name a data folder that cannot be used: exit 1, said in one line, and nothing queued.
           const shown = err.at(-1) ?? '';
-          if (code !== 1 || config!.values.dataDir === dataDir || oneLineProblem(shown) || !shown.startsWith('varsync: The data folder ')) {
+          if (
+            code !== 1 ||
+            config!.values.dataDir === dataDir ||
+            oneLineProblem(shown) ||
+            !shown.startsWith('varsync: The data folder ')
+          ) {
             throw new Error(`${what()}: a file that loads made set fail with exit ${code}: ${shown}`);
           }
         } else {
           if (config!.values.dataDir === dataDir) {
             const { pending } = after;
-            if (!pending.get('probe')?.startsWith(`"${value}" #`)) throw new Error(`${what()}: set was accepted but probe=${value} is not pending`);
+            if (!pending.get('probe')?.startsWith(`"${value}" #`))
+              throw new Error(`${what()}: set was accepted but probe=${value} is not pending`);
             for (const [name, initial] of initialVariables(config!)) {
-              if (!pending.get(name)?.startsWith(`${JSON.stringify(initial)} #`)) throw new Error(`${what()}: the initial variable "${name}" is not queued with ${JSON.stringify(initial)}`);
+              if (!pending.get(name)?.startsWith(`${JSON.stringify(initial)} #`))
+                throw new Error(
+                  `${what()}: the initial variable "${name}" is not queued with ${JSON.stringify(initial)}`,
+                );
             }
             const declared = declaredVariables(bytes);
-            for (const name of declared) if (!Object.hasOwn(config!.vendor.variables, name)) throw new Error(`${what()}: the initial variable "${name}" was dropped`);
+            for (const name of declared)
+              if (!Object.hasOwn(config!.vendor.variables, name))
+                throw new Error(`${what()}: the initial variable "${name}" was dropped`);
           }
         }
         const loss = seededLoss(after);
@@ -191,7 +319,9 @@ describe('the vendor file', () => {
 function declaredVariables(bytes: string | Buffer): string[] {
   try {
     const parsed = JSON.parse(String(bytes).replace(/^\uFEFF/, '')) as { variables?: unknown };
-    return typeof parsed.variables === 'object' && parsed.variables !== null && !Array.isArray(parsed.variables) ? Object.keys(parsed.variables) : [];
+    return typeof parsed.variables === 'object' && parsed.variables !== null && !Array.isArray(parsed.variables)
+      ? Object.keys(parsed.variables)
+      : [];
   } catch {
     return [];
   }

@@ -42,7 +42,11 @@ const TINY: Record<string, string> = {
 
 function runBench(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -58,7 +62,13 @@ it('runs every benchmark end to end at the smallest sizes, and each reports what
   const rows = JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultRow[];
   const figure = (bench: string, metric: string) => {
     const found = rows.find((entry) => entry.bench.startsWith(bench) && entry.metric === metric);
-    if (!found) throw new Error(`no "${metric}" in benchmark ${bench}; it reported: ${rows.filter((entry) => entry.bench.startsWith(bench)).map((entry) => entry.metric).join(' | ')}`);
+    if (!found)
+      throw new Error(
+        `no "${metric}" in benchmark ${bench}; it reported: ${rows
+          .filter((entry) => entry.bench.startsWith(bench))
+          .map((entry) => entry.metric)
+          .join(' | ')}`,
+      );
     return found.summary;
   };
 

@@ -22,7 +22,10 @@ const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.*:
 
 describe('set, get, status, sync', () => {
   it('queues typed values, shows them pending, syncs them, shows them synced', async () => {
-    expect(await varsync(['set', 'color=blue', 'seats:=3', 'beta:=true', 'label:="x y"'], env)).toMatchObject({ code: 0, stdout: 'queued 4\n' });
+    expect(await varsync(['set', 'color=blue', 'seats:=3', 'beta:=true', 'label:="x y"'], env)).toMatchObject({
+      code: 0,
+      stdout: 'queued 4\n',
+    });
     const pending = JSON.parse((await varsync(['get', '--json'], env)).stdout) as Array<Record<string, unknown>>;
     expect(pending.map(({ name, value, state }) => [name, value, state])).toEqual([
       ['beta', true, 'pending'],
@@ -35,7 +38,10 @@ describe('set, get, status, sync', () => {
     }
     const sync = await varsync(['sync'], env);
     expect(sync).toMatchObject({ code: 0, stdout: 'synced: nothing pending\n' });
-    const synced = JSON.parse((await varsync(['get', '--json'], env)).stdout) as Array<{ state: string; syncedAt: string }>;
+    const synced = JSON.parse((await varsync(['get', '--json'], env)).stdout) as Array<{
+      state: string;
+      syncedAt: string;
+    }>;
     expect(synced.every((entry) => entry.state === 'synced' && /Z$/.test(entry.syncedAt))).toBe(true);
     const status = JSON.parse((await varsync(['status', '--json'], env)).stdout);
     expect(status).toMatchObject({ state: 'synced', pending: 0, lastError: null, nextAttemptAt: null });
@@ -51,7 +57,10 @@ describe('set, get, status, sync', () => {
     emulator.state.changeLicense({ product: DEMO.product, licenseKey: DEMO.licenseKey }, { enabled: false });
     const held = await varsync(['sync', '--json'], env);
     expect(held.code).toBe(3);
-    expect(JSON.parse(held.stdout)).toMatchObject({ outcome: 'held', status: { state: 'attention', pending: 1, lastError: { code: 'license_not_enabled', kind: 'license' } } });
+    expect(JSON.parse(held.stdout)).toMatchObject({
+      outcome: 'held',
+      status: { state: 'attention', pending: 1, lastError: { code: 'license_not_enabled', kind: 'license' } },
+    });
     const status = await varsync(['status'], env);
     expect(status.stdout).toContain("This device's license is disabled. (license_not_enabled)");
     expect(status.stdout).toContain('What to do:   Contact your administrator.');
@@ -60,7 +69,9 @@ describe('set, get, status, sync', () => {
   it('retry and discard dead letters', async () => {
     emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['bad'] } });
     await varsync(['set', 'good=1', 'bad=2'], env);
-    expect((await varsync(['sync'], env)).stdout).toBe('synced: nothing pending (1 refused by the server: see varsync get)\n');
+    expect((await varsync(['sync'], env)).stdout).toBe(
+      'synced: nothing pending (1 refused by the server: see varsync get)\n',
+    );
     expect((await varsync(['get'], env)).stdout).toMatch(/bad\s+"2"\s+string\s+failed: validation_error/);
     expect((await varsync(['retry'], env)).stdout).toBe('queued 1 again\n');
     await varsync(['sync'], env);
@@ -105,7 +116,9 @@ describe('bad input: one line, exit 2, nothing queued harmed', () => {
       writeFileSync(file, '');
       const blocked = await varsync(['set', 'a=1'], { ...env, VARSYNC_DATA_DIR: join(file, 'inside') });
       expect(blocked.code).toBe(1);
-      expect(blocked.stderr).toMatch(/^varsync: The data folder .* cannot be used \(ENOTDIR\); make it writable, or choose another data folder \(`varsync config` shows where dataDir comes from; VARSYNC_DATA_DIR sets it unless a policy enforces it\)\.\n$/);
+      expect(blocked.stderr).toMatch(
+        /^varsync: The data folder .* cannot be used \(ENOTDIR\); make it writable, or choose another data folder \(`varsync config` shows where dataDir comes from; VARSYNC_DATA_DIR sets it unless a policy enforces it\)\.\n$/,
+      );
       return;
     }
     expect(result.code).toBe(1);
@@ -115,7 +128,9 @@ describe('bad input: one line, exit 2, nothing queued harmed', () => {
   it('sync without configuration says what is missing', async () => {
     const result = await varsync(['sync'], { VARSYNC_DATA_DIR: tempDir() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^varsync: Varsync is not fully configured: missing the product \(VARSYNC_PRODUCT\); a license key/);
+    expect(result.stderr).toMatch(
+      /^varsync: Varsync is not fully configured: missing the product \(VARSYNC_PRODUCT\); a license key/,
+    );
   });
 
   it('help for every command', async () => {

@@ -26,7 +26,10 @@ afterEach(() => agent.close());
 
 describe('set and sync', () => {
   it('queues on disk, activates the unknown device with the variables, and drains', async () => {
-    expect(agent.set({ color: 'blue', seats: 3, beta: true })).toEqual({ queued: ['color', 'seats', 'beta'], unchanged: [] });
+    expect(agent.set({ color: 'blue', seats: 3, beta: true })).toEqual({
+      queued: ['color', 'seats', 'beta'],
+      unchanged: [],
+    });
     expect(agent.status()).toMatchObject({ state: 'pending', pending: 3 });
     const result = await agent.syncNow();
     expect(result.outcome).toBe('drained');
@@ -68,7 +71,9 @@ describe('set and sync', () => {
 
   it('refuses bad input with a clear error and changes nothing', () => {
     agent.set({ keep: 'me' });
-    expect(() => agent.set({ ok: 1, ' padded': 2 })).toThrow(/^variable name " padded" starts or ends with white space$/);
+    expect(() => agent.set({ ok: 1, ' padded': 2 })).toThrow(
+      /^variable name " padded" starts or ends with white space$/,
+    );
     expect(() => agent.set({ n: Number.NaN })).toThrow(/not a finite number/);
     expect(() => agent.set({ x: null })).toThrow(/null is not allowed/);
     expect(() => agent.set({ ['x'.repeat(129)]: 1 })).toThrow(/limit is 128/);
@@ -102,11 +107,17 @@ describe('failure classes: state, reason, next step, and recovery without restar
     emulator.faults.failNext(503, 2);
     agent.set({ color: 'blue' });
     // Between retries the state is 'pending' with a next attempt; a retry may already be running.
-    const status = await eventually(() => agent.status(), (s) => s.lastError?.kind === 'server');
+    const status = await eventually(
+      () => agent.status(),
+      (s) => s.lastError?.kind === 'server',
+    );
     expect(['pending', 'syncing']).toContain(status.state);
     if (status.state === 'pending') expect(status.nextAttemptAt).not.toBeNull();
     expect(status.explanation?.action).toMatch(/retries/);
-    await eventually(() => agent.status(), (s) => s.state === 'synced' && s.pending === 0);
+    await eventually(
+      () => agent.status(),
+      (s) => s.state === 'synced' && s.pending === 0,
+    );
     expect(serverValues().color).toBe('blue');
   });
 
@@ -126,12 +137,22 @@ describe('failure classes: state, reason, next step, and recovery without restar
     agent.startEngine();
     emulator.state.changeLicense(license, { enabled: false });
     agent.set({ color: 'blue' });
-    const held = await eventually(() => agent.status(), (s) => s.state === 'attention');
+    const held = await eventually(
+      () => agent.status(),
+      (s) => s.state === 'attention',
+    );
     expect(held.lastError).toMatchObject({ kind: 'license', code: 'license_not_enabled' });
-    expect(held.explanation).toEqual({ reason: "This device's license is disabled.", action: 'Contact your administrator.' });
+    expect(held.explanation).toEqual({
+      reason: "This device's license is disabled.",
+      action: 'Contact your administrator.',
+    });
     expect(held.pending).toBe(1);
     emulator.state.changeLicense(license, { enabled: true });
-    await eventually(() => agent.status(), (s) => s.state === 'synced', 5_000);
+    await eventually(
+      () => agent.status(),
+      (s) => s.state === 'synced',
+      5_000,
+    );
     expect(serverValues().color).toBe('blue');
   });
 
@@ -140,10 +161,17 @@ describe('failure classes: state, reason, next step, and recovery without restar
     agent.startEngine();
     emulator.state.setBlacklisted(DEMO.product, HW, true);
     agent.set({ color: 'blue' });
-    const held = await eventually(() => agent.status(), (s) => s.state === 'attention');
+    const held = await eventually(
+      () => agent.status(),
+      (s) => s.state === 'attention',
+    );
     expect(held.lastError?.code).toBe('blacklisted');
     emulator.state.setBlacklisted(DEMO.product, HW, false);
-    await eventually(() => agent.status(), (s) => s.state === 'synced', 5_000);
+    await eventually(
+      () => agent.status(),
+      (s) => s.state === 'synced',
+      5_000,
+    );
   });
 
   it('clock: attention with the measured offset, drains once the clock is right', async () => {
@@ -151,11 +179,18 @@ describe('failure classes: state, reason, next step, and recovery without restar
     agent.startEngine();
     emulator.faults.setClockSkew(22 * 60_000);
     agent.set({ color: 'blue' });
-    const held = await eventually(() => agent.status(), (s) => s.state === 'attention');
+    const held = await eventually(
+      () => agent.status(),
+      (s) => s.state === 'attention',
+    );
     expect(held.lastError?.kind).toBe('clock');
     expect(held.explanation?.reason).toMatch(/^Your clock is 22 minutes off/);
     emulator.faults.setClockSkew(0);
-    await eventually(() => agent.status(), (s) => s.state === 'synced', 5_000);
+    await eventually(
+      () => agent.status(),
+      (s) => s.state === 'synced',
+      5_000,
+    );
   });
 
   it('credentials: attention that says what to fix, nothing lost', async () => {
@@ -165,7 +200,11 @@ describe('failure classes: state, reason, next step, and recovery without restar
     agent.set({ color: 'blue' });
     const result = await agent.syncNow();
     expect(result.outcome).toBe('held');
-    expect(result.status).toMatchObject({ state: 'attention', pending: 1, lastError: { kind: 'credentials', code: 'signature_mismatch' } });
+    expect(result.status).toMatchObject({
+      state: 'attention',
+      pending: 1,
+      lastError: { kind: 'credentials', code: 'signature_mismatch' },
+    });
     expect(result.status.explanation?.action).toMatch(/shared key/);
     await agent.close();
     agent = Agent.open({ config: emulatorConfig(emulator, dataDir, { hardwareId: HW }) });
@@ -214,14 +253,21 @@ describe('a server that repeats a secret the call did not carry', () => {
     agent = Agent.open({ config: emulatorConfig(emulator, dataDir, { hardwareId: HW, password }) });
     // The track call signs with HMAC and carries no password; this server quotes it anyway.
     const message = `bad value; password was ${password}`;
-    emulator.faults.add({ type: 'raw', status: 400, body: JSON.stringify({ status: 400, code: 'validation_error', message }), only: ['track_device_variables'] });
+    emulator.faults.add({
+      type: 'raw',
+      status: 400,
+      body: JSON.stringify({ status: 400, code: 'validation_error', message }),
+      only: ['track_device_variables'],
+    });
     agent.set({ color: 'blue' });
     await agent.syncNow();
     const seen = JSON.stringify({ status: agent.status(), variables: agent.variables(), refused: agent.deadLetters() });
     expect(seen).toContain('password was [redacted]');
     expect(seen).not.toContain(password);
     agent.close();
-    const stored = readdirSync(dataDir).map((file) => readFileSync(join(dataDir, file)).toString('latin1')).join('');
+    const stored = readdirSync(dataDir)
+      .map((file) => readFileSync(join(dataDir, file)).toString('latin1'))
+      .join('');
     expect(stored).toContain('password was [redacted]');
     expect(stored).not.toContain(password);
     agent = Agent.open({ config: emulatorConfig(emulator, tempDir(), { hardwareId: HW }) });

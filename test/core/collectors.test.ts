@@ -8,7 +8,13 @@ import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
 import { Agent } from '../../main/core/agent.js';
 import { COLLECTORS, enabledCollectors } from '../../main/core/collectors/catalog.js';
 import { COLLECT_INTERVAL_MS, startCollectors, type CollectorTimers } from '../../main/core/collectors/collectors.js';
-import { collectFacts, defaultSystemSources, parseOsRelease, VARSYNC_VERSION, type SystemSources } from '../../main/core/collectors/system-facts.js';
+import {
+  collectFacts,
+  defaultSystemSources,
+  parseOsRelease,
+  VARSYNC_VERSION,
+  type SystemSources,
+} from '../../main/core/collectors/system-facts.js';
 import { loadConfig, VENDOR_FILE_NAME } from '../../main/core/config/load.js';
 import type { Logger } from '../../main/core/log.js';
 import { FAST_TIMINGS, tempDir } from '../helpers/agent.js';
@@ -28,7 +34,8 @@ function fakeMachine(overrides: Partial<SystemSources> = {}): SystemSources & { 
     username: () => 'alice',
     freeBytes: () => 123.456 * GIB,
     readText: (path: string) => {
-      if (path === '/etc/os-release') return 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n';
+      if (path === '/etc/os-release')
+        return 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n';
       throw Object.assign(new Error('absent'), { code: 'ENOENT' });
     },
     ...overrides,
@@ -36,11 +43,26 @@ function fakeMachine(overrides: Partial<SystemSources> = {}): SystemSources & { 
   return machine;
 }
 
-const context = (sources: SystemSources, appVersion?: string) => ({ sources, dataDir: '/data', varsyncVersion: '9.9.9', appVersion });
+const context = (sources: SystemSources, appVersion?: string) => ({
+  sources,
+  dataDir: '/data',
+  varsyncVersion: '9.9.9',
+  appVersion,
+});
 
 describe('names and values', () => {
   it('every collector, with its documented names', () => {
-    const all = enabledCollectors(['os', 'arch', 'cpu', 'memory', 'disk', 'version', 'app_version', 'hostname', 'username']);
+    const all = enabledCollectors([
+      'os',
+      'arch',
+      'cpu',
+      'memory',
+      'disk',
+      'version',
+      'app_version',
+      'hostname',
+      'username',
+    ]);
     expect(collectFacts(all, context(fakeMachine(), '4.2.0'))).toEqual({
       values: {
         'varsync.os': 'Debian GNU/Linux',
@@ -62,14 +84,40 @@ describe('names and values', () => {
   });
 
   it('the operating system on Windows, macOS and Linux without os-release', () => {
-    const windows = fakeMachine({ platform: () => 'win32', version: () => 'Windows 11 Pro', release: () => '10.0.22631' });
-    expect(collectFacts(['os'], context(windows)).values).toEqual({ 'varsync.os': 'Windows 11 Pro', 'varsync.os_version': '10.0.22631' });
-    const plist = '<dict>\n\t<key>ProductName</key>\n\t<string>macOS</string>\n\t<key>ProductVersion</key>\n\t<string>14.4.1</string>\n</dict>';
-    const mac = fakeMachine({ platform: () => 'darwin', release: () => '23.4.0', readText: (path) => (path === '/System/Library/CoreServices/SystemVersion.plist' ? plist : '') });
-    expect(collectFacts(['os'], context(mac)).values).toEqual({ 'varsync.os': 'macOS', 'varsync.os_version': '14.4.1' });
-    const bare = fakeMachine({ readText: () => { throw new Error('ENOENT'); } });
-    expect(collectFacts(['os'], context(bare)).values).toEqual({ 'varsync.os': 'Linux', 'varsync.os_version': '6.1.0-18-amd64' });
-    expect(parseOsRelease('NAME=Fedora\nVERSION_ID=40\n# comment\nID=\'fedora\'')).toEqual({ NAME: 'Fedora', VERSION_ID: '40', ID: 'fedora' });
+    const windows = fakeMachine({
+      platform: () => 'win32',
+      version: () => 'Windows 11 Pro',
+      release: () => '10.0.22631',
+    });
+    expect(collectFacts(['os'], context(windows)).values).toEqual({
+      'varsync.os': 'Windows 11 Pro',
+      'varsync.os_version': '10.0.22631',
+    });
+    const plist =
+      '<dict>\n\t<key>ProductName</key>\n\t<string>macOS</string>\n\t<key>ProductVersion</key>\n\t<string>14.4.1</string>\n</dict>';
+    const mac = fakeMachine({
+      platform: () => 'darwin',
+      release: () => '23.4.0',
+      readText: (path) => (path === '/System/Library/CoreServices/SystemVersion.plist' ? plist : ''),
+    });
+    expect(collectFacts(['os'], context(mac)).values).toEqual({
+      'varsync.os': 'macOS',
+      'varsync.os_version': '14.4.1',
+    });
+    const bare = fakeMachine({
+      readText: () => {
+        throw new Error('ENOENT');
+      },
+    });
+    expect(collectFacts(['os'], context(bare)).values).toEqual({
+      'varsync.os': 'Linux',
+      'varsync.os_version': '6.1.0-18-amd64',
+    });
+    expect(parseOsRelease("NAME=Fedora\nVERSION_ID=40\n# comment\nID='fedora'")).toEqual({
+      NAME: 'Fedora',
+      VERSION_ID: '40',
+      ID: 'fedora',
+    });
   });
 
   it('private ones stay off unless named; "standard" is everything else', () => {
@@ -84,7 +132,11 @@ describe('names and values', () => {
   });
 
   it('a fact that cannot be read is left out and named; the others still come', () => {
-    const broken = fakeMachine({ freeBytes: () => { throw new Error('ENOENT: no such file or directory, statfs'); } });
+    const broken = fakeMachine({
+      freeBytes: () => {
+        throw new Error('ENOENT: no such file or directory, statfs');
+      },
+    });
     expect(collectFacts(['disk', 'memory'], context(broken))).toEqual({
       values: { 'varsync.memory_total_mb': 16384 },
       problems: ['disk: ENOENT: no such file or directory, statfs'],
@@ -93,7 +145,12 @@ describe('names and values', () => {
   });
 
   it('read this machine through Node alone', () => {
-    const values = collectFacts(enabledCollectors(['standard']), { sources: defaultSystemSources(), dataDir: tempDir(), varsyncVersion: VARSYNC_VERSION, appVersion: undefined }).values;
+    const values = collectFacts(enabledCollectors(['standard']), {
+      sources: defaultSystemSources(),
+      dataDir: tempDir(),
+      varsyncVersion: VARSYNC_VERSION,
+      appVersion: undefined,
+    }).values;
     expect(values).toMatchObject({ 'varsync.version': VARSYNC_VERSION, 'varsync.arch': process.arch });
     expect(values['varsync.cpu_cores']).toBeGreaterThan(0);
     expect(values['varsync.memory_total_mb']).toBeGreaterThan(0);
@@ -118,8 +175,23 @@ describe('running in the agent', () => {
     const root = tempDir('varsync-collectors-');
     const appDir = join(root, 'app');
     mkdirSync(appDir);
-    writeFileSync(join(appDir, VENDOR_FILE_NAME), JSON.stringify({ apiUrl: emulator.url, product: DEMO.product, licenseKey: DEMO.licenseKey, apiKey: DEMO.apiKey, sharedKey: DEMO.sharedKey, ...vendor }));
-    const env = { VARSYNC_DATA_DIR: join(root, 'data'), VARSYNC_HARDWARE_ID: `collectors-${Math.random()}`, VARSYNC_RETRY_BASE_MS: String(FAST_TIMINGS.retryBaseMs), VARSYNC_RETRY_MAX_MS: String(FAST_TIMINGS.retryMaxMs) };
+    writeFileSync(
+      join(appDir, VENDOR_FILE_NAME),
+      JSON.stringify({
+        apiUrl: emulator.url,
+        product: DEMO.product,
+        licenseKey: DEMO.licenseKey,
+        apiKey: DEMO.apiKey,
+        sharedKey: DEMO.sharedKey,
+        ...vendor,
+      }),
+    );
+    const env = {
+      VARSYNC_DATA_DIR: join(root, 'data'),
+      VARSYNC_HARDWARE_ID: `collectors-${Math.random()}`,
+      VARSYNC_RETRY_BASE_MS: String(FAST_TIMINGS.retryBaseMs),
+      VARSYNC_RETRY_MAX_MS: String(FAST_TIMINGS.retryMaxMs),
+    };
     return loadConfig({ env, locations: { appDirs: [appDir] } });
   }
 
@@ -152,14 +224,19 @@ describe('running in the agent', () => {
       ['varsync.version', VARSYNC_VERSION],
     ]);
     expect((await agent.syncNow()).outcome).toBe('drained');
-    expect(emulator.state.variablesOf(DEMO.product, agent.hardwareId!.id)).toMatchObject({ 'varsync.memory_total_mb': 16384, 'varsync.cpu_cores': 8 });
+    expect(emulator.state.variablesOf(DEMO.product, agent.hardwareId!.id)).toMatchObject({
+      'varsync.memory_total_mb': 16384,
+      'varsync.cpu_cores': 8,
+    });
 
     timers.callback!(); // a day later, nothing changed
     expect(agent.store.pendingCount()).toBe(0);
 
     machine.memory = 32 * GIB; // memory was added
     timers.callback!();
-    expect(agent.store.pending(10).map((entry) => [entry.name, entry.value])).toEqual([['varsync.memory_total_mb', 32768]]);
+    expect(agent.store.pending(10).map((entry) => [entry.name, entry.value])).toEqual([
+      ['varsync.memory_total_mb', 32768],
+    ]);
     const seq = agent.store.pending(10)[0]!.seq;
     expect(running.refresh()).toEqual([]); // pending with the same value: not queued again
     expect(agent.store.pending(10)[0]!.seq).toBe(seq);
@@ -179,7 +256,9 @@ describe('running in the agent', () => {
     await agent.syncNow();
     await agent.close();
     agent = Agent.open({ config });
-    expect(startCollectors({ agent, config, sources: fakeMachine(), timers: manualTimers().api }).refresh()).toEqual([]);
+    expect(startCollectors({ agent, config, sources: fakeMachine(), timers: manualTimers().api }).refresh()).toEqual(
+      [],
+    );
     expect(agent.store.pendingCount()).toBe(0);
   });
 
@@ -195,7 +274,10 @@ describe('running in the agent', () => {
     const other = Agent.open({ config: named });
     try {
       startCollectors({ agent: other, config: named, sources: fakeMachine(), timers: manualTimers().api });
-      expect(other.store.pending(20).map((entry) => [entry.name, entry.value])).toEqual([['varsync.hostname', 'WS-0042'], ['varsync.username', 'alice']]);
+      expect(other.store.pending(20).map((entry) => [entry.name, entry.value])).toEqual([
+        ['varsync.hostname', 'WS-0042'],
+        ['varsync.username', 'alice'],
+      ]);
     } finally {
       void other.close();
     }
@@ -217,8 +299,24 @@ describe('running in the agent', () => {
     agent = Agent.open({ config });
     const lines: string[] = [];
     const at = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
-    const log: Logger = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => log };
-    startCollectors({ agent, config, log, sources: fakeMachine({ freeBytes: () => { throw new Error('statfs failed'); } }), timers: manualTimers().api });
+    const log: Logger = {
+      error: at('error'),
+      warn: at('warn'),
+      info: at('info'),
+      debug: at('debug'),
+      child: () => log,
+    };
+    startCollectors({
+      agent,
+      config,
+      log,
+      sources: fakeMachine({
+        freeBytes: () => {
+          throw new Error('statfs failed');
+        },
+      }),
+      timers: manualTimers().api,
+    });
     expect(agent.store.pending(5).map((entry) => entry.name)).toEqual(['varsync.arch']);
     expect(lines).toContain('warn collector disk: statfs failed');
   });

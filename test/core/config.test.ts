@@ -3,7 +3,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, envLayer, fileLayer, flagLayer, objectLayer, resolveConfig, serverSettingsProblem } from '../../main/core/config/resolve.js';
+import {
+  ConfigError,
+  describeConfig,
+  envLayer,
+  fileLayer,
+  flagLayer,
+  objectLayer,
+  resolveConfig,
+  serverSettingsProblem,
+} from '../../main/core/config/resolve.js';
 import { defaultDataDir } from '../../main/core/config/keys.js';
 import { tempDir } from '../helpers/agent.js';
 
@@ -17,12 +26,28 @@ describe('precedence (highest first: policy, vendor file, flags, environment, us
   it('takes each key from the highest layer that sets it, and says where it came from', () => {
     const file = vendorFile({ product: 'from-file' });
     const config = resolveConfig([
-      envLayer({ VARSYNC_PRODUCT: 'from-env', VARSYNC_BATCH_SIZE: '40', VARSYNC_USERNAME: 'env-user', VARSYNC_LOG_LEVEL: 'debug' }),
-      objectLayer('user-settings', { logLevel: 'warn', syncIntervalSeconds: 60, username: 'settings-user' }, 'user settings'),
+      envLayer({
+        VARSYNC_PRODUCT: 'from-env',
+        VARSYNC_BATCH_SIZE: '40',
+        VARSYNC_USERNAME: 'env-user',
+        VARSYNC_LOG_LEVEL: 'debug',
+      }),
+      objectLayer(
+        'user-settings',
+        { logLevel: 'warn', syncIntervalSeconds: 60, username: 'settings-user' },
+        'user settings',
+      ),
       flagLayer({ 'batch-size': '30', product: 'from-flag' }),
       fileLayer(file),
     ]);
-    expect(config.values).toMatchObject({ product: 'from-file', batchSize: 30, username: 'env-user', logLevel: 'debug', syncIntervalSeconds: 60, retryBaseMs: 1000 });
+    expect(config.values).toMatchObject({
+      product: 'from-file',
+      batchSize: 30,
+      username: 'env-user',
+      logLevel: 'debug',
+      syncIntervalSeconds: 60,
+      retryBaseMs: 1000,
+    });
     expect(config.sources).toMatchObject({
       product: `file ${file} (product)`,
       batchSize: 'flag --batch-size',
@@ -50,9 +75,21 @@ describe('precedence (highest first: policy, vendor file, flags, environment, us
   });
 
   it('redacts secrets when describing, and keeps values otherwise', () => {
-    const config = resolveConfig([envLayer({ VARSYNC_SHARED_KEY: 'very-secret', VARSYNC_PASSWORD: 'pw', VARSYNC_PRODUCT: 'p', VARSYNC_CLIENT_SECRET: 'cs' })]);
+    const config = resolveConfig([
+      envLayer({
+        VARSYNC_SHARED_KEY: 'very-secret',
+        VARSYNC_PASSWORD: 'pw',
+        VARSYNC_PRODUCT: 'p',
+        VARSYNC_CLIENT_SECRET: 'cs',
+      }),
+    ]);
     const described = Object.fromEntries(describeConfig(config).map(({ key, value }) => [key, value]));
-    expect(described).toMatchObject({ sharedKey: '[redacted]', password: '[redacted]', clientSecret: '[redacted]', product: 'p' });
+    expect(described).toMatchObject({
+      sharedKey: '[redacted]',
+      password: '[redacted]',
+      clientSecret: '[redacted]',
+      product: 'p',
+    });
     expect(JSON.stringify(describeConfig(config))).not.toMatch(/very-secret|"pw"|"cs"/);
   });
 });
@@ -72,12 +109,18 @@ describe('bad configuration stops start-up with file, key and problem', () => {
   });
 
   it('an unreadable file names the file and the reason', () => {
-    expect(() => fileLayer('/nonexistent/varsync.json')).toThrow(/^config file \/nonexistent\/varsync\.json: cannot be read \(ENOENT\)/);
+    expect(() => fileLayer('/nonexistent/varsync.json')).toThrow(
+      /^config file \/nonexistent\/varsync\.json: cannot be read \(ENOENT\)/,
+    );
   });
 
   it('environment: unknown VARSYNC_ names and bad values name the variable', () => {
-    expect(() => envLayer({ VARSYNC_PRODCT: 'x' })).toThrow(/^environment variable VARSYNC_PRODCT is not a Varsync setting/);
-    expect(() => envLayer({ VARSYNC_BATCH_SIZE: 'many' })).toThrow(/^environment variable VARSYNC_BATCH_SIZE: .* \(got "many"\)\.$/);
+    expect(() => envLayer({ VARSYNC_PRODCT: 'x' })).toThrow(
+      /^environment variable VARSYNC_PRODCT is not a Varsync setting/,
+    );
+    expect(() => envLayer({ VARSYNC_BATCH_SIZE: 'many' })).toThrow(
+      /^environment variable VARSYNC_BATCH_SIZE: .* \(got "many"\)\.$/,
+    );
     expect(envLayer({ VARSYNC_AUTO_ACTIVATE: 'no', VARSYNC_CONFIG: '/x' }).values).toEqual({ autoActivate: false });
   });
 
@@ -87,20 +130,37 @@ describe('bad configuration stops start-up with file, key and problem', () => {
   });
 
   it('inconsistent timings are refused', () => {
-    expect(() => resolveConfig([envLayer({ VARSYNC_RETRY_BASE_MS: '5000', VARSYNC_RETRY_MAX_MS: '100' })])).toThrow(ConfigError);
+    expect(() => resolveConfig([envLayer({ VARSYNC_RETRY_BASE_MS: '5000', VARSYNC_RETRY_MAX_MS: '100' })])).toThrow(
+      ConfigError,
+    );
   });
 });
 
 describe('what talking to the server needs', () => {
   it('lists everything missing at once', () => {
-    expect(serverSettingsProblem(resolveConfig([]))).toMatch(/missing the product .*; a license key .* or a username .*; credentials/);
+    expect(serverSettingsProblem(resolveConfig([]))).toMatch(
+      /missing the product .*; a license key .* or a username .*; credentials/,
+    );
   });
   it('refuses both schemes at once, and half a scheme', () => {
-    const both = resolveConfig([envLayer({ VARSYNC_PRODUCT: 'p', VARSYNC_LICENSE_KEY: 'k', VARSYNC_API_KEY: 'a', VARSYNC_SHARED_KEY: 's', VARSYNC_CLIENT_ID: 'c', VARSYNC_CLIENT_SECRET: 'x' })]);
+    const both = resolveConfig([
+      envLayer({
+        VARSYNC_PRODUCT: 'p',
+        VARSYNC_LICENSE_KEY: 'k',
+        VARSYNC_API_KEY: 'a',
+        VARSYNC_SHARED_KEY: 's',
+        VARSYNC_CLIENT_ID: 'c',
+        VARSYNC_CLIENT_SECRET: 'x',
+      }),
+    ]);
     expect(serverSettingsProblem(both)).toMatch(/either an API key and shared key, or an OAuth client/);
     const half = resolveConfig([envLayer({ VARSYNC_PRODUCT: 'p', VARSYNC_USERNAME: 'u', VARSYNC_API_KEY: 'a' })]);
-    expect(serverSettingsProblem(half)).toBe('Varsync is not fully configured: missing the shared key (VARSYNC_SHARED_KEY).');
-    const oauth = resolveConfig([envLayer({ VARSYNC_PRODUCT: 'p', VARSYNC_USERNAME: 'u', VARSYNC_CLIENT_ID: 'c', VARSYNC_CLIENT_SECRET: 'x' })]);
+    expect(serverSettingsProblem(half)).toBe(
+      'Varsync is not fully configured: missing the shared key (VARSYNC_SHARED_KEY).',
+    );
+    const oauth = resolveConfig([
+      envLayer({ VARSYNC_PRODUCT: 'p', VARSYNC_USERNAME: 'u', VARSYNC_CLIENT_ID: 'c', VARSYNC_CLIENT_SECRET: 'x' }),
+    ]);
     expect(serverSettingsProblem(oauth)).toBeUndefined();
   });
 });

@@ -56,7 +56,12 @@ beforeAll(async () => {
     minify: true,
     logLevel: 'error',
     // The native addon stays outside the bundle, loaded from this project's node_modules.
-    plugins: [{ name: 'native', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: nativeModule, external: true })) }],
+    plugins: [
+      {
+        name: 'native',
+        setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: nativeModule, external: true })),
+      },
+    ],
   });
 });
 
@@ -153,7 +158,8 @@ function applyRandomFaults(emulator: Emulator, random: () => number): void {
   else if (pick < 0.35) emulator.faults.dropNext(1 + Math.floor(random() * 2), 'before');
   else if (pick < 0.5) emulator.faults.dropNext(1 + Math.floor(random() * 2), 'after');
   else if (pick < 0.6) emulator.faults.rateLimitNext(random() < 0.8 ? 0 : 1);
-  else if (pick < 0.7) emulator.faults.add({ type: 'status', status: 503, count: 1 }, { type: 'drop', phase: 'after', count: 1 });
+  else if (pick < 0.7)
+    emulator.faults.add({ type: 'status', status: 503, count: 1 }, { type: 'drop', phase: 'after', count: 1 });
   // Latency stays well below a restart (a few hundred ms): a request of a killed process must have
   // landed before its successor sends, or no client could keep the server's order.
   if (random() < 0.5) {
@@ -222,21 +228,30 @@ async function runLane(lane: number): Promise<LaneReport> {
     });
     report.setsPlanned += plan.length;
     const inFlight = () => emulator.requests.some((entry) => entry.status === 0);
-    const kill = random() < EARLY_KILL_SHARE ? { from: 'spawn' as const, delayMs: random() * 400, inFlight } : { from: 'ready' as const, delayMs: random() * 150, inFlight };
+    const kill =
+      random() < EARLY_KILL_SHARE
+        ? { from: 'spawn' as const, delayMs: random() * 400, inFlight }
+        : { from: 'ready' as const, delayMs: random() * 150, inFlight };
     const run = await runChild({ ...env, CRASH_PLAN: JSON.stringify(plan) }, kill);
     if (run.requestInFlight) report.kills.requestInFlight++;
 
     if (run.signal !== 'SIGKILL' || run.killed === 'not-killed') {
-      problem(`round ${round}: the child ended by itself (code ${run.code}, signal ${run.signal}): ${run.stderr.trim().slice(0, 500)}`);
+      problem(
+        `round ${round}: the child ended by itself (code ${run.code}, signal ${run.signal}): ${run.stderr.trim().slice(0, 500)}`,
+      );
     } else if (run.killed === 'early') report.kills.early++;
     else if (run.killed === 'after-ready') report.kills.afterReady++;
     else report.kills.afterSets++;
-    if (run.stderr.trim() !== '') problem(`round ${round}: the child logged errors: ${run.stderr.trim().slice(0, 500)}`);
+    if (run.stderr.trim() !== '')
+      problem(`round ${round}: the child logged errors: ${run.stderr.trim().slice(0, 500)}`);
 
-    const acks = run.lines.filter((text) => text.startsWith('ack ')).map((text) => JSON.parse(text.slice(4)) as [string, VariableValue]);
+    const acks = run.lines
+      .filter((text) => text.startsWith('ack '))
+      .map((text) => JSON.parse(text.slice(4)) as [string, VariableValue]);
     acks.forEach(([name, value], index) => {
       const [plannedName, plannedValue] = plan[index]!;
-      if (name !== plannedName || value !== plannedValue) problem(`round ${round}: ack ${index} is ${name}=${value}, planned ${plannedName}=${plannedValue}`);
+      if (name !== plannedName || value !== plannedValue)
+        problem(`round ${round}: ack ${index} is ${name}=${value}, planned ${plannedName}=${plannedValue}`);
       durable.set(name, value);
     });
     report.setsAcked += acks.length;
@@ -251,14 +266,17 @@ async function runLane(lane: number): Promise<LaneReport> {
     const local = new Map(inspector.variables().map((view) => [view.name, view.value]));
     const recovered = inspector.status().database.recovered;
     await inspector.close();
-    if (recovered) problem(`after round ${round}: the database was unreadable and replaced: ${JSON.stringify(recovered)}`);
+    if (recovered)
+      problem(`after round ${round}: the database was unreadable and replaced: ${JSON.stringify(recovered)}`);
     for (const name of NAMES) {
       const held = local.get(name);
       if (cut && cut[0] === name && held === cut[1]) {
         report.cut.committed++;
         durable.set(name, held);
       } else if (held !== durable.get(name)) {
-        problem(`after round ${round} (kill ${run.killed}): "${name}" is ${JSON.stringify(held)} in the data folder; the last acknowledged value is ${JSON.stringify(durable.get(name))}`);
+        problem(
+          `after round ${round} (kill ${run.killed}): "${name}" is ${JSON.stringify(held)} in the data folder; the last acknowledged value is ${JSON.stringify(durable.get(name))}`,
+        );
       }
     }
     if (cut && local.get(cut[0]) !== cut[1]) report.cut.notCommitted++;
@@ -272,7 +290,9 @@ async function runLane(lane: number): Promise<LaneReport> {
   report.server = emulator.state.variablesOf(DEMO.product, hardwareId);
   report.expected = Object.fromEntries(durable);
   if (drain.code !== 0 || !resultLine) {
-    problem(`the draining process failed (code ${drain.code}, signal ${drain.signal}): ${drain.stderr.trim().slice(0, 1000)}`);
+    problem(
+      `the draining process failed (code ${drain.code}, signal ${drain.signal}): ${drain.stderr.trim().slice(0, 1000)}`,
+    );
     return report;
   }
   const result = JSON.parse(resultLine.slice('result '.length)) as {
@@ -287,40 +307,41 @@ async function runLane(lane: number): Promise<LaneReport> {
   }
   for (const view of result.variables) {
     if (view.state !== 'synced') problem(`"${view.name}" is ${view.state} locally after draining`);
-    if (view.value !== durable.get(view.name)) problem(`"${view.name}" is ${JSON.stringify(view.value)} locally after draining; expected ${JSON.stringify(durable.get(view.name))}`);
+    if (view.value !== durable.get(view.name))
+      problem(
+        `"${view.name}" is ${JSON.stringify(view.value)} locally after draining; expected ${JSON.stringify(durable.get(view.name))}`,
+      );
   }
   return report;
 }
 
 describe('Crash safety', () => {
-  it(
-    'SIGKILLed at random points while setting and syncing under faults, then restarted: the server ends on the last acknowledged value of every name',
-    async () => {
-      const started = Date.now();
-      const reports = await Promise.all(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const total = (pick: (report: LaneReport) => number) => reports.reduce((sum, report) => sum + pick(report), 0);
-      console.log(
-        `crash safety (seed ${SEED}): ${total((r) => r.rounds)} rounds in ${LANES} lanes, ${seconds} s; ` +
-          `${total((r) => r.setsAcked)} sets acknowledged of ${total((r) => r.setsPlanned)} planned; ` +
-          `${total((r) => r.cut.committed + r.cut.notCommitted)} sets cut by a kill before their ack (${total((r) => r.cut.committed)} found committed); ` +
-          `${total((r) => r.kills.early + r.kills.afterReady + r.kills.afterSets)} SIGKILLs ` +
-          `(${total((r) => r.kills.early)} while starting, ${total((r) => r.kills.afterReady)} while setting, ${total((r) => r.kills.afterSets)} while syncing; ` +
-          `${total((r) => r.kills.requestInFlight)} with a request in flight at the server); ` +
-          `${total((r) => r.requests)} requests to the emulator; faults hit: ${JSON.stringify(
-            reports.reduce<Record<string, number>>((sum, r) => {
-              for (const [kind, count] of Object.entries(r.faults)) sum[kind] = (sum[kind] ?? 0) + count;
-              return sum;
-            }, {}),
-          )}; drain passes: ${reports.map((r) => r.drainPasses).join(', ')}`,
+  it('SIGKILLed at random points while setting and syncing under faults, then restarted: the server ends on the last acknowledged value of every name', async () => {
+    const started = Date.now();
+    const reports = await Promise.all(Array.from({ length: LANES }, (_, lane) => runLane(lane)));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const total = (pick: (report: LaneReport) => number) => reports.reduce((sum, report) => sum + pick(report), 0);
+    console.log(
+      `crash safety (seed ${SEED}): ${total((r) => r.rounds)} rounds in ${LANES} lanes, ${seconds} s; ` +
+        `${total((r) => r.setsAcked)} sets acknowledged of ${total((r) => r.setsPlanned)} planned; ` +
+        `${total((r) => r.cut.committed + r.cut.notCommitted)} sets cut by a kill before their ack (${total((r) => r.cut.committed)} found committed); ` +
+        `${total((r) => r.kills.early + r.kills.afterReady + r.kills.afterSets)} SIGKILLs ` +
+        `(${total((r) => r.kills.early)} while starting, ${total((r) => r.kills.afterReady)} while setting, ${total((r) => r.kills.afterSets)} while syncing; ` +
+        `${total((r) => r.kills.requestInFlight)} with a request in flight at the server); ` +
+        `${total((r) => r.requests)} requests to the emulator; faults hit: ${JSON.stringify(
+          reports.reduce<Record<string, number>>((sum, r) => {
+            for (const [kind, count] of Object.entries(r.faults)) sum[kind] = (sum[kind] ?? 0) + count;
+            return sum;
+          }, {}),
+        )}; drain passes: ${reports.map((r) => r.drainPasses).join(', ')}`,
+    );
+    for (const report of reports) {
+      expect(report.problems, `lane ${report.lane} (CRASH_SEED=${SEED})`).toEqual([]);
+      expect(report.server, `lane ${report.lane}: server vs last acknowledged values (CRASH_SEED=${SEED})`).toEqual(
+        report.expected,
       );
-      for (const report of reports) {
-        expect(report.problems, `lane ${report.lane} (CRASH_SEED=${SEED})`).toEqual([]);
-        expect(report.server, `lane ${report.lane}: server vs last acknowledged values (CRASH_SEED=${SEED})`).toEqual(report.expected);
-        expect(report.setsAcked).toBeGreaterThan(0);
-      }
-      for (const emulator of emulators) expect(emulator.selfCheckFailures).toEqual([]);
-    },
-    150_000,
-  );
+      expect(report.setsAcked).toBeGreaterThan(0);
+    }
+    for (const emulator of emulators) expect(emulator.selfCheckFailures).toEqual([]);
+  }, 150_000);
 });

@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 const canMakeImmutable = immutableWorks();
-if (!canMakeImmutable) console.log('database faults: chattr +i is not available here (needs root on ext4): the read-only tests are skipped');
+if (!canMakeImmutable)
+  console.log('database faults: chattr +i is not available here (needs root on ext4): the read-only tests are skipped');
 
 /** A data folder for the command line without a server: the store alone. */
 function localEnv(dataDir: string): NodeJS.ProcessEnv {
@@ -59,10 +60,17 @@ describe('a damaged database file', () => {
    * record of applied initial variables were lost, the next start would queue the vendor's value
    * over the user's.
    */
-  async function buildDatabase(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ pending: Array<[string, string | number | boolean]> }> {
+  async function buildDatabase(
+    dataDir: string,
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ pending: Array<[string, string | number | boolean]> }> {
     const first = openDatabase(dataDir);
     const confirming = new VariableStore(first.db, Date.now);
-    confirming.set(Object.fromEntries(Array.from({ length: 3000 }, (_, index) => [`confirmed-${index}`, `confirmed value ${index}`])));
+    confirming.set(
+      Object.fromEntries(
+        Array.from({ length: 3000 }, (_, index) => [`confirmed-${index}`, `confirmed value ${index}`]),
+      ),
+    );
     confirming.acknowledge(confirming.pending(5000), []);
     first.db.close();
     expect((await varsync(['set', 'edition=pro'], env)).code).toBe(0);
@@ -77,7 +85,8 @@ describe('a damaged database file', () => {
     pending.reverse();
     for (const [name, value] of pending) store.set({ [name]: value });
     store.set({ 'refused-a': 'a', 'refused-b': 'b', 'refused-c': 'c' });
-    for (const entry of store.pending(100).filter((item) => item.name.startsWith('refused-'))) store.deadLetter(entry, 'validation_error', 'refused in the test');
+    for (const entry of store.pending(100).filter((item) => item.name.startsWith('refused-')))
+      store.deadLetter(entry, 'validation_error', 'refused in the test');
     db.close();
     return { pending: [['edition', 'pro'], ...pending] };
   }
@@ -96,30 +105,48 @@ describe('a damaged database file', () => {
 
     const set = await varsync(['set', 'after=recovery'], env);
     expect(set.code).toBe(0);
-    oneLine(set.stderr, /the database was unreadable \((integrity check|SQLITE_CORRUPT): .+\); kept it as .+varsync\.db\.corrupt-[^ ]+ and started a fresh one; recovered from it 41 pending, 3 refused and \d+ confirmed value\(s\) \(some rows could not be read\)/);
+    oneLine(
+      set.stderr,
+      /the database was unreadable \((integrity check|SQLITE_CORRUPT): .+\); kept it as .+varsync\.db\.corrupt-[^ ]+ and started a fresh one; recovered from it 41 pending, 3 refused and \d+ confirmed value\(s\) \(some rows could not be read\)/,
+    );
     const movedTo = /kept it as (\S+)/.exec(set.stderr)![1]!;
     expect(readFileSync(movedTo)).toEqual(damaged);
 
     const after = await variables(env);
-    const pendingNow = Object.fromEntries(after.filter((variable) => variable.state === 'pending').map((variable) => [variable.name, variable.value]));
+    const pendingNow = Object.fromEntries(
+      after.filter((variable) => variable.state === 'pending').map((variable) => [variable.name, variable.value]),
+    );
     expect(pendingNow).toEqual({ ...Object.fromEntries(pending), after: 'recovery' });
-    expect(after.filter((variable) => variable.state === 'failed').map((variable) => [variable.name, variable.error?.code])).toEqual([
+    expect(
+      after.filter((variable) => variable.state === 'failed').map((variable) => [variable.name, variable.error?.code]),
+    ).toEqual([
       ['refused-a', 'validation_error'],
       ['refused-b', 'validation_error'],
       ['refused-c', 'validation_error'],
     ]);
     const confirmed = after.filter((variable) => variable.state === 'synced');
-    console.log(`truncated file: 41 of 41 pending, 3 of 3 refused and ${confirmed.length} of 3000 confirmed values read back`);
+    console.log(
+      `truncated file: 41 of 41 pending, 3 of 3 refused and ${confirmed.length} of 3000 confirmed values read back`,
+    );
     expect(confirmed.length).toBeGreaterThan(0);
-    expect(confirmed.every((variable) => variable.value === `confirmed value ${variable.name.slice('confirmed-'.length)}`)).toBe(true);
+    expect(
+      confirmed.every((variable) => variable.value === `confirmed value ${variable.name.slice('confirmed-'.length)}`),
+    ).toBe(true);
 
     // Pending values go out oldest first, as they were set.
     const { db } = openDatabase(dataDir);
-    expect(new VariableStore(db, Date.now).pending(100).map((entry) => entry.name)).toEqual([...pending.map(([name]) => name), 'after']);
+    expect(new VariableStore(db, Date.now).pending(100).map((entry) => entry.name)).toEqual([
+      ...pending.map(([name]) => name),
+      'after',
+    ]);
     db.close();
 
     const status = await varsync(['status'], env);
-    expect(status.stdout).toMatch(new RegExp(`Database: +recovered on .+: the unreadable file was kept as ${escape(movedTo)}; 41 pending, 3 refused and \\d+ confirmed value\\(s\\) were read back from it \\(not all of it was readable\\)`));
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `Database: +recovered on .+: the unreadable file was kept as ${escape(movedTo)}; 41 pending, 3 refused and \\d+ confirmed value\\(s\\) were read back from it \\(not all of it was readable\\)`,
+      ),
+    );
   });
 
   it('keeps a file of garbage aside, says nothing could be read, and goes on', async () => {
@@ -129,35 +156,45 @@ describe('a damaged database file', () => {
     writeFileSync(join(dataDir, DATABASE_FILE), garbage);
     const set = await varsync(['set', 'first=1'], env);
     expect(set.code).toBe(0);
-    oneLine(set.stderr, /the database was unreadable \(SQLITE_NOTADB: .+\); kept it as .+varsync\.db\.corrupt-\S+ and started a fresh one; nothing could be read from it$/);
+    oneLine(
+      set.stderr,
+      /the database was unreadable \(SQLITE_NOTADB: .+\); kept it as .+varsync\.db\.corrupt-\S+ and started a fresh one; nothing could be read from it$/,
+    );
     const movedTo = /kept it as (\S+)/.exec(set.stderr)![1]!;
     expect(readFileSync(movedTo)).toEqual(garbage);
-    expect((await variables(env)).map((variable) => [variable.name, variable.value, variable.state])).toEqual([['first', '1', 'pending']]);
+    expect((await variables(env)).map((variable) => [variable.name, variable.value, variable.state])).toEqual([
+      ['first', '1', 'pending'],
+    ]);
   });
 
-  it.skipIf(!canMakeImmutable)('refuses to start on a damaged file it cannot move aside, touching nothing, and recovers once it can', async () => {
-    const dataDir = tempDir();
-    const env = localEnv(dataDir);
-    const path = join(dataDir, DATABASE_FILE);
-    const damaged = Buffer.from('not a database: '.repeat(4096));
-    writeFileSync(path, damaged);
-    setImmutable([dataDir], true);
-    try {
-      const refused = await varsync(['set', 'x=1'], env);
-      expect(refused.code).toBe(1);
-      oneLine(
-        refused.stderr,
-        new RegExp(`^varsync: The database ${escape(path)} is damaged \\(.+\\) and could not be moved aside \\(EPERM\\); make the data folder writable so that Varsync can keep it aside and start a fresh one, or move the file away yourself\\.$`),
-      );
-      expect(readFileSync(path)).toEqual(damaged);
-      expect(readdirSync(dataDir).filter((name) => name.includes('corrupt'))).toEqual([]);
-    } finally {
-      setImmutable([dataDir], false);
-    }
-    const set = await varsync(['set', 'x=1'], env);
-    expect(set.code).toBe(0);
-    expect(set.stderr).toMatch(/kept it as .+; nothing could be read from it/);
-  });
+  it.skipIf(!canMakeImmutable)(
+    'refuses to start on a damaged file it cannot move aside, touching nothing, and recovers once it can',
+    async () => {
+      const dataDir = tempDir();
+      const env = localEnv(dataDir);
+      const path = join(dataDir, DATABASE_FILE);
+      const damaged = Buffer.from('not a database: '.repeat(4096));
+      writeFileSync(path, damaged);
+      setImmutable([dataDir], true);
+      try {
+        const refused = await varsync(['set', 'x=1'], env);
+        expect(refused.code).toBe(1);
+        oneLine(
+          refused.stderr,
+          new RegExp(
+            `^varsync: The database ${escape(path)} is damaged \\(.+\\) and could not be moved aside \\(EPERM\\); make the data folder writable so that Varsync can keep it aside and start a fresh one, or move the file away yourself\\.$`,
+          ),
+        );
+        expect(readFileSync(path)).toEqual(damaged);
+        expect(readdirSync(dataDir).filter((name) => name.includes('corrupt'))).toEqual([]);
+      } finally {
+        setImmutable([dataDir], false);
+      }
+      const set = await varsync(['set', 'x=1'], env);
+      expect(set.code).toBe(0);
+      expect(set.stderr).toMatch(/kept it as .+; nothing could be read from it/);
+    },
+  );
 });
 
 describe('a database locked by another process', () => {
@@ -172,10 +209,14 @@ describe('a database locked by another process', () => {
     expect(refused.code).toBe(1);
     oneLine(
       refused.stderr,
-      new RegExp(`^varsync: not queued: the database ${escape(path)} is locked by another process \\(pid ${holder.pid}\\); close the program holding it \\(another Varsync, a database browser\\) or try again\\.$`),
+      new RegExp(
+        `^varsync: not queued: the database ${escape(path)} is locked by another process \\(pid ${holder.pid}\\); close the program holding it \\(another Varsync, a database browser\\) or try again\\.$`,
+      ),
     );
     // Reading still works while the lock is held (WAL): the earlier value is there, the refused one is not.
-    expect((await variables(env)).map((variable) => [variable.name, variable.value, variable.state])).toEqual([['before', 'kept', 'pending']]);
+    expect((await variables(env)).map((variable) => [variable.name, variable.value, variable.state])).toEqual([
+      ['before', 'kept', 'pending'],
+    ]);
     await holder.release();
     expect((await varsync(['set', 'blocked=1'], env)).code).toBe(0);
     expect((await variables(env)).map((variable) => variable.name)).toEqual(['before', 'blocked']);
@@ -183,7 +224,8 @@ describe('a database locked by another process', () => {
 });
 
 describe('a full disk', () => {
-  const bigValues = (prefix: string) => Array.from({ length: 60 }, (_, index) => `${prefix}-${index}=${'x'.repeat(4000)}`);
+  const bigValues = (prefix: string) =>
+    Array.from({ length: 60 }, (_, index) => `${prefix}-${index}=${'x'.repeat(4000)}`);
 
   it('injected (max_page_count): the set fails as disk full, nothing of it is queued, and it works when space returns', () => {
     const dataDir = tempDir();
@@ -217,45 +259,70 @@ describe('a full disk', () => {
 
   const small = mountSmallFolder(2048);
   if (small) cleanups.push(small.unmount);
-  else console.log('database faults: cannot mount a size-limited tmpfs here (needs root): the real full-disk test is skipped');
-
-  it.skipIf(!small)('on a 2 MB tmpfs: sets fail with one clear line, the queue stays intact, the agent reports it, and all works once space is freed', async () => {
-    const dataDir = join(small!.dir, 'data');
-    const env = localEnv(dataDir);
-    const path = join(dataDir, DATABASE_FILE);
-    expect((await varsync(['set', ...Array.from({ length: 20 }, (_, index) => `early-${index}=${index}`)], env)).code).toBe(0);
-    // The desktop window or the daemon has the database open meanwhile.
-    const agent = Agent.open({ config: resolveConfig([objectLayer('flag', { dataDir }, 'test')]) });
-    cleanups.push(() => agent.close());
-    agent.watch();
-    const filler = join(small!.dir, 'filler');
-    const filled = fillDisk(filler);
-    console.log(`full disk: filled the tmpfs with ${Math.round(filled / 1024)} KiB`);
-
-    const refused = await varsync(['set', ...bigValues('big')], env);
-    expect(refused.code).toBe(1);
-    oneLine(refused.stderr, new RegExp(`^varsync: not queued: the disk holding ${escape(path)} is full \\(SQLITE_FULL\\); free some space, then try again; what was queued before is kept\\.$`));
-    expect(() => agent.set({ inApp: 'x'.repeat(4000), inApp2: 'y'.repeat(4000), inApp3: 'z'.repeat(4000) })).toThrow(/^not queued: the disk holding .+ is full/);
-    const status = agent.status();
-    expect(status).toMatchObject({ state: 'attention', pending: 20, lastError: { kind: 'storage', code: 'disk_full' } });
-    expect(status.explanation!.reason).toBe(`The disk holding ${path} is full (SQLITE_FULL).`);
-    expect(agent.variables().map((variable) => variable.name)).toHaveLength(20);
-
-    // With no other connection open, the WAL and its index must be made anew on the full disk: it still says why.
-    await agent.close();
-    const alone = await varsync(['set', 'x=1'], env);
-    expect(alone.code).toBe(1);
-    console.log(`full disk, no other connection: ${alone.stderr.trim()}`);
-    oneLine(alone.stderr, new RegExp(`^varsync: (not queued: the disk|The disk) holding ${escape(path)} is full \\(SQLITE_[A-Z_]+`));
-
-    rmSync(filler);
-    const early = await variables(env);
-    expect(early.map((variable) => [variable.name, variable.value, variable.state])).toEqual(
-      Array.from({ length: 20 }, (_, index) => [`early-${index}`, String(index), 'pending']).sort(([a], [b]) => (a! < b! ? -1 : 1)),
+  else
+    console.log(
+      'database faults: cannot mount a size-limited tmpfs here (needs root): the real full-disk test is skipped',
     );
-    expect((await varsync(['set', ...bigValues('big')], env)).code).toBe(0);
-    expect(await variables(env)).toHaveLength(80);
-  }, 30_000);
+
+  it.skipIf(!small)(
+    'on a 2 MB tmpfs: sets fail with one clear line, the queue stays intact, the agent reports it, and all works once space is freed',
+    async () => {
+      const dataDir = join(small!.dir, 'data');
+      const env = localEnv(dataDir);
+      const path = join(dataDir, DATABASE_FILE);
+      expect(
+        (await varsync(['set', ...Array.from({ length: 20 }, (_, index) => `early-${index}=${index}`)], env)).code,
+      ).toBe(0);
+      // The desktop window or the daemon has the database open meanwhile.
+      const agent = Agent.open({ config: resolveConfig([objectLayer('flag', { dataDir }, 'test')]) });
+      cleanups.push(() => agent.close());
+      agent.watch();
+      const filler = join(small!.dir, 'filler');
+      const filled = fillDisk(filler);
+      console.log(`full disk: filled the tmpfs with ${Math.round(filled / 1024)} KiB`);
+
+      const refused = await varsync(['set', ...bigValues('big')], env);
+      expect(refused.code).toBe(1);
+      oneLine(
+        refused.stderr,
+        new RegExp(
+          `^varsync: not queued: the disk holding ${escape(path)} is full \\(SQLITE_FULL\\); free some space, then try again; what was queued before is kept\\.$`,
+        ),
+      );
+      expect(() => agent.set({ inApp: 'x'.repeat(4000), inApp2: 'y'.repeat(4000), inApp3: 'z'.repeat(4000) })).toThrow(
+        /^not queued: the disk holding .+ is full/,
+      );
+      const status = agent.status();
+      expect(status).toMatchObject({
+        state: 'attention',
+        pending: 20,
+        lastError: { kind: 'storage', code: 'disk_full' },
+      });
+      expect(status.explanation!.reason).toBe(`The disk holding ${path} is full (SQLITE_FULL).`);
+      expect(agent.variables().map((variable) => variable.name)).toHaveLength(20);
+
+      // With no other connection open, the WAL and its index must be made anew on the full disk: it still says why.
+      await agent.close();
+      const alone = await varsync(['set', 'x=1'], env);
+      expect(alone.code).toBe(1);
+      console.log(`full disk, no other connection: ${alone.stderr.trim()}`);
+      oneLine(
+        alone.stderr,
+        new RegExp(`^varsync: (not queued: the disk|The disk) holding ${escape(path)} is full \\(SQLITE_[A-Z_]+`),
+      );
+
+      rmSync(filler);
+      const early = await variables(env);
+      expect(early.map((variable) => [variable.name, variable.value, variable.state])).toEqual(
+        Array.from({ length: 20 }, (_, index) => [`early-${index}`, String(index), 'pending']).sort(([a], [b]) =>
+          a! < b! ? -1 : 1,
+        ),
+      );
+      expect((await varsync(['set', ...bigValues('big')], env)).code).toBe(0);
+      expect(await variables(env)).toHaveLength(80);
+    },
+    30_000,
+  );
 });
 
 describe('files made read-only while the daemon runs', () => {
@@ -265,139 +332,238 @@ describe('files made read-only while the daemon runs', () => {
     cleanups.push(() => emulator.close());
   });
 
-  it.skipIf(!canMakeImmutable)('the daemon reports it in its status and log and keeps running; the command line refuses sets; nothing acknowledged is lost; all resumes once writable', async () => {
-    const dataDir = tempDir();
-    const hardwareId = 'readonly-device-1';
-    const env = emulatorEnv(emulator, dataDir, { VARSYNC_HARDWARE_ID: hardwareId, VARSYNC_LOG_LEVEL: 'info', XDG_STATE_HOME: join(tempDir(), 'state') });
-    const path = join(dataDir, DATABASE_FILE);
-    const readOnly = () => [dataDir, path, `${path}-wal`];
-    const running: DaemonProcess = await startDaemon(env);
-    cleanups.push(async () => {
-      setImmutable(readOnly().filter((file) => existsSync(file)), false);
-      await running.stop();
-    });
-    const onServer = () => emulator.state.variablesOf(DEMO.product, hardwareId);
+  it.skipIf(!canMakeImmutable)(
+    'the daemon reports it in its status and log and keeps running; the command line refuses sets; nothing acknowledged is lost; all resumes once writable',
+    async () => {
+      const dataDir = tempDir();
+      const hardwareId = 'readonly-device-1';
+      const env = emulatorEnv(emulator, dataDir, {
+        VARSYNC_HARDWARE_ID: hardwareId,
+        VARSYNC_LOG_LEVEL: 'info',
+        XDG_STATE_HOME: join(tempDir(), 'state'),
+      });
+      const path = join(dataDir, DATABASE_FILE);
+      const readOnly = () => [dataDir, path, `${path}-wal`];
+      const running: DaemonProcess = await startDaemon(env);
+      cleanups.push(async () => {
+        setImmutable(
+          readOnly().filter((file) => existsSync(file)),
+          false,
+        );
+        await running.stop();
+      });
+      const onServer = () => emulator.state.variablesOf(DEMO.product, hardwareId);
 
-    expect((await varsync(['set', 'first=1'], env)).code).toBe(0);
-    await eventually(onServer, (values) => values.first === '1', 10_000);
+      expect((await varsync(['set', 'first=1'], env)).code).toBe(0);
+      await eventually(onServer, (values) => values.first === '1', 10_000);
 
-    // Slow answers, so that the files become read-only while a request is on its way: the server
-    // stores the values, and the daemon cannot record that it did.
-    emulator.faults.setLatency(1500);
-    expect((await varsync(['set', 'second=2', 'third=3'], env)).code).toBe(0);
-    await eventually(() => running.status(), (status) => status.state === 'syncing', 10_000);
-    setImmutable(readOnly(), true);
-    try {
-      const refused = await varsync(['set', 'late=1'], env);
-      expect(refused.code).toBe(1);
-      oneLine(
-        refused.stderr,
-        new RegExp(`^varsync: not queued: the database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\); make the data folder and the files in it writable again\\.$`),
+      // Slow answers, so that the files become read-only while a request is on its way: the server
+      // stores the values, and the daemon cannot record that it did.
+      emulator.faults.setLatency(1500);
+      expect((await varsync(['set', 'second=2', 'third=3'], env)).code).toBe(0);
+      await eventually(
+        () => running.status(),
+        (status) => status.state === 'syncing',
+        10_000,
+      );
+      setImmutable(readOnly(), true);
+      try {
+        const refused = await varsync(['set', 'late=1'], env);
+        expect(refused.code).toBe(1);
+        oneLine(
+          refused.stderr,
+          new RegExp(
+            `^varsync: not queued: the database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\); make the data folder and the files in it writable again\\.$`,
+          ),
+        );
+
+        const reported = await eventually(
+          () => running.status(),
+          (status) => status.lastError?.code === 'database_readonly',
+          10_000,
+        );
+        expect(reported).toMatchObject({ state: 'attention', lastError: { kind: 'storage' } });
+        expect(reported.explanation).toEqual({
+          reason: `The database ${path} cannot be written (SQLITE_IOERR_WRITE): the file is not writable (EPERM).`,
+          action: 'Make the data folder and the files in it writable again.',
+        });
+        // The server took them; locally they are still pending, to be sent again: nothing is dropped.
+        await eventually(onServer, (values) => values.second === '2' && values.third === '3', 5_000);
+        expect((await running.status()).pending).toBe(2);
+        // The agent's own report: one line, not one per failed write (the sync attempts log theirs, prefixed).
+        const reportLines = () =>
+          running
+            .output()
+            .split('\n')
+            .filter((line) => / error The database /.test(line));
+        expect(reportLines(), running.output()).toEqual([
+          expect.stringMatching(
+            /Z error The database .+ cannot be written \(SQLITE_IOERR_WRITE\): the file is not writable \(EPERM\); make the data folder and the files in it writable again\.$/,
+          ),
+        ]);
+        expect(running.child.exitCode).toBeNull();
+
+        // Another process looking at it sees the same condition.
+        const status = await varsync(['status'], env);
+        expect(status.stdout).toMatch(/State: +needs attention/);
+        expect(status.stdout).toMatch(
+          new RegExp(
+            `Problem: +The database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\)\\. \\(database_readonly\\)`,
+          ),
+        );
+        expect(reportLines()).toHaveLength(1);
+        // Each retry meets the same failed bookkeeping write: an error once, not once per retry.
+        await eventually(
+          () => running.output(),
+          (output) => (output.match(/ pass retrying: /g) ?? []).length >= 3,
+          10_000,
+        );
+        const bookkeeping = running
+          .output()
+          .split('\n')
+          .filter((line) => / error .*could not record sync state: /.test(line))
+          .map((line) => line.replace(/^.*could not record sync state: /, ''));
+        expect(bookkeeping.length, running.output()).toBeGreaterThan(0);
+        expect(new Set(bookkeeping).size, running.output()).toBe(bookkeeping.length);
+      } finally {
+        setImmutable(readOnly(), false);
+        emulator.faults.setLatency(0);
+      }
+
+      const recovered = await eventually(
+        () => running.status(),
+        (status) => status.state === 'synced' && status.pending === 0,
+        15_000,
+      );
+      expect(recovered.lastError).toBeNull();
+      expect(running.output()).toContain(`the database ${path} can be written again`);
+      expect((await varsync(['set', 'late=1'], env)).code).toBe(0);
+      await eventually(onServer, (values) => values.late === '1', 10_000);
+      expect(await running.stop()).toBe(0);
+    },
+    60_000,
+  );
+
+  it.skipIf(!canMakeImmutable)(
+    'an idle agent notices at its next lease renewal, and sends at once when writable again instead of waiting out its backoff',
+    async () => {
+      const dataDir = tempDir();
+      const hardwareId = 'readonly-device-3';
+      // An hour of backoff after a failure: only the agent noticing the recovery can make it send soon.
+      const config = emulatorConfig(emulator, dataDir, { hardwareId, retryBaseMs: 3_600_000, retryMaxMs: 3_600_000 });
+      const agent = Agent.open({ config, leaseTtlMs: 300, watchIntervalMs: 50 });
+      cleanups.push(() => agent.close());
+      const path = join(dataDir, DATABASE_FILE);
+      const readOnly = [dataDir, path, `${path}-wal`];
+      cleanups.push(() =>
+        setImmutable(
+          readOnly.filter((file) => existsSync(file)),
+          false,
+        ),
+      );
+      const onServer = () => emulator.state.variablesOf(DEMO.product, hardwareId);
+      agent.startEngine();
+      agent.set({ first: 1 });
+      await eventually(
+        () => agent.status(),
+        (status) => status.state === 'synced' && onServer().first === 1,
+        10_000,
       );
 
-      const reported = await eventually(() => running.status(), (status) => status.lastError?.code === 'database_readonly', 10_000);
-      expect(reported).toMatchObject({ state: 'attention', lastError: { kind: 'storage' } });
-      expect(reported.explanation).toEqual({
-        reason: `The database ${path} cannot be written (SQLITE_IOERR_WRITE): the file is not writable (EPERM).`,
-        action: 'Make the data folder and the files in it writable again.',
+      // Idle: nothing to send, so only the lease renewal writes; it is what notices.
+      setImmutable(readOnly, true);
+      try {
+        const idle = await eventually(
+          () => agent.status(),
+          (status) => status.lastError?.code === 'database_readonly',
+          5_000,
+        );
+        expect(idle.state).toBe('attention');
+        expect(() => agent.set({ refused: true })).toThrow(
+          new RegExp(
+            `^not queued: the database ${escape(path)} cannot be written \\(SQLITE_IOERR_WRITE\\): the file is not writable \\(EPERM\\)`,
+          ),
+        );
+      } finally {
+        setImmutable(readOnly, false);
+      }
+      await eventually(
+        () => agent.status(),
+        (status) => status.lastError === null,
+        5_000,
+      );
+
+      // A failed pass: the server stores the value, the agent cannot record it, and backs off for up to an hour.
+      emulator.faults.setLatency(1000);
+      agent.set({ second: 2 });
+      await eventually(
+        () => agent.status(),
+        (status) => status.state === 'syncing',
+        5_000,
+      );
+      setImmutable(readOnly, true);
+      try {
+        await eventually(onServer, (values) => values.second === 2, 5_000);
+        // The pass has ended once it scheduled its retry; the value is still pending locally.
+        const failed = await eventually(
+          () => agent.status(),
+          (status) => status.nextAttemptAt !== null,
+          5_000,
+        );
+        expect(failed).toMatchObject({ state: 'attention', pending: 1, lastError: { code: 'database_readonly' } });
+      } finally {
+        setImmutable(readOnly, false);
+        emulator.faults.setLatency(0);
+      }
+      const drained = await eventually(
+        () => agent.status(),
+        (status) => status.pending === 0 && status.state === 'synced',
+        5_000,
+      );
+      expect(drained.lastError).toBeNull();
+      expect(agent.variables().find((variable) => variable.name === 'second')).toMatchObject({
+        value: 2,
+        state: 'synced',
       });
-      // The server took them; locally they are still pending, to be sent again: nothing is dropped.
-      await eventually(onServer, (values) => values.second === '2' && values.third === '3', 5_000);
-      expect((await running.status()).pending).toBe(2);
-      // The agent's own report: one line, not one per failed write (the sync attempts log theirs, prefixed).
-      const reportLines = () => running.output().split('\n').filter((line) => / error The database /.test(line));
-      expect(reportLines(), running.output()).toEqual([
-        expect.stringMatching(/Z error The database .+ cannot be written \(SQLITE_IOERR_WRITE\): the file is not writable \(EPERM\); make the data folder and the files in it writable again\.$/),
-      ]);
-      expect(running.child.exitCode).toBeNull();
+    },
+    30_000,
+  );
 
-      // Another process looking at it sees the same condition.
-      const status = await varsync(['status'], env);
-      expect(status.stdout).toMatch(/State: +needs attention/);
-      expect(status.stdout).toMatch(new RegExp(`Problem: +The database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\)\\. \\(database_readonly\\)`));
-      expect(reportLines()).toHaveLength(1);
-      // Each retry meets the same failed bookkeeping write: an error once, not once per retry.
-      await eventually(() => running.output(), (output) => (output.match(/ pass retrying: /g) ?? []).length >= 3, 10_000);
-      const bookkeeping = running.output().split('\n').filter((line) => / error .*could not record sync state: /.test(line)).map((line) => line.replace(/^.*could not record sync state: /, ''));
-      expect(bookkeeping.length, running.output()).toBeGreaterThan(0);
-      expect(new Set(bookkeeping).size, running.output()).toBe(bookkeeping.length);
-    } finally {
-      setImmutable(readOnly(), false);
-      emulator.faults.setLatency(0);
-    }
-
-    const recovered = await eventually(() => running.status(), (status) => status.state === 'synced' && status.pending === 0, 15_000);
-    expect(recovered.lastError).toBeNull();
-    expect(running.output()).toContain(`the database ${path} can be written again`);
-    expect((await varsync(['set', 'late=1'], env)).code).toBe(0);
-    await eventually(onServer, (values) => values.late === '1', 10_000);
-    expect(await running.stop()).toBe(0);
-  }, 60_000);
-
-  it.skipIf(!canMakeImmutable)('an idle agent notices at its next lease renewal, and sends at once when writable again instead of waiting out its backoff', async () => {
-    const dataDir = tempDir();
-    const hardwareId = 'readonly-device-3';
-    // An hour of backoff after a failure: only the agent noticing the recovery can make it send soon.
-    const config = emulatorConfig(emulator, dataDir, { hardwareId, retryBaseMs: 3_600_000, retryMaxMs: 3_600_000 });
-    const agent = Agent.open({ config, leaseTtlMs: 300, watchIntervalMs: 50 });
-    cleanups.push(() => agent.close());
-    const path = join(dataDir, DATABASE_FILE);
-    const readOnly = [dataDir, path, `${path}-wal`];
-    cleanups.push(() => setImmutable(readOnly.filter((file) => existsSync(file)), false));
-    const onServer = () => emulator.state.variablesOf(DEMO.product, hardwareId);
-    agent.startEngine();
-    agent.set({ first: 1 });
-    await eventually(() => agent.status(), (status) => status.state === 'synced' && onServer().first === 1, 10_000);
-
-    // Idle: nothing to send, so only the lease renewal writes; it is what notices.
-    setImmutable(readOnly, true);
-    try {
-      const idle = await eventually(() => agent.status(), (status) => status.lastError?.code === 'database_readonly', 5_000);
-      expect(idle.state).toBe('attention');
-      expect(() => agent.set({ refused: true })).toThrow(new RegExp(`^not queued: the database ${escape(path)} cannot be written \\(SQLITE_IOERR_WRITE\\): the file is not writable \\(EPERM\\)`));
-    } finally {
-      setImmutable(readOnly, false);
-    }
-    await eventually(() => agent.status(), (status) => status.lastError === null, 5_000);
-
-    // A failed pass: the server stores the value, the agent cannot record it, and backs off for up to an hour.
-    emulator.faults.setLatency(1000);
-    agent.set({ second: 2 });
-    await eventually(() => agent.status(), (status) => status.state === 'syncing', 5_000);
-    setImmutable(readOnly, true);
-    try {
-      await eventually(onServer, (values) => values.second === 2, 5_000);
-      // The pass has ended once it scheduled its retry; the value is still pending locally.
-      const failed = await eventually(() => agent.status(), (status) => status.nextAttemptAt !== null, 5_000);
-      expect(failed).toMatchObject({ state: 'attention', pending: 1, lastError: { code: 'database_readonly' } });
-    } finally {
-      setImmutable(readOnly, false);
-      emulator.faults.setLatency(0);
-    }
-    const drained = await eventually(() => agent.status(), (status) => status.pending === 0 && status.state === 'synced', 5_000);
-    expect(drained.lastError).toBeNull();
-    expect(agent.variables().find((variable) => variable.name === 'second')).toMatchObject({ value: 2, state: 'synced' });
-  }, 30_000);
-
-  it.skipIf(!canMakeImmutable)('a daemon started on read-only files refuses to run, saying what to do; status still reads them', async () => {
-    const dataDir = tempDir();
-    const env = emulatorEnv(emulator, dataDir, { VARSYNC_HARDWARE_ID: 'readonly-device-2', XDG_STATE_HOME: join(tempDir(), 'state') });
-    expect((await varsync(['set', 'kept=yes'], env)).code).toBe(0);
-    const path = join(dataDir, DATABASE_FILE);
-    // A second connection keeps the WAL and its index in place, as a window left open would.
-    const other = new Database(path);
-    other.pragma('journal_mode = WAL');
-    const readOnly = [dataDir, path, `${path}-wal`];
-    setImmutable(readOnly, true);
-    try {
-      const run = await varsync(['run'], env);
-      expect(run.code).toBe(1);
-      oneLine(run.stderr, new RegExp(`^varsync: The database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\); make the data folder and the files in it writable, then start Varsync again\\.$`));
-      const status = JSON.parse((await varsync(['status', '--json'], env)).stdout);
-      expect(status).toMatchObject({ state: 'attention', pending: 1, lastError: { kind: 'storage', code: 'database_readonly' } });
-    } finally {
-      setImmutable(readOnly, false);
-      other.close();
-    }
-  }, 30_000);
+  it.skipIf(!canMakeImmutable)(
+    'a daemon started on read-only files refuses to run, saying what to do; status still reads them',
+    async () => {
+      const dataDir = tempDir();
+      const env = emulatorEnv(emulator, dataDir, {
+        VARSYNC_HARDWARE_ID: 'readonly-device-2',
+        XDG_STATE_HOME: join(tempDir(), 'state'),
+      });
+      expect((await varsync(['set', 'kept=yes'], env)).code).toBe(0);
+      const path = join(dataDir, DATABASE_FILE);
+      // A second connection keeps the WAL and its index in place, as a window left open would.
+      const other = new Database(path);
+      other.pragma('journal_mode = WAL');
+      const readOnly = [dataDir, path, `${path}-wal`];
+      setImmutable(readOnly, true);
+      try {
+        const run = await varsync(['run'], env);
+        expect(run.code).toBe(1);
+        oneLine(
+          run.stderr,
+          new RegExp(
+            `^varsync: The database ${escape(path)} cannot be written \\(SQLITE_READONLY\\): the file is not writable \\(EPERM\\); make the data folder and the files in it writable, then start Varsync again\\.$`,
+          ),
+        );
+        const status = JSON.parse((await varsync(['status', '--json'], env)).stdout);
+        expect(status).toMatchObject({
+          state: 'attention',
+          pending: 1,
+          lastError: { kind: 'storage', code: 'database_readonly' },
+        });
+      } finally {
+        setImmutable(readOnly, false);
+        other.close();
+      }
+    },
+    30_000,
+  );
 });

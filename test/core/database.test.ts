@@ -52,7 +52,9 @@ describe('opening the database', () => {
     const status = reopened.status();
     expect(status.database.recovered).toMatchObject({ movedTo: expect.stringContaining(`${DATABASE_FILE}.corrupt-`) });
     expect(readFileSync(status.database.recovered!.movedTo)).toEqual(damaged);
-    expect(readdirSync(dataDir).filter((name) => name.includes('.corrupt-'))).toContain(status.database.recovered!.movedTo.split('/').pop());
+    expect(readdirSync(dataDir).filter((name) => name.includes('.corrupt-'))).toContain(
+      status.database.recovered!.movedTo.split('/').pop(),
+    );
     reopened.set({ after: 'recovery' });
     expect(reopened.variables().map((variable) => variable.name)).toEqual(['after']);
     await reopened.close();
@@ -66,7 +68,9 @@ describe('opening the database', () => {
     const file = join(tempDir(), 'plain-file');
     writeFileSync(file, '');
     expect(() => openDatabase(join(file, 'data'))).toThrow(StoreError);
-    expect(() => openDatabase(join(file, 'data'))).toThrow(/cannot be used \(ENOTDIR\); make it writable, or choose another data folder/);
+    expect(() => openDatabase(join(file, 'data'))).toThrow(
+      /cannot be used \(ENOTDIR\); make it writable, or choose another data folder/,
+    );
   });
 
   it('reports a database locked by another process instead of waiting forever', () => {

@@ -45,7 +45,11 @@ afterAll(() => emulator.close());
 
 function env(credentials: 'hmac' | 'oauth' | 'both', extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const hmac = { VARSYNC_API_KEY: API_KEY, VARSYNC_SHARED_KEY: SECRETS.sharedKey };
-  const oauth = { VARSYNC_CLIENT_ID: CLIENT_ID, VARSYNC_CLIENT_SECRET: SECRETS.clientSecret, VARSYNC_TOKEN_URL: emulator.tokenUrl };
+  const oauth = {
+    VARSYNC_CLIENT_ID: CLIENT_ID,
+    VARSYNC_CLIENT_SECRET: SECRETS.clientSecret,
+    VARSYNC_TOKEN_URL: emulator.tokenUrl,
+  };
   return {
     VARSYNC_API_URL: emulator.url,
     VARSYNC_PRODUCT: PRODUCT,
@@ -85,7 +89,12 @@ describe('varsync diagnostics', () => {
     const sensitive = { ...SECRETS, rawMachineId: RAW_MACHINE_ID, hardwareId };
     const legacyName = `varsync.${new Date(Date.now() - 3_600_000).toISOString().replace(/[:.]/g, '-')}.log`;
     const legacy = Object.values(sensitive)
-      .flatMap((secret) => [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret), Buffer.from(secret).toString('hex')])
+      .flatMap((secret) => [
+        secret,
+        Buffer.from(secret).toString('base64'),
+        encodeURIComponent(secret),
+        Buffer.from(secret).toString('hex'),
+      ])
       .map((form) => `2020-01-01T00:00:00.000Z debug old line: ${form}`)
       .join('\n');
     expect(leaks(legacy, sensitive)).not.toEqual([]); // the scan finds what is there
@@ -95,13 +104,29 @@ describe('varsync diagnostics', () => {
 
     // A daemon with HMAC credentials: two server failures, an activation, a value the server refuses,
     // and values that happen to be secrets.
-    await varsync(['set', `license_copy=${SECRETS.licenseKey}`, `internal.note=${SECRETS.password}`, `encoded=${Buffer.from(SECRETS.sharedKey).toString('base64')}`], env('hmac'));
+    await varsync(
+      [
+        'set',
+        `license_copy=${SECRETS.licenseKey}`,
+        `internal.note=${SECRETS.password}`,
+        `encoded=${Buffer.from(SECRETS.sharedKey).toString('base64')}`,
+      ],
+      env('hmac'),
+    );
     emulator.faults.failNext(503, 2);
-    const stderrA = await runDaemon(env('hmac'), () => emulator.state.variablesOf(PRODUCT, hardwareId).encoded !== undefined && emulator.requests.some((entry) => entry.code === 'validation_error'));
+    const stderrA = await runDaemon(
+      env('hmac'),
+      () =>
+        emulator.state.variablesOf(PRODUCT, hardwareId).encoded !== undefined &&
+        emulator.requests.some((entry) => entry.code === 'validation_error'),
+    );
     // Then one with OAuth client credentials.
     await varsync(['set', 'color=green'], env('oauth'));
     emulator.faults.failNext(500, 1);
-    const stderrB = await runDaemon(env('oauth'), () => emulator.state.variablesOf(PRODUCT, hardwareId).color === 'green');
+    const stderrB = await runDaemon(
+      env('oauth'),
+      () => emulator.state.variablesOf(PRODUCT, hardwareId).color === 'green',
+    );
     await varsync(['set', 'waiting=1'], env('oauth'));
 
     // What the daemons wrote, on disk and on stderr, is redacted already.
@@ -118,7 +143,17 @@ describe('varsync diagnostics', () => {
 
     const entries = await readZip(out);
     expect([...entries.keys()].sort()).toEqual(
-      ['README.txt', 'about.json', 'config.json', 'connectivity.json', 'history.json', `logs/${legacyName}`, 'logs/varsync.log', 'queue.json', 'status.json'].sort(),
+      [
+        'README.txt',
+        'about.json',
+        'config.json',
+        'connectivity.json',
+        'history.json',
+        `logs/${legacyName}`,
+        'logs/varsync.log',
+        'queue.json',
+        'status.json',
+      ].sort(),
     );
     for (const [name, content] of entries) expect(leaks(content.toString('utf8'), sensitive), name).toEqual([]);
     const json = (name: string) => JSON.parse(entries.get(name)!.toString('utf8'));
@@ -130,29 +165,44 @@ describe('varsync diagnostics', () => {
       os: { type: os.type(), release: os.release(), arch: os.arch(), platform: process.platform },
       logDir,
     });
-    const settings = new Map((json('config.json').settings as Array<{ key: string; value: unknown; source: string }>).map((entry) => [entry.key, entry]));
-    expect(settings.get('sharedKey')).toEqual({ key: 'sharedKey', value: '[redacted]', source: 'env VARSYNC_SHARED_KEY' });
+    const settings = new Map(
+      (json('config.json').settings as Array<{ key: string; value: unknown; source: string }>).map((entry) => [
+        entry.key,
+        entry,
+      ]),
+    );
+    expect(settings.get('sharedKey')).toEqual({
+      key: 'sharedKey',
+      value: '[redacted]',
+      source: 'env VARSYNC_SHARED_KEY',
+    });
     expect(settings.get('clientSecret')).toMatchObject({ value: '[redacted]', source: 'env VARSYNC_CLIENT_SECRET' });
     expect(settings.get('product')).toEqual({ key: 'product', value: PRODUCT, source: 'env VARSYNC_PRODUCT' });
     expect(settings.get('logLevel')).toMatchObject({ value: 'debug', source: 'env VARSYNC_LOG_LEVEL' });
 
     const status = json('status.json');
     expect(status).not.toHaveProperty('hardwareId');
-    expect(status).toMatchObject({ hardwareIdSource: 'machine-id', pending: 1, failed: 1, product: PRODUCT, lastError: null });
+    expect(status).toMatchObject({
+      hardwareIdSource: 'machine-id',
+      pending: 1,
+      failed: 1,
+      product: PRODUCT,
+      lastError: null,
+    });
     expect(status.clock).toEqual({ lastMeasuredOffsetMs: expect.any(Number), probeOffsetMs: expect.any(Number) });
 
     const queue = json('queue.json');
     expect(queue.counts).toEqual({ total: 5, pending: 1, synced: 3, failed: 1 });
     expect(queue.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
-    expect(queue.variables.map((variable: { name: string; state: string }) => `${variable.name}:${variable.state}`)).toEqual([
-      'color:synced',
-      'encoded:synced',
-      'internal.note:failed',
-      'license_copy:synced',
-      'waiting:pending',
+    expect(
+      queue.variables.map((variable: { name: string; state: string }) => `${variable.name}:${variable.state}`),
+    ).toEqual(['color:synced', 'encoded:synced', 'internal.note:failed', 'license_copy:synced', 'waiting:pending']);
+    expect(queue.variables.find((variable: { name: string }) => variable.name === 'license_copy').value).toBe(
+      '[redacted]',
+    );
+    expect(queue.deadLetters).toEqual([
+      expect.objectContaining({ name: 'internal.note', value: '[redacted]', code: 'validation_error' }),
     ]);
-    expect(queue.variables.find((variable: { name: string }) => variable.name === 'license_copy').value).toBe('[redacted]');
-    expect(queue.deadLetters).toEqual([expect.objectContaining({ name: 'internal.note', value: '[redacted]', code: 'validation_error' })]);
 
     // Each attempt in the history is found in the log by its correlation ID.
     const history = json('history.json') as Array<{ correlationId: string; outcome: string }>;
@@ -180,16 +230,28 @@ describe('varsync diagnostics', () => {
     expect(result.code, result.stderr).toBe(0);
     const entries = await readZip(out);
     const connectivity = JSON.parse(entries.get('connectivity.json')!.toString('utf8'));
-    expect(connectivity).toMatchObject({ url: 'http://127.0.0.1:9/api/v4/.well-known', ok: false, error: { kind: 'network', code: 'ECONNREFUSED' } });
+    expect(connectivity).toMatchObject({
+      url: 'http://127.0.0.1:9/api/v4/.well-known',
+      ok: false,
+      error: { kind: 'network', code: 'ECONNREFUSED' },
+    });
     expect(connectivity.ms).toBeGreaterThanOrEqual(0);
     expect(JSON.parse(entries.get('status.json')!.toString('utf8')).error).toMatch(/ENOTDIR/);
     expect(entries.has('config.json')).toBe(true);
   });
 
   it.each([
-    ['a folder that does not exist', (dir: string) => join(dir, 'missing', 'out.zip'), /^varsync: --out: the folder .*missing does not exist\.$/],
+    [
+      'a folder that does not exist',
+      (dir: string) => join(dir, 'missing', 'out.zip'),
+      /^varsync: --out: the folder .*missing does not exist\.$/,
+    ],
     ['a folder', (dir: string) => dir, /^varsync: --out: .* is a folder, not a file name ending in \.zip\.$/],
-    ['a name that is not .zip', (dir: string) => join(dir, 'out.txt'), /^varsync: --out: the bundle is a zip file, so its name must end in \.zip \(got "out\.txt"\)\.$/],
+    [
+      'a name that is not .zip',
+      (dir: string) => join(dir, 'out.txt'),
+      /^varsync: --out: the bundle is a zip file, so its name must end in \.zip \(got "out\.txt"\)\.$/,
+    ],
   ])('refuses --out naming %s: one line, exit 2, nothing written', async (_what, path, message) => {
     stateDir = tempDir('varsync-diag-state-');
     dataDir = tempDir('varsync-diag-data-');

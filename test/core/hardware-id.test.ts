@@ -42,7 +42,10 @@ describe('hardware ID', () => {
   });
 
   it('a configured ID wins and is used as given', () => {
-    expect(resolve(tempDir(), { configured: 'VENDOR-HW-42' })).toMatchObject({ id: 'VENDOR-HW-42', source: 'configured' });
+    expect(resolve(tempDir(), { configured: 'VENDOR-HW-42' })).toMatchObject({
+      id: 'VENDOR-HW-42',
+      source: 'configured',
+    });
   });
 
   it('a later change of the machine ID is reported, and the first ID kept', () => {
@@ -50,9 +53,16 @@ describe('hardware ID', () => {
     const first = resolve(dataDir);
     const later = resolve(dataDir, { readMachineId: () => '9d1f3e5a-7b2c-4d6e-8f0a-1b3c5d7e9f11' });
     expect(later.id).toBe(first.id);
-    expect(later.change).toMatchObject({ previous: first.id, previousSource: 'machine-id', currentSource: 'machine-id', followed: false });
+    expect(later.change).toMatchObject({
+      previous: first.id,
+      previousSource: 'machine-id',
+      currentSource: 'machine-id',
+      followed: false,
+    });
     // The report stays until the cause goes away.
-    expect(resolve(dataDir, { readMachineId: () => '9d1f3e5a-7b2c-4d6e-8f0a-1b3c5d7e9f11' }).change?.followed).toBe(false);
+    expect(resolve(dataDir, { readMachineId: () => '9d1f3e5a-7b2c-4d6e-8f0a-1b3c5d7e9f11' }).change?.followed).toBe(
+      false,
+    );
   });
 
   it('a newly configured ID is followed, and the change reported', () => {

@@ -42,7 +42,14 @@ const faultArb = fc.constantFrom<FaultKind>('503', 'drop-before', 'drop-after', 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: variablesArb.map((variables) => ({ kind: 'set' as const, variables })) },
   { weight: 3, arbitrary: fc.constant({ kind: 'sync' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: faultArb, count: fc.integer({ min: 1, max: 2 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('fault' as const),
+      fault: faultArb,
+      count: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -70,7 +77,18 @@ const overlappingOpArb: fc.Arbitrary<Op> = fc.oneof(
 let emulator: Emulator;
 const dataDirs: string[] = [];
 let runCounter = 0;
-const newFigures = () => ({ runs: 0, ops: 0, sets: 0, inFlightSets: 0, syncs: 0, overlappingSyncs: 0, restarts: 0, requests: 0, faults: 0, interruptedSyncErrors: [] as string[] });
+const newFigures = () => ({
+  runs: 0,
+  ops: 0,
+  sets: 0,
+  inFlightSets: 0,
+  syncs: 0,
+  overlappingSyncs: 0,
+  restarts: 0,
+  requests: 0,
+  faults: 0,
+  interruptedSyncErrors: [] as string[],
+});
 let figures = newFigures();
 
 beforeAll(async () => {
@@ -90,8 +108,10 @@ function inject(fault: FaultKind, count = 1): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const firstOf = (values: Record<string, [VariableValue, VariableValue]>) => Object.fromEntries(Object.entries(values).map(([name, [value]]) => [name, value]));
-const secondOf = (values: Record<string, [VariableValue, VariableValue]>) => Object.fromEntries(Object.entries(values).map(([name, [, value]]) => [name, value]));
+const firstOf = (values: Record<string, [VariableValue, VariableValue]>) =>
+  Object.fromEntries(Object.entries(values).map(([name, [value]]) => [name, value]));
+const secondOf = (values: Record<string, [VariableValue, VariableValue]>) =>
+  Object.fromEntries(Object.entries(values).map(([name, [, value]]) => [name, value]));
 
 async function runScenario(ops: Op[], leaseTtlMs?: number): Promise<void> {
   // A fresh server state (the demo license allows 5 activations), data folder and device per run.
@@ -210,53 +230,47 @@ function report(name: string, numRuns: number, started: number): void {
     `${name}: ${figures.runs} runs (${numRuns} generated, any more were shrinking a failure) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
       `${figures.ops} operations, ${figures.sets} sets (${figures.inFlightSets} while a request was in flight), ${figures.syncs} sync attempts ` +
       `(${figures.overlappingSyncs} overlapping another), ${figures.restarts} restarts, ${figures.faults} faults queued, ${figures.requests} requests` +
-      (figures.interruptedSyncErrors.length > 0 ? `; sync attempts failing when the agent closed under them: ${figures.interruptedSyncErrors.length} (${[...new Set(figures.interruptedSyncErrors)].join('; ')})` : ''),
+      (figures.interruptedSyncErrors.length > 0
+        ? `; sync attempts failing when the agent closed under them: ${figures.interruptedSyncErrors.length} (${[...new Set(figures.interruptedSyncErrors)].join('; ')})`
+        : ''),
   );
 }
 
 describe('The in-flight race', () => {
-  it(
-    'any interleaving of sets, syncs, failures, sets during a request and restarts ends with the last local value of every name on the server',
-    async () => {
-      const started = Date.now();
-      figures = newFigures();
-      try {
-        await fc.assert(
-          fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 40, size: 'max' }), async (ops) => {
-            figures.runs++;
-            await runScenario(ops);
-          }),
-          { numRuns: NUM_RUNS, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: true },
-        );
-      } finally {
-        report('in-flight race', NUM_RUNS, started);
-      }
-      expect(emulator.selfCheckFailures).toEqual([]);
-    },
-    60_000,
-  );
+  it('any interleaving of sets, syncs, failures, sets during a request and restarts ends with the last local value of every name on the server', async () => {
+    const started = Date.now();
+    figures = newFigures();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 40, size: 'max' }), async (ops) => {
+          figures.runs++;
+          await runScenario(ops);
+        }),
+        { numRuns: NUM_RUNS, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: true },
+      );
+    } finally {
+      report('in-flight race', NUM_RUNS, started);
+    }
+    expect(emulator.selfCheckFailures).toEqual([]);
+  }, 60_000);
 
-  it(
-    'overlapping passes (a sync attempt or a restart while a request is in flight, requests served out of order) still end with the last local value on the server',
-    async () => {
-      const started = Date.now();
-      figures = newFigures();
-      try {
-        await fc.assert(
-          fc.asyncProperty(fc.array(overlappingOpArb, { minLength: 3, maxLength: 25, size: 'max' }), async (ops) => {
-            figures.runs++;
-            // A short engine lease: Agent.close() does not wait for a pass started by syncNow() without
-            // the engine, so that pass cannot release the lease on the closed database, and the agent
-            // opened next in this process would wait the default 15 s for the lease to expire.
-            await runScenario(ops, 200);
-          }),
-          { numRuns: OVERLAP_RUNS, interruptAfterTimeLimit: 25_000, markInterruptAsFailure: true },
-        );
-      } finally {
-        report('overlapping passes', OVERLAP_RUNS, started);
-      }
-      expect(emulator.selfCheckFailures).toEqual([]);
-    },
-    60_000,
-  );
+  it('overlapping passes (a sync attempt or a restart while a request is in flight, requests served out of order) still end with the last local value on the server', async () => {
+    const started = Date.now();
+    figures = newFigures();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(overlappingOpArb, { minLength: 3, maxLength: 25, size: 'max' }), async (ops) => {
+          figures.runs++;
+          // A short engine lease: Agent.close() does not wait for a pass started by syncNow() without
+          // the engine, so that pass cannot release the lease on the closed database, and the agent
+          // opened next in this process would wait the default 15 s for the lease to expire.
+          await runScenario(ops, 200);
+        }),
+        { numRuns: OVERLAP_RUNS, interruptAfterTimeLimit: 25_000, markInterruptAsFailure: true },
+      );
+    } finally {
+      report('overlapping passes', OVERLAP_RUNS, started);
+    }
+    expect(emulator.selfCheckFailures).toEqual([]);
+  }, 60_000);
 });

@@ -17,7 +17,11 @@ afterAll(() => emulator.close());
 async function runUntilSynced(env: NodeJS.ProcessEnv, hardwareId: string): Promise<string> {
   let stop!: (signal: string) => void;
   const running = varsync(['run'], env, new Promise((resolve) => (stop = resolve)));
-  await eventually(() => emulator.state.variablesOf(DEMO.product, hardwareId), (values) => values.color === 'blue', 10_000);
+  await eventually(
+    () => emulator.state.variablesOf(DEMO.product, hardwareId),
+    (values) => values.color === 'blue',
+    10_000,
+  );
   stop('SIGTERM');
   const result = await running;
   expect(result.code, result.stderr).toBe(0);
@@ -42,18 +46,29 @@ describe('varsync run', () => {
     const hardwareId = 'cli-logs-device-2';
     const blocker = join(tempDir(), 'a-file');
     writeFileSync(blocker, '');
-    const env = emulatorEnv(emulator, tempDir(), { VARSYNC_HARDWARE_ID: hardwareId, VARSYNC_LOG_LEVEL: 'info', XDG_STATE_HOME: blocker });
+    const env = emulatorEnv(emulator, tempDir(), {
+      VARSYNC_HARDWARE_ID: hardwareId,
+      VARSYNC_LOG_LEVEL: 'info',
+      XDG_STATE_HOME: blocker,
+    });
     await varsync(['set', 'color=blue'], env);
     const stderr = await runUntilSynced(env, hardwareId);
     const why = stderr.split('\n').filter((line) => line.includes('cannot be written'));
-    expect(why).toEqual([expect.stringMatching(/^\S+Z error the log folder .*a-file\/varsync\/logs cannot be written \(ENOTDIR\); logging to stderr only$/)]);
+    expect(why).toEqual([
+      expect.stringMatching(
+        /^\S+Z error the log folder .*a-file\/varsync\/logs cannot be written \(ENOTDIR\); logging to stderr only$/,
+      ),
+    ]);
     expect(stderr).toMatch(/\[sync [0-9a-f]{8}\] pass drained: 1 sent/);
   });
 });
 
 describe('one-off commands', () => {
   it('write no log file', async () => {
-    const env = emulatorEnv(emulator, tempDir(), { VARSYNC_HARDWARE_ID: 'cli-logs-device-3', VARSYNC_LOG_LEVEL: 'debug' });
+    const env = emulatorEnv(emulator, tempDir(), {
+      VARSYNC_HARDWARE_ID: 'cli-logs-device-3',
+      VARSYNC_LOG_LEVEL: 'debug',
+    });
     await varsync(['set', 'color=blue'], env);
     const result = await varsync(['sync'], env);
     expect(result.code).toBe(0);

@@ -58,7 +58,8 @@ describe('correlation IDs', () => {
     const lines = logLines();
     // Nothing but the three attempts logged here, so every line belongs to one of them.
     for (const line of lines) expect(ids, line).toContain(ATTEMPT.exec(line)?.[1]);
-    const linesOf = (id: string) => lines.filter((line) => line.includes(`[sync ${id}] `)).map((line) => line.replace(ATTEMPT, ''));
+    const linesOf = (id: string) =>
+      lines.filter((line) => line.includes(`[sync ${id}] `)).map((line) => line.replace(ATTEMPT, ''));
     expect(linesOf(ids[0]!)).toEqual([
       'pass started: 2 pending',
       expect.stringMatching(/^License API POST track_device_variables: server failure 503 server_error in \d+ ms/),
@@ -68,7 +69,9 @@ describe('correlation IDs', () => {
     ]);
     expect(linesOf(ids[1]!)).toEqual([
       'pass started: 2 pending',
-      expect.stringMatching(/^License API POST track_device_variables: payload failure 400 validation_error in \d+ ms: Variable "refused": name is not allowed\.$/),
+      expect.stringMatching(
+        /^License API POST track_device_variables: payload failure 400 validation_error in \d+ ms: Variable "refused": name is not allowed\.$/,
+      ),
       'batch of 2 refused (validation_error); splitting to find the refused variables',
       expect.stringMatching(/^License API POST track_device_variables: device failure 400 device_not_found in \d+ ms/),
       'device not activated on the license; activating it',
@@ -90,8 +93,14 @@ describe('correlation IDs', () => {
     emulator.faults.dropNext(1);
     agent.set({ color: 'blue' });
     agent.startEngine();
-    await eventually(() => emulator.state.variablesOf(DEMO.product, HW), (values) => values.color === 'blue');
-    await eventually(() => agent.status().state, (state) => state === 'synced');
+    await eventually(
+      () => emulator.state.variablesOf(DEMO.product, HW),
+      (values) => values.color === 'blue',
+    );
+    await eventually(
+      () => agent.status().state,
+      (state) => state === 'synced',
+    );
     const lines = logLines().filter((line) => !line.includes('sync engine started'));
     for (const line of lines) expect(line).toMatch(ATTEMPT);
     const probe = lines.find((line) => line.includes('License API GET .well-known: ok'));
@@ -109,6 +118,10 @@ describe('correlation IDs', () => {
     await client.probe();
     await client.checkLicense(demoRef('unknown-device'), attempt).catch(() => undefined);
     expect(readFileSync(join(own, LOG_FILE_NAME), 'utf8')).toMatch(/debug License API GET \.well-known: ok/);
-    expect(logLines()).toEqual([expect.stringMatching(/ warn {2}\[sync feedc0de\] License API GET check_license: device failure 400 device_not_found/)]);
+    expect(logLines()).toEqual([
+      expect.stringMatching(
+        / warn {2}\[sync feedc0de\] License API GET check_license: device failure 400 device_not_found/,
+      ),
+    ]);
   });
 });

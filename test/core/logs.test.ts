@@ -16,14 +16,21 @@ import { commonEncodings, leaks } from '../helpers/zip.js';
 const DAY = 24 * 60 * 60 * 1000;
 const LINE_START = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (error|warn |info |debug) /;
 
-const readLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 
 describe('the log folder', () => {
   it("is the OS's place for this user's logs", () => {
     expect(defaultLogDir({ XDG_STATE_HOME: '/var/state' }, 'linux')).toBe(join('/var/state', 'varsync', 'logs'));
     expect(defaultLogDir({}, 'linux')).toBe(join(homedir(), '.local', 'state', 'varsync', 'logs'));
-    expect(defaultLogDir({ XDG_STATE_HOME: '/var/state' }, 'darwin')).toBe(join(homedir(), 'Library', 'Logs', 'Varsync'));
-    expect(defaultLogDir({ LOCALAPPDATA: '/c/Users/ana/AppData/Local' }, 'win32')).toBe(join('/c/Users/ana/AppData/Local', 'Varsync', 'logs'));
+    expect(defaultLogDir({ XDG_STATE_HOME: '/var/state' }, 'darwin')).toBe(
+      join(homedir(), 'Library', 'Logs', 'Varsync'),
+    );
+    expect(defaultLogDir({ LOCALAPPDATA: '/c/Users/ana/AppData/Local' }, 'win32')).toBe(
+      join('/c/Users/ana/AppData/Local', 'Varsync', 'logs'),
+    );
     expect(defaultLogDir({}, 'win32')).toBe(join(homedir(), 'AppData', 'Local', 'Varsync', 'logs'));
   });
 });
@@ -69,7 +76,11 @@ describe('log lines', () => {
     log.logger.warn('hidden at error');
     log.logger.error('shown at error');
     const messages = readLines(join(dir, LOG_FILE_NAME)).map((line) => line.replace(LINE_START, ''));
-    expect(messages).toEqual(['shown at info', '[sync 1] shown at debug, also from a child made before', 'shown at error']);
+    expect(messages).toEqual([
+      'shown at info',
+      '[sync 1] shown at debug, also from a child made before',
+      'shown at error',
+    ]);
     expect(echoed.map((line) => line.replace(LINE_START, ''))).toEqual(messages);
   });
 });
@@ -83,14 +94,29 @@ describe('redaction', () => {
     machineId: '4c4c4544-0052-3510-8051-b4c04f4e3232',
   };
   const config = resolveConfig([
-    objectLayer('flag', { dataDir: tempDir(), product: 'acme', licenseKey: secrets.licenseKey, password: secrets.password, apiKey: 'ak-public', sharedKey: secrets.sharedKey, clientId: 'acme-desktop', clientSecret: secrets.clientSecret }, 'test'),
+    objectLayer(
+      'flag',
+      {
+        dataDir: tempDir(),
+        product: 'acme',
+        licenseKey: secrets.licenseKey,
+        password: secrets.password,
+        apiKey: 'ak-public',
+        sharedKey: secrets.sharedKey,
+        clientId: 'acme-desktop',
+        clientSecret: secrets.clientSecret,
+      },
+      'test',
+    ),
   ]);
 
   /** Would any base64 run left in `text`, read at any alignment, spell `secret`? */
   function spelledInBase64(text: string, secret: string): boolean {
     for (const run of text.match(/[A-Za-z0-9+/_-]{6,}/g) ?? []) {
       for (let shift = 0; shift < 4; shift++) {
-        const decoded = Buffer.from(run.slice(shift).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+        const decoded = Buffer.from(run.slice(shift).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString(
+          'latin1',
+        );
         if (decoded.includes(secret)) return true;
       }
     }
@@ -100,12 +126,19 @@ describe('redaction', () => {
   it('takes every secret and the raw machine ID out of every line, in every common encoding, in the file and on stderr', () => {
     const dir = tempDir('varsync-logs-');
     const echoed: string[] = [];
-    const log = openLog({ dir, level: 'debug', echo: (line) => echoed.push(line), secrets: () => sensitiveValues(config, secrets.machineId) });
+    const log = openLog({
+      dir,
+      level: 'debug',
+      echo: (line) => echoed.push(line),
+      secrets: () => sensitiveValues(config, secrets.machineId),
+    });
     // Careless lines, as a future change might write them.
     for (const secret of Object.values(secrets)) {
-      for (const [encoding, form] of Object.entries(commonEncodings(secret))) log.logger.child('sync 5e6f7a8b').info(`${encoding}: ${form}.`);
+      for (const [encoding, form] of Object.entries(commonEncodings(secret)))
+        log.logger.child('sync 5e6f7a8b').info(`${encoding}: ${form}.`);
       log.logger.debug(`in JSON: ${JSON.stringify({ value: secret })}`);
-      for (const prefix of ['', 'x', 'xy']) log.logger.warn(`inside a longer base64: ${Buffer.from(`${prefix}${secret}\u0000tail`).toString('base64')}`);
+      for (const prefix of ['', 'x', 'xy'])
+        log.logger.warn(`inside a longer base64: ${Buffer.from(`${prefix}${secret}\u0000tail`).toString('base64')}`);
       log.logger.warn(`inside longer hex: 00ff${Buffer.from(secret).toString('hex')}ff00`);
     }
     log.logger.info(`Authorization: Basic ${Buffer.from(`acme-desktop:${secrets.clientSecret}`).toString('base64')}`);
@@ -179,7 +212,12 @@ describe('rotation', () => {
   it('deletes rotated files older than 7 days and keeps every younger one while under the size budget', () => {
     const dir = tempDir('varsync-logs-');
     let now = start;
-    const log = openLog({ dir, level: 'info', retention: { maxFileBytes: 500, maxTotalBytes: 1_000_000, maxAgeMs: 7 * DAY }, now: () => now });
+    const log = openLog({
+      dir,
+      level: 'info',
+      retention: { maxFileBytes: 500, maxTotalBytes: 1_000_000, maxAgeMs: 7 * DAY },
+      now: () => now,
+    });
     for (let day = 0; day < 10; day++) {
       now = start + day * DAY;
       for (let i = 0; i < 10; i++) {

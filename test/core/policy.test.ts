@@ -35,9 +35,16 @@ function machine(policy?: unknown, vendor?: unknown) {
   const root = tempDir('varsync-policy-');
   const machineDir = join(root, 'machine');
   mkdirSync(machineDir);
-  if (policy !== undefined) writeFileSync(join(machineDir, POLICY_FILE_NAME), typeof policy === 'string' ? policy : JSON.stringify(policy));
+  if (policy !== undefined)
+    writeFileSync(join(machineDir, POLICY_FILE_NAME), typeof policy === 'string' ? policy : JSON.stringify(policy));
   if (vendor !== undefined) writeFileSync(join(machineDir, VENDOR_FILE_NAME), JSON.stringify(vendor));
-  return { root, machineDir, policyFile: join(machineDir, POLICY_FILE_NAME), dataDir: join(root, 'data'), locations: { appDirs: [], machineDir } as ConfigLocations };
+  return {
+    root,
+    machineDir,
+    policyFile: join(machineDir, POLICY_FILE_NAME),
+    dataDir: join(root, 'data'),
+    locations: { appDirs: [], machineDir } as ConfigLocations,
+  };
 }
 
 describe('registry output', () => {
@@ -55,13 +62,16 @@ describe('registry output', () => {
   });
 
   it('handles LF endings, empty values, names with spaces, QWORDs; refuses binary data', () => {
-    const output = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync\n    Bundle Code    REG_SZ    \n    Big    REG_QWORD    0x100000000\n    Empty    REG_MULTI_SZ\n';
+    const output =
+      'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync\n    Bundle Code    REG_SZ    \n    Big    REG_QWORD    0x100000000\n    Empty    REG_MULTI_SZ\n';
     expect(parseRegQueryOutput(output)).toEqual([
       { name: 'Bundle Code', type: 'REG_SZ', data: '' },
       { name: 'Big', type: 'REG_QWORD', data: 4294967296 },
       { name: 'Empty', type: 'REG_MULTI_SZ', data: [] },
     ]);
-    expect(() => parseRegQueryOutput('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync\n    ApiKey    REG_BINARY    0A0B\n')).toThrow(
+    expect(() =>
+      parseRegQueryOutput('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync\n    ApiKey    REG_BINARY    0A0B\n'),
+    ).toThrow(
       'policy registry HKLM\\SOFTWARE\\Policies\\Varsync: value "ApiKey" is REG_BINARY; use REG_SZ, REG_DWORD or (for lists) REG_MULTI_SZ.',
     );
     expect(parseRegQueryOutput('')).toEqual([]);
@@ -81,34 +91,49 @@ describe('registry output', () => {
     });
     expect(layer.vendor).toEqual({ collectors: ['os', 'cpu', 'memory'] });
     expect(layer.describe('batchSize')).toBe('policy registry HKLM\\SOFTWARE\\Policies\\Varsync\\BatchSize');
-    expect(registryPolicyLayer([{ name: 'Collectors', type: 'REG_SZ', data: 'os, disk' }]).vendor).toEqual({ collectors: ['os', 'disk'] });
+    expect(registryPolicyLayer([{ name: 'Collectors', type: 'REG_SZ', data: 'os, disk' }]).vendor).toEqual({
+      collectors: ['os', 'disk'],
+    });
   });
 
   it('an unknown value or a bad one stops start-up, naming the value', () => {
     expect(() => registryPolicyLayer([{ name: 'Prodcut', type: 'REG_SZ', data: 'x' }])).toThrow(
       'policy registry HKLM\\SOFTWARE\\Policies\\Varsync: value "Prodcut" is not a setting',
     );
-    expect(() => registryPolicyLayer([{ name: 'BatchSize', type: 'REG_DWORD', data: 5000 }])).toThrow(/^policy registry HKLM\\SOFTWARE\\Policies\\Varsync: key "batchSize": .*1000/);
-    expect(() => registryPolicyLayer([{ name: 'Variables', type: 'REG_SZ', data: 'x' }])).toThrow(/key "variables": cannot be enforced by policy/);
+    expect(() => registryPolicyLayer([{ name: 'BatchSize', type: 'REG_DWORD', data: 5000 }])).toThrow(
+      /^policy registry HKLM\\SOFTWARE\\Policies\\Varsync: key "batchSize": .*1000/,
+    );
+    expect(() => registryPolicyLayer([{ name: 'Variables', type: 'REG_SZ', data: 'x' }])).toThrow(
+      /key "variables": cannot be enforced by policy/,
+    );
   });
 
   it('is read only when a reader is given (Windows), above the policy file', () => {
     const { dataDir, locations } = machine({ product: 'from-file', logLevel: 'debug' });
     let reads = 0;
-    const config = loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations: { ...locations, readRegistry: () => (reads++, REG_QUERY_OUTPUT) } });
+    const config = loadConfig({
+      env: { VARSYNC_DATA_DIR: dataDir },
+      locations: { ...locations, readRegistry: () => (reads++, REG_QUERY_OUTPUT) },
+    });
     expect(reads).toBe(1);
     expect(config.values).toMatchObject({ product: 'acme-cad', logLevel: 'debug', batchSize: 50 });
     expect(config.sources.product).toBe('policy registry HKLM\\SOFTWARE\\Policies\\Varsync\\product');
     expect(config.sources.logLevel).toMatch(/^policy file .*varsync\.policy\.json \(logLevel\)$/);
     expect(config.files[0]).toEqual({ kind: 'policy', path: 'HKLM\\SOFTWARE\\Policies\\Varsync', found: true });
-    const absent = loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations: { ...locations, readRegistry: () => undefined } });
+    const absent = loadConfig({
+      env: { VARSYNC_DATA_DIR: dataDir },
+      locations: { ...locations, readRegistry: () => undefined },
+    });
     expect(absent.files[0]).toEqual({ kind: 'policy', path: 'HKLM\\SOFTWARE\\Policies\\Varsync', found: false });
   });
 });
 
 describe('the policy file', () => {
   it('beats everything: vendor files, flags, environment, user settings, defaults', () => {
-    const { root, dataDir, locations, policyFile } = machine({ product: 'policy', batchSize: 11, apiUrl: 'https://policy.example.com', logLevel: 'warn' }, { product: 'machine-vendor' });
+    const { root, dataDir, locations, policyFile } = machine(
+      { product: 'policy', batchSize: 11, apiUrl: 'https://policy.example.com', logLevel: 'warn' },
+      { product: 'machine-vendor' },
+    );
     const named = join(root, 'named.json');
     writeFileSync(named, JSON.stringify({ product: 'named', batchSize: 22 }));
     const config = loadConfig({
@@ -118,12 +143,22 @@ describe('the policy file', () => {
       userSettings: objectLayer('user-settings', { product: 'user', logLevel: 'error' }, 'user settings'),
       locations,
     });
-    expect(config.values).toMatchObject({ product: 'policy', batchSize: 11, apiUrl: 'https://policy.example.com', logLevel: 'warn' });
-    for (const key of ['product', 'batchSize', 'apiUrl', 'logLevel'] as const) expect(config.sources[key]).toBe(`policy file ${policyFile} (${key})`);
+    expect(config.values).toMatchObject({
+      product: 'policy',
+      batchSize: 11,
+      apiUrl: 'https://policy.example.com',
+      logLevel: 'warn',
+    });
+    for (const key of ['product', 'batchSize', 'apiUrl', 'logLevel'] as const)
+      expect(config.sources[key]).toBe(`policy file ${policyFile} (${key})`);
   });
 
   it('a conflicting flag or variable is reported in one line naming the key, the policy source and the flag', () => {
-    const { dataDir, locations, policyFile } = machine({ product: 'policy', logLevel: 'warn', licenseKey: 'POLICY-KEY-1' });
+    const { dataDir, locations, policyFile } = machine({
+      product: 'policy',
+      logLevel: 'warn',
+      licenseKey: 'POLICY-KEY-1',
+    });
     const config = loadConfig({
       env: { VARSYNC_DATA_DIR: dataDir, VARSYNC_PRODUCT: 'policy', VARSYNC_LICENSE_KEY: 'ENV-KEY-2' },
       flags: { product: 'mine', 'log-level': 'warn' },
@@ -143,9 +178,17 @@ describe('the policy file', () => {
     const { dataDir, locations, policyFile } = machine({ product: 'policy-product', batchSize: 25 });
     let stdout = '';
     let stderr = '';
-    const io = { out: (text: string) => (stdout += `${text}\n`), err: (text: string) => (stderr += `${text}\n`), env: { VARSYNC_DATA_DIR: dataDir }, stopSignal: new Promise<string>(() => {}), locations };
+    const io = {
+      out: (text: string) => (stdout += `${text}\n`),
+      err: (text: string) => (stderr += `${text}\n`),
+      env: { VARSYNC_DATA_DIR: dataDir },
+      stopSignal: new Promise<string>(() => {}),
+      locations,
+    };
     expect(await runCli(['config', '--json', '--batch-size', '40'], io)).toBe(0);
-    expect(stderr).toBe(`varsync: note: batchSize: flag --batch-size (40) is ignored; enforced by policy file ${policyFile} (batchSize) (25).\n`);
+    expect(stderr).toBe(
+      `varsync: note: batchSize: flag --batch-size (40) is ignored; enforced by policy file ${policyFile} (batchSize) (25).\n`,
+    );
     const shown = JSON.parse(stdout);
     expect(shown.batchSize).toEqual({ value: 25, source: `policy file ${policyFile} (batchSize)` });
     expect(shown.product).toEqual({ value: 'policy-product', source: `policy file ${policyFile} (product)` });
@@ -153,7 +196,9 @@ describe('the policy file', () => {
 
   it('may enforce collectors, not the vendor-only keys that are the vendor’s to choose', () => {
     const ok = machine({ collectors: ['os'] }, { collectors: ['standard', 'hostname'] });
-    expect(loadConfig({ env: { VARSYNC_DATA_DIR: ok.dataDir }, locations: ok.locations }).vendor.collectors).toEqual(['os']);
+    expect(loadConfig({ env: { VARSYNC_DATA_DIR: ok.dataDir }, locations: ok.locations }).vendor.collectors).toEqual([
+      'os',
+    ]);
     for (const key of ['variables', 'appVersion', 'launchAtLogin']) {
       const value = key === 'variables' ? { a: 1 } : key === 'appVersion' ? '1.0' : true;
       const bad = machine({ [key]: value });

@@ -8,7 +8,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import { loadConfig, VENDOR_FILE_NAME } from '../../main/core/config/load.js';
 import { describeConfig } from '../../main/core/config/resolve.js';
-import { FileSecretStore, secretStoreFor, SECRET_KEYS, type SecretCipher } from '../../main/core/secrets/secret-store.js';
+import {
+  FileSecretStore,
+  secretStoreFor,
+  SECRET_KEYS,
+  type SecretCipher,
+} from '../../main/core/secrets/secret-store.js';
 import { appSecretStore, safeStorageCipher } from '../../main/app/secrets.js';
 import { safeStorage as fakeSafeStorage, resetFakeElectron } from '../app/helpers/fake-electron.js';
 import { tempDir } from '../helpers/agent.js';
@@ -63,20 +68,26 @@ describe('the owner-only file', () => {
     chmodSync(store.path, 0o644);
     expect(store.read().clientSecret?.value).toBe(SECRET);
     expect(mode(store.path)).toBe(0o600);
-    expect(notices).toEqual([`secret store ${store.path} was readable by others (mode 644); it is now readable by its owner only (600).`]);
+    expect(notices).toEqual([
+      `secret store ${store.path} was readable by others (mode 644); it is now readable by its owner only (600).`,
+    ]);
   });
 
   it.skipIf(!posix || process.getuid?.() !== 0)('refuses a file that belongs to another user', () => {
     const store = secretStoreFor(tempDir());
     store.write({ sharedKey: { value: SECRET, from: 'x' } });
     chownSync(store.path, 4321, 4321);
-    expect(() => store.read()).toThrow(`secret store ${store.path} belongs to another user (uid 4321); remove it or run Varsync as that user.`);
+    expect(() => store.read()).toThrow(
+      `secret store ${store.path} belongs to another user (uid 4321); remove it or run Varsync as that user.`,
+    );
   });
 
   it('refuses a damaged file, naming it and what to do', () => {
     const store = secretStoreFor(tempDir());
     writeFileSync(store.path, '{ nope', { mode: 0o600 });
-    expect(() => store.read()).toThrow(`secret store ${store.path} is damaged (not JSON). Deleting it is safe when the vendor file still holds the secrets: they are imported again.`);
+    expect(() => store.read()).toThrow(
+      `secret store ${store.path} is damaged (not JSON). Deleting it is safe when the vendor file still holds the secrets: they are imported again.`,
+    );
   });
 
   it('lists the secret keys', () => {
@@ -97,9 +108,18 @@ describe('encrypted (safeStorage in the desktop app)', () => {
     expect(JSON.parse(onDisk)).toMatchObject({ version: 1, cipher: 'test-cipher' });
     if (posix) expect(mode(store.path)).toBe(0o600);
     expect(store.read()).toEqual({ sharedKey: { value: SECRET, from: 'file /v.json (sharedKey)' } });
-    expect(() => new FileSecretStore(store.path).read()).toThrow(/is encrypted with test-cipher, which is not available here/);
-    const other: SecretCipher = { ...fakeCipher, decrypt: () => { throw new Error('bad key'); } };
-    expect(() => new FileSecretStore(store.path, { cipher: other }).read()).toThrow(/cannot be decrypted with test-cipher \(was the OS keychain reset\?\)/);
+    expect(() => new FileSecretStore(store.path).read()).toThrow(
+      /is encrypted with test-cipher, which is not available here/,
+    );
+    const other: SecretCipher = {
+      ...fakeCipher,
+      decrypt: () => {
+        throw new Error('bad key');
+      },
+    };
+    expect(() => new FileSecretStore(store.path, { cipher: other }).read()).toThrow(
+      /cannot be decrypted with test-cipher \(was the OS keychain reset\?\)/,
+    );
   });
 
   it('uses safeStorage where it has a real key, the owner-only file where it has none', () => {
@@ -115,7 +135,8 @@ describe('encrypted (safeStorage in the desktop app)', () => {
   it('the app’s store round-trips through safeStorage', () => {
     const dataDir = tempDir();
     const store = appSecretStore(dataDir, () => {});
-    if (process.platform === 'linux') expect(store.description).toMatch(/^safeStorage-encrypted file .*secrets\.safe\.json$/);
+    if (process.platform === 'linux')
+      expect(store.description).toMatch(/^safeStorage-encrypted file .*secrets\.safe\.json$/);
     store.write({ licenseKey: { value: 'LIC-123-456', from: 'x' } });
     expect(readFileSync(join(dataDir, 'secrets.safe.json'), 'utf8')).not.toContain('LIC-123-456');
     expect(appSecretStore(dataDir, () => {}).read().licenseKey?.value).toBe('LIC-123-456');
@@ -138,14 +159,21 @@ describe('how secrets get in: the vendor file hands them over', () => {
     const first = loadConfig(inputs);
     expect(first.sources.sharedKey).toBe(`file ${file} (sharedKey)`);
     const stored = secretStoreFor(dataDir).read();
-    expect(stored).toEqual({ licenseKey: { value: 'LIC-1', from: `file ${file} (licenseKey)` }, sharedKey: { value: SECRET, from: `file ${file} (sharedKey)` } });
+    expect(stored).toEqual({
+      licenseKey: { value: 'LIC-1', from: `file ${file} (licenseKey)` },
+      sharedKey: { value: SECRET, from: `file ${file} (sharedKey)` },
+    });
 
     writeFileSync(file, JSON.stringify({ product: 'p', apiKey: 'AK' })); // the installer removes the secrets
     const later = loadConfig(inputs);
     expect(later.values).toMatchObject({ sharedKey: SECRET, licenseKey: 'LIC-1' });
-    expect(later.sources.sharedKey).toBe(`secret store owner-only file ${join(dataDir, 'secrets.json')} (imported from file ${file} (sharedKey))`);
+    expect(later.sources.sharedKey).toBe(
+      `secret store owner-only file ${join(dataDir, 'secrets.json')} (imported from file ${file} (sharedKey))`,
+    );
     // At the vendor file's rank still: the environment does not take over.
-    expect(loadConfig({ ...inputs, env: { ...inputs.env, VARSYNC_LICENSE_KEY: 'ENV-LIC' } }).values.licenseKey).toBe('LIC-1');
+    expect(loadConfig({ ...inputs, env: { ...inputs.env, VARSYNC_LICENSE_KEY: 'ENV-LIC' } }).values.licenseKey).toBe(
+      'LIC-1',
+    );
     expect(later.secretValues).toEqual(expect.arrayContaining([SECRET, 'LIC-1']));
   });
 
@@ -172,10 +200,18 @@ describe('how secrets get in: the vendor file hands them over', () => {
     const { inputs } = vendor({ product: 'p', sharedKey: SECRET });
     const config = loadConfig({
       ...inputs,
-      secretStore: () => ({ description: 'broken store', read: () => ({}), write: () => { throw Object.assign(new Error('read-only'), { code: 'EROFS' }); } }),
+      secretStore: () => ({
+        description: 'broken store',
+        read: () => ({}),
+        write: () => {
+          throw Object.assign(new Error('read-only'), { code: 'EROFS' });
+        },
+      }),
     });
     expect(config.values.sharedKey).toBe(SECRET);
-    expect(config.notices).toEqual(['secret store broken store: cannot be written (EROFS); the secrets stay only in the vendor file.']);
+    expect(config.notices).toEqual([
+      'secret store broken store: cannot be written (EROFS); the secrets stay only in the vendor file.',
+    ]);
   });
 
   it('varsync config names the store as the source and never shows a secret', async () => {
@@ -183,9 +219,20 @@ describe('how secrets get in: the vendor file hands them over', () => {
     loadConfig(inputs);
     writeFileSync(file, JSON.stringify({ product: 'p', apiKey: 'AK' }));
     let stdout = '';
-    const code = await runCli(['config'], { out: (text) => (stdout += text), err: () => {}, env: inputs.env, stopSignal: new Promise(() => {}), locations: inputs.locations });
+    const code = await runCli(['config'], {
+      out: (text) => (stdout += text),
+      err: () => {},
+      env: inputs.env,
+      stopSignal: new Promise(() => {}),
+      locations: inputs.locations,
+    });
     expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^sharedKey +\\[redacted\\] +secret store owner-only file ${join(dataDir, 'secrets.json')} \\(imported from file ${file} \\(sharedKey\\)\\)$`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(
+        `^sharedKey +\\[redacted\\] +secret store owner-only file ${join(dataDir, 'secrets.json')} \\(imported from file ${file} \\(sharedKey\\)\\)$`,
+        'm',
+      ),
+    );
     expect(stdout).not.toContain(SECRET);
     expect(JSON.stringify(describeConfig(loadConfig(inputs)))).not.toContain(SECRET);
   });

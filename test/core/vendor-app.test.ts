@@ -76,8 +76,13 @@ describe('the app’s agent from a vendor file', () => {
       secretStore: appSecretStore,
     });
     expect(running.config.values.dataDir).toBe(dataDir);
-    expect(warnings).toContain(`dataDir: env VARSYNC_DATA_DIR ("${join(root, 'ignored')}") is ignored; enforced by policy file ${join(machineDir, POLICY_FILE_NAME)} (dataDir) ("${dataDir}").`);
-    expect(running.agent.status()).toMatchObject({ demo: false, hardwareId: { id: 'app-vendor-device', source: 'configured' } });
+    expect(warnings).toContain(
+      `dataDir: env VARSYNC_DATA_DIR ("${join(root, 'ignored')}") is ignored; enforced by policy file ${join(machineDir, POLICY_FILE_NAME)} (dataDir) ("${dataDir}").`,
+    );
+    expect(running.agent.status()).toMatchObject({
+      demo: false,
+      hardwareId: { id: 'app-vendor-device', source: 'configured' },
+    });
     expect(Object.fromEntries(running.agent.variables().map((variable) => [variable.name, variable.value]))).toEqual({
       edition: 'pro',
       'varsync.arch': process.arch,
@@ -99,8 +104,8 @@ describe('the app’s agent from a vendor file', () => {
     const resources = tempDir('varsync-app-bad-');
     writeFileSync(join(resources, VENDOR_FILE_NAME), JSON.stringify({ prodct: 'x' }));
     const settings = UserSettings.open(tempDir());
-    expect(() => appConfig({ VARSYNC_DATA_DIR: tempDir() }, settings.configLayer(), { locations: { appDirs: [resources] } })).toThrow(
-      `vendor file ${join(resources, VENDOR_FILE_NAME)}: key "prodct" is not a setting; the settings are:`,
-    );
+    expect(() =>
+      appConfig({ VARSYNC_DATA_DIR: tempDir() }, settings.configLayer(), { locations: { appDirs: [resources] } }),
+    ).toThrow(`vendor file ${join(resources, VENDOR_FILE_NAME)}: key "prodct" is not a setting; the settings are:`);
   });
 });

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../emulator/index.js';
 import { Agent } from '../../main/core/agent.js';
-import { loadConfig, machineConfigDir, systemConfigLocations, VENDOR_FILE_NAME, type ConfigLocations } from '../../main/core/config/load.js';
+import {
+  loadConfig,
+  machineConfigDir,
+  systemConfigLocations,
+  VENDOR_FILE_NAME,
+  type ConfigLocations,
+} from '../../main/core/config/load.js';
 import { ConfigError, describeVendorSettings, objectLayer } from '../../main/core/config/resolve.js';
 import { INITIAL_VARIABLES_META_KEY } from '../../main/core/config/initial-variables.js';
 import { tempDir } from '../helpers/agent.js';
@@ -19,7 +25,13 @@ function folders() {
   const machineDir = join(root, 'machine');
   mkdirSync(appDir);
   mkdirSync(machineDir);
-  return { root, appDir, machineDir, dataDir: join(root, 'data'), locations: { appDirs: [appDir], machineDir } as ConfigLocations };
+  return {
+    root,
+    appDir,
+    machineDir,
+    dataDir: join(root, 'data'),
+    locations: { appDirs: [appDir], machineDir } as ConfigLocations,
+  };
 }
 
 function write(path: string, content: unknown): string {
@@ -33,7 +45,11 @@ describe('where vendor files are found', () => {
     expect(machineConfigDir('win32', {})).toBe('C:\\ProgramData\\Varsync');
     expect(machineConfigDir('darwin', {})).toBe('/Library/Application Support/Varsync');
     expect(machineConfigDir('linux', {})).toBe('/etc/varsync');
-    expect(systemConfigLocations(['/opt/app'], 'linux', {})).toEqual({ appDirs: ['/opt/app'], machineDir: '/etc/varsync', readRegistry: undefined });
+    expect(systemConfigLocations(['/opt/app'], 'linux', {})).toEqual({
+      appDirs: ['/opt/app'],
+      machineDir: '/etc/varsync',
+      readRegistry: undefined,
+    });
     expect(systemConfigLocations(['C:\\app'], 'win32', {}).readRegistry).toBeTypeOf('function');
   });
 
@@ -44,11 +60,19 @@ describe('where vendor files are found', () => {
       { kind: 'vendor', path: join(machineDir, VENDOR_FILE_NAME), found: false },
       { kind: 'vendor', path: join(appDir, VENDOR_FILE_NAME), found: false },
     ]);
-    const appFile = write(join(appDir, VENDOR_FILE_NAME), { product: 'from-app', apiUrl: 'https://app.example.com', batchSize: 10 });
+    const appFile = write(join(appDir, VENDOR_FILE_NAME), {
+      product: 'from-app',
+      apiUrl: 'https://app.example.com',
+      batchSize: 10,
+    });
     const machineFile = write(join(machineDir, VENDOR_FILE_NAME), { product: 'from-machine' });
     const config = loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations });
     expect(config.values).toMatchObject({ product: 'from-machine', apiUrl: 'https://app.example.com', batchSize: 10 });
-    expect(config.sources).toMatchObject({ product: `file ${machineFile} (product)`, apiUrl: `file ${appFile} (apiUrl)`, dataDir: 'env VARSYNC_DATA_DIR' });
+    expect(config.sources).toMatchObject({
+      product: `file ${machineFile} (product)`,
+      apiUrl: `file ${appFile} (apiUrl)`,
+      dataDir: 'env VARSYNC_DATA_DIR',
+    });
     expect(config.files.filter((file) => file.found).map((file) => file.path)).toEqual([machineFile, appFile]);
   });
 
@@ -56,13 +80,27 @@ describe('where vendor files are found', () => {
     const { appDir, machineDir, dataDir, locations } = folders();
     const policy = write(join(machineDir, 'varsync.policy.json'), { logLevel: 'error' });
     const named = write(join(dataDir + '-named.json'), { logLevel: 'debug', product: 'named' });
-    const machine = write(join(machineDir, VENDOR_FILE_NAME), { product: 'machine', bundleCode: 'machine', username: 'machine' });
+    const machine = write(join(machineDir, VENDOR_FILE_NAME), {
+      product: 'machine',
+      bundleCode: 'machine',
+      username: 'machine',
+    });
     const app = write(join(appDir, VENDOR_FILE_NAME), { bundleCode: 'app', username: 'app', clientId: 'app' });
     const config = loadConfig({
-      env: { VARSYNC_DATA_DIR: dataDir, VARSYNC_CLIENT_ID: 'env', VARSYNC_TOKEN_URL: 'https://env.example.com/token', VARSYNC_BATCH_SIZE: '7', VARSYNC_RECHECK_SECONDS: '9' },
+      env: {
+        VARSYNC_DATA_DIR: dataDir,
+        VARSYNC_CLIENT_ID: 'env',
+        VARSYNC_TOKEN_URL: 'https://env.example.com/token',
+        VARSYNC_BATCH_SIZE: '7',
+        VARSYNC_RECHECK_SECONDS: '9',
+      },
       flags: { 'client-id': 'flag', 'batch-size': '8', 'license-id': '12' },
       explicitFile: named,
-      userSettings: objectLayer('user-settings', { licenseId: 99, recheckSeconds: 10, requestTimeoutMs: 5000, tokenUrl: 'https://user.example.com/token' }, 'user settings /u.json'),
+      userSettings: objectLayer(
+        'user-settings',
+        { licenseId: 99, recheckSeconds: 10, requestTimeoutMs: 5000, tokenUrl: 'https://user.example.com/token' },
+        'user settings /u.json',
+      ),
       locations,
     });
     expect(config.values).toMatchObject({
@@ -104,15 +142,30 @@ describe('where vendor files are found', () => {
     expect(JSON.parse(byEnv.stdout).batchSize).toEqual({ value: 42, source: `file ${file} (batchSize)` });
     const missing = await varsync(['config'], { VARSYNC_DATA_DIR: dataDir, VARSYNC_CONFIG: join(root, 'nope.json') });
     expect(missing).toMatchObject({ code: 2, stdout: '' });
-    expect(missing.stderr).toBe(`varsync: config file ${join(root, 'nope.json')}: cannot be read (ENOENT); check the path and its permissions.\n`);
+    expect(missing.stderr).toBe(
+      `varsync: config file ${join(root, 'nope.json')}: cannot be read (ENOENT); check the path and its permissions.\n`,
+    );
   });
 
   it('vendor-only keys: variables, collectors, appVersion, launchAtLogin, each with its source', () => {
     const { appDir, machineDir, dataDir, locations } = folders();
-    const app = write(join(appDir, VENDOR_FILE_NAME), { variables: { edition: 'pro', seats: 5 }, collectors: ['standard'], appVersion: '1.2.3', launchAtLogin: false });
-    const machine = write(join(machineDir, VENDOR_FILE_NAME), { variables: { seats: 10, site: 'HQ' }, launchAtLogin: true });
+    const app = write(join(appDir, VENDOR_FILE_NAME), {
+      variables: { edition: 'pro', seats: 5 },
+      collectors: ['standard'],
+      appVersion: '1.2.3',
+      launchAtLogin: false,
+    });
+    const machine = write(join(machineDir, VENDOR_FILE_NAME), {
+      variables: { seats: 10, site: 'HQ' },
+      launchAtLogin: true,
+    });
     const config = loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations });
-    expect(config.vendor).toMatchObject({ variables: { edition: 'pro', seats: 10, site: 'HQ' }, collectors: ['standard'], appVersion: '1.2.3', launchAtLogin: true });
+    expect(config.vendor).toMatchObject({
+      variables: { edition: 'pro', seats: 10, site: 'HQ' },
+      collectors: ['standard'],
+      appVersion: '1.2.3',
+      launchAtLogin: true,
+    });
     expect(describeVendorSettings(config)).toEqual([
       { key: 'appVersion', value: '1.2.3', source: `file ${app} (appVersion)` },
       { key: 'collectors', value: ['standard'], source: `file ${app} (collectors)` },
@@ -125,16 +178,28 @@ describe('where vendor files are found', () => {
 
   it('varsync config shows the vendor files, their values and what was looked for', async () => {
     const { appDir, machineDir, dataDir, locations } = folders();
-    const app = write(join(appDir, VENDOR_FILE_NAME), { product: 'p', variables: { edition: 'pro' }, collectors: ['os'] });
+    const app = write(join(appDir, VENDOR_FILE_NAME), {
+      product: 'p',
+      variables: { edition: 'pro' },
+      collectors: ['os'],
+    });
     let stdout = '';
     let stderr = '';
     const { runCli } = await import('../../main/cli/main.js');
-    const code = await runCli(['config'], { out: (text) => (stdout += text), err: (text) => (stderr += text), env: { VARSYNC_DATA_DIR: dataDir }, stopSignal: new Promise(() => {}), locations });
+    const code = await runCli(['config'], {
+      out: (text) => (stdout += text),
+      err: (text) => (stderr += text),
+      env: { VARSYNC_DATA_DIR: dataDir },
+      stopSignal: new Promise(() => {}),
+      locations,
+    });
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(new RegExp(`^product +p +file ${app} \\(product\\)$`, 'm'));
     expect(stdout).toMatch(new RegExp(`^variables\\.edition +pro +file ${app} \\(variables\\)$`, 'm'));
     expect(stdout).toMatch(new RegExp(`^collectors +\\["os"\\] +file ${app} \\(collectors\\)$`, 'm'));
-    expect(stdout).toContain(`Looked for:\n  policy  ${join(machineDir, 'varsync.policy.json')} (not present)\n  vendor  ${join(machineDir, VENDOR_FILE_NAME)} (not present)\n  vendor  ${app}`);
+    expect(stdout).toContain(
+      `Looked for:\n  policy  ${join(machineDir, 'varsync.policy.json')} (not present)\n  vendor  ${join(machineDir, VENDOR_FILE_NAME)} (not present)\n  vendor  ${app}`,
+    );
   });
 });
 
@@ -142,13 +207,29 @@ describe('a bad vendor file stops start-up, naming the file, the key and the pro
   const bad: Array<[string, unknown, RegExp]> = [
     ['a syntax error', '{ "product": "x", }', /^vendor file .*varsync\.vendor\.json: not valid JSON \(/],
     ['not an object', '["product"]', /^vendor file .*: must hold a JSON object of settings\.$/],
-    ['an unknown key', { product: 'x', colour: 'red' }, /^vendor file .*varsync\.vendor\.json: key "colour" is not a setting; the settings are: apiUrl, .*, variables, collectors, appVersion, launchAtLogin\.$/],
+    [
+      'an unknown key',
+      { product: 'x', colour: 'red' },
+      /^vendor file .*varsync\.vendor\.json: key "colour" is not a setting; the settings are: apiUrl, .*, variables, collectors, appVersion, launchAtLogin\.$/,
+    ],
     ['a near miss', { Product: 'x' }, /: key "Product" is not a setting; did you mean "product"\?$/],
     ['a wrong type', { batchSize: '100' }, /^vendor file .*: key "batchSize": .*expected number.* \(got "100"\)\.$/],
     ['a wrong type for a secret, not echoed', { sharedKey: 12345 }, /^vendor file .*: key "sharedKey": [^(]*\.$/],
-    ['a variable that is not a value', { variables: { ok: 1, bad: { nested: true } } }, /: key "variables": "bad": a value of type object is not allowed/],
-    ['a variable with a bad name', { variables: { ' lead': 1 } }, /: key "variables": variable name " lead" starts or ends with white space/],
-    ['an unknown collector', { collectors: ['os', 'gpu'] }, /: key "collectors" at 1: Invalid option: expected one of "standard"\|"os"/],
+    [
+      'a variable that is not a value',
+      { variables: { ok: 1, bad: { nested: true } } },
+      /: key "variables": "bad": a value of type object is not allowed/,
+    ],
+    [
+      'a variable with a bad name',
+      { variables: { ' lead': 1 } },
+      /: key "variables": variable name " lead" starts or ends with white space/,
+    ],
+    [
+      'an unknown collector',
+      { collectors: ['os', 'gpu'] },
+      /: key "collectors" at 1: Invalid option: expected one of "standard"\|"os"/,
+    ],
     ['a wrong type for a vendor key', { launchAtLogin: 'yes' }, /: key "launchAtLogin": .*expected boolean/],
   ];
 
@@ -163,7 +244,13 @@ describe('a bad vendor file stops start-up, naming the file, the key and the pro
     const { appDir, dataDir, locations } = folders();
     const file = write(join(appDir, VENDOR_FILE_NAME), { product: 'x' });
     const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-    const reading: ConfigLocations = { ...locations, readText: (path) => { if (path === file) throw denied; throw Object.assign(new Error('absent'), { code: 'ENOENT' }); } };
+    const reading: ConfigLocations = {
+      ...locations,
+      readText: (path) => {
+        if (path === file) throw denied;
+        throw Object.assign(new Error('absent'), { code: 'ENOENT' });
+      },
+    };
     expect(() => loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations: reading })).toThrow(
       `vendor file ${file}: cannot be read (EACCES); check the path and its permissions.`,
     );
@@ -173,7 +260,9 @@ describe('a bad vendor file stops start-up, naming the file, the key and the pro
     const { appDir, dataDir, locations } = folders();
     const file = write(join(appDir, VENDOR_FILE_NAME), { product: 'x' });
     chmodSync(file, 0o000);
-    expect(() => loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations })).toThrow(`vendor file ${file}: cannot be read (EACCES)`);
+    expect(() => loadConfig({ env: { VARSYNC_DATA_DIR: dataDir }, locations })).toThrow(
+      `vendor file ${file}: cannot be read (EACCES)`,
+    );
   });
 
   it('the command says it in one line with exit 2, and what was queued before is kept', async () => {
@@ -183,11 +272,21 @@ describe('a bad vendor file stops start-up, naming the file, the key and the pro
     const file = write(join(appDir, VENDOR_FILE_NAME), { product: 'x', batchSize: 'many' });
     const { runCli } = await import('../../main/cli/main.js');
     let stderr = '';
-    const io = { out: () => {}, err: (text: string) => (stderr += `${text}\n`), env, stopSignal: new Promise<string>(() => {}), locations: { appDirs: [appDir] } };
+    const io = {
+      out: () => {},
+      err: (text: string) => (stderr += `${text}\n`),
+      env,
+      stopSignal: new Promise<string>(() => {}),
+      locations: { appDirs: [appDir] },
+    };
     expect(await runCli(['set', 'more=2'], io)).toBe(2);
-    expect(stderr).toBe(`varsync: vendor file ${file}: key "batchSize": Invalid input: expected number, received string (got "many").\n`);
+    expect(stderr).toBe(
+      `varsync: vendor file ${file}: key "batchSize": Invalid input: expected number, received string (got "many").\n`,
+    );
     const listed = await varsync(['get', '--json'], env); // the same data folder, without the broken file
-    expect(JSON.parse(listed.stdout).map((variable: { name: string; state: string }) => [variable.name, variable.state])).toEqual([['kept', 'pending']]);
+    expect(
+      JSON.parse(listed.stdout).map((variable: { name: string; state: string }) => [variable.name, variable.state]),
+    ).toEqual([['kept', 'pending']]);
   });
 });
 
@@ -199,10 +298,21 @@ describe('initial variables: queued once', () => {
   });
 
   const open = (dataDir: string, appDir: string) => {
-    agent = Agent.open({ config: loadConfig({ env: { VARSYNC_DATA_DIR: dataDir, VARSYNC_PRODUCT: 'p' }, locations: { appDirs: [appDir] } }) });
+    agent = Agent.open({
+      config: loadConfig({
+        env: { VARSYNC_DATA_DIR: dataDir, VARSYNC_PRODUCT: 'p' },
+        locations: { appDirs: [appDir] },
+      }),
+    });
     return agent;
   };
-  const pendingValues = (target: Agent) => Object.fromEntries(target.variables().filter((v) => v.state === 'pending').map((v) => [v.name, v.value]));
+  const pendingValues = (target: Agent) =>
+    Object.fromEntries(
+      target
+        .variables()
+        .filter((v) => v.state === 'pending')
+        .map((v) => [v.name, v.value]),
+    );
 
   it('at the first start; not again at the next; a changed file queues only what changed; the app’s own later value is not overwritten', async () => {
     const { appDir, dataDir } = folders();

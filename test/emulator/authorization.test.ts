@@ -19,7 +19,9 @@ function check(headers: Record<string, string>) {
   return rawRequest(`${emulator.apiBaseUrl}/check_license?${query}`, { headers });
 }
 
-function hmacHeaders(options: { date?: string; separator?: string; keyName?: string; sharedKey?: string; algorithm?: string } = {}) {
+function hmacHeaders(
+  options: { date?: string; separator?: string; keyName?: string; sharedKey?: string; algorithm?: string } = {},
+) {
   const date = options.date ?? new Date().toUTCString();
   const parts = [
     `algorithm="${options.algorithm ?? 'hmac-sha256'}"`,
@@ -50,10 +52,19 @@ describe('HMAC', () => {
     [{}, '400 missing_headers'],
     [{ Date: new Date().toUTCString() }, '400 missing_headers'],
     [{ Authorization: hmacHeaders().Authorization }, '400 missing_headers'],
-    [{ Date: new Date().toUTCString(), Authorization: 'algorithm="hmac-sha256",headers="date"' }, '400 authorization_missing_params'],
+    [
+      { Date: new Date().toUTCString(), Authorization: 'algorithm="hmac-sha256",headers="date"' },
+      '400 authorization_missing_params',
+    ],
     [hmacHeaders({ algorithm: 'hmac-sha1' }), '400 hmac_required'],
-    [{ ...hmacHeaders(), Authorization: hmacHeaders().Authorization.replace('headers="date"', 'headers="date host"') }, '400 authorization_invalid_headers'],
-    [{ ...hmacHeaders(), Authorization: hmacHeaders().Authorization.replace(DEMO.apiKey, 'unknown-key') }, '400 invalid_api_key'],
+    [
+      { ...hmacHeaders(), Authorization: hmacHeaders().Authorization.replace('headers="date"', 'headers="date host"') },
+      '400 authorization_invalid_headers',
+    ],
+    [
+      { ...hmacHeaders(), Authorization: hmacHeaders().Authorization.replace(DEMO.apiKey, 'unknown-key') },
+      '400 invalid_api_key',
+    ],
     [hmacHeaders({ sharedKey: 'wrong' }), '400 signature_mismatch'],
     [{ ...hmacHeaders(), Date: 'not a date' }, '400 authorization_invalid_headers'],
   ])('refuses %j with %s', async (headers, expected) => {
@@ -78,7 +89,11 @@ describe('HMAC', () => {
 
 describe('Bearer tokens', () => {
   async function token(clientSecret: string = DEMO.clientSecret) {
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.clientId, client_secret: clientSecret });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: DEMO.clientId,
+      client_secret: clientSecret,
+    });
     return rawRequest(emulator.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -102,6 +117,8 @@ describe('Bearer tokens', () => {
     expect(await codeOf(check({ Date: date, Authorization: 'Bearer nonsense' }))).toBe('401 oauth_token_malformed');
     expect(await codeOf(check({ Authorization: `Bearer ${access_token}` }))).toBe('400 missing_headers');
     emulator.tokens.expireAll(emulator.now());
-    expect(await codeOf(check({ Date: date, Authorization: `Bearer ${access_token}` }))).toBe('401 oauth_token_expired');
+    expect(await codeOf(check({ Date: date, Authorization: `Bearer ${access_token}` }))).toBe(
+      '401 oauth_token_expired',
+    );
   });
 });

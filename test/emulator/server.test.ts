@@ -22,7 +22,11 @@ function signedPost(endpoint: string, body: string) {
   const date = new Date().toUTCString();
   return rawRequest(`${emulator.apiBaseUrl}/${endpoint}`, {
     method: 'POST',
-    headers: { Date: date, Authorization: hmacAuthorization(DEMO.apiKey, DEMO.sharedKey, date), 'Content-Type': 'application/json' },
+    headers: {
+      Date: date,
+      Authorization: hmacAuthorization(DEMO.apiKey, DEMO.sharedKey, date),
+      'Content-Type': 'application/json',
+    },
     body,
   });
 }
@@ -85,13 +89,19 @@ describe('admin API', () => {
 
   it('changes licenses and blacklists, injects faults and shows the request log', async () => {
     await signedPost('activate_license', JSON.stringify(base));
-    expect((await admin('/license', 'POST', { product: DEMO.product, licenseKey: DEMO.licenseKey, enabled: false })).status).toBe(200);
-    expect((await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 1 } }))).json()).toMatchObject({
+    expect(
+      (await admin('/license', 'POST', { product: DEMO.product, licenseKey: DEMO.licenseKey, enabled: false })).status,
+    ).toBe(200);
+    expect(
+      (await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 1 } }))).json(),
+    ).toMatchObject({
       code: 'license_not_enabled',
     });
     await admin('/license', 'POST', { product: DEMO.product, licenseKey: DEMO.licenseKey, enabled: true });
     await admin('/blacklist', 'POST', { product: DEMO.product, hardwareId: 'hw-1' });
-    expect((await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 1 } }))).json()).toMatchObject({
+    expect(
+      (await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 1 } }))).json(),
+    ).toMatchObject({
       code: 'blacklisted',
     });
     await admin('/blacklist', 'POST', { product: DEMO.product, hardwareId: 'hw-1', blacklisted: false });
@@ -99,7 +109,9 @@ describe('admin API', () => {
     const limited = await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 1 } }));
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('9');
-    expect((await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 2 } }))).status).toBe(200);
+    expect((await signedPost('track_device_variables', JSON.stringify({ ...base, variables: { a: 2 } }))).status).toBe(
+      200,
+    );
     expect((await admin(`/variables?product=${DEMO.product}&hardware_id=hw-1`)).json()).toEqual({ a: 2 });
     const log = (await admin('/requests')).json() as Array<{ endpoint: string; status: number; fault?: string }>;
     expect(log.filter((entry) => entry.fault === 'rate_limit')).toHaveLength(1);
@@ -141,7 +153,9 @@ describe('binding and seeds', () => {
 
 describe('npm run emulator', () => {
   it('prints its URL and the demo credentials, and serves them', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const output = await new Promise<string>((resolve, reject) => {
         let text = '';
@@ -161,7 +175,9 @@ describe('npm run emulator', () => {
   });
 
   it('refuses a bad port in one line', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', 'eighty'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));

@@ -19,22 +19,27 @@ export const FAST_TIMINGS = {
   requestTimeoutMs: 2_000,
 };
 
-export function emulatorConfig(emulator: Emulator, dataDir: string, extra: Record<string, unknown> = {}): ResolvedConfig {
+export function emulatorConfig(
+  emulator: Emulator,
+  dataDir: string,
+  extra: Record<string, unknown> = {},
+): ResolvedConfig {
   return resolveConfig([
-    objectLayer(
-      'flag',
-      { ...demoAgentSettings(emulator), dataDir, ...FAST_TIMINGS, ...extra },
-      'test',
-    ),
+    objectLayer('flag', { ...demoAgentSettings(emulator), dataDir, ...FAST_TIMINGS, ...extra }, 'test'),
   ]);
 }
 
 /** Wait until a condition holds (polling), or fail with what was last seen. */
-export async function eventually<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
     last = await probe();
   }

@@ -23,7 +23,12 @@ export function hmacClient(emulator: Emulator, options: Partial<LicenseApiClient
 export function oauthClient(emulator: Emulator, options: Partial<LicenseApiClientOptions> = {}): LicenseApiClient {
   return new LicenseApiClient({
     baseUrl: emulator.apiBaseUrl,
-    credentials: { type: 'oauth', clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, tokenUrl: emulator.tokenUrl },
+    credentials: {
+      type: 'oauth',
+      clientId: DEMO.clientId,
+      clientSecret: DEMO.clientSecret,
+      tokenUrl: emulator.tokenUrl,
+    },
     timeoutMs: 5_000,
     ...options,
   });

@@ -12,7 +12,11 @@ export interface CliResult {
   errLines: string[];
 }
 
-export async function varsync(argv: string[], env: NodeJS.ProcessEnv, stopSignal: Promise<string> = new Promise(() => {})): Promise<CliResult> {
+export async function varsync(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  stopSignal: Promise<string> = new Promise(() => {}),
+): Promise<CliResult> {
   const outLines: string[] = [];
   const errLines: string[] = [];
   const code = await runCli(argv, {

@@ -15,7 +15,14 @@ export interface DaemonProcess {
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
   /** GET /api/status from the daemon's own status server (its in-memory view). */
-  status(): Promise<Record<string, unknown> & { state: string; pending: number; lastError: { kind: string; code: string; message: string } | null; explanation: { reason: string; action: string } | null }>;
+  status(): Promise<
+    Record<string, unknown> & {
+      state: string;
+      pending: number;
+      lastError: { kind: string; code: string; message: string } | null;
+      explanation: { reason: string; action: string } | null;
+    }
+  >;
   /** SIGTERM (a clean stop); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -23,12 +30,19 @@ export interface DaemonProcess {
 /** Start it with `env` on top of this process's; resolves once the engine runs and the status page is printed. */
 export async function startDaemon(env: NodeJS.ProcessEnv): Promise<DaemonProcess> {
   if (env.XDG_STATE_HOME) mkdirSync(env.XDG_STATE_HOME, { recursive: true });
-  const child = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/varsync.mjs', 'run', '--ui'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await eventually(() => output, (text) => (findStatusUrl(text) !== undefined && text.includes('sync engine started')) || child.exitCode !== null, 20_000);
+  await eventually(
+    () => output,
+    (text) => (findStatusUrl(text) !== undefined && text.includes('sync engine started')) || child.exitCode !== null,
+    20_000,
+  );
   if (child.exitCode !== null) throw new Error(`the daemon exited: ${output}`);
   const url = findStatusUrl(output)!;
   const { origin } = new URL(url);

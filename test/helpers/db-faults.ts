@@ -17,7 +17,9 @@ const isRoot = process.getuid?.() === 0;
 export function mountSmallFolder(sizeKb: number): { dir: string; unmount: () => void } | undefined {
   if (!isRoot) return undefined;
   const dir = tempDir('varsync-full-');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k,mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k,mode=0700`, 'tmpfs', dir], {
+    encoding: 'utf8',
+  });
   if (mounted.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     return undefined;
@@ -92,10 +94,17 @@ export async function holdWriteLock(databasePath: string): Promise<{ pid: number
     process.stdin.on('end', () => process.exit(0));
     setTimeout(() => process.exit(3), 60000);
   `;
-  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, LOCK_DB: databasePath }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script], {
+    env: { ...process.env, LOCK_DB: databasePath },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(() => output, (text) => text.includes('locked') || child.exitCode !== null, 10_000);
+  await eventually(
+    () => output,
+    (text) => text.includes('locked') || child.exitCode !== null,
+    10_000,
+  );
   if (!output.includes('locked')) throw new Error(`the lock holder exited with ${child.exitCode}`);
   return {
     pid: child.pid!,

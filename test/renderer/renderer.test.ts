@@ -4,9 +4,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusView } from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
-import { createHttpTransport, EventStreamParser, type BodyReaderLike, type FetchInit, type FetchResponse } from '../../renderer/transport/http.js';
+import {
+  createHttpTransport,
+  EventStreamParser,
+  type BodyReaderLike,
+  type FetchInit,
+  type FetchResponse,
+} from '../../renderer/transport/http.js';
 import { isAgentApi } from '../../renderer/transport/ipc.js';
-import { MissingTokenError, NO_TOKEN_MESSAGE, takeToken, TOKEN_STORAGE_KEY, type StorageLike } from '../../renderer/transport/token.js';
+import {
+  MissingTokenError,
+  NO_TOKEN_MESSAGE,
+  takeToken,
+  TOKEN_STORAGE_KEY,
+  type StorageLike,
+} from '../../renderer/transport/token.js';
 import { createRefresher } from '../../renderer/refresh.js';
 import { describeError, filterVariables, formatAgo, formatCountdown, formatDuration } from '../../renderer/format.js';
 
@@ -62,7 +74,9 @@ class FakeStream {
   reader(): BodyReaderLike {
     return {
       read: async () => {
-        const item = this.queue.shift() ?? (await new Promise<{ done: boolean; value?: Uint8Array } | Error>((resolve) => (this.waiting = resolve)));
+        const item =
+          this.queue.shift() ??
+          (await new Promise<{ done: boolean; value?: Uint8Array } | Error>((resolve) => (this.waiting = resolve)));
         if (item instanceof Error) throw item;
         return item;
       },
@@ -129,14 +143,26 @@ describe('HTTP transport', () => {
 
   it('posts JSON bodies (at least {}) with the token to the documented endpoints', async () => {
     const { api, calls } = setup(({ url }) =>
-      url.includes('dead-letters') ? answer(200, { count: 2 }) : url.endsWith('/sync') ? answer(200, { outcome: 'drained', status: {} }) : answer(204),
+      url.includes('dead-letters')
+        ? answer(200, { count: 2 })
+        : url.endsWith('/sync')
+          ? answer(200, { outcome: 'drained', status: {} })
+          : answer(204),
     );
     expect(await api.retryDeadLetters(['a', 'b'])).toBe(2);
     expect(await api.discardDeadLetters()).toBe(2);
     expect((await api.syncNow()).outcome).toBe('drained');
     await api.pause();
     await api.resume();
-    expect(calls.map((call) => [call.init.method, call.url, call.init.body, call.init.headers['Content-Type'], call.init.headers.Authorization])).toEqual([
+    expect(
+      calls.map((call) => [
+        call.init.method,
+        call.url,
+        call.init.body,
+        call.init.headers['Content-Type'],
+        call.init.headers.Authorization,
+      ]),
+    ).toEqual([
       ['POST', '/api/dead-letters/retry', '{"names":["a","b"]}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/dead-letters/discard', '{}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/sync', '{}', 'application/json', `Bearer ${TOKEN}`],
@@ -148,17 +174,30 @@ describe('HTTP transport', () => {
   it("shows the agent's own error words, or the status line, or that it cannot be reached", async () => {
     let next: () => FetchResponse | Promise<FetchResponse> = () => answer(409, { error: 'Syncing is paused.' });
     const { api } = setup(() => next());
-    await expect(api.syncNow()).rejects.toMatchObject({ name: 'AgentRequestError', message: 'Syncing is paused.', status: 409 });
+    await expect(api.syncNow()).rejects.toMatchObject({
+      name: 'AgentRequestError',
+      message: 'Syncing is paused.',
+      status: 409,
+    });
     next = () => answer(502, undefined, 'Bad Gateway');
-    await expect(api.getStatus()).rejects.toMatchObject({ message: 'The agent answered 502 Bad Gateway.', status: 502 });
+    await expect(api.getStatus()).rejects.toMatchObject({
+      message: 'The agent answered 502 Bad Gateway.',
+      status: 502,
+    });
     next = () => Promise.reject(new TypeError('Failed to fetch'));
-    await expect(api.getVariables()).rejects.toMatchObject({ status: 0, message: expect.stringMatching(/^Cannot reach the Varsync agent/) });
+    await expect(api.getVariables()).rejects.toMatchObject({
+      status: 0,
+      message: expect.stringMatching(/^Cannot reach the Varsync agent/),
+    });
     next = () => answer(200, { not: 'a list' });
     await expect(api.getVariables()).rejects.toMatchObject({ message: expect.stringContaining('not a list') });
     next = () => answer(200, {});
     await expect(api.retryDeadLetters()).rejects.toMatchObject({ message: expect.stringContaining('no count') });
     next = () => answer(401, { error: 'missing or wrong token: open the URL that varsync run --ui printed' });
-    await expect(api.getStatus()).rejects.toMatchObject({ status: 401, message: expect.stringContaining('open the URL that varsync run --ui printed') });
+    await expect(api.getStatus()).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringContaining('open the URL that varsync run --ui printed'),
+    });
   });
 
   it('cannot open the logs folder, and says so', async () => {
@@ -180,7 +219,11 @@ describe('the event stream, read with fetch', () => {
     await settle();
     expect(streams).toHaveLength(1);
     const { init, stream } = streams[0]!;
-    expect(init).toMatchObject({ method: 'GET', credentials: 'omit', headers: { Accept: 'text/event-stream', Authorization: `Bearer ${TOKEN}` } });
+    expect(init).toMatchObject({
+      method: 'GET',
+      credentials: 'omit',
+      headers: { Accept: 'text/event-stream', Authorization: `Bearer ${TOKEN}` },
+    });
     // Connected: events may have been missed before, so that is a change too.
     expect(first).toHaveBeenCalledTimes(1);
     stream!.write('retry: 2000\n\n: keep-alive\n\n');
@@ -235,7 +278,8 @@ describe('the event stream, read with fetch', () => {
 
   it('tries again later when the agent refuses the stream (401, 503) or cannot be reached', async () => {
     vi.useFakeTimers();
-    let next: () => 'live' | FetchResponse | Promise<FetchResponse> = () => answer(401, { error: 'missing or wrong token' });
+    let next: () => 'live' | FetchResponse | Promise<FetchResponse> = () =>
+      answer(401, { error: 'missing or wrong token' });
     const { transport, streams } = setup(undefined, () => next());
     const connection = vi.fn();
     const changes = vi.fn();
@@ -274,8 +318,13 @@ describe('the event stream parser', () => {
   it('dispatches on blank lines, skips comments, takes retry, and survives UTF-8 split mid-character', () => {
     const events: string[] = [];
     const retries: number[] = [];
-    const parser = new EventStreamParser({ onEvent: (type) => events.push(type), onRetry: (delay) => retries.push(delay) });
-    const bytes = new TextEncoder().encode('retry: 1500\n\n: ping\n\nevent: change\ndata: {"é":1}\n\ndata: x\n\nretry: soon\n\n');
+    const parser = new EventStreamParser({
+      onEvent: (type) => events.push(type),
+      onRetry: (delay) => retries.push(delay),
+    });
+    const bytes = new TextEncoder().encode(
+      'retry: 1500\n\n: ping\n\nevent: change\ndata: {"é":1}\n\ndata: x\n\nretry: soon\n\n',
+    );
     for (const byte of bytes) parser.push(Uint8Array.of(byte));
     expect(events).toEqual(['change', 'message']);
     expect(retries).toEqual([1500]);
@@ -291,7 +340,11 @@ describe('the token from the URL fragment', () => {
   it('takes it from #token=, keeps it for this tab, and clears it from the address bar', () => {
     const storage = memoryStorage();
     const replaced: string[] = [];
-    const token = takeToken({ location: { hash: '#token=abc-DEF_123', pathname: '/', search: '' }, storage, replaceUrl: (url) => replaced.push(url) });
+    const token = takeToken({
+      location: { hash: '#token=abc-DEF_123', pathname: '/', search: '' },
+      storage,
+      replaceUrl: (url) => replaced.push(url),
+    });
     expect(token).toBe('abc-DEF_123');
     expect(storage.items[TOKEN_STORAGE_KEY]).toBe('abc-DEF_123');
     expect(replaced).toEqual(['/']);
@@ -300,16 +353,40 @@ describe('the token from the URL fragment', () => {
   it('after a reload (no fragment) uses the stored one; a new fragment replaces it', () => {
     const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'old' });
     const replaced: string[] = [];
-    expect(takeToken({ location: { hash: '', pathname: '/', search: '' }, storage, replaceUrl: (url) => replaced.push(url) })).toBe('old');
+    expect(
+      takeToken({
+        location: { hash: '', pathname: '/', search: '' },
+        storage,
+        replaceUrl: (url) => replaced.push(url),
+      }),
+    ).toBe('old');
     expect(replaced).toEqual([]);
-    expect(takeToken({ location: { hash: '#token=new', pathname: '/', search: '?x=1' }, storage, replaceUrl: (url) => replaced.push(url) })).toBe('new');
+    expect(
+      takeToken({
+        location: { hash: '#token=new', pathname: '/', search: '?x=1' },
+        storage,
+        replaceUrl: (url) => replaced.push(url),
+      }),
+    ).toBe('new');
     expect(storage.items[TOKEN_STORAGE_KEY]).toBe('new');
     expect(replaced).toEqual(['/?x=1']);
   });
 
   it('has none without a fragment or a stored one, and still works where storage is refused', () => {
-    expect(takeToken({ location: { hash: '#other=1', pathname: '/', search: '' }, storage: memoryStorage(), replaceUrl: () => undefined })).toBeUndefined();
-    expect(takeToken({ location: { hash: '#token=', pathname: '/', search: '' }, storage: undefined, replaceUrl: () => undefined })).toBeUndefined();
+    expect(
+      takeToken({
+        location: { hash: '#other=1', pathname: '/', search: '' },
+        storage: memoryStorage(),
+        replaceUrl: () => undefined,
+      }),
+    ).toBeUndefined();
+    expect(
+      takeToken({
+        location: { hash: '#token=', pathname: '/', search: '' },
+        storage: undefined,
+        replaceUrl: () => undefined,
+      }),
+    ).toBeUndefined();
     const refusing: StorageLike = {
       getItem: () => {
         throw new Error('SecurityError');
@@ -318,8 +395,16 @@ describe('the token from the URL fragment', () => {
         throw new Error('QuotaExceededError');
       },
     };
-    expect(takeToken({ location: { hash: '#token=t1', pathname: '/', search: '' }, storage: refusing, replaceUrl: () => undefined })).toBe('t1');
-    expect(takeToken({ location: { hash: '', pathname: '/', search: '' }, storage: refusing, replaceUrl: () => undefined })).toBeUndefined();
+    expect(
+      takeToken({
+        location: { hash: '#token=t1', pathname: '/', search: '' },
+        storage: refusing,
+        replaceUrl: () => undefined,
+      }),
+    ).toBe('t1');
+    expect(
+      takeToken({ location: { hash: '', pathname: '/', search: '' }, storage: refusing, replaceUrl: () => undefined }),
+    ).toBeUndefined();
   });
 
   it('says plainly what to open when there is none', () => {
@@ -330,7 +415,18 @@ describe('the token from the URL fragment', () => {
 
 describe('the preload bridge check', () => {
   it('wants every AgentApi method', () => {
-    const methods = ['getStatus', 'getVariables', 'getDeadLetters', 'syncNow', 'pause', 'resume', 'retryDeadLetters', 'discardDeadLetters', 'openLogsFolder', 'onChange'];
+    const methods = [
+      'getStatus',
+      'getVariables',
+      'getDeadLetters',
+      'syncNow',
+      'pause',
+      'resume',
+      'retryDeadLetters',
+      'discardDeadLetters',
+      'openLogsFolder',
+      'onChange',
+    ];
     const bridge = Object.fromEntries(methods.map((method) => [method, () => undefined]));
     expect(isAgentApi(bridge)).toBe(true);
     expect(isAgentApi({ ...bridge, onChange: undefined })).toBe(false);
@@ -342,10 +438,13 @@ describe('coalesced refresh', () => {
   function deferredRuns() {
     const pending: Array<() => void> = [];
     const run = vi.fn(() => new Promise<void>((resolve) => pending.push(resolve)));
-    return { run, finish: async () => {
-      pending.shift()!();
-      await vi.advanceTimersByTimeAsync(0);
-    } };
+    return {
+      run,
+      finish: async () => {
+        pending.shift()!();
+        await vi.advanceTimersByTimeAsync(0);
+      },
+    };
   }
 
   it('starts at once, folds a burst during a refresh into one more, and keeps a 1 s gap', async () => {
@@ -398,13 +497,22 @@ describe('words and times', () => {
   });
 
   it("keeps only the news from Electron's wrapped errors", () => {
-    expect(describeError(new Error("Error invoking remote method 'agent:sync-now': Error: The database is locked."))).toBe('The database is locked.');
+    expect(
+      describeError(new Error("Error invoking remote method 'agent:sync-now': Error: The database is locked.")),
+    ).toBe('The database is locked.');
     expect(describeError(new Error('Plain words.'))).toBe('Plain words.');
     expect(describeError(undefined)).toMatch(/did not say what/);
   });
 
   it('filters by name, ignoring case and spaces, and by state', () => {
-    const variable = (name: string, state: VariableView['state']): VariableView => ({ name, state, value: 1, type: 'number', updatedAt: '', syncedAt: null });
+    const variable = (name: string, state: VariableView['state']): VariableView => ({
+      name,
+      state,
+      value: 1,
+      type: 'number',
+      updatedAt: '',
+      syncedAt: null,
+    });
     const all = [variable('Seats', 'synced'), variable('beta', 'pending'), variable('seat-limit', 'failed')];
     expect(filterVariables(all, '  SEAT ').map((v) => v.name)).toEqual(['Seats', 'seat-limit']);
     expect(filterVariables(all, 'seat', 'failed').map((v) => v.name)).toEqual(['seat-limit']);

@@ -11,13 +11,19 @@ const PORT = 48_123;
 const TOKEN = 'guard-test-token';
 
 function request(remoteAddress: string | undefined, headers: Record<string, string> = {}): IncomingMessage {
-  return { socket: { remoteAddress }, headers: { host: `127.0.0.1:${PORT}`, authorization: `Bearer ${TOKEN}`, ...headers } } as unknown as IncomingMessage;
+  return {
+    socket: { remoteAddress },
+    headers: { host: `127.0.0.1:${PORT}`, authorization: `Bearer ${TOKEN}`, ...headers },
+  } as unknown as IncomingMessage;
 }
 
 describe('the remote-address check', () => {
-  it.each(['127.0.0.1', '127.0.0.2', '127.255.255.254', '::1', '::ffff:127.0.0.1'])('accepts loopback %s', (address) => {
-    expect(isLoopbackAddress(address)).toBe(true);
-  });
+  it.each(['127.0.0.1', '127.0.0.2', '127.255.255.254', '::1', '::ffff:127.0.0.1'])(
+    'accepts loopback %s',
+    (address) => {
+      expect(isLoopbackAddress(address)).toBe(true);
+    },
+  );
 
   it.each([
     '10.0.0.5',
@@ -60,7 +66,9 @@ describe('the remote-address check', () => {
 describe('checkRequest', () => {
   it('lets a loopback request with our Host and the token through', () => {
     expect(checkRequest(request('127.0.0.1'), PORT, TOKEN)).toEqual({ ok: true });
-    expect(checkRequest(request('::ffff:127.0.0.1', { origin: `http://localhost:${PORT}` }), PORT, TOKEN)).toEqual({ ok: true });
+    expect(checkRequest(request('::ffff:127.0.0.1', { origin: `http://localhost:${PORT}` }), PORT, TOKEN)).toEqual({
+      ok: true,
+    });
   });
 
   it('refuses a request from another machine first, even with the right Host, Origin and token', () => {
@@ -70,13 +78,34 @@ describe('checkRequest', () => {
   });
 
   it('refuses a foreign Host, a foreign Origin and a missing or wrong token, each with its own answer', () => {
-    expect(checkRequest(request('127.0.0.1', { host: `rebind.example:${PORT}` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 421 });
-    expect(checkRequest(request('127.0.0.1', { host: `127.0.0.1:${PORT + 1}` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 421 });
-    expect(checkRequest(request('127.0.0.1', { origin: 'http://evil.example' }), PORT, TOKEN)).toMatchObject({ ok: false, status: 403 });
-    expect(checkRequest(request('127.0.0.1', { origin: `https://127.0.0.1:${PORT}` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 403 });
-    expect(checkRequest(request('127.0.0.1', { origin: 'null' }), PORT, TOKEN)).toMatchObject({ ok: false, status: 403 });
-    expect(checkRequest(request('127.0.0.1', { authorization: '' }), PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
-    expect(checkRequest(request('127.0.0.1', { authorization: `Bearer ${TOKEN}x` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest(request('127.0.0.1', { host: `rebind.example:${PORT}` }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 421,
+    });
+    expect(checkRequest(request('127.0.0.1', { host: `127.0.0.1:${PORT + 1}` }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 421,
+    });
+    expect(checkRequest(request('127.0.0.1', { origin: 'http://evil.example' }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(checkRequest(request('127.0.0.1', { origin: `https://127.0.0.1:${PORT}` }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(checkRequest(request('127.0.0.1', { origin: 'null' }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(checkRequest(request('127.0.0.1', { authorization: '' }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+    expect(checkRequest(request('127.0.0.1', { authorization: `Bearer ${TOKEN}x` }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
   });
 });
 
@@ -85,7 +114,10 @@ describe('where the token is taken from', () => {
     const cookieOnly = request('127.0.0.1', { authorization: '', cookie: `varsync_token=${TOKEN}` });
     expect(presentedToken(cookieOnly)).toBeUndefined();
     expect(checkRequest(cookieOnly, PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
-    expect(checkRequest(request('127.0.0.1', { authorization: `Basic ${TOKEN}` }), PORT, TOKEN)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest(request('127.0.0.1', { authorization: `Basic ${TOKEN}` }), PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
     expect(checkRequest(request('127.0.0.1', { authorization: `bearer ${TOKEN}` }), PORT, TOKEN)).toEqual({ ok: true });
   });
 });
@@ -94,7 +126,13 @@ describe('checkPeer (the public shell)', () => {
   it('needs no token, but the same loopback, Host and Origin rules', () => {
     expect(checkPeer(request('127.0.0.1', { authorization: '' }), PORT)).toEqual({ ok: true });
     expect(checkPeer(request('10.0.0.5', { authorization: '' }), PORT)).toMatchObject({ ok: false, status: 403 });
-    expect(checkPeer(request('127.0.0.1', { host: `rebind.example:${PORT}` }), PORT)).toMatchObject({ ok: false, status: 421 });
-    expect(checkPeer(request('127.0.0.1', { origin: 'http://evil.example' }), PORT)).toMatchObject({ ok: false, status: 403 });
+    expect(checkPeer(request('127.0.0.1', { host: `rebind.example:${PORT}` }), PORT)).toMatchObject({
+      ok: false,
+      status: 421,
+    });
+    expect(checkPeer(request('127.0.0.1', { origin: 'http://evil.example' }), PORT)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 });

@@ -20,7 +20,8 @@ it('shows a value that another process acknowledges in the middle of the read at
     const sent = daemonStore.pending(10);
 
     // The daemon's acknowledgement of "green" commits right after the view has read the confirmed table.
-    const statements = (readerStore as unknown as { statements: { confirmedAll: { all: () => unknown[] } } }).statements;
+    const statements = (readerStore as unknown as { statements: { confirmedAll: { all: () => unknown[] } } })
+      .statements;
     const readConfirmed = statements.confirmedAll.all.bind(statements.confirmedAll);
     let acknowledgedMidRead = false;
     statements.confirmedAll.all = () => {
@@ -34,7 +35,10 @@ it('shows a value that another process acknowledges in the middle of the read at
     expect(acknowledgedMidRead).toBe(true);
     expect(color?.value).toBe('green');
     // After the read, the acknowledgement is there for the next one.
-    expect(readerStore.view().find((variable) => variable.name === 'color')).toMatchObject({ value: 'green', state: 'synced' });
+    expect(readerStore.view().find((variable) => variable.name === 'color')).toMatchObject({
+      value: 'green',
+      state: 'synced',
+    });
   } finally {
     reader.db.close();
     daemon.db.close();

@@ -23,7 +23,10 @@ beforeAll(async () => {
   const base = tempDir();
   rendererDir = join(base, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Varsync</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>Varsync</title><script type="module" src="./assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
   writeFileSync(join(base, 'secret.txt'), 'outside the renderer folder');
 });
@@ -42,7 +45,11 @@ afterEach(async () => {
 const authorized = (path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
   rawRequest(`${server.origin}${path}`, {
     ...options,
-    headers: { Authorization: 'Bearer test-token-123', ...(options.method === 'POST' ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      Authorization: 'Bearer test-token-123',
+      ...(options.method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
+      ...options.headers,
+    },
   });
 
 describe('who may call', () => {
@@ -65,7 +72,12 @@ describe('who may call', () => {
       const answer = await rawRequest(`${server.origin}${path}`);
       expect(answer.status, path).toBe(200);
       expect(answer.headers['content-security-policy'], path).toBe(CONTENT_SECURITY_POLICY);
-      expect(answer.headers, path).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'cross-origin-opener-policy': 'same-origin' });
+      expect(answer.headers, path).toMatchObject({
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+        'cross-origin-opener-policy': 'same-origin',
+      });
       expect(answer.headers['set-cookie'], path).toBeUndefined();
     }
     expect((await rawRequest(`${server.origin}/`)).body).toContain('<title>Varsync</title>');
@@ -79,7 +91,11 @@ describe('who may call', () => {
       rawRequest(`${server.origin}/api/status`, { headers: { Cookie: 'varsync_token=test-token-123' } }),
       rawRequest(`${server.origin}/api/variables?token=test-token-123`),
       rawRequest(`${server.origin}/api/events`, { headers: { Cookie: 'varsync_token=test-token-123' } }),
-      rawRequest(`${server.origin}/api/pause`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Cookie: 'varsync_token=test-token-123' } }),
+      rawRequest(`${server.origin}/api/pause`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'Content-Type': 'application/json', Cookie: 'varsync_token=test-token-123' },
+      }),
       // A write to the shell's paths needs the token too (refused before "only GET is served here").
       rawRequest(`${server.origin}/`, { method: 'POST', body: '{}' }),
     ];
@@ -103,22 +119,41 @@ describe('who may call', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers['set-cookie']).toBeUndefined();
     // The same peer checks as everything else come first.
-    expect((await rawRequest(`${server.origin}/?token=test-token-123`, { headers: { Host: `evil.example:${server.port}` } })).status).toBe(421);
+    expect(
+      (await rawRequest(`${server.origin}/?token=test-token-123`, { headers: { Host: `evil.example:${server.port}` } }))
+        .status,
+    ).toBe(421);
   });
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token, for the shell too', async () => {
-    expect((await rawRequest(`${server.origin}/`, { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
-    expect((await rawRequest(`${server.origin}/assets/app.js`, { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
+    expect((await rawRequest(`${server.origin}/`, { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(
+      421,
+    );
+    expect(
+      (await rawRequest(`${server.origin}/assets/app.js`, { headers: { Host: `attacker.test:${server.port}` } }))
+        .status,
+    ).toBe(421);
     expect((await rawRequest(`${server.origin}/`, { headers: { Origin: 'http://evil.example' } })).status).toBe(403);
     expect((await authorized('/api/status', { headers: { Host: 'evil.example:80' } })).status).toBe(421);
     expect((await authorized('/api/status', { headers: { Host: `attacker.test:${server.port}` } })).status).toBe(421);
-    expect((await authorized('/api/sync', { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } })).status).toBe(403);
-    expect((await authorized('/api/status', { headers: { Origin: `http://localhost:${server.port}` } })).status).toBe(200);
+    expect(
+      (await authorized('/api/sync', { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } }))
+        .status,
+    ).toBe(403);
+    expect((await authorized('/api/status', { headers: { Origin: `http://localhost:${server.port}` } })).status).toBe(
+      200,
+    );
     expect((await authorized('/api/status', { headers: { Host: `localhost:${server.port}` } })).status).toBe(200);
   });
 
   it('serves nothing outside the renderer folder', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%2fsecret.txt', '/etc/passwd']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%2fsecret.txt',
+      '/etc/passwd',
+    ]) {
       for (const answer of [await authorized(path), await rawRequest(`${server.origin}${path}`)]) {
         expect(answer.status, path).toBe(404);
         expect(answer.body).not.toContain('outside the renderer folder');
@@ -131,16 +166,26 @@ describe('the AgentApi over HTTP', () => {
   it('status, variables, sync, dead letters, pause and resume', async () => {
     emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['bad'] } });
     agent.set({ good: 1, bad: 2 });
-    expect((await authorized('/api/status')).json()).toMatchObject({ state: 'pending', pending: 2, product: DEMO.product });
+    expect((await authorized('/api/status')).json()).toMatchObject({
+      state: 'pending',
+      pending: 2,
+      product: DEMO.product,
+    });
     const sync = await authorized('/api/sync', { method: 'POST', body: '{}' });
     expect(sync.json()).toMatchObject({ outcome: 'drained', status: { pending: 0, failed: 1 } });
     expect((await authorized('/api/variables')).json()).toEqual([
       expect.objectContaining({ name: 'bad', state: 'failed' }),
       expect.objectContaining({ name: 'good', state: 'synced' }),
     ]);
-    expect((await authorized('/api/dead-letters')).json()).toEqual([expect.objectContaining({ name: 'bad', code: 'validation_error' })]);
-    expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":["bad"]}' })).json()).toEqual({ count: 1 });
-    expect((await authorized('/api/dead-letters/discard', { method: 'POST', body: '{}' })).json()).toEqual({ count: 0 });
+    expect((await authorized('/api/dead-letters')).json()).toEqual([
+      expect.objectContaining({ name: 'bad', code: 'validation_error' }),
+    ]);
+    expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":["bad"]}' })).json()).toEqual(
+      { count: 1 },
+    );
+    expect((await authorized('/api/dead-letters/discard', { method: 'POST', body: '{}' })).json()).toEqual({
+      count: 0,
+    });
     expect((await authorized('/api/pause', { method: 'POST', body: '{}' })).status).toBe(204);
     expect((await authorized('/api/status')).json()).toMatchObject({ paused: true, state: 'paused' });
     expect((await authorized('/api/resume', { method: 'POST', body: '{}' })).status).toBe(204);
@@ -148,28 +193,42 @@ describe('the AgentApi over HTTP', () => {
   });
 
   it('refuses bad bodies with a clear error', async () => {
-    expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":"bad"}' })).json()).toMatchObject({
+    expect(
+      (await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":"bad"}' })).json(),
+    ).toMatchObject({
       error: expect.stringMatching(/^body must be \{"names": \[text, \.\.\.\]\} or \{\}/),
     });
     expect((await authorized('/api/dead-letters/retry', { method: 'POST', body: '{nope' })).status).toBe(400);
-    expect((await authorized('/api/sync', { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+    expect(
+      (await authorized('/api/sync', { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } })).status,
+    ).toBe(415);
     expect((await authorized('/api/nothing')).status).toBe(404);
-    expect((await authorized('/api/sync', { method: 'POST', body: `{"x":"${'a'.repeat(70_000)}"}` }).catch(() => ({ status: 413 }))).status).toBe(413);
+    expect(
+      (
+        await authorized('/api/sync', { method: 'POST', body: `{"x":"${'a'.repeat(70_000)}"}` }).catch(() => ({
+          status: 413,
+        }))
+      ).status,
+    ).toBe(413);
   });
 
   it('pushes a change event when the agent changes, also for a set from another process', async () => {
     const events = await new Promise<string>((resolve, reject) => {
-      const req = request(`${server.origin}/api/events`, { headers: { Authorization: 'Bearer test-token-123' } }, (res) => {
-        expect(res.headers['content-type']).toBe('text/event-stream');
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-          if (text.includes('event: change')) {
-            req.destroy();
-            resolve(text);
-          }
-        });
-      });
+      const req = request(
+        `${server.origin}/api/events`,
+        { headers: { Authorization: 'Bearer test-token-123' } },
+        (res) => {
+          expect(res.headers['content-type']).toBe('text/event-stream');
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text.includes('event: change')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
       req.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
       req.end();
       setTimeout(() => {

@@ -299,7 +299,8 @@ export class LicenseApiClient {
     // The server's words are shown and logged: one line each, whatever it sent, and never nothing.
     const code = parsed.data.code.trim() === '' ? `http_${response.status}` : oneLine(parsed.data.code);
     const said = oneLine(this.redact(parsed.data.message, spec.secrets));
-    const message = said.trim() === '' ? `The License API answered HTTP ${response.status} (${code}) without a message.` : said;
+    const message =
+      said.trim() === '' ? `The License API answered HTTP ${response.status} (${code}) without a message.` : said;
     return new LicenseApiError({
       status: response.status,
       code,

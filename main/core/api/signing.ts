@@ -7,7 +7,9 @@ export function signingString(dateHeader: string): string {
 }
 
 export function hmacSignature(sharedKey: string, dateHeader: string): string {
-  return createHmac('sha256', Buffer.from(sharedKey, 'utf8')).update(signingString(dateHeader), 'utf8').digest('base64');
+  return createHmac('sha256', Buffer.from(sharedKey, 'utf8'))
+    .update(signingString(dateHeader), 'utf8')
+    .digest('base64');
 }
 
 export function hmacAuthorization(apiKey: string, sharedKey: string, dateHeader: string): string {

@@ -4,13 +4,29 @@
 export const COLLECTORS = {
   os: { variables: ['varsync.os', 'varsync.os_version'], private: false, about: 'operating system name and version' },
   arch: { variables: ['varsync.arch'], private: false, about: 'CPU architecture (x64, arm64, ...)' },
-  cpu: { variables: ['varsync.cpu_model', 'varsync.cpu_cores'], private: false, about: 'CPU model and number of logical cores' },
+  cpu: {
+    variables: ['varsync.cpu_model', 'varsync.cpu_cores'],
+    private: false,
+    about: 'CPU model and number of logical cores',
+  },
   memory: { variables: ['varsync.memory_total_mb'], private: false, about: 'total memory in MiB' },
-  disk: { variables: ['varsync.disk_free_gb'], private: false, about: 'free space of the data folder’s volume in GiB (one decimal)' },
+  disk: {
+    variables: ['varsync.disk_free_gb'],
+    private: false,
+    about: 'free space of the data folder’s volume in GiB (one decimal)',
+  },
   version: { variables: ['varsync.version'], private: false, about: 'the Varsync version' },
-  app_version: { variables: ['varsync.app_version'], private: false, about: 'the vendor app’s version (vendor file appVersion)' },
+  app_version: {
+    variables: ['varsync.app_version'],
+    private: false,
+    about: 'the vendor app’s version (vendor file appVersion)',
+  },
   hostname: { variables: ['varsync.hostname'], private: true, about: 'the computer’s name (private: only when named)' },
-  username: { variables: ['varsync.username'], private: true, about: 'the user’s login name (private: only when named)' },
+  username: {
+    variables: ['varsync.username'],
+    private: true,
+    about: 'the user’s login name (private: only when named)',
+  },
 } as const;
 
 export type CollectorName = keyof typeof COLLECTORS;

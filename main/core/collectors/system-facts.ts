@@ -58,7 +58,10 @@ const GIB = 1024 * MIB;
  * The variables of the enabled collectors. A fact that cannot be read is left out (and named in
  * `problems`), the others still reported.
  */
-export function collectFacts(enabled: CollectorName[], context: FactsContext): { values: Record<string, VariableValue>; problems: string[] } {
+export function collectFacts(
+  enabled: CollectorName[],
+  context: FactsContext,
+): { values: Record<string, VariableValue>; problems: string[] } {
   const values: Record<string, VariableValue> = {};
   const problems: string[] = [];
   for (const name of enabled) {
@@ -71,7 +74,9 @@ export function collectFacts(enabled: CollectorName[], context: FactsContext): {
   return { values, problems };
 }
 
-type Fact = (context: FactsContext) => Partial<Record<(typeof COLLECTORS)[CollectorName]['variables'][number], VariableValue>>;
+type Fact = (
+  context: FactsContext,
+) => Partial<Record<(typeof COLLECTORS)[CollectorName]['variables'][number], VariableValue>>;
 
 const FACTS: Record<CollectorName, Fact> = {
   os: ({ sources }) => operatingSystem(sources),
@@ -79,10 +84,15 @@ const FACTS: Record<CollectorName, Fact> = {
   cpu: ({ sources }) => {
     const cpus = sources.cpus();
     const model = cpus[0]?.model.replace(/\s+/g, ' ').trim();
-    return { ...(model ? { 'varsync.cpu_model': model } : {}), ...(cpus.length > 0 ? { 'varsync.cpu_cores': cpus.length } : {}) };
+    return {
+      ...(model ? { 'varsync.cpu_model': model } : {}),
+      ...(cpus.length > 0 ? { 'varsync.cpu_cores': cpus.length } : {}),
+    };
   },
   memory: ({ sources }) => ({ 'varsync.memory_total_mb': Math.round(sources.totalmem() / MIB) }),
-  disk: ({ sources, dataDir }) => ({ 'varsync.disk_free_gb': Math.round((sources.freeBytes(dataDir) / GIB) * 10) / 10 }),
+  disk: ({ sources, dataDir }) => ({
+    'varsync.disk_free_gb': Math.round((sources.freeBytes(dataDir) / GIB) * 10) / 10,
+  }),
   version: ({ varsyncVersion }) => ({ 'varsync.version': varsyncVersion }),
   app_version: ({ appVersion }) => (appVersion ? { 'varsync.app_version': appVersion } : {}),
   hostname: ({ sources }) => ({ 'varsync.hostname': sources.hostname() }),
@@ -96,14 +106,17 @@ const FACTS: Record<CollectorName, Fact> = {
  */
 function operatingSystem(sources: SystemSources): { 'varsync.os': string; 'varsync.os_version': string } {
   const platform = sources.platform();
-  if (platform === 'win32') return { 'varsync.os': sources.version() || 'Windows', 'varsync.os_version': sources.release() };
+  if (platform === 'win32')
+    return { 'varsync.os': sources.version() || 'Windows', 'varsync.os_version': sources.release() };
   if (platform === 'darwin') {
     const plist = readOptional(sources, '/System/Library/CoreServices/SystemVersion.plist');
     const version = plist && /<key>ProductVersion<\/key>\s*<string>([^<]+)<\/string>/.exec(plist)?.[1];
     return { 'varsync.os': 'macOS', 'varsync.os_version': version ?? sources.release() };
   }
   if (platform === 'linux') {
-    const release = parseOsRelease(readOptional(sources, '/etc/os-release') ?? readOptional(sources, '/usr/lib/os-release') ?? '');
+    const release = parseOsRelease(
+      readOptional(sources, '/etc/os-release') ?? readOptional(sources, '/usr/lib/os-release') ?? '',
+    );
     return { 'varsync.os': release.NAME ?? 'Linux', 'varsync.os_version': release.VERSION_ID ?? sources.release() };
   }
   return { 'varsync.os': platform, 'varsync.os_version': sources.release() };

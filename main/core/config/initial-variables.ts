@@ -20,12 +20,17 @@ export function hashValue(value: VariableValue): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 }
 
-export function planInitialVariables(variables: Record<string, VariableValue>, appliedBefore: string | undefined): InitialVariablesPlan {
+export function planInitialVariables(
+  variables: Record<string, VariableValue>,
+  appliedBefore: string | undefined,
+): InitialVariablesPlan {
   const before = parseApplied(appliedBefore);
   const entries = Object.entries(variables);
   // fromEntries, not assignment: a variable named "__proto__" is a name like any other.
   const applied: AppliedInitialVariables = Object.fromEntries(entries.map(([name, value]) => [name, hashValue(value)]));
-  const toQueue: Record<string, VariableValue> = Object.fromEntries(entries.filter(([name]) => !Object.hasOwn(before, name) || before[name] !== applied[name]));
+  const toQueue: Record<string, VariableValue> = Object.fromEntries(
+    entries.filter(([name]) => !Object.hasOwn(before, name) || before[name] !== applied[name]),
+  );
   return { toQueue, applied };
 }
 
@@ -33,7 +38,9 @@ function parseApplied(text: string | undefined): AppliedInitialVariables {
   if (!text) return {};
   try {
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as AppliedInitialVariables) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as AppliedInitialVariables)
+      : {};
   } catch {
     return {};
   }

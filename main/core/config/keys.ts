@@ -11,30 +11,120 @@ import { COLLECTOR_CHOICES } from '../collectors/catalog.js';
 const positiveInt = (max: number) => z.number().int().positive().max(max);
 
 export const CONFIG_KEYS = {
-  apiUrl: { schema: z.url({ protocol: /^https?$/ }), env: 'VARSYNC_API_URL', flag: 'api-url', about: 'License API base URL' },
+  apiUrl: {
+    schema: z.url({ protocol: /^https?$/ }),
+    env: 'VARSYNC_API_URL',
+    flag: 'api-url',
+    about: 'License API base URL',
+  },
   product: { schema: z.string().min(1), env: 'VARSYNC_PRODUCT', flag: 'product', about: 'product short code' },
-  licenseKey: { schema: z.string().min(1), env: 'VARSYNC_LICENSE_KEY', flag: 'license-key', secret: true, about: 'license key (key-based products)' },
-  username: { schema: z.string().min(1), env: 'VARSYNC_USERNAME', flag: 'username', about: 'license user (user-based products)' },
-  password: { schema: z.string().min(1), env: 'VARSYNC_PASSWORD', secret: true, about: 'license user password, for activation' },
-  licenseId: { schema: z.number().int().positive(), env: 'VARSYNC_LICENSE_ID', flag: 'license-id', about: 'license id when a user holds several' },
+  licenseKey: {
+    schema: z.string().min(1),
+    env: 'VARSYNC_LICENSE_KEY',
+    flag: 'license-key',
+    secret: true,
+    about: 'license key (key-based products)',
+  },
+  username: {
+    schema: z.string().min(1),
+    env: 'VARSYNC_USERNAME',
+    flag: 'username',
+    about: 'license user (user-based products)',
+  },
+  password: {
+    schema: z.string().min(1),
+    env: 'VARSYNC_PASSWORD',
+    secret: true,
+    about: 'license user password, for activation',
+  },
+  licenseId: {
+    schema: z.number().int().positive(),
+    env: 'VARSYNC_LICENSE_ID',
+    flag: 'license-id',
+    about: 'license id when a user holds several',
+  },
   bundleCode: { schema: z.string().min(1), env: 'VARSYNC_BUNDLE_CODE', flag: 'bundle-code', about: 'bundle code' },
   apiKey: { schema: z.string().min(1), env: 'VARSYNC_API_KEY', flag: 'api-key', about: 'API key (HMAC)' },
   sharedKey: { schema: z.string().min(1), env: 'VARSYNC_SHARED_KEY', secret: true, about: 'shared key (HMAC)' },
   clientId: { schema: z.string().min(1), env: 'VARSYNC_CLIENT_ID', flag: 'client-id', about: 'OAuth client id' },
   clientSecret: { schema: z.string().min(1), env: 'VARSYNC_CLIENT_SECRET', secret: true, about: 'OAuth client secret' },
-  tokenUrl: { schema: z.url({ protocol: /^https?$/ }), env: 'VARSYNC_TOKEN_URL', flag: 'token-url', about: 'OAuth token endpoint' },
-  hardwareId: { schema: z.string().trim().min(1), env: 'VARSYNC_HARDWARE_ID', flag: 'hardware-id', about: 'explicit hardware ID (the one your application activated with)' },
-  dataDir: { schema: z.string().min(1), env: 'VARSYNC_DATA_DIR', flag: 'data-dir', about: 'folder for the database and identity' },
-  autoActivate: { schema: z.boolean(), env: 'VARSYNC_AUTO_ACTIVATE', flag: 'auto-activate', about: 'activate this device when the server does not know it' },
-  batchSize: { schema: positiveInt(1000), env: 'VARSYNC_BATCH_SIZE', flag: 'batch-size', about: 'variables per request (at most 1000)' },
-  syncIntervalSeconds: { schema: positiveInt(86_400), env: 'VARSYNC_SYNC_INTERVAL_SECONDS', flag: 'sync-interval', about: 'seconds between routine sync passes' },
-  retryBaseMs: { schema: positiveInt(3_600_000), env: 'VARSYNC_RETRY_BASE_MS', flag: 'retry-base-ms', about: 'first retry delay (full-jitter exponential backoff)' },
-  retryMaxMs: { schema: positiveInt(86_400_000), env: 'VARSYNC_RETRY_MAX_MS', flag: 'retry-max-ms', about: 'longest retry delay' },
-  recheckSeconds: { schema: positiveInt(86_400), env: 'VARSYNC_RECHECK_SECONDS', flag: 'recheck-seconds', about: 'how often a held state (license, device, clock, credentials) is re-checked' },
-  requestTimeoutMs: { schema: positiveInt(600_000), env: 'VARSYNC_REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', about: 'limit per License API call' },
-  debounceMs: { schema: z.number().int().nonnegative().max(10_000), env: 'VARSYNC_DEBOUNCE_MS', flag: 'debounce-ms', about: 'wait after a set before sending, to batch bursts' },
-  responsePublicKey: { schema: z.string().includes('BEGIN PUBLIC KEY'), env: 'VARSYNC_RESPONSE_PUBLIC_KEY', about: 'PEM key to verify LicenseSignature on answers' },
-  logLevel: { schema: z.enum(['error', 'warn', 'info', 'debug']), env: 'VARSYNC_LOG_LEVEL', flag: 'log-level', about: 'log detail' },
+  tokenUrl: {
+    schema: z.url({ protocol: /^https?$/ }),
+    env: 'VARSYNC_TOKEN_URL',
+    flag: 'token-url',
+    about: 'OAuth token endpoint',
+  },
+  hardwareId: {
+    schema: z.string().trim().min(1),
+    env: 'VARSYNC_HARDWARE_ID',
+    flag: 'hardware-id',
+    about: 'explicit hardware ID (the one your application activated with)',
+  },
+  dataDir: {
+    schema: z.string().min(1),
+    env: 'VARSYNC_DATA_DIR',
+    flag: 'data-dir',
+    about: 'folder for the database and identity',
+  },
+  autoActivate: {
+    schema: z.boolean(),
+    env: 'VARSYNC_AUTO_ACTIVATE',
+    flag: 'auto-activate',
+    about: 'activate this device when the server does not know it',
+  },
+  batchSize: {
+    schema: positiveInt(1000),
+    env: 'VARSYNC_BATCH_SIZE',
+    flag: 'batch-size',
+    about: 'variables per request (at most 1000)',
+  },
+  syncIntervalSeconds: {
+    schema: positiveInt(86_400),
+    env: 'VARSYNC_SYNC_INTERVAL_SECONDS',
+    flag: 'sync-interval',
+    about: 'seconds between routine sync passes',
+  },
+  retryBaseMs: {
+    schema: positiveInt(3_600_000),
+    env: 'VARSYNC_RETRY_BASE_MS',
+    flag: 'retry-base-ms',
+    about: 'first retry delay (full-jitter exponential backoff)',
+  },
+  retryMaxMs: {
+    schema: positiveInt(86_400_000),
+    env: 'VARSYNC_RETRY_MAX_MS',
+    flag: 'retry-max-ms',
+    about: 'longest retry delay',
+  },
+  recheckSeconds: {
+    schema: positiveInt(86_400),
+    env: 'VARSYNC_RECHECK_SECONDS',
+    flag: 'recheck-seconds',
+    about: 'how often a held state (license, device, clock, credentials) is re-checked',
+  },
+  requestTimeoutMs: {
+    schema: positiveInt(600_000),
+    env: 'VARSYNC_REQUEST_TIMEOUT_MS',
+    flag: 'request-timeout-ms',
+    about: 'limit per License API call',
+  },
+  debounceMs: {
+    schema: z.number().int().nonnegative().max(10_000),
+    env: 'VARSYNC_DEBOUNCE_MS',
+    flag: 'debounce-ms',
+    about: 'wait after a set before sending, to batch bursts',
+  },
+  responsePublicKey: {
+    schema: z.string().includes('BEGIN PUBLIC KEY'),
+    env: 'VARSYNC_RESPONSE_PUBLIC_KEY',
+    about: 'PEM key to verify LicenseSignature on answers',
+  },
+  logLevel: {
+    schema: z.enum(['error', 'warn', 'info', 'debug']),
+    env: 'VARSYNC_LOG_LEVEL',
+    flag: 'log-level',
+    about: 'log detail',
+  },
 } as const satisfies Record<string, { schema: z.ZodType; env: string; flag?: string; secret?: boolean; about: string }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -44,7 +134,10 @@ export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
 // Not z.record: it drops a "__proto__" name (a valid variable name) without a word.
 const initialVariables = z
-  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object of name -> value')
+  .custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'expected an object of name -> value',
+  )
   .superRefine((variables, context) => {
     for (const [name, value] of Object.entries(variables)) {
       const badName = nameProblem(name);
@@ -60,10 +153,26 @@ const initialVariables = z
  * variable or flag sets them.
  */
 export const VENDOR_KEYS = {
-  variables: { schema: initialVariables, policy: false, about: 'initial variables (name -> text, number or boolean), queued once; a changed value is queued again' },
-  collectors: { schema: z.array(z.enum(COLLECTOR_CHOICES)), policy: true, about: 'built-in variables to collect ("standard" or names; hostname and username only by name)' },
-  appVersion: { schema: z.string().trim().min(1).max(256), policy: false, about: 'the version of the vendor app, reported by the app_version collector' },
-  launchAtLogin: { schema: z.boolean(), policy: false, about: 'desktop app: start at login until the user chooses otherwise' },
+  variables: {
+    schema: initialVariables,
+    policy: false,
+    about: 'initial variables (name -> text, number or boolean), queued once; a changed value is queued again',
+  },
+  collectors: {
+    schema: z.array(z.enum(COLLECTOR_CHOICES)),
+    policy: true,
+    about: 'built-in variables to collect ("standard" or names; hostname and username only by name)',
+  },
+  appVersion: {
+    schema: z.string().trim().min(1).max(256),
+    policy: false,
+    about: 'the version of the vendor app, reported by the app_version collector',
+  },
+  launchAtLogin: {
+    schema: z.boolean(),
+    policy: false,
+    about: 'desktop app: start at login until the user chooses otherwise',
+  },
 } as const satisfies Record<string, { schema: z.ZodType; policy: boolean; about: string }>;
 
 export type VendorKey = keyof typeof VENDOR_KEYS;

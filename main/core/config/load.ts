@@ -6,9 +6,21 @@
 // machine's own folders.
 import { readFileSync } from 'node:fs';
 import { join, posix, resolve as resolvePath, win32 } from 'node:path';
-import { SECRET_KEYS, secretStoreFor, type SecretKey, type SecretStore, type StoredSecrets } from '../secrets/secret-store.js';
+import {
+  SECRET_KEYS,
+  secretStoreFor,
+  type SecretKey,
+  type SecretStore,
+  type StoredSecrets,
+} from '../secrets/secret-store.js';
 import type { ConfigKey } from './keys.js';
-import { parseRegQueryOutput, POLICY_REGISTRY_KEY, registryPolicyLayer, windowsRegistryReader, type RegistryReader } from './registry-policy.js';
+import {
+  parseRegQueryOutput,
+  POLICY_REGISTRY_KEY,
+  registryPolicyLayer,
+  windowsRegistryReader,
+  type RegistryReader,
+} from './registry-policy.js';
 import {
   envLayer,
   flagLayer,
@@ -36,15 +48,26 @@ export interface ConfigLocations {
 }
 
 /** %ProgramData%\Varsync, /Library/Application Support/Varsync, /etc/varsync. */
-export function machineConfigDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+export function machineConfigDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (platform === 'win32') return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Varsync');
   if (platform === 'darwin') return posix.join('/Library', 'Application Support', 'Varsync');
   return '/etc/varsync';
 }
 
 /** The real places on this machine, given the application's own folders. */
-export function systemConfigLocations(appDirs: string[], platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): ConfigLocations {
-  return { appDirs, machineDir: machineConfigDir(platform, env), readRegistry: platform === 'win32' ? windowsRegistryReader(env) : undefined };
+export function systemConfigLocations(
+  appDirs: string[],
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigLocations {
+  return {
+    appDirs,
+    machineDir: machineConfigDir(platform, env),
+    readRegistry: platform === 'win32' ? windowsRegistryReader(env) : undefined,
+  };
 }
 
 export interface ConfigInputs {
@@ -138,7 +161,11 @@ const STALE_WHEN_FILES_SET: Record<SecretKey, ConfigKey[]> = {
  * first start. A stored secret is used, at the vendor file's rank, for a key that no file sets
  * any more. Failing to write the store is reported, not fatal: the file still has the secret.
  */
-function keepSecrets(layers: ConfigLayer[], store: SecretStore, notices: string[]): { layer: ConfigLayer | undefined; values: string[] } {
+function keepSecrets(
+  layers: ConfigLayer[],
+  store: SecretStore,
+  notices: string[],
+): { layer: ConfigLayer | undefined; values: string[] } {
   const vendorLayers = layers.filter((layer) => layer.layer === 'policy' || layer.layer === 'vendor-file');
   const fromFiles: StoredSecrets = {};
   for (const key of SECRET_KEYS) {
@@ -156,7 +183,9 @@ function keepSecrets(layers: ConfigLayer[], store: SecretStore, notices: string[
     try {
       store.write(next);
     } catch (error) {
-      notices.push(`secret store ${store.description}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the secrets stay only in the vendor file.`);
+      notices.push(
+        `secret store ${store.description}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the secrets stay only in the vendor file.`,
+      );
     }
   }
   const values = Object.values(next).map((entry) => entry.value);
@@ -167,7 +196,8 @@ function keepSecrets(layers: ConfigLayer[], store: SecretStore, notices: string[
     layer: {
       layer: 'vendor-file',
       values: Object.fromEntries(fromStore.map((key) => [key, next[key]!.value])),
-      describe: (key) => `secret store ${store.description} (imported from ${next[key as SecretKey]?.from ?? 'a vendor file'})`,
+      describe: (key) =>
+        `secret store ${store.description} (imported from ${next[key as SecretKey]?.from ?? 'a vendor file'})`,
     },
   };
 }

@@ -4,7 +4,14 @@
 // output on every platform.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CONFIG_KEYS, CONFIG_KEY_NAMES, VENDOR_KEYS, VENDOR_KEY_NAMES, type ConfigKey, type VendorKey } from './keys.js';
+import {
+  CONFIG_KEYS,
+  CONFIG_KEY_NAMES,
+  VENDOR_KEYS,
+  VENDOR_KEY_NAMES,
+  type ConfigKey,
+  type VendorKey,
+} from './keys.js';
 import { ConfigError, fromText, setLayerValue, type ConfigLayer } from './resolve.js';
 
 export const POLICY_REGISTRY_KEY = 'HKLM\\SOFTWARE\\Policies\\Varsync';
@@ -62,7 +69,9 @@ function registryData(name: string, type: string, text: string, env: NodeJS.Proc
       return number;
     }
     default:
-      throw new ConfigError(`${POLICY_REGISTRY_TITLE}: value "${name}" is ${type}; use REG_SZ, REG_DWORD or (for lists) REG_MULTI_SZ.`);
+      throw new ConfigError(
+        `${POLICY_REGISTRY_TITLE}: value "${name}" is ${type}; use REG_SZ, REG_DWORD or (for lists) REG_MULTI_SZ.`,
+      );
   }
 }
 
@@ -80,10 +89,15 @@ export function registryPolicyLayer(values: RegistryValue[]): ConfigLayer {
     describe: (key) => `policy registry ${POLICY_REGISTRY_KEY}\\${registryNames.get(key) ?? key}`,
   };
   const registryNames = new Map<string, string>();
-  const byLowerName = new Map<string, ConfigKey | VendorKey>([...CONFIG_KEY_NAMES, ...VENDOR_KEY_NAMES].map((key) => [key.toLowerCase(), key]));
+  const byLowerName = new Map<string, ConfigKey | VendorKey>(
+    [...CONFIG_KEY_NAMES, ...VENDOR_KEY_NAMES].map((key) => [key.toLowerCase(), key]),
+  );
   for (const { name, data } of values) {
     const key = byLowerName.get(name.toLowerCase());
-    if (!key) throw new ConfigError(`${POLICY_REGISTRY_TITLE}: value "${name}" is not a setting; the names are the vendor file's keys (apiUrl, product, ...).`);
+    if (!key)
+      throw new ConfigError(
+        `${POLICY_REGISTRY_TITLE}: value "${name}" is not a setting; the names are the vendor file's keys (apiUrl, product, ...).`,
+      );
     registryNames.set(key, name);
     setLayerValue(layer, key, typedRegistryValue(key, data), POLICY_REGISTRY_TITLE, true);
   }
@@ -91,11 +105,18 @@ export function registryPolicyLayer(values: RegistryValue[]): ConfigLayer {
 }
 
 function typedRegistryValue(key: ConfigKey | VendorKey, data: RegistryData): unknown {
-  if (key === 'collectors') return typeof data === 'string' ? data.split(',').map((item) => item.trim()).filter((item) => item !== '') : data;
+  if (key === 'collectors')
+    return typeof data === 'string'
+      ? data
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '')
+      : data;
   if (Object.hasOwn(VENDOR_KEYS, key)) return data;
   const configKey = key as ConfigKey;
   if (typeof data === 'string') return fromText(configKey, data);
-  if (typeof data === 'number' && CONFIG_KEYS[configKey].schema.safeParse(true).success && (data === 0 || data === 1)) return data === 1;
+  if (typeof data === 'number' && CONFIG_KEYS[configKey].schema.safeParse(true).success && (data === 0 || data === 1))
+    return data === 1;
   return data;
 }
 
@@ -111,11 +132,18 @@ export function windowsRegistryReader(env: NodeJS.ProcessEnv = process.env): Reg
   const reg = join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
   return () => {
     try {
-      return execFileSync(reg, ['query', POLICY_REGISTRY_KEY, '/reg:64'], { encoding: 'utf8', timeout: 10_000, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      return execFileSync(reg, ['query', POLICY_REGISTRY_KEY, '/reg:64'], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        windowsHide: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (error) {
       const failure = error as NodeJS.ErrnoException & { status?: number | null };
       if (failure.status === 1) return undefined;
-      throw new ConfigError(`${POLICY_REGISTRY_TITLE}: cannot be read (${failure.code ?? `exit ${failure.status ?? '?'}`}); check that ${reg} can run.`);
+      throw new ConfigError(
+        `${POLICY_REGISTRY_TITLE}: cannot be read (${failure.code ?? `exit ${failure.status ?? '?'}`}); check that ${reg} can run.`,
+      );
     }
   };
 }

@@ -36,7 +36,20 @@ export interface ConfigLayer {
   describe(key: ConfigKey | VendorKey): string;
 }
 
-export type ResolvedValues = Partial<ConfigValues> & Pick<ConfigValues, 'dataDir' | 'apiUrl' | 'batchSize' | 'syncIntervalSeconds' | 'retryBaseMs' | 'retryMaxMs' | 'recheckSeconds' | 'requestTimeoutMs' | 'debounceMs' | 'logLevel'>;
+export type ResolvedValues = Partial<ConfigValues> &
+  Pick<
+    ConfigValues,
+    | 'dataDir'
+    | 'apiUrl'
+    | 'batchSize'
+    | 'syncIntervalSeconds'
+    | 'retryBaseMs'
+    | 'retryMaxMs'
+    | 'recheckSeconds'
+    | 'requestTimeoutMs'
+    | 'debounceMs'
+    | 'logLevel'
+  >;
 
 /** The vendor-only keys after resolution; `variables` is merged name by name, the highest layer winning. */
 export interface ResolvedVendor {
@@ -85,7 +98,11 @@ export class ConfigError extends Error {
 /** How a settings file is named in messages and sources. */
 export type SettingsFileKind = 'config' | 'vendor' | 'policy';
 
-const FILE_TITLES: Record<SettingsFileKind, string> = { config: 'config file', vendor: 'vendor file', policy: 'policy file' };
+const FILE_TITLES: Record<SettingsFileKind, string> = {
+  config: 'config file',
+  vendor: 'vendor file',
+  policy: 'policy file',
+};
 
 /** The file named by --config or VARSYNC_CONFIG: the vendor's configuration. */
 export function fileLayer(path: string): ConfigLayer {
@@ -97,7 +114,11 @@ export function fileLayer(path: string): ConfigLayer {
  * folder) or a policy file. Any problem (unreadable, not JSON, unknown key, wrong type) is a
  * ConfigError naming the file, the key and the problem. `readText` is for tests.
  */
-export function settingsFileLayer(path: string, kind: SettingsFileKind, readText: (path: string) => string = (file) => readFileSync(file, 'utf8')): ConfigLayer {
+export function settingsFileLayer(
+  path: string,
+  kind: SettingsFileKind,
+  readText: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): ConfigLayer {
   const absolute = resolvePath(path);
   const title = `${FILE_TITLES[kind]} ${absolute}`;
   let text: string;
@@ -141,7 +162,8 @@ export function setLayerValue(layer: ConfigLayer, key: string, value: unknown, t
     return;
   }
   if (isVendorKey(key)) {
-    if (policy && !VENDOR_KEYS[key].policy) throw new ConfigError(`${where}: cannot be enforced by policy; put it in the vendor file (varsync.vendor.json).`);
+    if (policy && !VENDOR_KEYS[key].policy)
+      throw new ConfigError(`${where}: cannot be enforced by policy; put it in the vendor file (varsync.vendor.json).`);
     (layer.vendor ??= {} as Partial<VendorValues>)[key] = checkedVendor(key, value, where) as never;
     return;
   }
@@ -158,7 +180,9 @@ function checkPolicyFilePermissions(path: string, title: string): void {
     return; // it was just read; a vanished file fails on its next read
   }
   if ((mode & 0o002) !== 0) {
-    throw new ConfigError(`${title}: every user may change it, so it cannot be enforced; make it writable by its owner only (chmod o-w).`);
+    throw new ConfigError(
+      `${title}: every user may change it, so it cannot be enforced; make it writable by its owner only (chmod o-w).`,
+    );
   }
 }
 
@@ -188,7 +212,11 @@ export function flagLayer(flags: Record<string, string>): ConfigLayer {
     if (!key) throw new ConfigError(`--${flag} is not an option; run with --help to see the options.`);
     values[key] = checked(key, fromText(key, text), `--${flag}`);
   }
-  return { layer: 'flag', values, describe: (key) => `flag --${(CONFIG_KEYS[key as ConfigKey] as { flag?: string }).flag}` };
+  return {
+    layer: 'flag',
+    values,
+    describe: (key) => `flag --${(CONFIG_KEYS[key as ConfigKey] as { flag?: string }).flag}`,
+  };
 }
 
 /** A layer given as an object (user settings, policy): same checks as a file. */
@@ -221,11 +249,14 @@ export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = pr
   }
   const resolved = values as ResolvedValues;
   if (resolved.retryMaxMs < resolved.retryBaseMs) {
-    throw new ConfigError(`retryMaxMs (${sources.retryMaxMs}) must not be smaller than retryBaseMs (${sources.retryBaseMs}).`);
+    throw new ConfigError(
+      `retryMaxMs (${sources.retryMaxMs}) must not be smaller than retryBaseMs (${sources.retryBaseMs}).`,
+    );
   }
   const secretValues = new Set<string>();
   for (const layer of ordered) {
-    for (const key of CONFIG_KEY_NAMES) if (isSecret(key) && typeof layer.values[key] === 'string') secretValues.add(layer.values[key] as string);
+    for (const key of CONFIG_KEY_NAMES)
+      if (isSecret(key) && typeof layer.values[key] === 'string') secretValues.add(layer.values[key] as string);
   }
   return {
     values: resolved,
@@ -247,7 +278,12 @@ function overridden(key: ConfigKey, winner: ConfigLayer, ordered: ConfigLayer[])
   const winning = JSON.stringify(winner.values[key]);
   const show = (value: unknown) => (isSecret(key) ? '' : ` (${JSON.stringify(value)})`);
   return ordered
-    .filter((layer) => (layer.layer === 'flag' || layer.layer === 'env') && layer.values[key] !== undefined && JSON.stringify(layer.values[key]) !== winning)
+    .filter(
+      (layer) =>
+        (layer.layer === 'flag' || layer.layer === 'env') &&
+        layer.values[key] !== undefined &&
+        JSON.stringify(layer.values[key]) !== winning,
+    )
     .map(
       (layer) =>
         `${key}: ${layer.describe(key)}${show(layer.values[key])} is ignored; ` +
@@ -279,13 +315,19 @@ export function serverSettingsProblem(config: ResolvedConfig): string | undefine
   const v = config.values;
   const missing: string[] = [];
   if (!v.product) missing.push('the product (VARSYNC_PRODUCT)');
-  if (!v.licenseKey && !v.username) missing.push('a license key (VARSYNC_LICENSE_KEY) or a username (VARSYNC_USERNAME)');
+  if (!v.licenseKey && !v.username)
+    missing.push('a license key (VARSYNC_LICENSE_KEY) or a username (VARSYNC_USERNAME)');
   const hmac = v.apiKey !== undefined || v.sharedKey !== undefined;
   const oauth = v.clientId !== undefined || v.clientSecret !== undefined;
   if (hmac && oauth) return 'Configure either an API key and shared key, or an OAuth client id and secret, not both.';
-  if (!hmac && !oauth) missing.push('credentials: VARSYNC_API_KEY with VARSYNC_SHARED_KEY, or VARSYNC_CLIENT_ID with VARSYNC_CLIENT_SECRET');
-  else if (hmac && (!v.apiKey || !v.sharedKey)) missing.push(v.apiKey ? 'the shared key (VARSYNC_SHARED_KEY)' : 'the API key (VARSYNC_API_KEY)');
-  else if (oauth && (!v.clientId || !v.clientSecret)) missing.push(v.clientId ? 'the client secret (VARSYNC_CLIENT_SECRET)' : 'the client id (VARSYNC_CLIENT_ID)');
+  if (!hmac && !oauth)
+    missing.push(
+      'credentials: VARSYNC_API_KEY with VARSYNC_SHARED_KEY, or VARSYNC_CLIENT_ID with VARSYNC_CLIENT_SECRET',
+    );
+  else if (hmac && (!v.apiKey || !v.sharedKey))
+    missing.push(v.apiKey ? 'the shared key (VARSYNC_SHARED_KEY)' : 'the API key (VARSYNC_API_KEY)');
+  else if (oauth && (!v.clientId || !v.clientSecret))
+    missing.push(v.clientId ? 'the client secret (VARSYNC_CLIENT_SECRET)' : 'the client id (VARSYNC_CLIENT_ID)');
   return missing.length === 0 ? undefined : `Varsync is not fully configured: missing ${missing.join('; ')}.`;
 }
 

@@ -51,7 +51,8 @@ export function bundlePathProblem(path: string): string | undefined {
   } catch {
     // Not there yet: the usual case.
   }
-  if (extname(path).toLowerCase() !== '.zip') return `the bundle is a zip file, so its name must end in .zip (got "${basename(path)}")`;
+  if (extname(path).toLowerCase() !== '.zip')
+    return `the bundle is a zip file, so its name must end in .zip (got "${basename(path)}")`;
   try {
     if (!statSync(dirname(path)).isDirectory()) return `${dirname(path)} is not a folder`;
   } catch {
@@ -91,7 +92,10 @@ export async function writeDiagnosticsBundle(path: string, sources: DiagnosticsS
       logDir: sources.logDir,
     }),
   );
-  entries.set('config.json', json({ settings: [...describeConfig(config), ...describeVendorSettings(config)], filesLookedFor: config.files }));
+  entries.set(
+    'config.json',
+    json({ settings: [...describeConfig(config), ...describeVendorSettings(config)], filesLookedFor: config.files }),
+  );
   entries.set('connectivity.json', json(probe));
   if (agent && status) {
     const { hardwareId: _value, ...rest } = status;
@@ -101,12 +105,26 @@ export async function writeDiagnosticsBundle(path: string, sources: DiagnosticsS
         ...rest,
         // The source, never the value.
         hardwareIdSource: hardwareId?.source ?? null,
-        hardwareIdChange: hardwareId?.change ? { from: hardwareId.change.previousSource, to: hardwareId.change.currentSource, detectedAt: iso(hardwareId.change.detectedAt), followed: hardwareId.change.followed } : null,
+        hardwareIdChange: hardwareId?.change
+          ? {
+              from: hardwareId.change.previousSource,
+              to: hardwareId.change.currentSource,
+              detectedAt: iso(hardwareId.change.detectedAt),
+              followed: hardwareId.change.followed,
+            }
+          : null,
         clock: { lastMeasuredOffsetMs: status.clockOffsetMs, probeOffsetMs: probe.clockOffsetMs },
       }),
     );
     entries.set('queue.json', json(queueSummary(agent, now())));
-    entries.set('history.json', json(agent.store.history(100).map((record) => ({ ...record, startedAt: iso(record.startedAt), finishedAt: iso(record.finishedAt) }))));
+    entries.set(
+      'history.json',
+      json(
+        agent.store
+          .history(100)
+          .map((record) => ({ ...record, startedAt: iso(record.startedAt), finishedAt: iso(record.finishedAt) })),
+      ),
+    );
   } else {
     entries.set('status.json', json({ error: sources.agentProblem ?? 'the agent could not be opened' }));
   }
@@ -144,17 +162,31 @@ async function probeApi(config: ResolvedConfig, now: () => number): Promise<Prob
   let url = config.values.apiUrl;
   try {
     // The probe sends no credentials; the client wants some to exist.
-    const client = new LicenseApiClient({ baseUrl: config.values.apiUrl, credentials: { type: 'hmac', apiKey: '', sharedKey: '' }, timeoutMs: config.values.requestTimeoutMs, now });
+    const client = new LicenseApiClient({
+      baseUrl: config.values.apiUrl,
+      credentials: { type: 'hmac', apiKey: '', sharedKey: '' },
+      timeoutMs: config.values.requestTimeoutMs,
+      now,
+    });
     url = `${client.apiBaseUrl}/.well-known`;
     try {
       await client.probe();
       return { url, ok: true, ms: now() - started, clockOffsetMs: client.clockOffsetMs ?? null, error: null };
     } catch (error) {
-      const problem = error instanceof LicenseApiError ? { kind: error.kind, code: error.code, message: error.message } : { kind: 'internal', code: 'internal_error', message: String(error) };
+      const problem =
+        error instanceof LicenseApiError
+          ? { kind: error.kind, code: error.code, message: error.message }
+          : { kind: 'internal', code: 'internal_error', message: String(error) };
       return { url, ok: false, ms: now() - started, clockOffsetMs: client.clockOffsetMs ?? null, error: problem };
     }
   } catch (error) {
-    return { url, ok: false, ms: 0, clockOffsetMs: null, error: { kind: 'configuration', code: 'bad_api_url', message: (error as Error).message } };
+    return {
+      url,
+      ok: false,
+      ms: 0,
+      clockOffsetMs: null,
+      error: { kind: 'configuration', code: 'bad_api_url', message: (error as Error).message },
+    };
   }
 }
 
@@ -165,8 +197,20 @@ function queueSummary(agent: Agent, now: number) {
   return {
     counts: { total: variables.length, pending: count('pending'), synced: count('synced'), failed: count('failed') },
     oldestPendingAgeMs: oldest ? now - oldest.queuedAt : null,
-    variables: variables.map(({ name, state, type, value, updatedAt, syncedAt, error }) => ({ name, state, type, value, updatedAt, syncedAt, error: error ?? null })),
-    deadLetters: agent.deadLetters().map((letter) => ({ ...letter, firstFailedAt: iso(letter.firstFailedAt), lastFailedAt: iso(letter.lastFailedAt) })),
+    variables: variables.map(({ name, state, type, value, updatedAt, syncedAt, error }) => ({
+      name,
+      state,
+      type,
+      value,
+      updatedAt,
+      syncedAt,
+      error: error ?? null,
+    })),
+    deadLetters: agent.deadLetters().map((letter) => ({
+      ...letter,
+      firstFailedAt: iso(letter.firstFailedAt),
+      lastFailedAt: iso(letter.lastFailedAt),
+    })),
   };
 }
 
@@ -181,7 +225,7 @@ function readme(collectedAt: string): string {
     'about.json         versions of Varsync, Node and Electron; the operating system; the log folder',
     'config.json        every setting with its source (secrets shown as [redacted]); the policy and vendor files looked for',
     'status.json        the sync state, last error, clock offset, hardware ID source (not its value), engine and database',
-    'queue.json         counts, the oldest pending value\'s age, every variable with its state, values the server refused',
+    "queue.json         counts, the oldest pending value's age, every variable with its state, values the server refused",
     'history.json       the recent sync attempts with their correlation IDs (find them in the logs: grep the ID)',
     'connectivity.json  a probe of the configured License API (GET /.well-known) with its timing',
     'logs/              varsync.log and the rotated logs',

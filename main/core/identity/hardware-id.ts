@@ -47,7 +47,12 @@ export function resolveHardwareId(options: HardwareIdOptions): HardwareId {
   const current = currentId(options, stored);
 
   if (!stored) {
-    writeIdentity(path, { hardwareId: current.id, source: current.source, firstSeenAt: now(), generatedId: current.generatedId });
+    writeIdentity(path, {
+      hardwareId: current.id,
+      source: current.source,
+      firstSeenAt: now(),
+      generatedId: current.generatedId,
+    });
     return { id: current.id, source: current.source, change: undefined };
   }
   if (stored.hardwareId === current.id) {
@@ -63,7 +68,13 @@ export function resolveHardwareId(options: HardwareIdOptions): HardwareId {
     followed,
   };
   const next: IdentityFile = followed
-    ? { ...stored, hardwareId: current.id, source: current.source, change, generatedId: stored.generatedId ?? current.generatedId }
+    ? {
+        ...stored,
+        hardwareId: current.id,
+        source: current.source,
+        change,
+        generatedId: stored.generatedId ?? current.generatedId,
+      }
     : { ...stored, change, generatedId: stored.generatedId ?? current.generatedId };
   writeIdentity(path, next);
   return { id: next.hardwareId, source: next.source, change };

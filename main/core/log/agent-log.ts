@@ -60,19 +60,30 @@ export function openLog(options: OpenLogOptions): AgentLog {
   // Every line of a message gets the time and level, so that no line of the file lacks them.
   const render = (message: LogMessage): string => {
     const head = `${message.date.toISOString()} ${message.level.padEnd(5)} `;
-    return redact(message.data.map(String).join(' ').split(/\r?\n/).map((line) => head + line).join('\n'));
+    return redact(
+      message.data
+        .map(String)
+        .join(' ')
+        .split(/\r?\n/)
+        .map((line) => head + line)
+        .join('\n'),
+    );
   };
 
   const elog = electronLog.create({ logId: `varsync-${randomUUID()}` });
   for (const transport of Object.values(elog.transports)) if (transport) transport.level = false;
   const writer = options.echo ?? options.fallback ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const stream = Object.assign((message: LogMessage) => writer(render(message)), { level: false as LogLevel | false, transforms: [] });
+  const stream = Object.assign((message: LogMessage) => writer(render(message)), {
+    level: false as LogLevel | false,
+    transforms: [],
+  });
   elog.transports.stream = stream;
   if (options.echo || !options.dir) stream.level = level;
 
   let file: string | undefined;
   let problem: string | undefined;
-  const write = (lineLevel: LogLevel, text: string) => elog.processMessage({ data: [text], level: lineLevel, date: new Date(now()) });
+  const write = (lineLevel: LogLevel, text: string) =>
+    elog.processMessage({ data: [text], level: lineLevel, date: new Date(now()) });
 
   const giveUpFile = (why: string) => {
     if (problem) return;
@@ -103,15 +114,26 @@ export function openLog(options: OpenLogOptions): AgentLog {
       // is an EventEmitter; the typings only declare on().)
       const logFile = transport.getFile();
       (logFile as unknown as EventEmitter).removeAllListeners('error');
-      logFile.on('error', (error: Error) => giveUpFile(`the log file ${path} cannot be written (${error.message.replace(/^Couldn't write to [^.]*\. /, '')})`));
+      logFile.on('error', (error: Error) =>
+        giveUpFile(
+          `the log file ${path} cannot be written (${error.message.replace(/^Couldn't write to [^.]*\. /, '')})`,
+        ),
+      );
       pruneLogFiles(dir, now(), retention);
     }
   }
 
   // A child's prefix (a sync attempt's correlation ID) goes on each line of a message.
   const loggerWith = (prefix: string): Logger => {
-    const at = (lineLevel: LogLevel) => (message: string) => write(lineLevel, prefix ? message.replace(/^/gm, prefix) : message);
-    return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: (childPrefix) => loggerWith(`${prefix}[${childPrefix}] `) };
+    const at = (lineLevel: LogLevel) => (message: string) =>
+      write(lineLevel, prefix ? message.replace(/^/gm, prefix) : message);
+    return {
+      error: at('error'),
+      warn: at('warn'),
+      info: at('info'),
+      debug: at('debug'),
+      child: (childPrefix) => loggerWith(`${prefix}[${childPrefix}] `),
+    };
   };
 
   return {

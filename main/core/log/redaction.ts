@@ -14,13 +14,20 @@ const MIN_BASE64_RUN_CHARS = 6;
 /** What must never be written: every secret any configuration layer holds, and the raw OS machine GUID. */
 export function sensitiveValues(config: ResolvedConfig, rawMachineId?: string): string[] {
   const resolved = CONFIG_KEY_NAMES.filter(isSecret).map((key) => config.values[key]);
-  return [...new Set([...config.secretValues, ...resolved, rawMachineId])].filter((value): value is string => typeof value === 'string' && value.length > 0);
+  return [...new Set([...config.secretValues, ...resolved, rawMachineId])].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
 }
 
 /** The ways `secret` can appear in text, longest first. */
 export function encodedForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
-  const forms = new Set<string>([secret, JSON.stringify(secret).slice(1, -1), bytes.toString('hex'), bytes.toString('hex').toUpperCase()]);
+  const forms = new Set<string>([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+  ]);
   const percent = encodeURIComponent(secret);
   forms.add(percent).add(percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
   forms.add(new URLSearchParams({ s: secret }).toString().slice('s='.length));

@@ -3,7 +3,20 @@
 // owner may read (0600; wider permissions are repaired, another owner is refused), written
 // atomically. The Electron shell passes a cipher backed by safeStorage (main/app/secrets.ts), so
 // there the file holds only what the OS keychain (DPAPI, Keychain, libsecret) can decrypt.
-import { accessSync, constants, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, chmodSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  chmodSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/resolve.js';
 import { CONFIG_KEY_NAMES, isSecret, type CONFIG_KEYS, type ConfigKey } from '../config/keys.js';
@@ -96,7 +109,8 @@ export class FileSecretStore implements SecretStore {
     }
     if (file.cipher === undefined) return onlySecrets(file.secrets);
     const cipher = this.options.cipher;
-    if (!cipher || cipher.name !== file.cipher) throw this.problem(`is encrypted with ${file.cipher}, which is not available here`);
+    if (!cipher || cipher.name !== file.cipher)
+      throw this.problem(`is encrypted with ${file.cipher}, which is not available here`);
     try {
       return onlySecrets(JSON.parse(cipher.decrypt(Buffer.from(file.data ?? '', 'base64'))) as StoredSecrets);
     } catch {
@@ -134,15 +148,20 @@ export class FileSecretStore implements SecretStore {
     const stat = lstatSync(this.path); // ENOENT: nothing stored
     if (stat.isSymbolicLink() || !stat.isFile()) throw this.problem('is not a regular file; remove it');
     const uid = process.getuid?.();
-    if (uid !== undefined && stat.uid !== uid) throw this.problem(`belongs to another user (uid ${stat.uid}); remove it or run Varsync as that user`);
+    if (uid !== undefined && stat.uid !== uid)
+      throw this.problem(`belongs to another user (uid ${stat.uid}); remove it or run Varsync as that user`);
     if ((stat.mode & 0o077) !== 0) {
       chmodSync(this.path, 0o600);
-      this.options.onNotice?.(`secret store ${this.path} was readable by others (mode ${(stat.mode & 0o777).toString(8)}); it is now readable by its owner only (600).`);
+      this.options.onNotice?.(
+        `secret store ${this.path} was readable by others (mode ${(stat.mode & 0o777).toString(8)}); it is now readable by its owner only (600).`,
+      );
     }
   }
 
   private problem(what: string): ConfigError {
-    return new ConfigError(`secret store ${this.path} ${what}. Deleting it is safe when the vendor file still holds the secrets: they are imported again.`);
+    return new ConfigError(
+      `secret store ${this.path} ${what}. Deleting it is safe when the vendor file still holds the secrets: they are imported again.`,
+    );
   }
 }
 
@@ -150,7 +169,8 @@ function onlySecrets(secrets: StoredSecrets | undefined): StoredSecrets {
   const kept: StoredSecrets = {};
   for (const key of SECRET_KEYS) {
     const entry = secrets?.[key];
-    if (entry && typeof entry.value === 'string' && typeof entry.from === 'string') kept[key] = { value: entry.value, from: entry.from };
+    if (entry && typeof entry.value === 'string' && typeof entry.from === 'string')
+      kept[key] = { value: entry.value, from: entry.from };
   }
   return kept;
 }

@@ -123,7 +123,8 @@ function moveAside(path: string, at: number, reason: string): string {
 function restoreDamaged(movedTo: string, path: string): void {
   try {
     for (const suffix of ['-wal', '-shm', '']) rmSync(path + suffix, { force: true });
-    for (const suffix of ['-wal', '-shm', '']) if (existsSync(movedTo + suffix)) renameSync(movedTo + suffix, path + suffix);
+    for (const suffix of ['-wal', '-shm', ''])
+      if (existsSync(movedTo + suffix)) renameSync(movedTo + suffix, path + suffix);
   } catch {
     // The damaged file stays kept under its new name; the error being thrown says what failed.
   }
@@ -134,10 +135,17 @@ function prepareDataDir(dataDir: string): void {
     mkdirSync(dataDir, { recursive: true });
     // A folder without a database must be writable to start one; with a database in it, opening
     // goes on, so that reading works and a write that fails says precisely what is read-only.
-    const needed = existsSync(join(dataDir, DATABASE_FILE)) ? constants.R_OK | constants.X_OK : constants.R_OK | constants.W_OK;
+    const needed = existsSync(join(dataDir, DATABASE_FILE))
+      ? constants.R_OK | constants.X_OK
+      : constants.R_OK | constants.W_OK;
     accessSync(dataDir, needed);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new StoreError('data_dir_unusable', `the data folder ${dataDir} cannot be used (${code})`, 'make it writable, or choose another data folder (`varsync config` shows where dataDir comes from; VARSYNC_DATA_DIR sets it unless a policy enforces it)', code);
+    throw new StoreError(
+      'data_dir_unusable',
+      `the data folder ${dataDir} cannot be used (${code})`,
+      'make it writable, or choose another data folder (`varsync config` shows where dataDir comes from; VARSYNC_DATA_DIR sets it unless a policy enforces it)',
+      code,
+    );
   }
 }

@@ -52,7 +52,9 @@ export function failureCode(error: unknown): string | undefined {
 function isStorageFailure(error: unknown): boolean {
   if (error instanceof StoreError) return true;
   const code = failureCode(error);
-  return code !== undefined && (code.startsWith('SQLITE_') || code === 'VARSYNC_NEWER_SCHEMA' || /^E[A-Z]+$/.test(code));
+  return (
+    code !== undefined && (code.startsWith('SQLITE_') || code === 'VARSYNC_NEWER_SCHEMA' || /^E[A-Z]+$/.test(code))
+  );
 }
 
 /** A failure of the database at `path` as a StoreError; anything else (a bug) is returned as it is. */
@@ -62,9 +64,16 @@ export function toStoreError(error: unknown, path: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return lockedError(path, code);
   // Some writes that run out of space surface as I/O errors (growing the WAL index: SQLITE_IOERR_SHMSIZE).
-  const outOfSpace = (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) && freeBytes(dirname(path)) < LOW_SPACE_BYTES;
+  const outOfSpace =
+    (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) &&
+    freeBytes(dirname(path)) < LOW_SPACE_BYTES;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || outOfSpace) {
-    return new StoreError('disk_full', `the disk holding ${path} is full (${code})`, 'free some space, then try again; what was queued before is kept', code);
+    return new StoreError(
+      'disk_full',
+      `the disk holding ${path} is full (${code})`,
+      'free some space, then try again; what was queued before is kept',
+      code,
+    );
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return new StoreError(
@@ -75,12 +84,27 @@ export function toStoreError(error: unknown, path: string): unknown {
     );
   }
   if (code === 'VARSYNC_NEWER_SCHEMA') {
-    return new StoreError('database_newer', `the database ${path}: ${message}`, 'update Varsync, or choose another data folder with VARSYNC_DATA_DIR', code);
+    return new StoreError(
+      'database_newer',
+      `the database ${path}: ${message}`,
+      'update Varsync, or choose another data folder with VARSYNC_DATA_DIR',
+      code,
+    );
   }
   if (code === 'SQLITE_READONLY_DBMOVED') {
-    return new StoreError('database_readonly', `the database ${path} was moved or deleted while Varsync had it open (${code})`, 'restart Varsync', code);
+    return new StoreError(
+      'database_readonly',
+      `the database ${path} was moved or deleted while Varsync had it open (${code})`,
+      'restart Varsync',
+      code,
+    );
   }
-  const refusedWrite = code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+  const refusedWrite =
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_PERM' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS';
   const ioFailure = code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || /^E[A-Z]+$/.test(code);
   // A file made read-only under a process that has it open shows up as an I/O error: say which part it is.
   const unwritable = refusedWrite || ioFailure ? unwritablePart(path) : undefined;
@@ -89,14 +113,26 @@ export function toStoreError(error: unknown, path: string): unknown {
     return new StoreError(
       'database_readonly',
       `the database ${path} cannot be written (${code}): ${detail}`,
-      unwritable ? 'make the data folder and the files in it writable again' : 'restart Varsync now that it is writable',
+      unwritable
+        ? 'make the data folder and the files in it writable again'
+        : 'restart Varsync now that it is writable',
       code,
     );
   }
   if (ioFailure) {
-    return new StoreError('database_io_error', `the database ${path} could not be read or written (${code}: ${message})`, 'check the disk and the data folder, then try again', code);
+    return new StoreError(
+      'database_io_error',
+      `the database ${path} could not be read or written (${code}: ${message})`,
+      'check the disk and the data folder, then try again',
+      code,
+    );
   }
-  return new StoreError('database_error', `the database ${path} failed (${code}: ${message})`, 'try again, and see the log if it persists', code);
+  return new StoreError(
+    'database_error',
+    `the database ${path} failed (${code}: ${message})`,
+    'try again, and see the log if it persists',
+    code,
+  );
 }
 
 /** Below this, a failed write is put down to the full disk. */
@@ -145,12 +181,26 @@ function unwritablePart(path: string): string | undefined {
 /** Plain words for a storage problem recorded earlier (only its code is known): the engine's last error, another process's. */
 export function explainStorageCode(code: string, path: string): Explanation {
   const known: Partial<Record<string, Explanation>> = {
-    database_locked: { reason: `The database ${path} was locked by another process.`, action: 'Close the program holding it; sending resumes by itself.' },
-    database_readonly: { reason: `The database ${path} could not be written.`, action: 'Make the data folder and the files in it writable again; nothing queued is dropped.' },
+    database_locked: {
+      reason: `The database ${path} was locked by another process.`,
+      action: 'Close the program holding it; sending resumes by itself.',
+    },
+    database_readonly: {
+      reason: `The database ${path} could not be written.`,
+      action: 'Make the data folder and the files in it writable again; nothing queued is dropped.',
+    },
     disk_full: { reason: `The disk holding ${path} was full.`, action: 'Free some space; nothing queued is dropped.' },
-    database_corrupt: { reason: `The database ${path} is damaged.`, action: 'Restart Varsync: it keeps the damaged file and recovers what it can read.' },
+    database_corrupt: {
+      reason: `The database ${path} is damaged.`,
+      action: 'Restart Varsync: it keeps the damaged file and recovers what it can read.',
+    },
   };
-  return known[code] ?? { reason: `The database ${path} failed (${code}).`, action: 'Check the disk and the data folder; nothing queued is dropped.' };
+  return (
+    known[code] ?? {
+      reason: `The database ${path} failed (${code}).`,
+      action: 'Check the disk and the data folder; nothing queued is dropped.',
+    }
+  );
 }
 
 function capitalize(text: string): string {

@@ -20,7 +20,8 @@ export function lockHolders(databasePath: string, procLocks = '/proc/locks'): nu
     const fields = line.trim().split(/\s+/);
     if (fields.length < 6 || fields[1] !== 'POSIX' || fields[3] !== 'WRITE') continue;
     const pid = Number(fields[4]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && files.includes(normalizeId(fields[5]!))) pids.add(pid);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && files.includes(normalizeId(fields[5]!)))
+      pids.add(pid);
   }
   return [...pids].sort((a, b) => a - b);
 }

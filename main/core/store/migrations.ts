@@ -74,9 +74,12 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw Object.assign(new Error(`the database was written by a newer Varsync (schema ${current}, this one knows ${SCHEMA_VERSION})`), {
-      code: 'VARSYNC_NEWER_SCHEMA',
-    });
+    throw Object.assign(
+      new Error(`the database was written by a newer Varsync (schema ${current}, this one knows ${SCHEMA_VERSION})`),
+      {
+        code: 'VARSYNC_NEWER_SCHEMA',
+      },
+    );
   }
   for (let version = current; version < SCHEMA_VERSION; version++) {
     db.transaction(() => {

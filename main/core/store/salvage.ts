@@ -26,7 +26,12 @@ const META_NOT_CARRIED = new Set(['last_seq', 'sync_request']);
 
 type Row = Record<string, unknown>;
 
-export function salvageInto(damagedPath: string, fresh: Database.Database, now: number, nativeBinding?: string): Salvage {
+export function salvageInto(
+  damagedPath: string,
+  fresh: Database.Database,
+  now: number,
+  nativeBinding?: string,
+): Salvage {
   const none: Salvage = { pending: 0, failed: 0, confirmed: 0, complete: false };
   let source: Database.Database;
   try {
@@ -42,7 +47,11 @@ export function salvageInto(damagedPath: string, fresh: Database.Database, now: 
   }
   try {
     const outbox = readRows(source, 'outbox', 'name, value, seq, queued_at');
-    const deadLetters = readRows(source, 'dead_letters', 'name, value, code, message, attempts, queued_at, first_failed_at, last_failed_at');
+    const deadLetters = readRows(
+      source,
+      'dead_letters',
+      'name, value, code, message, attempts, queued_at, first_failed_at, last_failed_at',
+    );
     const confirmed = readRows(source, 'confirmed', 'name, value, device_id, created_at, changed_at, synced_at');
     const meta = readRows(source, 'meta', 'key, value');
     const kept = fresh
@@ -56,7 +65,10 @@ export function salvageInto(damagedPath: string, fresh: Database.Database, now: 
       })
       .immediate();
     const readAll = outbox.complete && deadLetters.complete && confirmed.complete && meta.complete;
-    const keptAll = kept.pending === outbox.rows.length && kept.failed === deadLetters.rows.length && kept.confirmed === confirmed.rows.length;
+    const keptAll =
+      kept.pending === outbox.rows.length &&
+      kept.failed === deadLetters.rows.length &&
+      kept.confirmed === confirmed.rows.length;
     return { ...kept, complete: readAll && keptAll };
   } finally {
     source.close();
@@ -72,7 +84,9 @@ function readRows(db: Database.Database, table: string, columns: string): { rows
   for (let skips = 0; skips <= MAX_SKIPS; skips++) {
     const before = rows.length;
     try {
-      const statement = db.prepare<[number], Row>(`SELECT rowid AS rowid_, ${columns} FROM ${table} WHERE rowid > ? ORDER BY rowid`);
+      const statement = db.prepare<[number], Row>(
+        `SELECT rowid AS rowid_, ${columns} FROM ${table} WHERE rowid > ? ORDER BY rowid`,
+      );
       for (const row of statement.iterate(after)) {
         rows.push(row);
         after = Number(row.rowid_);
@@ -100,10 +114,13 @@ function variable(row: Row): { name: string; json: string } | undefined {
   }
 }
 
-const time = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const time = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
 function requeue(db: Database.Database, rows: Row[], now: number): number {
-  const insert = db.prepare('INSERT INTO outbox (name, value, seq, queued_at, attempts) VALUES (?, ?, ?, ?, 0) ON CONFLICT (name) DO NOTHING');
+  const insert = db.prepare(
+    'INSERT INTO outbox (name, value, seq, queued_at, attempts) VALUES (?, ?, ?, ?, 0) ON CONFLICT (name) DO NOTHING',
+  );
   // Oldest set first, as they were queued; each gets a new sequence number in that order.
   const ordered = [...rows].sort((a, b) => time(a.seq, 0) - time(b.seq, 0));
   let seq = 0;
@@ -150,14 +167,24 @@ function restoreConfirmed(db: Database.Database, rows: Row[], now: number): numb
     const entry = variable(row);
     if (!entry) continue;
     const optional = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-    count += insert.run(entry.name, entry.json, optional(row.device_id), optional(row.created_at), time(row.changed_at, now), time(row.synced_at, now)).changes;
+    count += insert.run(
+      entry.name,
+      entry.json,
+      optional(row.device_id),
+      optional(row.created_at),
+      time(row.changed_at, now),
+      time(row.synced_at, now),
+    ).changes;
   }
   return count;
 }
 
 function restoreMeta(db: Database.Database, rows: Row[]): void {
-  const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const put = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   for (const row of rows) {
-    if (typeof row.key === 'string' && typeof row.value === 'string' && !META_NOT_CARRIED.has(row.key)) put.run(row.key, row.value);
+    if (typeof row.key === 'string' && typeof row.value === 'string' && !META_NOT_CARRIED.has(row.key))
+      put.run(row.key, row.value);
   }
 }

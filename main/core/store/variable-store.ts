@@ -74,11 +74,15 @@ export class VariableStore {
       ),
       deleteDeadLetter: db.prepare<[string]>('DELETE FROM dead_letters WHERE name = ?'),
       isDeadLetter: db.prepare<[string], { name: string }>('SELECT name FROM dead_letters WHERE name = ?'),
-      pending: db.prepare<[number], OutboxRow>('SELECT name, value, seq, queued_at, attempts FROM outbox ORDER BY seq LIMIT ?'),
+      pending: db.prepare<[number], OutboxRow>(
+        'SELECT name, value, seq, queued_at, attempts FROM outbox ORDER BY seq LIMIT ?',
+      ),
       pendingCount: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM outbox'),
       deadLetterCount: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM dead_letters'),
       deleteIfSeq: db.prepare<[string, number]>('DELETE FROM outbox WHERE name = ? AND seq = ?'),
-      countAttempt: db.prepare<[string, number]>('UPDATE outbox SET attempts = attempts + 1 WHERE name = ? AND seq = ?'),
+      countAttempt: db.prepare<[string, number]>(
+        'UPDATE outbox SET attempts = attempts + 1 WHERE name = ? AND seq = ?',
+      ),
       upsertConfirmed: db.prepare(
         `INSERT INTO confirmed (name, value, seq, device_id, created_at, changed_at, synced_at)
          VALUES (@name, @value, @seq, @deviceId, @createdAt, @changedAt, @syncedAt)
@@ -92,24 +96,48 @@ export class VariableStore {
          ON CONFLICT (name) DO UPDATE SET value = excluded.value, code = excluded.code, message = excluded.message,
            attempts = dead_letters.attempts + excluded.attempts, queued_at = excluded.queued_at, last_failed_at = excluded.last_failed_at`,
       ),
-      deadLetters: db.prepare<[], { name: string; value: string; code: string; message: string; attempts: number; queued_at: number; first_failed_at: number; last_failed_at: number }>(
-        'SELECT * FROM dead_letters ORDER BY name',
-      ),
+      deadLetters: db.prepare<
+        [],
+        {
+          name: string;
+          value: string;
+          code: string;
+          message: string;
+          attempts: number;
+          queued_at: number;
+          first_failed_at: number;
+          last_failed_at: number;
+        }
+      >('SELECT * FROM dead_letters ORDER BY name'),
       confirmedAll: db.prepare<[], { name: string; value: string; changed_at: number; synced_at: number }>(
         'SELECT name, value, changed_at, synced_at FROM confirmed',
       ),
       outboxAll: db.prepare<[], OutboxRow>('SELECT name, value, seq, queued_at, attempts FROM outbox'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare<[string, string]>(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       insertHistory: db.prepare(
         `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, message, correlation_id)
          VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @message, @correlationId)`,
       ),
       trimHistory: db.prepare<[number]>('DELETE FROM sync_history WHERE id <= (SELECT MAX(id) FROM sync_history) - ?'),
-      history: db.prepare<[number], { started_at: number; finished_at: number; outcome: string; sent: number; requests: number; code: string | null; message: string | null; correlation_id: string }>(
-        'SELECT * FROM sync_history ORDER BY id DESC LIMIT ?',
+      history: db.prepare<
+        [number],
+        {
+          started_at: number;
+          finished_at: number;
+          outcome: string;
+          sent: number;
+          requests: number;
+          code: string | null;
+          message: string | null;
+          correlation_id: string;
+        }
+      >('SELECT * FROM sync_history ORDER BY id DESC LIMIT ?'),
+      lastEvent: db.prepare<[string], { at: number; detail: string }>(
+        'SELECT at, detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1',
       ),
-      lastEvent: db.prepare<[string], { at: number; detail: string }>('SELECT at, detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1'),
       insertEvent: db.prepare<[number, string, string]>('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
@@ -146,7 +174,13 @@ export class VariableStore {
    */
   requireWritable(): void {
     const problem = this.readOnlyAtOpen;
-    if (problem) throw new StoreError(problem.code, problem.reason, 'make the data folder and the files in it writable, then start Varsync again', problem.systemCode);
+    if (problem)
+      throw new StoreError(
+        problem.code,
+        problem.reason,
+        'make the data folder and the files in it writable, then start Varsync again',
+        problem.systemCode,
+      );
   }
 
   /** Run another component's write on this database (the engine lease): its failure is recorded and translated like the store's own. */
@@ -216,7 +250,15 @@ export class VariableStore {
       }),
       deadLetter: this.db.transaction((entry: PendingEntry, code: string, message: string, at: number): boolean => {
         if (st.deleteIfSeq.run(entry.name, entry.seq).changes === 0) return false;
-        st.insertDeadLetter.run({ name: entry.name, value: JSON.stringify(entry.value), code, message, attempts: entry.attempts + 1, queuedAt: entry.queuedAt, at });
+        st.insertDeadLetter.run({
+          name: entry.name,
+          value: JSON.stringify(entry.value),
+          code,
+          message,
+          attempts: entry.attempts + 1,
+          queuedAt: entry.queuedAt,
+          at,
+        });
         return true;
       }),
       retryDeadLetters: this.db.transaction((names: string[] | undefined, at: number): number => {
@@ -224,7 +266,12 @@ export class VariableStore {
         for (const letter of this.selectDeadLetters(names)) {
           st.deleteDeadLetter.run(letter.name);
           if (st.pendingValue.get(letter.name)) continue; // a newer value is already queued
-          st.upsertOutbox.run({ name: letter.name, value: JSON.stringify(letter.value), seq: this.takeSeq(), queuedAt: at });
+          st.upsertOutbox.run({
+            name: letter.name,
+            value: JSON.stringify(letter.value),
+            seq: this.takeSeq(),
+            queuedAt: at,
+          });
           count++;
         }
         return count;
@@ -241,7 +288,11 @@ export class VariableStore {
       // One read transaction, so the three tables are seen at one moment: between two separate
       // reads another process could acknowledge a value, and the view would show the older
       // confirmed one as synced.
-      viewRows: this.db.transaction(() => ({ confirmed: st.confirmedAll.all(), deadLetters: this.deadLetters(), outbox: st.outboxAll.all() })),
+      viewRows: this.db.transaction(() => ({
+        confirmed: st.confirmedAll.all(),
+        deadLetters: this.deadLetters(),
+        outbox: st.outboxAll.all(),
+      })),
     };
   }
 
@@ -406,7 +457,13 @@ export class VariableStore {
 }
 
 function toPending(row: OutboxRow): PendingEntry {
-  return { name: row.name, value: JSON.parse(row.value) as VariableValue, seq: row.seq, queuedAt: row.queued_at, attempts: row.attempts };
+  return {
+    name: row.name,
+    value: JSON.parse(row.value) as VariableValue,
+    seq: row.seq,
+    queuedAt: row.queued_at,
+    attempts: row.attempts,
+  };
 }
 
 function iso(ms: number): string {

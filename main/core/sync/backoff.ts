@@ -12,6 +12,11 @@ export function backoffDelay(failures: number, policy: BackoffPolicy, random: ()
 }
 
 /** The server's Retry-After is a floor: never come back sooner than asked. */
-export function retryDelay(failures: number, policy: BackoffPolicy, retryAfterMs: number | undefined, random?: () => number): number {
+export function retryDelay(
+  failures: number,
+  policy: BackoffPolicy,
+  retryAfterMs: number | undefined,
+  random?: () => number,
+): number {
   return Math.max(backoffDelay(failures, policy, random), retryAfterMs ?? 0);
 }

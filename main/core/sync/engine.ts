@@ -35,7 +35,10 @@ export interface EngineSnapshot {
   paused: boolean;
 }
 
-export type EngineClient = Pick<LicenseApiClient, 'trackDeviceVariables' | 'activateLicense' | 'probe' | 'clockOffsetMs'>;
+export type EngineClient = Pick<
+  LicenseApiClient,
+  'trackDeviceVariables' | 'activateLicense' | 'probe' | 'clockOffsetMs'
+>;
 
 export interface EngineTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -93,7 +96,10 @@ export class SyncEngine {
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.timers = options.timers ?? { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+    this.timers = options.timers ?? {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    };
     const saved = options.store.getMeta(ENGINE_STATE_KEY);
     const previous = saved ? (JSON.parse(saved) as Partial<EngineSnapshot>) : {};
     // Keep history across restarts (last success, the paused switch); timing starts afresh.
@@ -199,7 +205,7 @@ export class SyncEngine {
     log.info(`pass started: ${store.pendingCount()} pending`);
 
     let outcome: PassOutcome;
-    let problem: SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } | undefined;
+    let problem: (SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number }) | undefined;
     try {
       if (probeFirst && this.snapshot.lastError?.kind === 'network') {
         // A scheduled retry after a network failure asks the cheap, unauthenticated question
@@ -221,22 +227,31 @@ export class SyncEngine {
 
     if (problem) this.recordProblem(problem, outcome, log);
     this.finish(outcome, log);
-    this.guard(log, () => store.recordSync({
-      startedAt,
-      finishedAt: this.now(),
-      outcome,
-      sent: counters.sent,
-      requests: counters.requests,
-      code: problem?.code,
-      message: problem?.message,
-      correlationId,
-    }));
-    log.info(`pass ${outcome}: ${counters.sent} sent in ${counters.requests} request(s), ${store.pendingCount()} pending`);
+    this.guard(log, () =>
+      store.recordSync({
+        startedAt,
+        finishedAt: this.now(),
+        outcome,
+        sent: counters.sent,
+        requests: counters.requests,
+        code: problem?.code,
+        message: problem?.message,
+        correlationId,
+      }),
+    );
+    log.info(
+      `pass ${outcome}: ${counters.sent} sent in ${counters.requests} request(s), ${store.pendingCount()} pending`,
+    );
     return outcome;
   }
 
   /** Send one batch; a refused batch is split to find the refused names, which become dead letters. */
-  private async sendBatch(batch: PendingEntry[], pass: { activated: boolean }, counters: { sent: number; requests: number }, log: Logger): Promise<void> {
+  private async sendBatch(
+    batch: PendingEntry[],
+    pass: { activated: boolean },
+    counters: { sent: number; requests: number },
+    log: Logger,
+  ): Promise<void> {
     const { store, client, ref } = this.options;
     store.countAttempt(batch);
     try {
@@ -250,7 +265,8 @@ export class SyncEngine {
       if (error.kind === 'payload') {
         if (batch.length === 1) {
           const entry = batch[0]!;
-          if (store.deadLetter(entry, error.code, error.message)) log.warn(`variable "${entry.name}" refused by the server (${error.code}): ${error.message}`);
+          if (store.deadLetter(entry, error.code, error.message))
+            log.warn(`variable "${entry.name}" refused by the server (${error.code}): ${error.message}`);
           return;
         }
         const middle = Math.ceil(batch.length / 2);
@@ -269,12 +285,20 @@ export class SyncEngine {
   }
 
   /** Activate this device, sending the batch in the activation itself. */
-  private async activate(batch: PendingEntry[], counters: { sent: number; requests: number }, log: Logger): Promise<void> {
+  private async activate(
+    batch: PendingEntry[],
+    counters: { sent: number; requests: number },
+    log: Logger,
+  ): Promise<void> {
     const { store, client, ref, activation } = this.options;
     log.info('device not activated on the license; activating it');
     counters.requests++;
     try {
-      const license = await client.activateLicense(ref, { password: activation.password, variables: asVariables(batch) }, log);
+      const license = await client.activateLicense(
+        ref,
+        { password: activation.password, variables: asVariables(batch) },
+        log,
+      );
       const createdAt = this.now();
       store.acknowledge(
         batch,
@@ -291,7 +315,11 @@ export class SyncEngine {
     log.info('device activated');
   }
 
-  private recordProblem(error: SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number }, outcome: PassOutcome, log: Logger): void {
+  private recordProblem(
+    error: SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number },
+    outcome: PassOutcome,
+    log: Logger,
+  ): void {
     this.snapshot.lastError = { kind: error.kind, code: error.code, message: error.message };
     if (error.clockOffsetMs !== undefined) this.snapshot.clockOffsetMs = error.clockOffsetMs;
     if (outcome === 'held') {
@@ -377,7 +405,13 @@ export class SyncEngine {
 /** Any failure of a pass as a problem: API errors as they are, anything else (the database) as storage. */
 function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } {
   if (error instanceof LicenseApiError) {
-    return { kind: error.kind, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, clockOffsetMs: error.clockOffsetMs };
+    return {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      retryAfterMs: error.retryAfterMs,
+      clockOffsetMs: error.clockOffsetMs,
+    };
   }
   const code = (error as { code?: unknown }).code;
   return {

@@ -42,7 +42,9 @@ export class EngineLease {
     this.host = options.host ?? hostname();
     this.isAlive = options.isAlive ?? processIsAlive;
     this.statements = {
-      get: db.prepare<[], { owner: string; pid: number; host: string; expires_at: number }>('SELECT * FROM engine_lease WHERE id = 1'),
+      get: db.prepare<[], { owner: string; pid: number; host: string; expires_at: number }>(
+        'SELECT * FROM engine_lease WHERE id = 1',
+      ),
       put: db.prepare(
         `INSERT INTO engine_lease (id, owner, pid, host, expires_at) VALUES (1, @owner, @pid, @host, @expiresAt)
          ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, expires_at = excluded.expires_at`,
@@ -58,7 +60,12 @@ export class EngineLease {
         holder.expiresAt <= this.now() ||
         (holder.host === this.host && !this.isAlive(holder.pid));
       if (!free) return false;
-      this.statements.put.run({ owner: this.options.owner, pid: this.pid, host: this.host, expiresAt: this.now() + this.ttlMs });
+      this.statements.put.run({
+        owner: this.options.owner,
+        pid: this.pid,
+        host: this.host,
+        expiresAt: this.now() + this.ttlMs,
+      });
       return true;
     });
   }
@@ -67,7 +74,6 @@ export class EngineLease {
   tryAcquire(): boolean {
     return this.acquire.immediate();
   }
-
 
   /** Extend our lease; false when it was lost (taken over after it ran out). */
   renew(): boolean {

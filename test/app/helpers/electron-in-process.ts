@@ -2,7 +2,16 @@
 // the fake module, plus a control channel (process messages) through which the test looks at the
 // tray, windows and handlers and acts as a user, the OS or a renderer would.
 import { basename } from 'node:path';
-import electron, { app, dialog, fakeEvent, FakeBrowserWindow, FakeTray, FakeWebContents, ipcMain, protocol } from './fake-electron.js';
+import electron, {
+  app,
+  dialog,
+  fakeEvent,
+  FakeBrowserWindow,
+  FakeTray,
+  FakeWebContents,
+  ipcMain,
+  protocol,
+} from './fake-electron.js';
 
 export * from './fake-electron.js';
 export default electron;
@@ -37,13 +46,28 @@ async function run(command: ControlCommand): Promise<unknown> {
         ipcChannels: [...ipcMain.handlers.keys()],
         loginItemSettings: app.loginItemSettings,
         errors: dialog.errors,
-        trays: FakeTray.instances.map((tray) => ({ icon: basename(tray.image.path), iconFound: !tray.image.isEmpty(), tooltip: tray.tooltip, menu: tray.menu?.labels ?? [], destroyed: tray.destroyed })),
-        windows: FakeBrowserWindow.instances.map((window) => ({ visible: window.visible, destroyed: window.destroyed, url: window.webContents.getURL(), webPreferences: window.options.webPreferences })),
+        trays: FakeTray.instances.map((tray) => ({
+          icon: basename(tray.image.path),
+          iconFound: !tray.image.isEmpty(),
+          tooltip: tray.tooltip,
+          menu: tray.menu?.labels ?? [],
+          destroyed: tray.destroyed,
+        })),
+        windows: FakeBrowserWindow.instances.map((window) => ({
+          visible: window.visible,
+          destroyed: window.destroyed,
+          url: window.webContents.getURL(),
+          webPreferences: window.options.webPreferences,
+        })),
       };
     case 'invoke': {
       const foreign = new FakeWebContents();
       foreign.mainFrame.url = 'app://varsync/index.html';
-      return ipcMain.invoke(command.channel, (command.from === 'app' ? appContents() : foreign).ipcEvent(), ...command.args);
+      return ipcMain.invoke(
+        command.channel,
+        (command.from === 'app' ? appContents() : foreign).ipcEvent(),
+        ...command.args,
+      );
     }
     case 'tray-click':
       FakeTray.instances.at(-1)!.menu!.click(command.label);

@@ -109,7 +109,12 @@ export class FakeBrowserWindow extends EventEmitter {
 
   constructor(readonly options: Record<string, unknown> & Partial<Rectangle>) {
     super();
-    this.bounds = { x: options.x ?? 100, y: options.y ?? 100, width: options.width ?? 800, height: options.height ?? 600 };
+    this.bounds = {
+      x: options.x ?? 100,
+      y: options.y ?? 100,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    };
     FakeBrowserWindow.instances.push(this);
     app.emit('web-contents-created', fakeEvent(), this.webContents);
   }
@@ -209,7 +214,11 @@ export class FakeMenu {
     if (path.length > 0) return new FakeMenu(this.item(label).submenu ?? []).click(path[0]!, ...path.slice(1));
     const item = this.item(label);
     if (item.enabled === false) throw new Error(`menu item "${label}" is disabled`);
-    item.click?.({ checked: item.type === 'checkbox' ? !item.checked : item.type === 'radio' || Boolean(item.checked) }, undefined, {});
+    item.click?.(
+      { checked: item.type === 'checkbox' ? !item.checked : item.type === 'radio' || Boolean(item.checked) },
+      undefined,
+      {},
+    );
   }
 }
 
@@ -264,7 +273,8 @@ class FakeApp extends EventEmitter {
       const prefix = `--${name}=`;
       return process.argv.find((argument) => argument.startsWith(prefix))?.slice(prefix.length) ?? '';
     },
-    hasSwitch: (name: string): boolean => process.argv.some((argument) => argument === `--${name}` || argument.startsWith(`--${name}=`)),
+    hasSwitch: (name: string): boolean =>
+      process.argv.some((argument) => argument === `--${name}` || argument.startsWith(`--${name}=`)),
   };
 
   getPath(name: string): string {
@@ -314,7 +324,10 @@ class FakeApp extends EventEmitter {
   }
 
   getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
-    return { openAtLogin: Boolean(this.loginItemSettings.at(-1)?.openAtLogin), wasOpenedAtLogin: this.wasOpenedAtLogin };
+    return {
+      openAtLogin: Boolean(this.loginItemSettings.at(-1)?.openAtLogin),
+      wasOpenedAtLogin: this.wasOpenedAtLogin,
+    };
   }
 
   /** Like Electron: before-quit, close every window (any may refuse), will-quit (may be deferred), quit. */
@@ -398,7 +411,12 @@ export const protocol = {
   },
 };
 
-type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details?: unknown) => void;
+type PermissionRequestHandler = (
+  contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details?: unknown,
+) => void;
 
 export class FakeSession {
   permissionRequestHandler: PermissionRequestHandler | undefined;
@@ -469,9 +487,11 @@ export const safeStorage = {
   backend: 'gnome_libsecret',
   isEncryptionAvailable: (): boolean => safeStorage.available,
   getSelectedStorageBackend: (): string => safeStorage.backend,
-  encryptString: (text: string): Buffer => Buffer.concat([Buffer.from('fake-safe:'), Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)]),
+  encryptString: (text: string): Buffer =>
+    Buffer.concat([Buffer.from('fake-safe:'), Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)]),
   decryptString: (data: Buffer): string => {
-    if (!data.subarray(0, 10).equals(Buffer.from('fake-safe:'))) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!data.subarray(0, 10).equals(Buffer.from('fake-safe:')))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return Buffer.from(data.subarray(10).map((byte) => byte ^ 0x5a)).toString('utf8');
   },
 };
@@ -501,7 +521,18 @@ export default electron;
 /** Forget everything a previous test registered or recorded. */
 export function resetFakeElectron(): void {
   app.removeAllListeners();
-  Object.assign(app, { isPackaged: false, paths: {}, lockGranted: true, lockData: [], loginItemSettings: [], wasOpenedAtLogin: false, sandboxEnabled: false, quitRequests: 0, quitted: false, exitCode: undefined });
+  Object.assign(app, {
+    isPackaged: false,
+    paths: {},
+    lockGranted: true,
+    lockData: [],
+    loginItemSettings: [],
+    wasOpenedAtLogin: false,
+    sandboxEnabled: false,
+    quitRequests: 0,
+    quitted: false,
+    exitCode: undefined,
+  });
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   ipcMain.handlers.clear();

@@ -59,14 +59,19 @@ export function reportCases(surface: Surface): void {
   for (const file of readdirSync(folder)) {
     if (!file.endsWith('.json')) continue;
     try {
-      counts.set(file.slice(0, -'.json'.length), (JSON.parse(readFileSync(join(folder, file), 'utf8')) as { count: number }).count);
+      counts.set(
+        file.slice(0, -'.json'.length),
+        (JSON.parse(readFileSync(join(folder, file), 'utf8')) as { count: number }).count,
+      );
     } catch {
       // another worker is writing its file right now; it prints the total itself
     }
   }
   if (SURFACES.every((name) => counts.has(name))) {
     const total = SURFACES.reduce((sum, name) => sum + counts.get(name)!, 0);
-    console.log(`bad-input: ${total} cases (${SURFACES.map((name) => `${name} ${counts.get(name)}`).join(', ')}; seed ${fcSeed()})`);
+    console.log(
+      `bad-input: ${total} cases (${SURFACES.map((name) => `${name} ${counts.get(name)}`).join(', ')}; seed ${fcSeed()})`,
+    );
     rmSync(folder, { recursive: true, force: true });
   }
 }
@@ -133,7 +138,8 @@ export function watchEscapes(): { problems: string[]; stop(): void } {
 export function liveResources(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const kind of process.getActiveResourcesInfo()) {
-    if (kind === 'TCPServerWrap' || kind === 'TCPSocketWrap' || kind === 'Timeout') counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    if (kind === 'TCPServerWrap' || kind === 'TCPSocketWrap' || kind === 'Timeout')
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   return counts;
 }
@@ -144,7 +150,10 @@ export function liveResources(): Map<string, number> {
  * moment to finish closing.
  */
 export async function leftRunning(before: Map<string, number>): Promise<string | undefined> {
-  const extra = () => [...liveResources()].filter(([kind, count]) => count > (before.get(kind) ?? 0)).map(([kind, count]) => `${count - (before.get(kind) ?? 0)} ${kind}`);
+  const extra = () =>
+    [...liveResources()]
+      .filter(([kind, count]) => count > (before.get(kind) ?? 0))
+      .map(([kind, count]) => `${count - (before.get(kind) ?? 0)} ${kind}`);
   // Up to a second: a busy machine may take a while to finish closing; a real leak (a server, a 15 s heartbeat) stays.
   for (let wait = 0; wait < 100 && extra().length > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
   return extra().length > 0 ? `left running: ${extra().join(', ')}` : undefined;
@@ -163,7 +172,8 @@ const STACK_FRAME = /(^|\n)\s*at (?:.+ \()?(?:\S+):\d+:\d+\)?/;
  */
 export function oneLineProblem(message: string): string | undefined {
   if (message.trim() === '') return 'the message is empty';
-  if (/[\r\n\u2028\u2029]/.test(message)) return `the message spans several lines: ${JSON.stringify(message.slice(0, 300))}`;
+  if (/[\r\n\u2028\u2029]/.test(message))
+    return `the message spans several lines: ${JSON.stringify(message.slice(0, 300))}`;
   if (STACK_FRAME.test(message)) return `the message holds a stack frame: ${JSON.stringify(message.slice(0, 300))}`;
   return undefined;
 }

@@ -49,13 +49,18 @@ export function seedDeadLetters(agent: Agent): void {
   if (missing.length === 0) return;
   agent.store.set(Object.fromEntries(missing.map((name) => [name, SEEDED_DEAD_LETTERS[name]!])));
   for (const entry of agent.store.pending(Number.MAX_SAFE_INTEGER)) {
-    if (missing.includes(entry.name)) agent.store.deadLetter(entry, 'validation_error', 'refused when the test seeded it');
+    if (missing.includes(entry.name))
+      agent.store.deadLetter(entry, 'validation_error', 'refused when the test seeded it');
   }
 }
 
 export function snapshotQueue(agent: Agent): QueueSnapshot {
   return {
-    pending: new Map(agent.store.pending(Number.MAX_SAFE_INTEGER).map((entry) => [entry.name, `${JSON.stringify(entry.value)} #${entry.seq}`])),
+    pending: new Map(
+      agent.store
+        .pending(Number.MAX_SAFE_INTEGER)
+        .map((entry) => [entry.name, `${JSON.stringify(entry.value)} #${entry.seq}`]),
+    ),
     deadLetters: new Map(agent.deadLetters().map((letter) => [letter.name, JSON.stringify(letter.value)])),
   };
 }
@@ -80,7 +85,10 @@ export function queueChange(before: QueueSnapshot, after: QueueSnapshot): string
  * their value, refused ones still refused (unless `deadLettersMayMove`: an accepted retry or
  * discard, which a person asked for). Names in `touched` were named by the case itself.
  */
-export function seededLoss({ pending, deadLetters }: QueueSnapshot, options: { deadLettersMayMove?: boolean; touched?: (name: string) => boolean } = {}): string | undefined {
+export function seededLoss(
+  { pending, deadLetters }: QueueSnapshot,
+  options: { deadLettersMayMove?: boolean; touched?: (name: string) => boolean } = {},
+): string | undefined {
   for (const [name, value] of Object.entries(SEEDED_PENDING)) {
     if (options.touched?.(name)) continue;
     const now = pending.get(name);
@@ -90,7 +98,8 @@ export function seededLoss({ pending, deadLetters }: QueueSnapshot, options: { d
   if (options.deadLettersMayMove) return undefined;
   for (const [name, value] of Object.entries(SEEDED_DEAD_LETTERS)) {
     if (options.touched?.(name)) continue;
-    if (deadLetters.get(name) !== JSON.stringify(value)) return `the seeded refused value "${name}" is no longer kept (now ${deadLetters.get(name) ?? 'absent'})`;
+    if (deadLetters.get(name) !== JSON.stringify(value))
+      return `the seeded refused value "${name}" is no longer kept (now ${deadLetters.get(name) ?? 'absent'})`;
   }
   return undefined;
 }

@@ -3,7 +3,8 @@
 import { connect } from 'node:net';
 
 /** How a message's body is framed: right, or wrong in one of the ways parsers must survive. */
-export type BodyFraming = 'length' | 'short' | 'long' | 'none' | 'chunked' | 'bad-chunked' | 'conflict' | 'length-and-chunked';
+export type BodyFraming =
+  'length' | 'short' | 'long' | 'none' | 'chunked' | 'bad-chunked' | 'conflict' | 'length-and-chunked';
 
 /** The framing header lines for `body` and the bytes to send after the blank line. */
 export function frameBody(framing: BodyFraming, body: Buffer): { headerLines: string[]; payload: Buffer } {
@@ -17,7 +18,10 @@ export function frameBody(framing: BodyFraming, body: Buffer): { headerLines: st
     case 'none':
       return { headerLines: [], payload: body };
     case 'chunked':
-      return { headerLines: ['Transfer-Encoding: chunked'], payload: Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) };
+      return {
+        headerLines: ['Transfer-Encoding: chunked'],
+        payload: Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]),
+      };
     case 'bad-chunked':
       return { headerLines: ['Transfer-Encoding: chunked'], payload: Buffer.concat([Buffer.from('zz\r\n'), body]) };
     case 'conflict':
@@ -58,7 +62,11 @@ export function exchange(port: number, bytes: Buffer, timeoutMs: number, halfClo
     const timer = setTimeout(() => {
       settled = true;
       socket.destroy();
-      reject(new Error(`hang: no answer and no close within ${timeoutMs} ms (${chunks.length > 0 ? 'part of an answer arrived' : 'nothing arrived'})`));
+      reject(
+        new Error(
+          `hang: no answer and no close within ${timeoutMs} ms (${chunks.length > 0 ? 'part of an answer arrived' : 'nothing arrived'})`,
+        ),
+      );
     }, timeoutMs);
     socket.on('connect', () => {
       socket.write(bytes, () => {
