@@ -130,7 +130,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'varsync sync [--json]',
     details:
       'If a daemon is running, it is asked to sync and this waits for it.\n' +
-      'Exit codes: 0 drained, 3 held by a license/credential/clock/device problem, 4 still pending (network or server).',
+      'Exit codes: 0 drained, 3 held by a license/credential/clock/device/proxy/TLS problem, 4 still pending (network or server).',
     options: { json: 'boolean' },
     async run(context) {
       const result = await withAgent(context, (agent) => agent.syncNow());

@@ -26,7 +26,7 @@ import {
   type ApiCredentials,
   type Authorizer,
 } from './authorization.js';
-import { LicenseApiError, parseRetryAfter } from './errors.js';
+import { LicenseApiError, classifyFailure, classifyNetworkFailure, parseRetryAfter } from './errors.js';
 import { httpDate } from './signing.js';
 
 /** Which license and device a call is about. Key-based products use `licenseKey`, user-based `username`. */
@@ -288,11 +288,16 @@ export class LicenseApiClient {
     const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), this.now());
     const parsed = apiErrorBodySchema.safeParse(safeJson(body.toString('utf8')));
     if (!parsed.success) {
+      // Not the License API's words: a proxy, a firewall or a wrong URL answered. Never `payload`.
       return new LicenseApiError({
         status: response.status,
         code: `http_${response.status}`,
-        message: `The License API answered HTTP ${response.status} without a License API error body.`,
+        message:
+          response.status === 407
+            ? 'A proxy between this device and the License API asked for credentials (HTTP 407).'
+            : `The License API answered HTTP ${response.status} without a License API error body.`,
         endpoint,
+        kind: classifyFailure(response.status),
         retryAfterMs,
       });
     }
@@ -306,6 +311,7 @@ export class LicenseApiClient {
       code,
       message,
       endpoint,
+      kind: classifyFailure(response.status, code),
       retryAfterMs,
       clockOffsetMs: code === 'date_header_diff' ? clockOffsetMs : undefined,
     });
@@ -322,11 +328,13 @@ export class LicenseApiClient {
         kind: 'server',
       });
     }
+    const kind = classifyNetworkFailure(code);
+    const reason = kind === 'tls' ? tlsReason(code, error) : (NETWORK_REASONS[code] ?? `network error (${code})`);
     return new LicenseApiError({
       code,
-      message: `Could not reach the License API at ${host}: ${NETWORK_REASONS[code] ?? `network error (${code})`}.`,
+      message: `Could not reach the License API at ${host}: ${reason}.`,
       endpoint,
-      kind: 'network',
+      kind,
     });
   }
 
@@ -398,6 +406,7 @@ export class LicenseApiClient {
         code,
         message: `The OAuth token endpoint refused the client credentials: ${oneLine(this.redact(detail))}.`,
         endpoint,
+        kind: classifyFailure(response.status, named ? code : undefined),
         retryAfterMs: parseRetryAfter(header(response, 'retry-after'), this.now()),
       });
     }
@@ -428,6 +437,26 @@ const NETWORK_REASONS: Record<string, string> = {
   ERR_NETWORK: 'the network failed',
   ERR_CANCELED: 'the request was cancelled',
 };
+
+const TLS_REASONS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: "its certificate is not valid yet (or this device's clock is wrong)",
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate was issued for another name',
+  HOSTNAME_MISMATCH: 'its certificate was issued for another name',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in a root this device does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate was issued by a certificate authority this device does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate was issued by a certificate authority this device does not trust',
+  EPROTO: 'the secure connection could not be set up (the server or a proxy does not speak TLS there)',
+};
+
+/** A certificate problem in words, with the code: support needs both. */
+function tlsReason(code: string, error: unknown): string {
+  const known = TLS_REASONS[code];
+  if (known) return `${known} (${code})`;
+  const said = error instanceof Error ? oneLine(error.message) : '';
+  return `the secure connection was refused${said ? `: ${said}` : ''} (${code})`;
+}
 
 function normalizeBaseUrl(baseUrl: string): string {
   let url: URL;
