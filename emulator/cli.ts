@@ -2,10 +2,12 @@
 import { parseArgs } from 'node:util';
 import { DEMO, readSeedFile, startEmulator } from './index.js';
 
-const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1|::1] [--seed FILE.json] [--admin]
+const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1|::1] [--seed FILE.json] [--admin] [--tls]
 
 Starts a local License API on loopback. Without --seed it serves the demo product and license.
---admin also serves the admin API under /__admin (state, faults, request log) for tests.`;
+--admin also serves the admin API under /__admin (state, faults, request log) for tests.
+--tls serves HTTPS with a private CA made in a temporary folder; its path is printed, for caFile
+(VARSYNC_CA_FILE) or curl --cacert. Needs the openssl command.`;
 
 async function main(): Promise<void> {
   let values;
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         seed: { type: 'string' },
         admin: { type: 'boolean', default: false },
+        tls: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -33,7 +36,13 @@ async function main(): Promise<void> {
   let emulator;
   try {
     const seed = values.seed === undefined ? undefined : readSeedFile(values.seed);
-    emulator = await startEmulator({ port, host: values.host, seed, admin: values.admin });
+    emulator = await startEmulator({
+      port,
+      host: values.host,
+      seed,
+      admin: values.admin,
+      tls: values.tls || undefined,
+    });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -41,6 +50,7 @@ async function main(): Promise<void> {
   console.log(`License API emulator listening on ${emulator.url}`);
   console.log(`  API base URL:  ${emulator.apiBaseUrl}`);
   console.log(`  OAuth tokens:  ${emulator.tokenUrl}`);
+  if (emulator.caFile) console.log(`  CA file:       ${emulator.caFile} (VARSYNC_CA_FILE=${emulator.caFile})`);
   if (values.admin) console.log(`  Admin API:     ${emulator.url}/__admin/state`);
   if (values.seed === undefined) {
     console.log('Demo credentials (public, for local use only):');

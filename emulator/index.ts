@@ -11,3 +11,9 @@ export {
 export { DEMO, demoSeed, parseSeed, readSeedFile, type EmulatorSeed } from './seed.js';
 export { FaultPlan, type FaultInput, type FaultSettings } from './faults.js';
 export { EmulatorState, EmulatorError } from './state.js';
+export {
+  createCertificateAuthority,
+  createServerCertificate,
+  type CertificateAuthority,
+  type ServerCertificate,
+} from './certificates.js';

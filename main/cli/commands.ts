@@ -67,7 +67,12 @@ function oneShotLogger(context: CommandContext, config: ResolvedConfig): Logger 
 
 async function withAgent<T>(context: CommandContext, use: (agent: Agent) => Promise<T> | T): Promise<T> {
   const config = context.config();
-  const agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+  const agent = Agent.open({
+    config,
+    log: oneShotLogger(context, config),
+    readMachineId: context.readMachineId,
+    env: context.env,
+  });
   try {
     return await use(agent);
   } finally {
@@ -175,7 +180,13 @@ export const COMMANDS: Record<string, Command> = {
           echo: context.err,
           secrets: logSecrets(context, config),
         }).logger;
-        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
+        agent = Agent.open({
+          config,
+          log,
+          readMachineId: context.readMachineId,
+          env: context.env,
+          demo: demo !== undefined,
+        });
       } catch (error) {
         await demo?.close();
         throw error;
@@ -294,7 +305,12 @@ export const COMMANDS: Record<string, Command> = {
       let agent: Agent | undefined;
       let agentProblem: string | undefined;
       try {
-        agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+        agent = Agent.open({
+          config,
+          log: oneShotLogger(context, config),
+          readMachineId: context.readMachineId,
+          env: context.env,
+        });
       } catch (error) {
         agentProblem = error instanceof Error ? error.message : String(error);
       }
