@@ -197,7 +197,7 @@ describe('the built main process', () => {
         'Open',
         'Sync now',
         'Pause',
-        ...(process.platform === 'linux' ? [] : ['Start at login']),
+        // No 'Start at login': a run from a checkout never touches the login item (login-item.ts).
         'Open logs folder',
         'Log level',
         'Collect diagnostics...',

@@ -261,6 +261,15 @@ class FakeApp extends EventEmitter {
   lockGranted = true;
   lockData: unknown[] = [];
   loginItemSettings: Array<Record<string, unknown>> = [];
+  /**
+   * What Windows keeps of login items, as Electron writes it: HKCU\...\Run\NAME (the command) and
+   * HKCU\...\Explorer\StartupApproved\Run\NAME (absent or enabled unless the user disabled the
+   * item in Task Manager or Settings). electron.d.ts, Settings: `name` "Defaults to the app's
+   * AppUserModelId()"; `enabled` "`true` will change the startup approved registry key and
+   * `enable / disable` the App in Task Manager and Windows Settings. Defaults to `true`."
+   */
+  readonly windowsStartup = { run: new Map<string, string>(), disabled: new Set<string>() };
+  appUserModelId = 'electron.app.Electron';
   wasOpenedAtLogin = false;
   sandboxEnabled = false;
   quitRequests = 0;
@@ -304,7 +313,9 @@ class FakeApp extends EventEmitter {
     return '0.0.0-test';
   }
 
-  setAppUserModelId(): void {}
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
 
   enableSandbox(): void {
     this.sandboxEnabled = true;
@@ -321,6 +332,16 @@ class FakeApp extends EventEmitter {
 
   setLoginItemSettings(settings: Record<string, unknown>): void {
     this.loginItemSettings.push(settings);
+    const name = (settings.name as string | undefined) ?? this.appUserModelId;
+    const { run, disabled } = this.windowsStartup;
+    if (settings.openAtLogin) {
+      run.set(name, [process.execPath, ...((settings.args as string[] | undefined) ?? [])].join(' '));
+      if (settings.enabled ?? true) disabled.delete(name);
+      else disabled.add(name);
+    } else {
+      run.delete(name);
+      disabled.delete(name);
+    }
   }
 
   getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
@@ -527,12 +548,15 @@ export function resetFakeElectron(): void {
     lockGranted: true,
     lockData: [],
     loginItemSettings: [],
+    appUserModelId: 'electron.app.Electron',
     wasOpenedAtLogin: false,
     sandboxEnabled: false,
     quitRequests: 0,
     quitted: false,
     exitCode: undefined,
   });
+  app.windowsStartup.run.clear();
+  app.windowsStartup.disabled.clear();
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   ipcMain.handlers.clear();
