@@ -1,10 +1,15 @@
-// Start at login, and the operating system's hints that now is a good time to sync.
+// Start at login, a separate instance's --user-data-dir, and the operating system's hints that now
+// is a good time to sync.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { HIDDEN_FLAG, openedAtLogin, setupLoginItem } from '../../main/app/login-item.js';
+import { setupAppIdentity } from '../../main/app/paths.js';
 import { ONLINE_POLL_MS, setupSyncTriggers } from '../../main/app/sync-triggers.js';
 import type { Agent } from '../../main/core/agent.js';
 import { app, net, powerMonitor, resetFakeElectron } from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
+import { tempDir } from '../helpers/agent.js';
 
 vi.mock('electron', () => import('./helpers/fake-electron.js'));
 
@@ -72,6 +77,20 @@ describe('start at login', () => {
     expect(openedAtLogin(['/app/Varsync.exe'], 'win32')).toBe(false);
     app.wasOpenedAtLogin = true;
     expect(openedAtLogin(['/Applications/Varsync.app/Contents/MacOS/Varsync'], 'darwin')).toBe(true);
+  });
+});
+
+describe('--user-data-dir', () => {
+  it('takes a relative folder from the working directory, and creates it (app.setPath would refuse both)', () => {
+    const wanted = join(tempDir('varsync-user-data-'), 'support', 'instance');
+    process.argv.push(`--user-data-dir=${relative(process.cwd(), wanted)}`);
+    try {
+      setupAppIdentity();
+    } finally {
+      process.argv.pop();
+    }
+    expect(app.getPath('userData')).toBe(wanted);
+    expect(existsSync(wanted)).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export interface FakeEvent {
   defaultPrevented: boolean;
@@ -292,7 +292,13 @@ class FakeApp extends EventEmitter {
     return this.paths[name] ?? join(userData, name);
   }
 
+  /**
+   * Like Electron: "If the path specifies a directory that does not exist, an `Error` is thrown"
+   * (electron.d.ts, App.setPath), and a relative path is refused (electron_api_app.cc, App::SetPath).
+   */
   setPath(name: string, path: string): void {
+    if (!isAbsolute(path)) throw new Error('Path must be absolute');
+    if (name !== 'exe' && name !== 'module' && !existsSync(path)) throw new Error('Failed to set path');
     this.paths[name] = path;
   }
 
