@@ -25,6 +25,7 @@ interface Snapshot {
   schemes: string[];
   ipcChannels: string[];
   loginItemSettings: unknown[];
+  applicationMenuRoles: string[] | null;
   errors: Array<{ title: string; content: string }>;
   trays: Array<{ icon: string; iconFound: boolean; tooltip: string; menu: string[]; destroyed: boolean }>;
   windows: Array<{ visible: boolean; destroyed: boolean; url: string; webPreferences: Record<string, unknown> }>;
@@ -144,9 +145,11 @@ describe('the built main process', () => {
     );
   });
 
-  it('sets up the secure protocol, sandbox and window', async () => {
+  it('sets up the secure protocol, sandbox, window and menu', async () => {
     const state = await snapshot();
     expect(state.sandbox).toBe(true);
+    // Not Electron's default menu (Reload, Toggle Developer Tools): none here (Linux, Windows).
+    if (process.platform !== 'darwin') expect(state.applicationMenuRoles).toBeNull();
     expect(state.privileged).toEqual([
       { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
     ]);

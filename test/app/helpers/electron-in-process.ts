@@ -7,6 +7,7 @@ import electron, {
   dialog,
   fakeEvent,
   FakeBrowserWindow,
+  FakeMenu,
   FakeTray,
   FakeWebContents,
   ipcMain,
@@ -45,6 +46,7 @@ async function run(command: ControlCommand): Promise<unknown> {
         schemes: [...protocol.handlers.keys()],
         ipcChannels: [...ipcMain.handlers.keys()],
         loginItemSettings: app.loginItemSettings,
+        applicationMenuRoles: FakeMenu.applicationMenu?.roles ?? null,
         errors: dialog.errors,
         trays: FakeTray.instances.map((tray) => ({
           icon: basename(tray.image.path),

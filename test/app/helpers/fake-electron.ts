@@ -83,6 +83,30 @@ export class FakeWebContents extends EventEmitter {
     return !event.defaultPrevented;
   }
 
+  /**
+   * The page calling navigator.clipboard.writeText, as Chromium answers it in Electron: it checks
+   * the 'clipboard-sanitized-write' permission and, refused, requests it ("Most web APIs do a
+   * permission check and then make a permission request if the check is denied", electron.d.ts,
+   * Session.setPermissionCheckHandler); refused again, the promise rejects with NotAllowedError.
+   */
+  async clipboardWriteText(text: string, frame: FakeWebFrame = this.mainFrame): Promise<void> {
+    const session = this.session;
+    const details = { isMainFrame: frame.parent === null, requestingUrl: frame.url };
+    const origin = new URL(frame.url).origin;
+    let granted = session.permissionCheckHandler?.(this, 'clipboard-sanitized-write', origin, details) ?? true;
+    if (!granted && session.permissionRequestHandler)
+      granted = await new Promise<boolean>((done) =>
+        session.permissionRequestHandler!(this, 'clipboard-sanitized-write', done, details),
+      );
+    if (!granted) throw new DOMException('Write permission denied.', 'NotAllowedError');
+    clipboard.text = text;
+  }
+
+  /** Every web contents of the fake uses the default session. */
+  get session(): FakeSession {
+    return session.defaultSession;
+  }
+
   /** An IPC event as main would receive it from `frame` (default: this page's main frame). */
   ipcEvent(frame: FakeWebFrame | null = this.mainFrame): { sender: FakeWebContents; senderFrame: FakeWebFrame | null } {
     return { sender: this, senderFrame: frame };
@@ -185,6 +209,7 @@ export const nativeImage = {
 
 export interface FakeMenuItem {
   label?: string;
+  role?: string;
   type?: string;
   enabled?: boolean;
   checked?: boolean;
@@ -193,6 +218,37 @@ export interface FakeMenuItem {
 }
 
 export class FakeMenu {
+  /**
+   * The application menu. electron.d.ts, Menu.setApplicationMenu: "The default menu will be
+   * created automatically if the app does not set one. It contains standard items such as `File`,
+   * `Edit`, `View`, and `Window`" (View holds Reload, Force Reload, Toggle Developer Tools).
+   */
+  static applicationMenu: FakeMenu | null = FakeMenu.defaultMenu();
+
+  static defaultMenu(): FakeMenu {
+    return new FakeMenu([
+      { label: 'File', submenu: [{ role: 'quit' }] },
+      { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }] },
+      { label: 'View', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] },
+      { label: 'Window', submenu: [{ role: 'minimize' }, { role: 'close' }] },
+    ]);
+  }
+
+  static setApplicationMenu(menu: FakeMenu | null): void {
+    FakeMenu.applicationMenu = menu;
+  }
+
+  static getApplicationMenu(): FakeMenu | null {
+    return FakeMenu.applicationMenu;
+  }
+
+  /** Every role anywhere in the menu. */
+  get roles(): string[] {
+    const walk = (items: FakeMenuItem[]): string[] =>
+      items.flatMap((item) => [...(item.role ? [item.role] : []), ...walk(item.submenu ?? [])]);
+    return walk(this.items);
+  }
+
   constructor(readonly items: FakeMenuItem[]) {}
 
   static buildFromTemplate(template: FakeMenuItem[]): FakeMenu {
@@ -465,6 +521,8 @@ export class FakeSession {
 
 export const session = { defaultSession: new FakeSession() };
 
+export const clipboard = { text: '' };
+
 export const shell = {
   openedExternal: [] as string[],
   openedPaths: [] as string[],
@@ -542,6 +600,7 @@ const electron = {
   screen,
   dialog,
   safeStorage,
+  clipboard,
 };
 export default electron;
 
@@ -573,6 +632,8 @@ export function resetFakeElectron(): void {
   protocol.privileged.length = 0;
   protocol.handlers.clear();
   session.defaultSession = new FakeSession();
+  clipboard.text = '';
+  FakeMenu.applicationMenu = FakeMenu.defaultMenu();
   shell.openedExternal.length = 0;
   shell.openedPaths.length = 0;
   shell.shownItems.length = 0;
