@@ -8,6 +8,7 @@ import { silentLogger } from '../core/log.js';
 import { existsSync } from 'node:fs';
 import { electronConfigLocations, setupAgent } from './agent-setup.js';
 import { setupApplicationMenu } from './app-menu.js';
+import { setupCrashHandling } from './crash-handling.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
@@ -35,6 +36,7 @@ else app.quit();
 async function start(handover: InstanceHandover): Promise<void> {
   await app.whenReady();
   const logFile = setupLogFile();
+  setupCrashHandling(logFile.logger, logFile.dir);
   try {
     const settings = UserSettings.open(app.getPath('userData'));
     const running = await setupAgent({
