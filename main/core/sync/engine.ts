@@ -203,7 +203,7 @@ export class SyncEngine {
     } catch {
       return;
     }
-    this.cameOnline(this.options.log);
+    this.cameOnline(this.options.log, this.snapshot.lastAttemptAt);
   }
 
   pause(): void {
@@ -253,6 +253,7 @@ export class SyncEngine {
       return 'drained';
     }
     this.snapshot.state = 'syncing';
+    const previousAttemptAt = this.snapshot.lastAttemptAt;
     this.snapshot.lastAttemptAt = startedAt;
     this.publish(log);
     log.info(`pass started: ${store.pendingCount()} pending`);
@@ -289,7 +290,7 @@ export class SyncEngine {
     }
 
     if (problem) this.recordProblem(problem, outcome, log);
-    if (online && !problem && outcome === 'retrying') this.cameOnline(log);
+    if (online && !problem && outcome === 'retrying') this.cameOnline(log, previousAttemptAt);
     else this.finish(outcome, log);
     this.guard(log, () =>
       store.recordSync({
@@ -396,11 +397,16 @@ export class SyncEngine {
     this.pendingRetryAfterMs = error.retryAfterMs;
   }
 
-  /** The API answers again after a network failure: forget the backoff, send after the fleet spread. */
-  private cameOnline(log: Logger): void {
+  /**
+   * The API answers again after a network failure: forget the backoff and send after a random
+   * point of the fleet spread, counted from the last failed attempt (the API may have been back
+   * since), so that the whole fleet has sent one spread after the API's return.
+   */
+  private cameOnline(log: Logger, lastFailedAt: number | null): void {
     this.snapshot.failures = 0;
     this.snapshot.lastError = null;
-    const wait = this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random);
+    const since = lastFailedAt === null ? 0 : Math.max(0, this.now() - lastFailedAt);
+    const wait = Math.max(0, this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random) - since);
     log.info(`the License API answers again; sending in ${Math.round(wait / 1000)} s (fleet spread)`);
     this.waitBeforeSending(wait);
   }
@@ -445,7 +451,8 @@ export class SyncEngine {
     const retryAfterMs = this.pendingRetryAfterMs;
     if (kind !== 'rate_limit' && retryAfterMs === undefined) {
       // No answer at all: the next try is a probe, which may come sooner.
-      const policy = kind === 'network' ? offlinePolicy(this.options.backoff) : this.options.backoff;
+      const policy =
+        kind === 'network' ? offlinePolicy(this.options.backoff, this.pacing.offlineProbeMaxMs) : this.options.backoff;
       return backoffDelay(failures, policy, this.random);
     }
     const wait = this.pacing.rateLimitWait(retryAfterMs, failures, this.options.backoff, this.random);

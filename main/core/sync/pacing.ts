@@ -47,8 +47,8 @@ export function rateLimitWait(
 }
 
 /** The backoff for a failure with no answer: probes, capped lower (OFFLINE_PROBE_MAX_MS). */
-export function offlinePolicy(policy: BackoffPolicy): BackoffPolicy {
-  return { baseMs: policy.baseMs, maxMs: Math.min(policy.maxMs, OFFLINE_PROBE_MAX_MS) };
+export function offlinePolicy(policy: BackoffPolicy, probeMaxMs = OFFLINE_PROBE_MAX_MS): BackoffPolicy {
+  return { baseMs: policy.baseMs, maxMs: Math.min(policy.maxMs, probeMaxMs) };
 }
 
 /**
@@ -90,6 +90,8 @@ export function recentlyRateLimited(lastRateLimitAt: number | null, now: number)
 export interface Pacing {
   rateLimitWait: typeof rateLimitWait;
   spreadWait: typeof spreadWait;
+  /** The longest wait between probes while the API does not answer. */
+  offlineProbeMaxMs: number;
 }
 
-export const GOOD_CITIZEN: Pacing = { rateLimitWait, spreadWait };
+export const GOOD_CITIZEN: Pacing = { rateLimitWait, spreadWait, offlineProbeMaxMs: OFFLINE_PROBE_MAX_MS };
