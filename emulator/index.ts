@@ -17,3 +17,14 @@ export {
   type CertificateAuthority,
   type ServerCertificate,
 } from './certificates.js';
+export { answerApiRequest, type ApiAnswer, type ApiContext, type ApiRequest } from './api.js';
+export {
+  RateLimiter,
+  parseRateLimit,
+  PLAN_NAMES,
+  PLAN_REQUESTS_PER_MINUTE,
+  PER_AUTHORIZATION,
+  PER_IP,
+  type PlanName,
+  type RateLimitOptions,
+} from './rate-limit.js';

@@ -1,7 +1,7 @@
 // The License API client: one method per endpoint the agent uses, every call signed, timed out,
 // validated against the wire schemas and turned into a LicenseApiError on any failure.
 import { verify as verifySignature } from 'node:crypto';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import {
   DEACTIVATED_ANSWER,
@@ -81,6 +81,8 @@ export interface LicenseApiClientOptions {
   userAgent?: string;
   /** How requests reach the network (proxy, trusted roots; Chromium's fetch in the app). Default: Node, `system` proxy. */
   transport?: HttpTransport;
+  /** How requests travel; axios's own HTTP by default (the fleet simulator passes an in-process one). */
+  adapter?: AxiosAdapter;
   /** Every other secret the caller knows (the configuration's password, license key...): none may come back in a message, even from a call that did not carry it. */
   secrets?: string[];
 }
@@ -129,6 +131,7 @@ export class LicenseApiClient {
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true },
       headers: { 'User-Agent': options.userAgent ?? 'varsync' },
+      adapter: options.adapter,
     });
     const credentials = options.credentials;
     this.authorizer =
@@ -305,7 +308,7 @@ export class LicenseApiClient {
             ? 'A proxy between this device and the License API asked for credentials (HTTP 407).'
             : `The License API answered HTTP ${response.status} without a License API error body.`,
         endpoint,
-        kind: classifyFailure(response.status),
+        kind: classifyFailure(response.status, undefined, retryAfterMs !== undefined),
         retryAfterMs,
       });
     }
@@ -319,7 +322,7 @@ export class LicenseApiClient {
       code,
       message,
       endpoint,
-      kind: classifyFailure(response.status, code),
+      kind: classifyFailure(response.status, code, retryAfterMs !== undefined),
       retryAfterMs,
       clockOffsetMs: code === 'date_header_diff' ? clockOffsetMs : undefined,
     });
@@ -438,13 +441,14 @@ export class LicenseApiClient {
       const code = named ? oneLine(parsed.data.error) : `http_${response.status}`;
       const described = parsed.success ? (parsed.data.error_description ?? parsed.data.error) : '';
       const detail = described.trim() === '' ? `HTTP ${response.status}` : described;
+      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), this.now());
       throw new LicenseApiError({
         status: response.status,
         code,
         message: `The OAuth token endpoint refused the client credentials: ${oneLine(this.redact(detail))}.`,
         endpoint,
-        kind: classifyFailure(response.status, named ? code : undefined),
-        retryAfterMs: parseRetryAfter(header(response, 'retry-after'), this.now()),
+        kind: classifyFailure(response.status, named ? code : undefined, retryAfterMs !== undefined),
+        retryAfterMs,
       });
     }
     const token = oauthTokenSchema.safeParse(safeJson(text));

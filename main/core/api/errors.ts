@@ -4,7 +4,7 @@
 export const API_ERROR_KINDS = [
   'network', // no answer: refused, DNS, timeout, reset
   'server', // 5xx, or an answer that is not what the API documents
-  'rate_limit', // 429
+  'rate_limit', // 429, or 503 with Retry-After
   'clock', // date_header_diff: the device clock is too far from the server's
   'credentials', // keys, tokens, product code or base URL are wrong: a person must fix configuration
   'license', // the license is missing, disabled, inactive, expired or full
@@ -55,12 +55,15 @@ const KIND_BY_CODE: Record<string, ApiErrorKind> = {
  * a wrong URL) and can never refuse a value: only the codes that say so (validation_error,
  * invalid_json) are `payload`. Documented codes decide first; then the status. A code the agent
  * does not know is `server`: kept and retried with growing pauses, never dead-lettered.
+ * `retryAfter` says whether the answer carried a Retry-After.
  */
-export function classifyFailure(status: number | undefined, apiCode?: string): ApiErrorKind {
+export function classifyFailure(status: number | undefined, apiCode?: string, retryAfter = false): ApiErrorKind {
   if (apiCode !== undefined && Object.hasOwn(KIND_BY_CODE, apiCode)) return KIND_BY_CODE[apiCode]!;
   if (status === undefined || status === 408) return 'network';
   if (status === 407) return 'proxy';
-  if (status === 429) return 'rate_limit';
+  // The status the License API refuses with is undocumented: 429, or a 503 that says when to come
+  // back (Retry-After); both mean "come back later, and not all at once". A bare 503 is a failing server.
+  if (status === 429 || (status === 503 && retryAfter)) return 'rate_limit';
   if (status === 401 || status === 403 || status === 404 || status === 405) return 'credentials';
   return 'server';
 }
@@ -97,7 +100,8 @@ export interface LicenseApiErrorInit {
   code: string;
   message: string;
   endpoint: string;
-  kind: ApiErrorKind;
+  /** Default: classified from status and code, the code taken as the License API's own. */
+  kind?: ApiErrorKind;
   retryAfterMs?: number;
   clockOffsetMs?: number;
 }
@@ -118,7 +122,7 @@ export class LicenseApiError extends Error {
     this.status = init.status;
     this.code = init.code;
     this.endpoint = init.endpoint;
-    this.kind = init.kind;
+    this.kind = init.kind ?? classifyFailure(init.status, init.code, init.retryAfterMs !== undefined);
     this.retryAfterMs = init.retryAfterMs;
     this.clockOffsetMs = init.clockOffsetMs;
   }

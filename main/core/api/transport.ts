@@ -150,7 +150,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): HttpTransport
       const { proxy } = choose(url);
       const agent = proxy ? agentFor(target, proxy) : target.protocol === 'https:' ? direct.https : direct.http;
       // proxy: false: axios must not read the environment itself; the choice above is the one.
-      return { adapter: 'http', proxy: false, httpAgent: agent, httpsAgent: agent };
+      return { proxy: false, httpAgent: agent, httpsAgent: agent };
     },
     proxyLabel(url) {
       const { proxy } = choose(url);

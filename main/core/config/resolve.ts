@@ -50,6 +50,7 @@ export type ResolvedValues = Partial<ConfigValues> &
     | 'recheckSeconds'
     | 'requestTimeoutMs'
     | 'debounceMs'
+    | 'fleetSpreadSeconds'
     | 'logLevel'
   >;
 
