@@ -101,6 +101,25 @@ class TrustingTunnel extends HttpsProxyAgent<string> {
   }
 }
 
+/**
+ * A transport over a `fetch`: axios's fetch adapter with the given fetch (axios 1.12+ `env.fetch`).
+ * The Electron app passes its session's `net.fetch` (Chromium's network stack: the OS proxy
+ * settings, PAC, WPAD, Kerberos/NTLM and the OS trust store); tests pass Node's own fetch.
+ */
+export function fetchTransport(options: {
+  fetch: (input: URL | Request | string, init?: RequestInit) => Promise<Response>;
+  describeProxy(url: string): Promise<ProxyChoice & { label: string | undefined }>;
+}): HttpTransport {
+  return {
+    extraCertificates: [],
+    requestOptions: () => ({ adapter: 'fetch', env: { fetch: options.fetch } }),
+    // The network stack reports its own proxy failures (net::ERR_TUNNEL_CONNECTION_FAILED...).
+    proxyLabel: () => undefined,
+    describeProxy: (url) => options.describeProxy(url),
+    refusedByProxy: () => false,
+  };
+}
+
 /** The transport a configuration asks for (its proxy and caFile), on Node. */
 export function configuredTransport(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): HttpTransport {
   return nodeTransport({
