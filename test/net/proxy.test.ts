@@ -183,3 +183,38 @@ describe('proxy failures never refuse a value', () => {
     });
   });
 });
+
+describe('the network self-test (varsync diagnostics --network)', () => {
+  it("shows the inspecting proxy's foreign issuer, where the proxy came from, and the tls failure", async () => {
+    const result = await run(['diagnostics', '--network'], { HTTPS_PROXY: inspecting.url });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(`API URL:     ${emulator.apiBaseUrl}`);
+    expect(lines[1]).toBe(`Proxy:       ${inspecting.url} (system (env HTTPS_PROXY))`);
+    expect(lines[2]).toMatch(/^DNS: {9}ok 127\.0\.0\.1 -> 127\.0\.0\.1 \(\d+ ms\)$/);
+    expect(lines[3]).toMatch(/^TCP: {9}ok 127\.0\.0\.1:\d+ \(proxy\) \(\d+ ms\)$/);
+    expect(lines[4]).toMatch(/^TLS: {9}NOT TRUSTED TLSv1\.3 \(\d+ ms\): UNABLE_TO_VERIFY_LEAF_SIGNATURE$/);
+    expect(lines[5]).toMatch(/^ {2}\[0\] CN=127\.0\.0\.1, issued by CN=Example Corp Inspection CA, valid to /);
+    expect(result.stdout).toMatch(
+      /\.well-known: FAILED \(\d+ ms\): Could not reach the License API .*UNABLE_TO_VERIFY_LEAF_SIGNATURE/,
+    );
+  });
+
+  it('straight to the API with caFile: trusted, issued by the private CA, .well-known ok', async () => {
+    const result = await run(['diagnostics', '--network'], { VARSYNC_PROXY: 'direct' });
+    expect(result.stdout).toContain(`Proxy:       none (direct (env VARSYNC_PROXY))`);
+    expect(result.stdout).toMatch(/TLS: {9}trusted TLSv1\.3/);
+    expect(result.stdout).toMatch(/\[0\] CN=127\.0\.0\.1, issued by CN=Varsync Emulator Test CA/);
+    expect(result.stdout).toMatch(/\.well-known: ok \(\d+ ms\)/);
+  });
+
+  it('through a proxy with credentials: they are used and never shown', async () => {
+    const proxy = `http://${AUTH.user}:${AUTH.password}@127.0.0.1:${guarded.port}`;
+    const result = await run(['diagnostics', '--network'], { VARSYNC_PROXY: proxy });
+    expect(result.stdout).toContain(
+      `Proxy:       http://[redacted]@127.0.0.1:${guarded.port} (proxy setting (env VARSYNC_PROXY))`,
+    );
+    expect(result.stdout).toMatch(/TLS: {9}trusted/);
+    expect(result.stdout).toMatch(/\.well-known: ok/);
+  });
+});
