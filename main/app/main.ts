@@ -19,6 +19,7 @@ import { setupAppProtocol } from './protocol.js';
 import { registerAppScheme, restrictPermissions, setupWebContentsSecurity } from './security.js';
 import { appSecretStore } from './secrets.js';
 import { UserSettings } from './settings.js';
+import { setupSessionEnd } from './session-end.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
 import { setupSyncTriggers } from './sync-triggers.js';
 import { setupTray } from './tray.js';
@@ -80,10 +81,17 @@ async function start(handover: InstanceHandover): Promise<void> {
       paths.trayIconsDir,
     );
     const stopSyncTriggers = setupSyncTriggers(agent, log);
-    setupLifecycle(async () => {
+    const stopShell = () => {
       stopSyncTriggers();
       tray.destroy();
+    };
+    setupLifecycle(async () => {
+      stopShell();
       await running.close();
+    }, log);
+    setupSessionEnd(() => {
+      stopShell();
+      running.closeNow();
     }, log);
     handover.deliverTo((argv) => applySetArguments(argv, agent, log) || window.show());
     if (!applySetArguments(process.argv, agent, log) && !openedAtLogin(process.argv)) window.show();

@@ -198,6 +198,19 @@ export class FakeBrowserWindow extends EventEmitter {
   }
 }
 
+/**
+ * Windows ending the session (shutdown, restart, log-off) as Electron reports it: 'session-end' on
+ * every window ("Emitted when a session is about to end due to a shutdown, machine restart, or
+ * user log-off. Once this event fires, there is no way to prevent the session from ending",
+ * electron.d.ts, BrowserWindow, win32), and no before-quit or will-quit: the process is ended
+ * when the handlers return.
+ */
+export function endWindowsSession(reasons: string[] = ['shutdown']): void {
+  for (const window of FakeBrowserWindow.getAllWindows()) window.emit('session-end', fakeEvent({ reasons }));
+  app.sessionEnded = true;
+  if (app.exitProcessOnQuit) process.exit(0);
+}
+
 export interface FakeImage {
   path: string;
   isEmpty(): boolean;
@@ -330,6 +343,8 @@ class FakeApp extends EventEmitter {
   sandboxEnabled = false;
   quitRequests = 0;
   quitted = false;
+  /** Windows ended the session (endWindowsSession): the process is gone, whatever still ran. */
+  sessionEnded = false;
   exitCode: number | undefined;
   /** The bundle test's child process ends when the app does. */
   exitProcessOnQuit = false;
@@ -618,6 +633,7 @@ export function resetFakeElectron(): void {
     sandboxEnabled: false,
     quitRequests: 0,
     quitted: false,
+    sessionEnded: false,
     exitCode: undefined,
   });
   app.windowsStartup.run.clear();
