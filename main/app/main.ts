@@ -22,6 +22,7 @@ import { UserSettings } from './settings.js';
 import { setupSessionEnd } from './session-end.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
 import { setupSyncTriggers } from './sync-triggers.js';
+import { watchTrayIcon } from './tray-host.js';
 import { setupTray } from './tray.js';
 import { MainWindow } from './window.js';
 
@@ -56,7 +57,8 @@ async function start(handover: InstanceHandover): Promise<void> {
     restrictPermissions(session.defaultSession, log);
     setupApplicationMenu();
     setupAppProtocol(paths.rendererDir);
-    const window = new MainWindow({ preload: paths.preload, bounds: settings, log });
+    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false));
+    const window = new MainWindow({ preload: paths.preload, bounds: settings, log, trayIconVisible: trayIconShown });
     setupIpc(createAgentService(agent, logFile.openFolder), log);
     forwardChanges(agent, () => window.contents);
     const loginItem = setupLoginItem(settings);

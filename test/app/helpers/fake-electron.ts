@@ -162,6 +162,11 @@ export class FakeBrowserWindow extends EventEmitter {
     this.focused = true;
   }
 
+  minimize(): void {
+    this.minimized = true;
+    this.emit('minimize');
+  }
+
   restore(): void {
     this.minimized = false;
   }
