@@ -364,12 +364,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.engineWanted = false;
-    clearInterval(this.watchTimer);
-    clearInterval(this.leaseTimer);
-    this.stopHealthReports?.();
+    if (!this.beginClosing()) return;
     // Only yield when there is a pass to wait for: with nothing in flight the file closes at once.
     if (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
     if (this.engine) {
@@ -378,6 +373,31 @@ export class Agent extends EventEmitter<{ change: [] }> {
       this.lease.release();
     }
     this.db.close();
+  }
+
+  /**
+   * Close without waiting, for when nothing runs after the caller returns (Windows ending the
+   * session). A pass in flight is abandoned: its values stay pending (a row is deleted only when
+   * its own sequence is acknowledged) and go out after the next start.
+   */
+  closeNow(): void {
+    if (!this.beginClosing()) return;
+    if (this.engine) {
+      void this.engine.stop();
+      this.engine = undefined;
+      this.lease.release();
+    }
+    this.db.close();
+  }
+
+  private beginClosing(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.engineWanted = false;
+    clearInterval(this.watchTimer);
+    clearInterval(this.leaseTimer);
+    this.stopHealthReports?.();
+    return true;
   }
 
   private claimEngine(): void {
