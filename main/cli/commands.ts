@@ -169,15 +169,16 @@ export const COMMANDS: Record<string, Command> = {
       }
       let log: Logger;
       let agent: Agent;
+      const logDir = defaultLogDir(context.env);
       try {
         // The log folder, and stderr: a daemon under a service manager has its output kept too.
         log = openLog({
-          dir: defaultLogDir(context.env),
+          dir: logDir,
           level: config.values.logLevel,
           echo: context.err,
           secrets: logSecrets(context, config),
         }).logger;
-        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
+        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined, logDir });
       } catch (error) {
         await demo?.close();
         throw error;

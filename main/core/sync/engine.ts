@@ -8,7 +8,7 @@ import { LicenseApiError, type ApiErrorKind } from '../api/errors.js';
 import type { Logger } from '../log.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
-import type { AgentStateName, SyncOutcome } from '../../../shared/agent-api.js';
+import type { AgentStateName, SyncOutcome, SyncTrigger } from '../../../shared/agent-api.js';
 import { retryDelay, type BackoffPolicy } from './backoff.js';
 
 export type EngineStateName = AgentStateName;
@@ -83,7 +83,8 @@ export const INITIAL_SNAPSHOT: EngineSnapshot = {
 export class SyncEngine {
   private snapshot: EngineSnapshot;
   private running: Promise<PassOutcome> | undefined;
-  private rerun = false;
+  /** What asked for another pass while one was running (the first to ask). */
+  private rerun: SyncTrigger | undefined;
   private timer: unknown;
   private debounce: unknown;
   private stopped = true;
@@ -114,7 +115,7 @@ export class SyncEngine {
   /** Begin: a first pass now, then as triggers and timers decide. */
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.schedule(0, 'start');
   }
 
   /** Stop timers and wait for a pass in flight to finish. */
@@ -131,15 +132,15 @@ export class SyncEngine {
     // (Status derives 'pending' from the outbox itself, so nothing needs rewriting here.)
     if (this.stopped || this.snapshot.paused || this.snapshot.failures > 0 || this.snapshot.held) return;
     this.timers.clearTimeout(this.debounce);
-    this.debounce = this.timers.setTimeout(() => void this.runPass(), this.options.debounceMs);
+    this.debounce = this.timers.setTimeout(() => void this.runPass({ trigger: 'set' }), this.options.debounceMs);
   }
 
-  /** A person asked (or connectivity returned): forget backoff and holds, and run a pass now. */
-  async syncNow(): Promise<PassOutcome> {
+  /** A person asked (or connectivity returned, or the system resumed): forget backoff and holds, and run a pass now. */
+  async syncNow(trigger: SyncTrigger = 'manual'): Promise<PassOutcome> {
     this.snapshot.failures = 0;
     this.snapshot.held = false;
     if (this.running) await this.running;
-    return this.runPass({ probeFirst: false });
+    return this.runPass({ probeFirst: false, trigger });
   }
 
   /** An operating-system hint that the network is back: believe it only if the API answers. */
@@ -150,7 +151,7 @@ export class SyncEngine {
     } catch {
       return;
     }
-    await this.syncNow();
+    await this.syncNow('connectivity');
   }
 
   pause(): void {
@@ -162,28 +163,28 @@ export class SyncEngine {
   resume(): void {
     this.snapshot.paused = false;
     this.publish();
-    if (!this.stopped) void this.syncNow();
+    if (!this.stopped) void this.syncNow('resume');
   }
 
   /** Run one pass; if one is running, ask for another after it and return the running one. */
-  runPass(options: { probeFirst?: boolean } = {}): Promise<PassOutcome> {
+  runPass(options: { probeFirst?: boolean; trigger?: SyncTrigger } = {}): Promise<PassOutcome> {
+    const trigger = options.trigger ?? 'set';
     if (this.running) {
-      this.rerun = true;
+      this.rerun ??= trigger;
       return this.running;
     }
     this.timers.clearTimeout(this.timer);
     this.timers.clearTimeout(this.debounce);
-    this.running = this.pass(options.probeFirst ?? true).finally(() => {
+    this.running = this.pass(options.probeFirst ?? true, trigger).finally(() => {
       this.running = undefined;
-      if (this.rerun && !this.stopped) {
-        this.rerun = false;
-        void this.runPass();
-      }
+      const rerun = this.rerun;
+      this.rerun = undefined;
+      if (rerun && !this.stopped) void this.runPass({ trigger: rerun });
     });
     return this.running;
   }
 
-  private async pass(probeFirst: boolean): Promise<PassOutcome> {
+  private async pass(probeFirst: boolean, trigger: SyncTrigger): Promise<PassOutcome> {
     if (this.snapshot.paused) {
       this.publish();
       return 'paused';
@@ -196,7 +197,7 @@ export class SyncEngine {
     if (store.pendingCount() === 0 && !this.snapshot.held && this.snapshot.failures === 0) {
       // Routine check with nothing to send: no request, no history.
       this.publish();
-      this.schedule(this.options.intervalMs);
+      this.schedule(this.options.intervalMs, 'interval');
       return 'drained';
     }
     this.snapshot.state = 'syncing';
@@ -235,8 +236,10 @@ export class SyncEngine {
         sent: counters.sent,
         requests: counters.requests,
         code: problem?.code,
+        kind: problem?.kind,
         message: problem?.message,
         correlationId,
+        trigger,
       }),
     );
     log.info(
@@ -353,7 +356,7 @@ export class SyncEngine {
     this.snapshot.state = this.restingState(log);
     this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
     this.publish(log);
-    this.schedule(delay);
+    this.schedule(delay, outcome === 'drained' ? 'interval' : 'retry');
   }
 
   private restingState(log: Logger = this.options.log): EngineStateName {
@@ -365,10 +368,10 @@ export class SyncEngine {
     return pending > 0 ? 'pending' : 'synced';
   }
 
-  private schedule(delay: number): void {
+  private schedule(delay: number, trigger: SyncTrigger): void {
     if (this.stopped || this.snapshot.paused) return;
     this.timers.clearTimeout(this.timer);
-    this.timer = this.timers.setTimeout(() => void this.runPass(), delay);
+    this.timer = this.timers.setTimeout(() => void this.runPass({ trigger }), delay);
   }
 
   /** Save and announce the snapshot; `log` is the sync attempt's during a pass. */
