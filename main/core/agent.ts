@@ -51,6 +51,8 @@ export interface AgentOptions {
 export interface SyncResult {
   outcome: PassOutcome;
   status: AgentStatus;
+  /** Set when nothing was sent because a rate-limit pause lasts until then (ISO 8601). */
+  rateLimitedUntil?: string;
 }
 
 export class NotConfiguredError extends Error {
@@ -284,8 +286,18 @@ export class Agent extends EventEmitter<{ change: [] }> {
    * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
    * otherwise the running daemon is asked to do it, and this waits for its answer.
    */
-  async syncNow(trigger: SyncTrigger = 'manual', timeoutMs = 60_000): Promise<SyncResult> {
+  async syncNow(
+    timeoutMs = 60_000,
+    options: { respectRateLimit?: boolean; trigger?: SyncTrigger } = {},
+  ): Promise<SyncResult> {
+    const trigger = options.trigger ?? 'manual';
     this.requireServer();
+    if (options.respectRateLimit) {
+      // The License API asked this device (and its fleet) to wait: a one-off command does not jump the queue.
+      const until = (this.engine?.status ?? this.savedSnapshot()).rateLimitedUntil;
+      if (until !== null && until > this.now())
+        return { outcome: 'retrying', status: this.status(), rateLimitedUntil: new Date(until).toISOString() };
+    }
     // One pass at a time per agent: two overlapping passes could have their answers acknowledged
     // out of order and leave an older value as the confirmed one.
     while (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
@@ -446,7 +458,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
         const outcome = done ? (done.outcome as PassOutcome) : 'drained';
         return { outcome, status: this.status() };
       }
-      if (!this.lease.activeHolder()) return this.syncNow('manual', Math.max(0, deadline - this.now()));
+      if (!this.lease.activeHolder()) return this.syncNow(Math.max(0, deadline - this.now()));
     }
     return { outcome: 'retrying', status: this.status() };
   }
@@ -466,6 +478,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       intervalMs: values.syncIntervalSeconds * 1000,
       recheckMs: values.recheckSeconds * 1000,
       debounceMs: values.debounceMs,
+      fleetSpreadMs: values.fleetSpreadSeconds * 1000,
       log: this.log,
       now: this.now,
       onChange: () => this.emit('change'),
