@@ -10,6 +10,7 @@ import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
 import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
+import { accessibilityViolations } from './axe.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-activity-device';
@@ -89,6 +90,7 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
     await expect.poll(() => page.getByTestId('notice').innerText()).toMatch(/is copied/);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fromCli.stdout.trimEnd());
     await page.screenshot({ path: `${SCREENSHOTS}/activity.png`, fullPage: true });
+    expect(await accessibilityViolations(page), 'activity open').toEqual([]);
 
     await page.getByTestId('attempt-log-close').click();
     expect(await page.getByTestId('attempt-log').count()).toBe(0);
