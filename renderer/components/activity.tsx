@@ -1,6 +1,7 @@
 // Activity: the recent sync attempts (what started each, how it ended, requests, values sent,
 // duration, the problem, the correlation ID), newest first. Opening one shows its log lines, read
 // by the agent from the log folder, with a Copy button: "open Activity, click the red one, copy".
+import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentApi, AttemptLogView, AttemptView, SyncOutcome } from '../../shared/agent-api.js';
 import { ATTEMPT_OUTCOME_WORDS, describeError, formatElapsed, TRIGGER_WORDS } from '../format.js';
@@ -26,6 +27,9 @@ type Opened = { id: string; log: AttemptLogView | null; error: string | null };
 export function Activity({ attempts, api, announce }: ActivityProps) {
   const [opened, setOpened] = useState<Opened | null>(null);
   const request = useRef(0);
+
+  // One function for every row, so that rows re-render only when they open or close.
+  const openLog = useRef((id: string) => void open(id)).current;
 
   async function open(id: string) {
     const ticket = ++request.current;
@@ -70,48 +74,12 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
             </thead>
             <tbody>
               {attempts.map((attempt) => (
-                <tr
+                <AttemptRow
                   key={attempt.correlationId}
-                  data-testid="attempt-row"
-                  data-outcome={attempt.outcome}
-                  aria-current={opened?.id === attempt.correlationId ? 'true' : undefined}
-                >
-                  <th scope="row" class="time">
-                    <Time at={attempt.startedAt} />
-                  </th>
-                  <td data-label="Started by">{attempt.trigger ? TRIGGER_WORDS[attempt.trigger] : '—'}</td>
-                  <td data-label="Outcome">
-                    <span class="var-state" data-state={OUTCOME_STATE[attempt.outcome]}>
-                      <span class="dot" aria-hidden="true" />
-                      {ATTEMPT_OUTCOME_WORDS[attempt.outcome] ?? attempt.outcome}
-                    </span>
-                  </td>
-                  <td data-label="Requests">{attempt.requests.toLocaleString('en')}</td>
-                  <td data-label="Values sent">{attempt.sent.toLocaleString('en')}</td>
-                  <td data-label="Took">{formatElapsed(attempt.durationMs)}</td>
-                  <td data-label="Problem">
-                    {attempt.problem ? (
-                      <span title={attempt.problem.message}>
-                        {attempt.problem.kind}: <code>{attempt.problem.code}</code>
-                      </span>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td data-label="Correlation ID">
-                    <button
-                      type="button"
-                      class="small link"
-                      onClick={() => void open(attempt.correlationId)}
-                      aria-label={`Show the log of attempt ${attempt.correlationId}`}
-                      aria-expanded={opened?.id === attempt.correlationId}
-                      aria-controls="attempt-log"
-                      data-testid="attempt-open"
-                    >
-                      <code>{attempt.correlationId}</code>
-                    </button>
-                  </td>
-                </tr>
+                  attempt={attempt}
+                  open={opened?.id === attempt.correlationId}
+                  onOpen={openLog}
+                />
               ))}
             </tbody>
           </table>
@@ -120,6 +88,62 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
       {opened && <AttemptLog opened={opened} onClose={() => setOpened(null)} announce={announce} />}
     </section>
   );
+}
+
+interface AttemptRowProps {
+  attempt: AttemptView;
+  open: boolean;
+  onOpen: (id: string) => void;
+}
+
+/** An attempt never changes once recorded: its row re-renders only when it is opened or closed. */
+class AttemptRow extends Component<AttemptRowProps> {
+  override shouldComponentUpdate(next: AttemptRowProps): boolean {
+    return next.open !== this.props.open || next.attempt.correlationId !== this.props.attempt.correlationId;
+  }
+
+  override render() {
+    const { attempt, open, onOpen } = this.props;
+    return (
+      <tr data-testid="attempt-row" data-outcome={attempt.outcome} aria-current={open ? 'true' : undefined}>
+        <th scope="row" class="time">
+          <Time at={attempt.startedAt} />
+        </th>
+        <td data-label="Started by">{attempt.trigger ? TRIGGER_WORDS[attempt.trigger] : '—'}</td>
+        <td data-label="Outcome">
+          <span class="var-state" data-state={OUTCOME_STATE[attempt.outcome]}>
+            <span class="dot" aria-hidden="true" />
+            {ATTEMPT_OUTCOME_WORDS[attempt.outcome] ?? attempt.outcome}
+          </span>
+        </td>
+        <td data-label="Requests">{attempt.requests.toLocaleString('en')}</td>
+        <td data-label="Values sent">{attempt.sent.toLocaleString('en')}</td>
+        <td data-label="Took">{formatElapsed(attempt.durationMs)}</td>
+        <td data-label="Problem">
+          {attempt.problem ? (
+            <span title={attempt.problem.message}>
+              {attempt.problem.kind}: <code>{attempt.problem.code}</code>
+            </span>
+          ) : (
+            '—'
+          )}
+        </td>
+        <td data-label="Correlation ID">
+          <button
+            type="button"
+            class="small link"
+            onClick={() => onOpen(attempt.correlationId)}
+            aria-label={`Show the log of attempt ${attempt.correlationId}`}
+            aria-expanded={open}
+            aria-controls="attempt-log"
+            data-testid="attempt-open"
+          >
+            <code>{attempt.correlationId}</code>
+          </button>
+        </td>
+      </tr>
+    );
+  }
 }
 
 function AttemptLog({
