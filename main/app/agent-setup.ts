@@ -33,6 +33,8 @@ export interface AgentSetupOptions {
   locations?: ConfigLocations;
   /** The secret store of a data folder (main.ts: safeStorage-backed, main/app/secrets.ts). */
   secretStore?: ConfigInputs['secretStore'];
+  /** The log folder, where the window's Activity reads an attempt's lines. */
+  logDir?: string;
 }
 
 /** The app's places: its resources folder and its executable's folder, the machine-wide folder, the policy registry key. */
@@ -71,7 +73,13 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
   try {
     const problem = serverSettingsProblem(config);
     if (problem) throw new NotConfiguredError(problem);
-    agent = Agent.open({ config, log, demo: demo !== undefined, sqliteNativeBinding: options.sqliteNativeBinding });
+    agent = Agent.open({
+      config,
+      log,
+      demo: demo !== undefined,
+      sqliteNativeBinding: options.sqliteNativeBinding,
+      logDir: options.logDir,
+    });
     agent.startEngine();
   } catch (error) {
     // startEngine refuses a database that cannot be written: close what was opened before saying so.

@@ -48,6 +48,7 @@ async function start(handover: InstanceHandover): Promise<void> {
       sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
       locations: electronConfigLocations(),
       secretStore: appSecretStore,
+      logDir: logFile.dir,
     });
     settings.vendorLaunchAtLogin = running.config.vendor.launchAtLogin;
     const { agent } = running;
