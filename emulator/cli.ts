@@ -7,11 +7,11 @@ const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1|::1] [--s
 
 Starts a local License API on loopback. Without --seed it serves the demo product and license.
 --admin also serves the admin API under /__admin (state, faults, request log) for tests.
+--tls serves HTTPS with a private CA made in a temporary folder; its path is printed, for caFile
+(VARSYNC_CA_FILE) or curl --cacert. Needs the openssl command.
 --rate-limit enforces LicenseSpring's limits: the plan's requests per rolling 60 s for the company
 (free 1800, starter 3600, plus 4500, enterprise 18000, or N), 200 per 10 s per client IP and 50 per
-second per Authorization value; a refusal is 429 (or --rate-limit-status 503) with Retry-After.
---tls serves HTTPS with a private CA made in a temporary folder; its path is printed, for caFile
-(VARSYNC_CA_FILE) or curl --cacert. Needs the openssl command.`;
+second per Authorization value; a refusal is 429 (or --rate-limit-status 503) with Retry-After.`;
 
 async function main(): Promise<void> {
   let values;
@@ -22,9 +22,9 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         seed: { type: 'string' },
         admin: { type: 'boolean', default: false },
-        tls: { type: 'boolean', default: false },
         'rate-limit': { type: 'string' },
         'rate-limit-status': { type: 'string' },
+        tls: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
       host: values.host,
       seed,
       admin: values.admin,
-      rateLimit,
       tls: values.tls || undefined,
+      rateLimit,
     });
   } catch (error) {
     fail((error as Error).message);

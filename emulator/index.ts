@@ -11,12 +11,6 @@ export {
 export { DEMO, demoSeed, parseSeed, readSeedFile, type EmulatorSeed } from './seed.js';
 export { FaultPlan, type FaultInput, type FaultSettings } from './faults.js';
 export { EmulatorState, EmulatorError } from './state.js';
-export {
-  createCertificateAuthority,
-  createServerCertificate,
-  type CertificateAuthority,
-  type ServerCertificate,
-} from './certificates.js';
 export { answerApiRequest, type ApiAnswer, type ApiContext, type ApiRequest } from './api.js';
 export {
   RateLimiter,
@@ -28,3 +22,9 @@ export {
   type PlanName,
   type RateLimitOptions,
 } from './rate-limit.js';
+export {
+  createCertificateAuthority,
+  createServerCertificate,
+  type CertificateAuthority,
+  type ServerCertificate,
+} from './certificates.js';

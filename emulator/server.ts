@@ -10,8 +10,8 @@ import { handleAdmin } from './admin.js';
 import { answerApiRequest, API_PREFIX, endpointName, errorBody, TOKEN_PATH } from './api.js';
 import { TokenStore } from './authorization.js';
 import { FaultPlan, type Fault } from './faults.js';
-import { createCertificateAuthority, createServerCertificate, type ServerCertificate } from './certificates.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createCertificateAuthority, createServerCertificate, type ServerCertificate } from './certificates.js';
 import { DEMO, demoSeed, parseSeed, type EmulatorSeed } from './seed.js';
 import { EmulatorState } from './state.js';
 
@@ -28,13 +28,13 @@ export interface EmulatorOptions {
   seed?: EmulatorSeed;
   /** Serve the admin HTTP API under /__admin (off unless asked for). */
   admin?: boolean;
+  /** Enforce LicenseSpring's documented rate limits (rate-limit.ts); off unless asked for. */
+  rateLimit?: RateLimitOptions;
   /**
    * Serve HTTPS: `true` makes a private CA and a certificate for 127.0.0.1 and localhost in a
    * temporary folder (its path is `caFile`); or pass a certificate (expired, another name...).
    */
   tls?: true | ServerCertificate;
-  /** Enforce LicenseSpring's documented rate limits (rate-limit.ts); off unless asked for. */
-  rateLimit?: RateLimitOptions;
 }
 
 export interface RequestLogEntry {

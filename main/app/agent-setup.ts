@@ -18,6 +18,8 @@ export interface RunningAgent {
   config: ResolvedConfig;
   /** Stop the engine, close the database, and stop the demo's emulator if there is one. */
   close(): Promise<void>;
+  /** The same without waiting for a pass in flight, for when the process ends on return (Windows session end). */
+  closeNow(): void;
 }
 
 export interface AgentSetupOptions {
@@ -32,6 +34,8 @@ export interface AgentSetupOptions {
   locations?: ConfigLocations;
   /** The secret store of a data folder (main.ts: safeStorage-backed, main/app/secrets.ts). */
   secretStore?: ConfigInputs['secretStore'];
+  /** The log folder, where the window's Activity reads an attempt's lines. */
+  logDir?: string;
   /** How the agent reaches the License API (main.ts: the session's net.fetch, main/app/network.ts). */
   network?: (config: ResolvedConfig, log: Logger) => Promise<HttpTransport>;
 }
@@ -79,6 +83,7 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
       transport,
       demo: demo !== undefined,
       sqliteNativeBinding: options.sqliteNativeBinding,
+      logDir: options.logDir,
     });
     agent.startEngine();
   } catch (error) {
@@ -98,6 +103,11 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
       demo?.stopActivity();
       await agent.close();
       await demo?.close();
+    },
+    closeNow: () => {
+      collectors.stop();
+      demo?.stopActivity();
+      agent.closeNow();
     },
   };
 }

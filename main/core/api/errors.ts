@@ -101,7 +101,7 @@ export interface LicenseApiErrorInit {
   code: string;
   message: string;
   endpoint: string;
-  /** Default: classified from status and code, the code taken as the License API's own. */
+  /** Decided from status, code and Retry-After when absent. */
   kind?: ApiErrorKind;
   retryAfterMs?: number;
   clockOffsetMs?: number;

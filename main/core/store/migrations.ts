@@ -67,6 +67,11 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 2: what started each sync attempt, and its problem's kind (the window's Activity shows both).
+  `
+  ALTER TABLE sync_history ADD COLUMN trigger TEXT;
+  ALTER TABLE sync_history ADD COLUMN kind TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
