@@ -9,6 +9,7 @@ import type { StatusView } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
+import { configuredTransport, type HttpTransport } from './api/transport.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
@@ -40,6 +41,10 @@ export interface AgentOptions {
   leaseTtlMs?: number;
   /** Marks the agent as running the built-in demo (shown in status). */
   demo?: boolean;
+  /** How requests reach the network; default: Node's, with the configuration's proxy and caFile. */
+  transport?: HttpTransport;
+  /** The environment a `system` proxy setting reads (HTTPS_PROXY, NO_PROXY); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
   sqliteNativeBinding?: string;
 }
@@ -86,6 +91,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     const values = this.config.values;
+    // First, so that a caFile that cannot be read stops start-up before the database is opened.
+    const transport = options.transport ?? configuredTransport(this.config, options.env);
     const opened = openDatabase(values.dataDir, this.now, options.sqliteNativeBinding);
     this.db = opened.db;
     this.dbPath = opened.path;
@@ -132,6 +139,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
               },
         timeoutMs: values.requestTimeoutMs,
         responsePublicKey: values.responsePublicKey,
+        transport,
         logger: this.log,
         now: this.now,
         // A server that echoes a secret in an error must not put it in status, history or the window.
