@@ -72,6 +72,27 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
     expect(await rows.first().getAttribute('data-outcome')).toBe('drained');
   });
 
+  it('draws the last 24 hours from the same history: a dot per attempt by outcome, and the pending line', async () => {
+    const chart = page.getByTestId('history-chart');
+    const dots = chart.locator('circle.attempt-dot');
+    expect(await dots.count()).toBe(await page.getByTestId('attempt-row').count());
+    expect(await dots.evaluateAll((circles) => circles.map((circle) => circle.getAttribute('data-outcome')))).toEqual([
+      'retrying',
+      'drained',
+    ]); // oldest first, left to right
+    // Two values were left pending after the failed attempt, none after the one that sent them.
+    const levels = await chart
+      .getByTestId('pending-line')
+      .evaluate((line) => [
+        ...new Set((line.getAttribute('points') ?? '').split(' ').map((point) => point.split(',')[1])),
+      ]);
+    expect(levels).toHaveLength(2);
+    expect(Number(levels[0])).toBeLessThan(Number(levels[1])); // higher on screen: more pending
+    expect(await chart.locator('desc').textContent()).toMatch(
+      /^2 attempts in the last 24 hours: 1 failed, will retry, 1 sent\. At most 2 values left pending/,
+    );
+  });
+
   it('opens the red one: its log lines, as `varsync logs --attempt` prints them, and Copy copies them', async () => {
     const failed = page.locator('[data-testid="attempt-row"][data-outcome="retrying"]');
     const id = (await failed.getByTestId('attempt-open').innerText()).trim();

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentApi, AttemptLogView, AttemptView, SyncOutcome } from '../../shared/agent-api.js';
 import { ATTEMPT_OUTCOME_WORDS, describeError, formatElapsed, TRIGGER_WORDS } from '../format.js';
 import { CopyButton } from './copy-button.js';
+import { HistoryChart } from './history-chart.js';
 import { Time } from './time.js';
 
 /** The colour (state) of each outcome: a failed attempt is red, a held one needs attention. */
@@ -53,6 +54,7 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
         The last {attempts.length.toLocaleString('en')} attempts to send, newest first. Open one to see its log lines;
         support may ask you to copy them.
       </p>
+      <HistoryChart attempts={attempts} now={Date.now()} />
       {attempts.length === 0 ? (
         <p class="empty" data-testid="no-activity">
           No attempts yet: nothing has needed sending.

@@ -308,6 +308,7 @@ export class SyncEngine {
         message: problem?.message,
         correlationId,
         trigger,
+        pending: store.pendingCount(),
       }),
     );
     log.info(
