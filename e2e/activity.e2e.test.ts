@@ -2,10 +2,10 @@
 // and the one that then sent the value are listed; opening the red one shows its log lines (read
 // from the daemon's log folder, the same lines `varsync logs --attempt` prints) and Copy puts them
 // on the clipboard. Screenshot: test-results/screenshots/activity.png (the README's picture).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../bench/lib/browser.js';
+import { BROWSER, launchChromium } from '../bench/lib/browser.js';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
@@ -14,8 +14,8 @@ import { accessibilityViolations } from './axe.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-activity-device';
-const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const chromiumMissing = 'problem' in BROWSER;
+if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let daemon: DaemonProcess;

@@ -1,10 +1,10 @@
 // 10,000 variables in the status page of a real `varsync run --ui`, in Chromium: the table declares
 // every row to screen readers (aria-rowcount, each row its aria-rowindex) but renders only those in
 // view; its box scrolls by keyboard, its header stays in view, and the name filter finds any row.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../bench/lib/browser.js';
+import { BROWSER, launchChromium } from '../bench/lib/browser.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
@@ -12,8 +12,8 @@ import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
 
 const COUNT = 10_000;
 const SCREENSHOTS = 'test-results/screenshots';
-const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const chromiumMissing = 'problem' in BROWSER;
+if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let daemon: DaemonProcess;

@@ -12,7 +12,7 @@ export type SyncOutcome = 'drained' | 'held' | 'retrying' | 'paused';
 export type SyncTrigger = 'start' | 'set' | 'interval' | 'retry' | 'manual' | 'resume' | 'connectivity';
 
 export interface SyncProblemView {
-  /** The API failure kind (network, server, rate_limit, clock, credentials, license, device, payload) or storage. */
+  /** The API failure kind (network, server, rate_limit, clock, credentials, license, device, payload, proxy, tls) or storage. */
   kind: string;
   code: string;
   message: string;

@@ -17,6 +17,8 @@ export interface RunningAgent {
   config: ResolvedConfig;
   /** Stop the engine, close the database, and stop the demo's emulator if there is one. */
   close(): Promise<void>;
+  /** The same without waiting for a pass in flight, for when the process ends on return (Windows session end). */
+  closeNow(): void;
 }
 
 export interface AgentSetupOptions {
@@ -96,6 +98,11 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
       demo?.stopActivity();
       await agent.close();
       await demo?.close();
+    },
+    closeNow: () => {
+      collectors.stop();
+      demo?.stopActivity();
+      agent.closeNow();
     },
   };
 }

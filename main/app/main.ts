@@ -19,8 +19,10 @@ import { setupAppProtocol } from './protocol.js';
 import { registerAppScheme, restrictPermissions, setupWebContentsSecurity } from './security.js';
 import { appSecretStore } from './secrets.js';
 import { UserSettings } from './settings.js';
+import { setupSessionEnd } from './session-end.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
 import { setupSyncTriggers } from './sync-triggers.js';
+import { watchTrayIcon } from './tray-host.js';
 import { setupTray } from './tray.js';
 import { MainWindow } from './window.js';
 
@@ -56,7 +58,8 @@ async function start(handover: InstanceHandover): Promise<void> {
     restrictPermissions(session.defaultSession, log);
     setupApplicationMenu();
     setupAppProtocol(paths.rendererDir);
-    const window = new MainWindow({ preload: paths.preload, bounds: settings, log });
+    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false));
+    const window = new MainWindow({ preload: paths.preload, bounds: settings, log, trayIconVisible: trayIconShown });
     setupIpc(createAgentService(agent, logFile.openFolder), log);
     forwardChanges(agent, () => window.contents);
     const loginItem = setupLoginItem(settings);
@@ -81,10 +84,17 @@ async function start(handover: InstanceHandover): Promise<void> {
       paths.trayIconsDir,
     );
     const stopSyncTriggers = setupSyncTriggers(agent, log);
-    setupLifecycle(async () => {
+    const stopShell = () => {
       stopSyncTriggers();
       tray.destroy();
+    };
+    setupLifecycle(async () => {
+      stopShell();
       await running.close();
+    }, log);
+    setupSessionEnd(() => {
+      stopShell();
+      running.closeNow();
     }, log);
     handover.deliverTo((argv) => applySetArguments(argv, agent, log) || window.show());
     if (!applySetArguments(process.argv, agent, log) && !openedAtLogin(process.argv)) window.show();

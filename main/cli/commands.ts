@@ -69,7 +69,12 @@ function oneShotLogger(context: CommandContext, config: ResolvedConfig): Logger 
 
 async function withAgent<T>(context: CommandContext, use: (agent: Agent) => Promise<T> | T): Promise<T> {
   const config = context.config();
-  const agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+  const agent = Agent.open({
+    config,
+    log: oneShotLogger(context, config),
+    readMachineId: context.readMachineId,
+    env: context.env,
+  });
   try {
     return await use(agent);
   } finally {
@@ -134,7 +139,7 @@ export const COMMANDS: Record<string, Command> = {
       'If a daemon is running, it is asked to sync and this waits for it.\n' +
       'While the License API has asked this device to wait (rate limiting), nothing is sent and this says until when;\n' +
       '--force sends anyway.\n' +
-      'Exit codes: 0 drained, 3 held by a license/credential/clock/device problem, 4 still pending (network, server or rate limit).',
+      'Exit codes: 0 drained, 3 held by a license/credential/clock/device/proxy/TLS problem, 4 still pending (network, server or rate limit).',
     options: { json: 'boolean', force: 'boolean' },
     async run(context) {
       const respectRateLimit = context.options.force !== true;
@@ -184,7 +189,14 @@ export const COMMANDS: Record<string, Command> = {
           echo: context.err,
           secrets: logSecrets(context, config),
         }).logger;
-        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined, logDir });
+        agent = Agent.open({
+          config,
+          log,
+          readMachineId: context.readMachineId,
+          env: context.env,
+          demo: demo !== undefined,
+          logDir,
+        });
       } catch (error) {
         await demo?.close();
         throw error;
@@ -303,7 +315,12 @@ export const COMMANDS: Record<string, Command> = {
       let agent: Agent | undefined;
       let agentProblem: string | undefined;
       try {
-        agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+        agent = Agent.open({
+          config,
+          log: oneShotLogger(context, config),
+          readMachineId: context.readMachineId,
+          env: context.env,
+        });
       } catch (error) {
         agentProblem = error instanceof Error ? error.message : String(error);
       }

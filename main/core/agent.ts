@@ -9,6 +9,7 @@ import type { AttemptLogView, AttemptView, StatusView, SyncTrigger } from '../..
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
+import { configuredTransport, type HttpTransport } from './api/transport.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
@@ -41,6 +42,10 @@ export interface AgentOptions {
   leaseTtlMs?: number;
   /** Marks the agent as running the built-in demo (shown in status). */
   demo?: boolean;
+  /** How requests reach the network; default: Node's, with the configuration's proxy and caFile. */
+  transport?: HttpTransport;
+  /** The environment a `system` proxy setting reads (HTTPS_PROXY, NO_PROXY); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
   sqliteNativeBinding?: string;
   /** The log folder this process writes, where Activity reads an attempt's lines. */
@@ -89,6 +94,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     const values = this.config.values;
+    // First, so that a caFile that cannot be read stops start-up before the database is opened.
+    const transport = options.transport ?? configuredTransport(this.config, options.env);
     const opened = openDatabase(values.dataDir, this.now, options.sqliteNativeBinding);
     this.db = opened.db;
     this.dbPath = opened.path;
@@ -135,6 +142,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
               },
         timeoutMs: values.requestTimeoutMs,
         responsePublicKey: values.responsePublicKey,
+        transport,
         logger: this.log,
         now: this.now,
         // A server that echoes a secret in an error must not put it in status, history or the window.
@@ -376,12 +384,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.engineWanted = false;
-    clearInterval(this.watchTimer);
-    clearInterval(this.leaseTimer);
-    this.stopHealthReports?.();
+    if (!this.beginClosing()) return;
     // Only yield when there is a pass to wait for: with nothing in flight the file closes at once.
     if (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
     if (this.engine) {
@@ -390,6 +393,31 @@ export class Agent extends EventEmitter<{ change: [] }> {
       this.lease.release();
     }
     this.db.close();
+  }
+
+  /**
+   * Close without waiting, for when nothing runs after the caller returns (Windows ending the
+   * session). A pass in flight is abandoned: its values stay pending (a row is deleted only when
+   * its own sequence is acknowledged) and go out after the next start.
+   */
+  closeNow(): void {
+    if (!this.beginClosing()) return;
+    if (this.engine) {
+      void this.engine.stop();
+      this.engine = undefined;
+      this.lease.release();
+    }
+    this.db.close();
+  }
+
+  private beginClosing(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.engineWanted = false;
+    clearInterval(this.watchTimer);
+    clearInterval(this.leaseTimer);
+    this.stopHealthReports?.();
+    return true;
   }
 
   private claimEngine(): void {

@@ -3,9 +3,9 @@
 // downloaded here): the composition root starts the demo agent, the tray, the window, the IPC
 // handlers and the protocol, follows the tray menu and a second launch, and quits cleanly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOsMachineId } from '../../main/core/identity/hardware-id.js';
@@ -62,6 +62,11 @@ beforeAll(async () => {
   userData = tempDir('varsync-bundle-user-');
   dataDir = tempDir('varsync-bundle-data-');
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VARSYNC_')));
+  // A Linux desktop with a tray (main/app/tray-host.ts asks the session bus with gdbus): its
+  // StatusNotifier host is there, so closing the window hides it to the tray.
+  const desktopTools = tempDir('varsync-bundle-desktop-');
+  writeFileSync(join(desktopTools, 'gdbus'), '#!/bin/sh\necho "(true,)"\n', { mode: 0o755 });
+  env.PATH = `${desktopTools}${delimiter}${env.PATH ?? ''}`;
   child = spawn(
     process.execPath,
     [

@@ -1,6 +1,6 @@
 // The sync engine: one pass at a time sends the outbox in batches, oldest first, and acts on the
 // kind of each failure exactly as DESIGN.md lists: retry transient ones with backoff, hold on
-// clock, credential, license and device problems (re-checking slowly), activate an unknown
+// clock, credential, license, device, proxy and TLS problems (re-checking slowly), activate an unknown
 // device when allowed, and isolate refused variables into dead letters. Nothing is dropped.
 import { randomBytes } from 'node:crypto';
 import type { LicenseApiClient, LicenseRef } from '../api/client.js';
@@ -87,7 +87,7 @@ export interface SyncEngineOptions {
   onChange?: (snapshot: EngineSnapshot) => void;
 }
 
-const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device']);
+const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device', 'proxy', 'tls']);
 export const ENGINE_STATE_KEY = 'engine_state';
 
 export const INITIAL_SNAPSHOT: EngineSnapshot = {

@@ -162,6 +162,11 @@ export class FakeBrowserWindow extends EventEmitter {
     this.focused = true;
   }
 
+  minimize(): void {
+    this.minimized = true;
+    this.emit('minimize');
+  }
+
   restore(): void {
     this.minimized = false;
   }
@@ -196,6 +201,19 @@ export class FakeBrowserWindow extends EventEmitter {
     this.webContents.destroyed = true;
     this.emit('closed');
   }
+}
+
+/**
+ * Windows ending the session (shutdown, restart, log-off) as Electron reports it: 'session-end' on
+ * every window ("Emitted when a session is about to end due to a shutdown, machine restart, or
+ * user log-off. Once this event fires, there is no way to prevent the session from ending",
+ * electron.d.ts, BrowserWindow, win32), and no before-quit or will-quit: the process is ended
+ * when the handlers return.
+ */
+export function endWindowsSession(reasons: string[] = ['shutdown']): void {
+  for (const window of FakeBrowserWindow.getAllWindows()) window.emit('session-end', fakeEvent({ reasons }));
+  app.sessionEnded = true;
+  if (app.exitProcessOnQuit) process.exit(0);
 }
 
 export interface FakeImage {
@@ -330,6 +348,8 @@ class FakeApp extends EventEmitter {
   sandboxEnabled = false;
   quitRequests = 0;
   quitted = false;
+  /** Windows ended the session (endWindowsSession): the process is gone, whatever still ran. */
+  sessionEnded = false;
   exitCode: number | undefined;
   /** The bundle test's child process ends when the app does. */
   exitProcessOnQuit = false;
@@ -618,6 +638,7 @@ export function resetFakeElectron(): void {
     sandboxEnabled: false,
     quitRequests: 0,
     quitted: false,
+    sessionEnded: false,
     exitCode: undefined,
   });
   app.windowsStartup.run.clear();
