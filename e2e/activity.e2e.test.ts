@@ -99,7 +99,7 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
     expect(id).toMatch(/^[0-9a-f]{8}$/);
     await failed.getByTestId('attempt-open').click();
     const lines = page.getByTestId('attempt-log-lines');
-    await expect.poll(() => lines.count()).toBe(1);
+    await expect.poll(() => lines.count(), { timeout: 10_000 }).toBe(1);
     const shown = await lines.innerText();
     expect(shown).toMatch(/server failure 503 server_error/);
     const fromCli = await varsync(['logs', '--attempt', id], env);
@@ -108,7 +108,7 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H3');
 
     await page.getByTestId('attempt-log-copy').click();
-    await expect.poll(() => page.getByTestId('notice').innerText()).toMatch(/is copied/);
+    await expect.poll(() => page.getByTestId('notice').innerText(), { timeout: 10_000 }).toMatch(/is copied/);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fromCli.stdout.trimEnd());
     await page.screenshot({ path: `${SCREENSHOTS}/activity.png`, fullPage: true });
     expect(await accessibilityViolations(page), 'activity open').toEqual([]);
