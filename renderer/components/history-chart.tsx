@@ -3,7 +3,7 @@
 // 9 to 11, caught up at 11:02" is seen. Plain SVG; the Activity table beside it holds the same
 // data as text, and the figure's description says it in words.
 import type { AttemptView, SyncOutcome } from '../../shared/agent-api.js';
-import { ATTEMPT_OUTCOME_WORDS, plural } from '../format.js';
+import { ATTEMPT_OUTCOME_STATE, ATTEMPT_OUTCOME_WORDS, plural } from '../format.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WIDTH = 720;
@@ -11,12 +11,6 @@ const HEIGHT = 160;
 const PAD = { left: 44, right: 12, top: 12, bottom: 40 };
 /** The strip under the line where the attempts' dots sit. */
 const DOTS_Y = HEIGHT - PAD.bottom + 14;
-const OUTCOME_STATE: Record<SyncOutcome, string> = {
-  drained: 'synced',
-  held: 'attention',
-  retrying: 'failed',
-  paused: 'paused',
-};
 
 let hourFormat: Intl.DateTimeFormat | null = null;
 
@@ -81,7 +75,7 @@ export function HistoryChart({ attempts, now }: { attempts: AttemptView[]; now: 
             cx={x(at)}
             cy={DOTS_Y}
             r={4}
-            data-state={OUTCOME_STATE[attempt.outcome]}
+            data-state={ATTEMPT_OUTCOME_STATE[attempt.outcome]}
             data-outcome={attempt.outcome}
           />
         ))}
