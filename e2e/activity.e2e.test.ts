@@ -23,7 +23,7 @@ let env: NodeJS.ProcessEnv;
 let browser: Browser;
 let page: Page;
 
-describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
+describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     emulator = await startEmulator();
