@@ -10,6 +10,7 @@ import { startCollectors } from '../core/collectors/collectors.js';
 import { loadConfig, systemConfigLocations, type ConfigInputs, type ConfigLocations } from '../core/config/load.js';
 import { serverSettingsProblem, type ConfigLayer, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Logger, LogLevel } from '../core/log.js';
+import type { HttpTransport } from '../core/api/transport.js';
 import { startDemo } from '../cli/demo.js';
 
 export interface RunningAgent {
@@ -35,6 +36,8 @@ export interface AgentSetupOptions {
   secretStore?: ConfigInputs['secretStore'];
   /** The log folder, where the window's Activity reads an attempt's lines. */
   logDir?: string;
+  /** How the agent reaches the License API (main.ts: the session's net.fetch, main/app/network.ts). */
+  network?: (config: ResolvedConfig, log: Logger) => Promise<HttpTransport>;
 }
 
 /** The app's places: its resources folder and its executable's folder, the machine-wide folder, the policy registry key. */
@@ -73,9 +76,11 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
   try {
     const problem = serverSettingsProblem(config);
     if (problem) throw new NotConfiguredError(problem);
+    const transport = await options.network?.(config, log);
     agent = Agent.open({
       config,
       log,
+      transport,
       demo: demo !== undefined,
       sqliteNativeBinding: options.sqliteNativeBinding,
       logDir: options.logDir,

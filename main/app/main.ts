@@ -13,6 +13,7 @@ import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
 import { setupLogFile } from './logging.js';
+import { setupNetwork } from './network.js';
 import { openedAtLogin, setupLoginItem } from './login-item.js';
 import { appPaths, setupAppIdentity } from './paths.js';
 import { setupAppProtocol } from './protocol.js';
@@ -49,6 +50,7 @@ async function start(handover: InstanceHandover): Promise<void> {
       locations: electronConfigLocations(),
       secretStore: appSecretStore,
       logDir: logFile.dir,
+      network: (config, log) => setupNetwork(config, session.defaultSession, log),
     });
     settings.vendorLaunchAtLogin = running.config.vendor.launchAtLogin;
     const { agent } = running;

@@ -6,7 +6,14 @@ import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
 import { startCollectors, type RunningCollectors } from '../core/collectors/collectors.js';
-import { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } from '../core/diagnostics/bundle.js';
+import {
+  bundlePathProblem,
+  defaultBundleName,
+  networkCheckOf,
+  writeDiagnosticsBundle,
+} from '../core/diagnostics/bundle.js';
+import { describeNetworkCheck } from '../core/diagnostics/network-check.js';
+import { configuredTransport } from '../core/api/transport.js';
 import { readOsMachineId } from '../core/identity/hardware-id.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import { openLog, type OpenLogOptions } from '../core/log/agent-log.js';
@@ -298,15 +305,24 @@ export const COMMANDS: Record<string, Command> = {
 
   diagnostics: {
     summary: 'write a zip for support: logs, configuration, status, queue, versions and a connectivity check',
-    usage: 'varsync diagnostics [--out FILE.zip]',
+    usage: 'varsync diagnostics [--out FILE.zip] [--network]',
     details:
       'Without --out, writes varsync-diagnostics-DATE-TIME.zip in the current folder; prints the path written.\n' +
+      '--network only runs the network self-test and prints it: the API URL, the proxy and where that choice came from,\n' +
+      'DNS, TCP, the TLS handshake with the certificate chain as seen, the .well-known answer, timings (no secrets).\n' +
       "Secrets, the raw machine ID and the hardware ID are redacted from every file in it; the hardware ID's source is kept.\n" +
       'Logs come from the log folder: Linux $XDG_STATE_HOME/varsync/logs (~/.local/state/varsync/logs),\n' +
       'macOS ~/Library/Logs/Varsync, Windows %LOCALAPPDATA%\\Varsync\\logs.\n' +
       'Exit codes: 0 written, 2 a bad --out or configuration.',
-    options: { out: 'string' },
+    options: { out: 'string', network: 'boolean' },
     async run(context) {
+      if (context.options.network) {
+        const config = context.config();
+        const check = await networkCheckOf(config, configuredTransport(config, context.env));
+        if (!check) throw new UsageError(`the API URL ${config.values.apiUrl} cannot be used; see varsync config.`);
+        for (const line of describeNetworkCheck(check)) context.out(line);
+        return EXIT.ok;
+      }
       const out = resolve(typeof context.options.out === 'string' ? context.options.out : defaultBundleName());
       const problem = bundlePathProblem(out);
       if (problem) throw new UsageError(`--out: ${problem}.`);

@@ -151,6 +151,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
     }
   }
 
+  /** How this agent reaches the License API (undefined when it is not configured to). */
+  get transport(): HttpTransport | undefined {
+    return this.client?.transport;
+  }
+
   /** Open the data folder (creating it), check the database, resolve the hardware ID, queue the vendor file's new initial variables. */
   static open(options: AgentOptions): Agent {
     const agent = new Agent(options);

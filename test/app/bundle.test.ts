@@ -28,6 +28,8 @@ interface Snapshot {
   loginItemSettings: unknown[];
   applicationMenuRoles: string[] | null;
   errors: Array<{ title: string; content: string }>;
+  sessionFetches: string[];
+  proxyConfig: { mode?: string; proxyRules?: string } | null;
   trays: Array<{ icon: string; iconFound: boolean; tooltip: string; menu: string[]; destroyed: boolean }>;
   windows: Array<{ visible: boolean; destroyed: boolean; url: string; webPreferences: Record<string, unknown> }>;
 }
@@ -148,6 +150,16 @@ describe('the built main process', () => {
     expect(existsSync(join(userData, 'settings.json'))).toBe(true);
     expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toMatch(
       /agent running \(pid \d+, data folder .*demo\)/,
+    );
+  });
+
+  it("reaches the License API through the session's net.fetch (Chromium's proxy settings and trust store), with the system proxy", async () => {
+    const state = await eventually(snapshot, (seen) =>
+      seen.sessionFetches.some((url) => url.includes('/api/v4/track_device_variables')),
+    );
+    expect(state.proxyConfig).toEqual({ mode: 'system' });
+    expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toContain(
+      "network: Chromium's network stack, proxy system (default)",
     );
   });
 

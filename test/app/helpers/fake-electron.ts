@@ -537,6 +537,30 @@ export class FakeSession {
   setDevicePermissionHandler(handler: (...args: unknown[]) => boolean): void {
     this.devicePermissionHandler = handler;
   }
+
+  // Network: electron.d.ts `Session.setProxy(config: ProxyConfig): Promise<void>`,
+  // `resolveProxy(url: string): Promise<string>` (a PAC-style answer: "DIRECT", "PROXY host:port"),
+  // `fetch(input, init)`: net.fetch through this session. The fake's fetch is Node's own fetch,
+  // or rejects as Chromium's network stack does (an Error whose message is the net error name).
+  proxyConfig: { mode?: string; proxyRules?: string } | undefined;
+  readonly fetched: string[] = [];
+  /** Net errors the next fetches reject with, in order (e.g. 'net::ERR_TUNNEL_CONNECTION_FAILED'). */
+  readonly netErrors: string[] = [];
+
+  async setProxy(config: { mode?: string; proxyRules?: string }): Promise<void> {
+    this.proxyConfig = { ...config };
+  }
+
+  async resolveProxy(_url: string): Promise<string> {
+    return this.proxyConfig?.mode === 'fixed_servers' ? `PROXY ${this.proxyConfig.proxyRules}` : 'DIRECT';
+  }
+
+  async fetch(input: string | Request, init?: RequestInit): Promise<Response> {
+    this.fetched.push(typeof input === 'string' ? input : input.url);
+    const failure = this.netErrors.shift();
+    if (failure) throw new Error(failure);
+    return fetch(input, init);
+  }
 }
 
 export const session = { defaultSession: new FakeSession() };
