@@ -23,7 +23,7 @@ let env: NodeJS.ProcessEnv;
 let browser: Browser;
 let page: Page;
 
-describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
+describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     emulator = await startEmulator();
@@ -72,13 +72,34 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
     expect(await rows.first().getAttribute('data-outcome')).toBe('drained');
   });
 
+  it('draws the last 24 hours from the same history: a dot per attempt by outcome, and the pending line', async () => {
+    const chart = page.getByTestId('history-chart');
+    const dots = chart.locator('circle.attempt-dot');
+    expect(await dots.count()).toBe(await page.getByTestId('attempt-row').count());
+    expect(await dots.evaluateAll((circles) => circles.map((circle) => circle.getAttribute('data-outcome')))).toEqual([
+      'retrying',
+      'drained',
+    ]); // oldest first, left to right
+    // Two values were left pending after the failed attempt, none after the one that sent them.
+    const levels = await chart
+      .getByTestId('pending-line')
+      .evaluate((line) => [
+        ...new Set((line.getAttribute('points') ?? '').split(' ').map((point) => point.split(',')[1])),
+      ]);
+    expect(levels).toHaveLength(2);
+    expect(Number(levels[0])).toBeLessThan(Number(levels[1])); // higher on screen: more pending
+    expect(await chart.locator('desc').textContent()).toMatch(
+      /^2 attempts in the last 24 hours: 1 failed, will retry, 1 sent\. At most 2 values left pending/,
+    );
+  });
+
   it('opens the red one: its log lines, as `varsync logs --attempt` prints them, and Copy copies them', async () => {
     const failed = page.locator('[data-testid="attempt-row"][data-outcome="retrying"]');
     const id = (await failed.getByTestId('attempt-open').innerText()).trim();
     expect(id).toMatch(/^[0-9a-f]{8}$/);
     await failed.getByTestId('attempt-open').click();
     const lines = page.getByTestId('attempt-log-lines');
-    await expect.poll(() => lines.count()).toBe(1);
+    await expect.poll(() => lines.count(), { timeout: 10_000 }).toBe(1);
     const shown = await lines.innerText();
     expect(shown).toMatch(/server failure 503 server_error/);
     const fromCli = await varsync(['logs', '--attempt', id], env);
@@ -87,7 +108,7 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H3');
 
     await page.getByTestId('attempt-log-copy').click();
-    await expect.poll(() => page.getByTestId('notice').innerText()).toMatch(/is copied/);
+    await expect.poll(() => page.getByTestId('notice').innerText(), { timeout: 10_000 }).toMatch(/is copied/);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fromCli.stdout.trimEnd());
     await page.screenshot({ path: `${SCREENSHOTS}/activity.png`, fullPage: true });
     expect(await accessibilityViolations(page), 'activity open').toEqual([]);

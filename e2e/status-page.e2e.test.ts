@@ -39,7 +39,8 @@ const shot = async (name: string, on: Page = page) => {
 const stateText = () => page.getByTestId('status-state').innerText();
 const serverValues = () => emulator.state.variablesOf(DEMO.product, HW);
 
-describe.skipIf(chromiumMissing)('status page in Chromium', () => {
+// Each state is screenshotted and checked by axe: slow on a loaded machine, hence the longer timeout.
+describe.skipIf(chromiumMissing)('status page in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     emulator = await startEmulator();

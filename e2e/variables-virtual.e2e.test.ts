@@ -70,18 +70,20 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
     expect(Math.abs(headerTop - boxTop)).toBeLessThan(3);
     await page.screenshot({ path: `${SCREENSHOTS}/variables-10000-end.png` });
     await page.keyboard.press('Home');
-    await expect.poll(async () => (await rowIndexes())[0]).toBe(2);
+    await expect.poll(async () => (await rowIndexes())[0], { timeout: 10_000 }).toBe(2);
   });
 
   it('filters 10,000 names to the one asked for', async () => {
     await page.getByTestId('filter').fill('var-999');
     const matching = names.filter((name) => name.includes('var-999')); // var-999 and var-9990 to var-9999
     expect(matching).toHaveLength(11);
-    await expect.poll(() => table().getAttribute('aria-rowcount')).toBe(String(matching.length + 1));
+    await expect
+      .poll(() => table().getAttribute('aria-rowcount'), { timeout: 10_000 })
+      .toBe(String(matching.length + 1));
     expect(await renderedRows().evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')))).toEqual(
       matching,
     );
     await page.getByTestId('filter').fill('');
-    await expect.poll(() => table().getAttribute('aria-rowcount')).toBe(String(COUNT + 1));
+    await expect.poll(() => table().getAttribute('aria-rowcount'), { timeout: 10_000 }).toBe(String(COUNT + 1));
   });
 });

@@ -50,6 +50,14 @@ export const ATTEMPT_OUTCOME_WORDS: Record<SyncOutcome, string> = {
   paused: 'Paused',
 };
 
+/** The colour (a state's) of each outcome, in Activity and its chart: a failed attempt is red, a held one needs attention. */
+export const ATTEMPT_OUTCOME_STATE: Record<SyncOutcome, string> = {
+  drained: 'synced',
+  held: 'attention',
+  retrying: 'failed',
+  paused: 'paused',
+};
+
 /** A short span: "850 ms", "2.4 s", then as formatDuration. */
 export function formatElapsed(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;

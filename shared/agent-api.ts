@@ -78,6 +78,8 @@ export interface AttemptView {
   requests: number;
   /** Values the server confirmed in this attempt. */
   sent: number;
+  /** Values still pending when it ended; null for attempts recorded before this was kept. */
+  pendingAfter: number | null;
   problem: SyncProblemView | null;
 }
 

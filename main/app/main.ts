@@ -18,7 +18,7 @@ import { openedAtLogin, setupLoginItem } from './login-item.js';
 import { appPaths, setupAppIdentity } from './paths.js';
 import { setupAppProtocol } from './protocol.js';
 import { registerAppScheme, restrictPermissions, setupWebContentsSecurity } from './security.js';
-import { appSecretStore } from './secrets.js';
+import { safeStorageSecrets } from './secrets.js';
 import { UserSettings } from './settings.js';
 import { setupSessionEnd } from './session-end.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
@@ -48,7 +48,7 @@ async function start(handover: InstanceHandover): Promise<void> {
       logger: (_level, config) => logFile.configure(config),
       sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
       locations: electronConfigLocations(),
-      secretStore: appSecretStore,
+      secrets: await safeStorageSecrets(),
       logDir: logFile.dir,
       network: (config, log) => setupNetwork(config, session.defaultSession, log),
     });

@@ -2,13 +2,14 @@
 // optionally following the log until the command is stopped. The reading is main/core/log/read.ts.
 import { LOG_LEVELS, type LogLevel } from '../core/log.js';
 import { followLog, parseSince, readLog, type LogLine, type LogQuery } from '../core/log/read.js';
+import { CORRELATION_ID_PATTERN } from '../../shared/ipc.js';
 import { UsageError } from './arguments.js';
 
 export function parseLogQuery(options: Record<string, string | boolean | undefined>, now: number): LogQuery {
   const query: LogQuery = {};
   const { attempt, since, level } = options;
   if (typeof attempt === 'string') {
-    if (!/^[0-9a-z-]{1,64}$/i.test(attempt))
+    if (!CORRELATION_ID_PATTERN.test(attempt))
       throw new UsageError(`--attempt takes a correlation ID such as 3f9a0c1e (see varsync status), not "${attempt}".`);
     query.attempt = attempt.toLowerCase();
   }

@@ -19,6 +19,7 @@ export function attemptView(record: SyncRecord): AttemptView {
     outcome: record.outcome as SyncOutcome,
     requests: record.requests,
     sent: record.sent,
+    pendingAfter: record.pending ?? null,
     problem: record.code ? { kind: record.kind ?? 'unknown', code: record.code, message: record.message ?? '' } : null,
   };
 }

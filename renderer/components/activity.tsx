@@ -3,18 +3,17 @@
 // by the agent from the log folder, with a Copy button: "open Activity, click the red one, copy".
 import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AgentApi, AttemptLogView, AttemptView, SyncOutcome } from '../../shared/agent-api.js';
-import { ATTEMPT_OUTCOME_WORDS, describeError, formatElapsed, TRIGGER_WORDS } from '../format.js';
+import type { AgentApi, AttemptLogView, AttemptView } from '../../shared/agent-api.js';
+import {
+  ATTEMPT_OUTCOME_STATE,
+  ATTEMPT_OUTCOME_WORDS,
+  describeError,
+  formatElapsed,
+  TRIGGER_WORDS,
+} from '../format.js';
 import { CopyButton } from './copy-button.js';
+import { HistoryChart } from './history-chart.js';
 import { Time } from './time.js';
-
-/** The colour (state) of each outcome: a failed attempt is red, a held one needs attention. */
-const OUTCOME_STATE: Record<SyncOutcome, string> = {
-  drained: 'synced',
-  held: 'attention',
-  retrying: 'failed',
-  paused: 'paused',
-};
 
 export interface ActivityProps {
   attempts: AttemptView[];
@@ -53,6 +52,7 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
         The last {attempts.length.toLocaleString('en')} attempts to send, newest first. Open one to see its log lines;
         support may ask you to copy them.
       </p>
+      <HistoryChart attempts={attempts} now={Date.now()} />
       {attempts.length === 0 ? (
         <p class="empty" data-testid="no-activity">
           No attempts yet: nothing has needed sending.
@@ -111,7 +111,7 @@ class AttemptRow extends Component<AttemptRowProps> {
         </th>
         <td data-label="Started by">{attempt.trigger ? TRIGGER_WORDS[attempt.trigger] : '—'}</td>
         <td data-label="Outcome">
-          <span class="var-state" data-state={OUTCOME_STATE[attempt.outcome]}>
+          <span class="var-state" data-state={ATTEMPT_OUTCOME_STATE[attempt.outcome]}>
             <span class="dot" aria-hidden="true" />
             {ATTEMPT_OUTCOME_WORDS[attempt.outcome] ?? attempt.outcome}
           </span>

@@ -271,7 +271,13 @@ describe('the built main process', () => {
         content: expect.stringMatching(/^Varsync ran into an unexpected error and keeps running\./),
       },
     ]);
-    expect(output).toMatch(/error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/);
+    // The log's echo comes through the child's stdout, which may arrive after the control answer.
+    const logged = /error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/;
+    await eventually(
+      () => output,
+      (text) => logged.test(text),
+      10_000,
+    );
     expect(output).not.toContain(machineId);
     expect(state.trays[0]!.destroyed).toBe(false);
   });

@@ -60,6 +60,8 @@ describe('activity', () => {
     });
     expect(retry).toMatchObject({ trigger: 'retry', outcome: 'drained', sent: 1, problem: null });
     expect(set).toMatchObject({ trigger: 'set', outcome: 'drained', requests: 1, sent: 1, problem: null });
+    // What was left pending after each: the 24-hour chart's line.
+    expect([start!.pendingAfter, retry!.pendingAfter, set!.pendingAfter]).toEqual([1, 0, 0]);
     for (const attempt of [set!, retry!, start!]) {
       expect(attempt.correlationId).toMatch(/^[0-9a-f]{8}$/);
       expect(attempt.durationMs).toBeGreaterThanOrEqual(0);

@@ -67,10 +67,12 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
-  // 2: what started each sync attempt, and its problem's kind (the window's Activity shows both).
+  // 2: what started each sync attempt, its problem's kind, and what was left pending after it
+  // (the window's Activity and its 24-hour chart show them).
   `
   ALTER TABLE sync_history ADD COLUMN trigger TEXT;
   ALTER TABLE sync_history ADD COLUMN kind TEXT;
+  ALTER TABLE sync_history ADD COLUMN pending INTEGER;
   `,
 ];
 

@@ -40,6 +40,8 @@ export interface SyncRecord {
   correlationId: string;
   /** What started the attempt; absent in records written before it was kept. */
   trigger?: string;
+  /** Values left pending when it ended; absent in records written before it was kept. */
+  pending?: number;
 }
 
 /** The sync attempts kept (the window's Activity shows them). */
@@ -123,8 +125,8 @@ export class VariableStore {
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       insertHistory: db.prepare(
-        `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, kind, message, correlation_id, trigger)
-         VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @kind, @message, @correlationId, @trigger)`,
+        `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, kind, message, correlation_id, trigger, pending)
+         VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @kind, @message, @correlationId, @trigger, @pending)`,
       ),
       trimHistory: db.prepare<[number]>('DELETE FROM sync_history WHERE id <= (SELECT MAX(id) FROM sync_history) - ?'),
       history: db.prepare<
@@ -140,6 +142,7 @@ export class VariableStore {
           message: string | null;
           correlation_id: string;
           trigger: string | null;
+          pending: number | null;
         }
       >('SELECT * FROM sync_history ORDER BY id DESC LIMIT ?'),
       lastEvent: db.prepare<[string], { at: number; detail: string }>(
@@ -295,6 +298,7 @@ export class VariableStore {
           kind: record.kind ?? null,
           message: record.message ?? null,
           trigger: record.trigger ?? null,
+          pending: record.pending ?? null,
         });
         st.trimHistory.run(HISTORY_KEPT);
       }),
@@ -434,6 +438,7 @@ export class VariableStore {
       message: row.message ?? undefined,
       correlationId: row.correlation_id,
       trigger: row.trigger ?? undefined,
+      pending: row.pending ?? undefined,
     }));
   }
 

@@ -307,6 +307,7 @@ export class SyncEngine {
         message: problem?.message,
         correlationId,
         trigger,
+        pending: store.pendingCount(),
       }),
     );
     log.info(
