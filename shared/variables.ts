@@ -79,6 +79,38 @@ export function validateVariables(variables: unknown): Record<string, VariableVa
   return variables as Record<string, VariableValue>;
 }
 
+/**
+ * One assignment of `varsync set` or of the app's `--set` launch argument: `NAME=VALUE` queues the
+ * text VALUE; `NAME:=JSON` queues a JSON number, boolean or string. The name ends at the first `=`
+ * (so names cannot contain one on a command line).
+ */
+export function parseAssignment(argument: string): [string, VariableValue] {
+  const equals = argument.indexOf('=');
+  if (equals <= 0)
+    throw new VariableInputError(
+      `"${argument}" is not NAME=VALUE or NAME:=JSON; for example: varsync set color=blue seats:=3`,
+    );
+  const typed = argument[equals - 1] === ':';
+  const name = argument.slice(0, typed ? equals - 1 : equals);
+  const text = argument.slice(equals + 1);
+  if (!name) throw new VariableInputError(`"${argument}" has no variable name before ${typed ? ':=' : '='}.`);
+  if (!typed) return [name, text];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new VariableInputError(
+      `${name}:=${text} is not valid JSON; use a number, true/false, or a "quoted string" (or ${name}=text for text).`,
+    );
+  }
+  if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
+    throw new VariableInputError(
+      `${name}:= takes a JSON number, boolean or string, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}.`,
+    );
+  }
+  return [name, value];
+}
+
 function printable(text: string): string {
   return text.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -5,17 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
-import { startCollectors, type RunningCollectors } from '../core/collectors/collectors.js';
 import { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } from '../core/diagnostics/bundle.js';
 import { readOsMachineId } from '../core/identity/hardware-id.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import { openLog, type OpenLogOptions } from '../core/log/agent-log.js';
 import { defaultLogDir } from '../core/log/files.js';
 import { sensitiveValues } from '../core/log/redaction.js';
-import { NAME_MAX_CHARS, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
-import { parseAssignment, UsageError } from './arguments.js';
+import { NAME_MAX_CHARS, parseAssignment, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
+import { UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
-import { startDemo } from './demo.js';
+import { startAgentRuntime } from '../core/runtime.js';
 import { startStatusServer, type StatusServer } from '../web/status-server.js';
 import { statusPageLine } from '../web/status-url.js';
 
@@ -156,36 +155,28 @@ export const COMMANDS: Record<string, Command> = {
     async run(context) {
       // Bad input first, before anything is started that would then have to be stopped.
       const uiPort = parseUiPort(context.options['ui-port']);
-      let config = context.config();
-      let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
-      if (context.options.demo && !config.configured) {
-        demo = await startDemo(config);
-        config = demo.config;
-        context.err(demo.banner);
-      } else if (context.options.demo) {
+      const config = context.config();
+      if (context.options.demo && config.configured)
         context.err('A configuration was found, so the demo is not used: running for real.');
-      }
-      let log: Logger;
-      let agent: Agent;
-      try {
+      const runtime = await startAgentRuntime({
+        config,
+        demoWhenUnconfigured: context.options.demo === true,
         // The log folder, and stderr: a daemon under a service manager has its output kept too.
-        log = openLog({
-          dir: defaultLogDir(context.env),
-          level: config.values.logLevel,
-          echo: context.err,
-          secrets: logSecrets(context, config),
-        }).logger;
-        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
-      } catch (error) {
-        await demo?.close();
-        throw error;
-      }
+        logger: (resolved) =>
+          openLog({
+            dir: defaultLogDir(context.env),
+            level: resolved.values.logLevel,
+            echo: context.err,
+            secrets: logSecrets(context, resolved),
+          }).logger,
+        announce: (_log, demoBanner) => {
+          if (demoBanner) context.err(demoBanner);
+        },
+        readMachineId: context.readMachineId,
+      });
+      const { agent, log } = runtime;
       let statusServer: StatusServer | undefined;
-      let collectors: RunningCollectors | undefined;
       try {
-        agent.startEngine();
-        collectors = startCollectors({ agent, config, log });
-        demo?.startActivity(agent);
         if (context.options.ui || uiPort !== undefined) {
           if (!existsSync(join(RENDERER_DIR, 'index.html')))
             log.warn('the status page is not built (npm run build:renderer); only its API is served');
@@ -199,15 +190,12 @@ export const COMMANDS: Record<string, Command> = {
           );
           context.out(statusPageLine(statusServer.url));
         }
-        log.info(`daemon running (pid ${process.pid}, data folder ${config.values.dataDir}); stop with Ctrl+C`);
+        log.info(`daemon running (pid ${process.pid}, data folder ${runtime.config.values.dataDir}); stop with Ctrl+C`);
         const signal = await context.stopSignal;
         log.info(`${signal} received; stopping`);
       } finally {
-        collectors?.stop();
-        demo?.stopActivity();
         await statusServer?.close();
-        await agent.close();
-        await demo?.close();
+        await runtime.close();
       }
       return EXIT.ok;
     },

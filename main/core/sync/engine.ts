@@ -10,30 +10,9 @@ import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { AgentStateName, SyncOutcome } from '../../../shared/agent-api.js';
 import { retryDelay, type BackoffPolicy } from './backoff.js';
+import { readEngineState, saveEngineState, type EngineSnapshot, type SyncProblem } from './engine-state.js';
 
-export type EngineStateName = AgentStateName;
 export type PassOutcome = SyncOutcome;
-
-export interface SyncProblem {
-  /** The API failure kind, or `storage` when the local database failed. */
-  kind: ApiErrorKind | 'storage';
-  code: string;
-  message: string;
-}
-
-/** What the engine knows about itself; persisted so that other processes (varsync status) see it. */
-export interface EngineSnapshot {
-  state: EngineStateName;
-  lastSyncAt: number | null;
-  lastAttemptAt: number | null;
-  nextAttemptAt: number | null;
-  lastError: SyncProblem | null;
-  /** A problem a person must fix; sending waits for it (re-checked slowly). */
-  held: boolean;
-  clockOffsetMs: number | null;
-  failures: number;
-  paused: boolean;
-}
 
 export type EngineClient = Pick<
   LicenseApiClient,
@@ -66,19 +45,6 @@ export interface SyncEngineOptions {
 /** The documented cap of variables per request. */
 export const MAX_BATCH_SIZE = 1000;
 const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device']);
-export const ENGINE_STATE_KEY = 'engine_state';
-
-export const INITIAL_SNAPSHOT: EngineSnapshot = {
-  state: 'synced',
-  lastSyncAt: null,
-  lastAttemptAt: null,
-  nextAttemptAt: null,
-  lastError: null,
-  held: false,
-  clockOffsetMs: null,
-  failures: 0,
-  paused: false,
-};
 
 export class SyncEngine {
   private snapshot: EngineSnapshot;
@@ -100,10 +66,8 @@ export class SyncEngine {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     };
-    const saved = options.store.getMeta(ENGINE_STATE_KEY);
-    const previous = saved ? (JSON.parse(saved) as Partial<EngineSnapshot>) : {};
     // Keep history across restarts (last success, the paused switch); timing starts afresh.
-    this.snapshot = { ...INITIAL_SNAPSHOT, ...previous, nextAttemptAt: null, failures: 0 };
+    this.snapshot = { ...readEngineState(options.store), nextAttemptAt: null, failures: 0 };
     this.snapshot.state = this.restingState();
   }
 
@@ -356,7 +320,7 @@ export class SyncEngine {
     this.schedule(delay);
   }
 
-  private restingState(log: Logger = this.options.log): EngineStateName {
+  private restingState(log: Logger = this.options.log): AgentStateName {
     if (this.snapshot.paused) return 'paused';
     if (this.snapshot.held) return 'attention';
     if (this.snapshot.failures > 0) return this.snapshot.lastError?.kind === 'network' ? 'offline' : 'pending';
@@ -375,7 +339,7 @@ export class SyncEngine {
   private publish(log: Logger = this.options.log): void {
     this.guard(log, () => {
       if (this.snapshot.state !== 'syncing') this.snapshot.state = this.restingState(log);
-      this.options.store.setMeta(ENGINE_STATE_KEY, JSON.stringify(this.snapshot));
+      saveEngineState(this.options.store, this.snapshot);
     });
     this.options.onChange?.(this.status);
   }
