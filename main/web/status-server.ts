@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { deadLetterNamesSchema } from '../../shared/ipc.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
+import { contentTypeOf, resolveRendererFile } from '../core/renderer-files.js';
 import { checkPeer, checkRequest } from './guard.js';
 import { statusPageUrl } from './status-url.js';
 
@@ -22,17 +22,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENT_STREAMS = 16;
 const HEARTBEAT_MS = 15_000;
 const CHANGE_COALESCE_MS = 100;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export interface StatusServerOptions {
   agent: Agent;
@@ -168,20 +157,20 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       throw new HttpError(400, 'the address is not valid percent-encoded UTF-8');
     }
     const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-    const root = normalize(options.rendererDir + sep);
-    const file = normalize(join(root, relative));
-    if (!file.startsWith(root)) throw new HttpError(404, 'not found');
+    const notFound = new HttpError(
+      404,
+      relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found',
+    );
+    const file = await resolveRendererFile(options.rendererDir, decoded);
+    if (!file) throw notFound;
     let content: Buffer;
     try {
       content = await readFile(file);
     } catch {
-      throw new HttpError(
-        404,
-        relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found',
-      );
+      throw notFound;
     }
     res.statusCode = 200;
-    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Content-Type', contentTypeOf(file));
     res.setHeader('Cache-Control', relative === 'index.html' ? 'no-store' : 'max-age=3600');
     res.end(content);
   }
