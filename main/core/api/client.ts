@@ -28,6 +28,7 @@ import {
 } from './authorization.js';
 import { LicenseApiError, parseRetryAfter } from './errors.js';
 import { httpDate } from './signing.js';
+import { Redactor } from '../log/redaction.js';
 
 /** Which license and device a call is about. Key-based products use `licenseKey`, user-based `username`. */
 export interface LicenseRef {
@@ -105,7 +106,8 @@ export class LicenseApiClient {
   private readonly authorizer: Authorizer;
   private readonly now: () => number;
   private readonly logger: ApiLogger | undefined;
-  private readonly secrets: string[];
+  /** Server messages are shown and logged: none of our secrets may come back in one, in any encoding. */
+  private readonly redactor: Redactor;
   private readonly timeoutMs: number;
   private offsetMs: number | undefined;
 
@@ -114,7 +116,7 @@ export class LicenseApiClient {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.secrets = [...secretsOf(options.credentials), ...(options.secrets ?? [])];
+    this.redactor = new Redactor([...secretsOf(options.credentials), ...(options.secrets ?? [])]);
     this.http = axios.create({
       timeout: this.timeoutMs,
       maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -406,11 +408,10 @@ export class LicenseApiClient {
     return token.data;
   }
 
-  /** Server messages are shown and logged; make sure none of ours ever comes back in one. */
+  /** A server's words with every secret of the client and of this call (license key, password) redacted. */
   private redact(text: string, callSecrets: string[] = []): string {
-    return [...this.secrets, ...callSecrets]
-      .filter((secret) => secret.length > 0)
-      .reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+    this.redactor.add(callSecrets);
+    return this.redactor.redact(text);
   }
 }
 
