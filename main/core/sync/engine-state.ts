@@ -6,8 +6,8 @@ import type { ApiErrorKind } from '../api/errors.js';
 import type { VariableStore } from '../store/variable-store.js';
 
 export interface SyncProblem {
-  /** The API failure kind, or `storage` when the local database failed. */
-  kind: ApiErrorKind | 'storage';
+  /** The API failure kind, `storage` when the local database failed, `internal` for a bug. */
+  kind: ApiErrorKind | 'storage' | 'internal';
   code: string;
   message: string;
 }

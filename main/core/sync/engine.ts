@@ -4,8 +4,9 @@
 // device when allowed, and isolate refused variables into dead letters. Nothing is dropped.
 import { randomBytes } from 'node:crypto';
 import type { LicenseApiClient, LicenseRef } from '../api/client.js';
-import { LicenseApiError, type ApiErrorKind } from '../api/errors.js';
+import { LicenseApiError } from '../api/errors.js';
 import type { Logger } from '../log.js';
+import { StoreError } from '../store/errors.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { AgentStateName, SyncOutcome } from '../../../shared/agent-api.js';
@@ -44,7 +45,7 @@ export interface SyncEngineOptions {
 
 /** The documented cap of variables per request. */
 export const MAX_BATCH_SIZE = 1000;
-const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device']);
+const HOLDING_KINDS = new Set<SyncProblem['kind']>(['clock', 'credentials', 'license', 'device']);
 
 export class SyncEngine {
   private snapshot: EngineSnapshot;
@@ -184,7 +185,9 @@ export class SyncEngine {
       outcome = 'drained';
     } catch (error) {
       problem = asProblem(error);
-      outcome = problem.kind !== 'storage' && HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
+      if (problem.kind === 'internal')
+        log.error(`pass failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
+      outcome = HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
     } finally {
       this.snapshot.clockOffsetMs = this.options.client.clockOffsetMs ?? this.snapshot.clockOffsetMs;
     }
@@ -366,7 +369,10 @@ export class SyncEngine {
   }
 }
 
-/** Any failure of a pass as a problem: API errors as they are, anything else (the database) as storage. */
+/**
+ * Any failure of a pass as a problem: API errors as they are, the store's as storage, anything else
+ * (a bug: the store lets those through unlabelled) as internal, retried like a transient failure.
+ */
 function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } {
   if (error instanceof LicenseApiError) {
     return {
@@ -377,12 +383,11 @@ function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clock
       clockOffsetMs: error.clockOffsetMs,
     };
   }
-  const code = (error as { code?: unknown }).code;
-  return {
-    kind: 'storage',
-    code: typeof code === 'string' ? code : 'internal_error',
-    message: `The local database failed: ${(error as Error).message ?? String(error)}`,
-  };
+  if (error instanceof StoreError) {
+    return { kind: 'storage', code: error.code, message: `The local database failed: ${error.message}` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', code: 'internal_error', message: `An unexpected error stopped the sync: ${message}` };
 }
 
 function asVariables(batch: PendingEntry[]): Record<string, VariableValue> {
