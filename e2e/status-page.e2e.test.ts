@@ -3,10 +3,10 @@
 // test-results/screenshots/.
 // Its security (CSP, token, Host, Origin, loopback, no token sent to other local servers) is proven
 // in e2e/security.e2e.test.ts; here, how the page gets and uses its token (URL fragment, Bearer).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../bench/lib/browser.js';
+import { BROWSER, launchChromium } from '../bench/lib/browser.js';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
@@ -15,8 +15,8 @@ import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-device';
 const license = { product: DEMO.product, licenseKey: DEMO.licenseKey };
-const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing) console.log(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const chromiumMissing = 'problem' in BROWSER;
+if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let daemon: DaemonProcess;

@@ -10,7 +10,7 @@ export type HardwareIdSource = 'configured' | 'machine-id' | 'generated';
 export type SyncOutcome = 'drained' | 'held' | 'retrying' | 'paused';
 
 export interface SyncProblemView {
-  /** The API failure kind (network, server, rate_limit, clock, credentials, license, device, payload) or storage. */
+  /** The API failure kind (network, server, rate_limit, clock, credentials, license, device, payload, proxy, tls) or storage. */
   kind: string;
   code: string;
   message: string;

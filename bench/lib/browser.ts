@@ -1,11 +1,14 @@
-// Debian's Chromium through playwright-core, headless, with nothing that phones home: for the
-// benchmarks that time the page. Scripts that run in the page are plain JavaScript files read from
+// A Chrome or Chromium (find-browser.ts) through playwright-core, headless, with nothing that
+// phones home: for the benchmarks that time the page and the e2e specs. Scripts that run in the page are plain JavaScript files read from
 // disk (a TypeScript transform could add helpers that do not exist in the browser).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { findBrowser } from './find-browser.js';
+
+/** The browser this run drives, or why there is none (one line, with how to get one). */
+export const BROWSER = findBrowser();
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -18,9 +21,8 @@ const CHROMIUM_ARGS = [
 
 /** Also launches the browser of the e2e specs, which add their own switches (`extraArgs`). */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); skip this benchmark with BENCH_ONLY`);
-  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  if ('problem' in BROWSER) throw new Error(`${BROWSER.problem}; or skip this benchmark with BENCH_ONLY`);
+  return chromium.launch({ executablePath: BROWSER.path, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** The source of a script in bench/lib/, to run in a page. */

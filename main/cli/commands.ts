@@ -66,7 +66,12 @@ function oneShotLogger(context: CommandContext, config: ResolvedConfig): Logger 
 
 async function withAgent<T>(context: CommandContext, use: (agent: Agent) => Promise<T> | T): Promise<T> {
   const config = context.config();
-  const agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+  const agent = Agent.open({
+    config,
+    log: oneShotLogger(context, config),
+    readMachineId: context.readMachineId,
+    env: context.env,
+  });
   try {
     return await use(agent);
   } finally {
@@ -126,17 +131,23 @@ export const COMMANDS: Record<string, Command> = {
 
   sync: {
     summary: 'run one sync pass now',
-    usage: 'varsync sync [--json]',
+    usage: 'varsync sync [--json] [--force]',
     details:
       'If a daemon is running, it is asked to sync and this waits for it.\n' +
-      'Exit codes: 0 drained, 3 held by a license/credential/clock/device problem, 4 still pending (network or server).',
-    options: { json: 'boolean' },
+      'While the License API has asked this device to wait (rate limiting), nothing is sent and this says until when;\n' +
+      '--force sends anyway.\n' +
+      'Exit codes: 0 drained, 3 held by a license/credential/clock/device/proxy/TLS problem, 4 still pending (network, server or rate limit).',
+    options: { json: 'boolean', force: 'boolean' },
     async run(context) {
-      const result = await withAgent(context, (agent) => agent.syncNow());
+      const respectRateLimit = context.options.force !== true;
+      const result = await withAgent(context, (agent) => agent.syncNow(undefined, { respectRateLimit }));
       context.out(
         context.options.json
-          ? json({ outcome: result.outcome, status: result.status })
-          : syncSummary(result.outcome, result.status),
+          ? json({ outcome: result.outcome, rateLimitedUntil: result.rateLimitedUntil ?? null, status: result.status })
+          : result.rateLimitedUntil
+            ? `Rate limited: the License API asked this device to wait; it may try again at ${result.rateLimitedUntil}. ` +
+              `Nothing was sent; ${result.status.pending} pending. (varsync sync --force sends now.)`
+            : syncSummary(result.outcome, result.status),
       );
       return exitCodeFor(result.outcome);
     },
@@ -173,6 +184,7 @@ export const COMMANDS: Record<string, Command> = {
           if (demoBanner) context.err(demoBanner);
         },
         readMachineId: context.readMachineId,
+        env: context.env,
       });
       const { agent, log } = runtime;
       let statusServer: StatusServer | undefined;
@@ -282,7 +294,12 @@ export const COMMANDS: Record<string, Command> = {
       let agent: Agent | undefined;
       let agentProblem: string | undefined;
       try {
-        agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+        agent = Agent.open({
+          config,
+          log: oneShotLogger(context, config),
+          readMachineId: context.readMachineId,
+          env: context.env,
+        });
       } catch (error) {
         agentProblem = error instanceof Error ? error.message : String(error);
       }

@@ -7,6 +7,7 @@ import type { StatusView, SyncResultView } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
+import { configuredTransport, type HttpTransport } from './api/transport.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
@@ -33,8 +34,18 @@ export interface AgentOptions {
   leaseTtlMs?: number;
   /** Marks the agent as running the built-in demo (shown in status). */
   demo?: boolean;
+  /** How requests reach the network; default: Node's, with the configuration's proxy and caFile. */
+  transport?: HttpTransport;
+  /** The environment a `system` proxy setting reads (HTTPS_PROXY, NO_PROXY); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
   sqliteNativeBinding?: string;
+}
+
+/** How a requested sync ended, for `varsync sync`'s exit code. */
+export interface SyncResult extends SyncResultView {
+  /** Set when nothing was sent because a rate-limit pause lasts until then (ISO 8601). */
+  rateLimitedUntil?: string;
 }
 
 export class NotConfiguredError extends Error {
@@ -60,6 +71,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     const values = this.config.values;
+    // First, so that a caFile that cannot be read stops start-up before the database is opened.
+    const transport = options.transport ?? configuredTransport(this.config, options.env);
     const opened = openDatabase(values.dataDir, this.now, options.sqliteNativeBinding);
     this.db = opened.db;
     this.dbPath = opened.path;
@@ -113,6 +126,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
               },
         timeoutMs: values.requestTimeoutMs,
         responsePublicKey: values.responsePublicKey,
+        transport,
         logger: this.log,
         now: this.now,
         // A server that echoes a secret in an error must not put it in status, history or the window.
@@ -219,8 +233,14 @@ export class Agent extends EventEmitter<{ change: [] }> {
    * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
    * otherwise the running daemon is asked to do it, and this waits for its answer.
    */
-  async syncNow(timeoutMs = 60_000): Promise<SyncResultView> {
+  async syncNow(timeoutMs = 60_000, options: { respectRateLimit?: boolean } = {}): Promise<SyncResult> {
     this.requireServer();
+    if (options.respectRateLimit) {
+      // The License API asked this device (and its fleet) to wait: a one-off command does not jump the queue.
+      const until = (this.host.engine?.status ?? readEngineState(this.store)).rateLimitedUntil;
+      if (until !== null && until > this.now())
+        return { outcome: 'retrying', status: this.status(), rateLimitedUntil: new Date(until).toISOString() };
+    }
     return this.host.syncNow(timeoutMs);
   }
 
@@ -286,6 +306,18 @@ export class Agent extends EventEmitter<{ change: [] }> {
     this.db.close();
   }
 
+  /**
+   * Close without waiting, for when nothing runs after the caller returns (Windows ending the
+   * session). A pass in flight is abandoned: its values stay pending (a row is deleted only when
+   * its own sequence is acknowledged) and go out after the next start.
+   */
+  closeNow(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.host.closeNow();
+    this.db.close();
+  }
+
   private createEngine(): SyncEngine {
     const values = this.config.values;
     return new SyncEngine({
@@ -301,6 +333,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       intervalMs: values.syncIntervalSeconds * 1000,
       recheckMs: values.recheckSeconds * 1000,
       debounceMs: values.debounceMs,
+      fleetSpreadMs: values.fleetSpreadSeconds * 1000,
       log: this.log,
       now: this.now,
       onChange: () => this.emit('change'),

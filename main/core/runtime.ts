@@ -17,6 +17,8 @@ export interface AgentRuntimeOptions {
   /** Said once the log exists, before the agent opens: the shell's notices, and the demo's banner if it runs. */
   announce?(log: Logger, demoBanner: string | undefined): void;
   readMachineId?: () => string | undefined;
+  /** The environment a `system` proxy setting reads; default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
   sqliteNativeBinding?: string;
 }
@@ -28,6 +30,8 @@ export interface AgentRuntime {
   log: Logger;
   /** Stop the collectors and the demo's activity, the engine, the database and the demo's emulator. */
   close(): Promise<void>;
+  /** The same without waiting for a pass in flight, for when the process ends on return (Windows session end). */
+  closeNow(): void;
 }
 
 /** Resolve the demo, open the agent, start its sync engine and collectors. */
@@ -52,6 +56,7 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
       log,
       demo: demo !== undefined,
       readMachineId: options.readMachineId,
+      env: options.env,
       sqliteNativeBinding: options.sqliteNativeBinding,
     });
     // Refuses a database that cannot be written.
@@ -73,6 +78,11 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
       demo?.stopActivity();
       await running.close();
       await demo?.close();
+    },
+    closeNow: () => {
+      collectors.stop();
+      demo?.stopActivity();
+      running.closeNow();
     },
   };
 }

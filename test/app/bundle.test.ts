@@ -3,11 +3,12 @@
 // downloaded here): the composition root starts the demo agent, the tray, the window, the IPC
 // handlers and the protocol, follows the tray menu and a second launch, and quits cleanly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOsMachineId } from '../../main/core/identity/hardware-id.js';
 import { IPC_INVOKE } from '../../shared/ipc.js';
 import { eventually, tempDir } from '../helpers/agent.js';
 import type { ControlCommand } from './helpers/electron-in-process.js';
@@ -25,6 +26,7 @@ interface Snapshot {
   schemes: string[];
   ipcChannels: string[];
   loginItemSettings: unknown[];
+  applicationMenuRoles: string[] | null;
   errors: Array<{ title: string; content: string }>;
   trays: Array<{ icon: string; iconFound: boolean; tooltip: string; menu: string[]; destroyed: boolean }>;
   windows: Array<{ visible: boolean; destroyed: boolean; url: string; webPreferences: Record<string, unknown> }>;
@@ -60,6 +62,11 @@ beforeAll(async () => {
   userData = tempDir('varsync-bundle-user-');
   dataDir = tempDir('varsync-bundle-data-');
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VARSYNC_')));
+  // A Linux desktop with a tray (main/app/tray-host.ts asks the session bus with gdbus): its
+  // StatusNotifier host is there, so closing the window hides it to the tray.
+  const desktopTools = tempDir('varsync-bundle-desktop-');
+  writeFileSync(join(desktopTools, 'gdbus'), '#!/bin/sh\necho "(true,)"\n', { mode: 0o755 });
+  env.PATH = `${desktopTools}${delimiter}${env.PATH ?? ''}`;
   child = spawn(
     process.execPath,
     [
@@ -144,9 +151,11 @@ describe('the built main process', () => {
     );
   });
 
-  it('sets up the secure protocol, sandbox and window', async () => {
+  it('sets up the secure protocol, sandbox, window and menu', async () => {
     const state = await snapshot();
     expect(state.sandbox).toBe(true);
+    // Not Electron's default menu (Reload, Toggle Developer Tools): none here (Linux, Windows).
+    if (process.platform !== 'darwin') expect(state.applicationMenuRoles).toBeNull();
     expect(state.privileged).toEqual([
       { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
     ]);
@@ -197,7 +206,7 @@ describe('the built main process', () => {
         'Open',
         'Sync now',
         'Pause',
-        ...(process.platform === 'linux' ? [] : ['Start at login']),
+        // No 'Start at login': a run from a checkout never touches the login item (login-item.ts).
         'Open logs folder',
         'Log level',
         'Collect diagnostics...',
@@ -238,6 +247,21 @@ describe('the built main process', () => {
         expect.objectContaining({ name: 'seats', value: 5 }),
       ]),
     );
+  });
+
+  it('logs a rejected promise nobody awaited, redacted, says so once, and keeps running', async () => {
+    const machineId = readOsMachineId()!;
+    await send({ type: 'reject-unawaited', message: `lost while handling ${machineId}` });
+    const state = await eventually(snapshot, (now) => now.errors.length > 0, 10_000);
+    expect(state.errors).toEqual([
+      {
+        title: 'Varsync ran into a problem',
+        content: expect.stringMatching(/^Varsync ran into an unexpected error and keeps running\./),
+      },
+    ]);
+    expect(output).toMatch(/error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/);
+    expect(output).not.toContain(machineId);
+    expect(state.trays[0]!.destroyed).toBe(false);
   });
 
   it('quits from the tray: stops the agent and ends the process', async () => {

@@ -7,8 +7,14 @@ import { z } from 'zod';
 import { nameProblem, valueProblem } from '../../../shared/variables.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import { COLLECTOR_CHOICES } from '../collectors/catalog.js';
+import { proxyCredentials, proxySettingProblem, redactProxy } from '../api/proxy.js';
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
+
+// The proxy setting (see api/proxy.ts): credentials inside it are a secret, so no message shows it.
+const proxySettingSchema = z.string().refine((text) => proxySettingProblem(text) === undefined, {
+  error: (issue) => proxySettingProblem(String(issue.input)) ?? 'invalid proxy',
+});
 
 export const CONFIG_KEYS = {
   apiUrl: {
@@ -114,10 +120,30 @@ export const CONFIG_KEYS = {
     flag: 'debounce-ms',
     about: 'wait after a set before sending, to batch bursts',
   },
+  fleetSpreadSeconds: {
+    schema: z.number().int().nonnegative().max(86_400),
+    env: 'VARSYNC_FLEET_SPREAD_SECONDS',
+    flag: 'fleet-spread-seconds',
+    about:
+      'spread of the first send after start, resume or coming back online (devices / requests per second the fleet may use; docs/FLEET.md)',
+  },
   responsePublicKey: {
     schema: z.string().includes('BEGIN PUBLIC KEY'),
     env: 'VARSYNC_RESPONSE_PUBLIC_KEY',
     about: 'PEM key to verify LicenseSignature on answers',
+  },
+  proxy: {
+    schema: proxySettingSchema,
+    env: 'VARSYNC_PROXY',
+    flag: 'proxy',
+    about:
+      'system (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY here, the OS settings and PAC in the app), direct, or http://[user:password@]host:port',
+  },
+  caFile: {
+    schema: z.string().min(1),
+    env: 'VARSYNC_CA_FILE',
+    flag: 'ca-file',
+    about: "PEM file of CA certificates trusted in addition to the system's (verification is never switched off)",
   },
   logLevel: {
     schema: z.enum(['error', 'warn', 'info', 'debug']),
@@ -183,6 +209,20 @@ export function isSecret(key: ConfigKey): boolean {
   return 'secret' in CONFIG_KEYS[key] && CONFIG_KEYS[key].secret === true;
 }
 
+/** A key's value as it may be shown: secrets not at all, a proxy without its credentials. */
+export function shownValue(key: ConfigKey, value: unknown): unknown {
+  if (isSecret(key)) return '[redacted]';
+  if (key === 'proxy' && typeof value === 'string') return redactProxy(value);
+  return value;
+}
+
+/** The secret parts of a key's value that must never be written (a proxy's user name and password). */
+export function secretPartsOf(key: ConfigKey, value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  if (isSecret(key)) return [value];
+  return key === 'proxy' ? proxyCredentials(value) : [];
+}
+
 /** The OS's usual place for an application's data. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, os: NodeJS.Platform = platform()): string {
   if (os === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Varsync');
@@ -199,5 +239,6 @@ export const BUILT_IN_DEFAULTS: Partial<ConfigValues> = {
   recheckSeconds: 300,
   requestTimeoutMs: 15_000,
   debounceMs: 200,
+  fleetSpreadSeconds: 0,
   logLevel: 'info',
 };

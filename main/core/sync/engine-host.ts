@@ -100,10 +100,7 @@ export class EngineHost {
 
   /** Stop watching and renewing; wait for a pass in flight, stop the engine and give up the lease. */
   async close(): Promise<void> {
-    this.engineWanted = false;
-    clearInterval(this.watchTimer);
-    clearInterval(this.leaseTimer);
-    this.stopHealthReports?.();
+    this.stopWatching();
     // Only yield when there is a pass to wait for: with nothing in flight the file closes at once.
     if (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
     if (this.resident) {
@@ -111,6 +108,23 @@ export class EngineHost {
       this.resident = undefined;
       this.lease.release();
     }
+  }
+
+  /** The same without waiting for a pass in flight (its values stay pending for the next start). */
+  closeNow(): void {
+    this.stopWatching();
+    if (this.resident) {
+      void this.resident.stop();
+      this.resident = undefined;
+      this.lease.release();
+    }
+  }
+
+  private stopWatching(): void {
+    this.engineWanted = false;
+    clearInterval(this.watchTimer);
+    clearInterval(this.leaseTimer);
+    this.stopHealthReports?.();
   }
 
   private async runOneOffPass(): Promise<SyncResult> {

@@ -24,6 +24,11 @@ export interface EngineSnapshot {
   clockOffsetMs: number | null;
   failures: number;
   paused: boolean;
+  /** The License API refused for rate limiting: no request before this (kept across restarts). */
+  rateLimitedUntil: number | null;
+  lastRateLimitAt: number | null;
+  /** Rate-limit refusals since the last quiet spell (RECENT_RATE_LIMIT_MS): batches grow with them. */
+  rateLimitRefusals: number;
 }
 
 export const ENGINE_STATE_KEY = 'engine_state';
@@ -38,6 +43,9 @@ export const INITIAL_SNAPSHOT: EngineSnapshot = {
   clockOffsetMs: null,
   failures: 0,
   paused: false,
+  rateLimitedUntil: null,
+  lastRateLimitAt: null,
+  rateLimitRefusals: 0,
 };
 
 /**

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export interface FakeEvent {
   defaultPrevented: boolean;
@@ -83,6 +83,30 @@ export class FakeWebContents extends EventEmitter {
     return !event.defaultPrevented;
   }
 
+  /**
+   * The page calling navigator.clipboard.writeText, as Chromium answers it in Electron: it checks
+   * the 'clipboard-sanitized-write' permission and, refused, requests it ("Most web APIs do a
+   * permission check and then make a permission request if the check is denied", electron.d.ts,
+   * Session.setPermissionCheckHandler); refused again, the promise rejects with NotAllowedError.
+   */
+  async clipboardWriteText(text: string, frame: FakeWebFrame = this.mainFrame): Promise<void> {
+    const session = this.session;
+    const details = { isMainFrame: frame.parent === null, requestingUrl: frame.url };
+    const origin = new URL(frame.url).origin;
+    let granted = session.permissionCheckHandler?.(this, 'clipboard-sanitized-write', origin, details) ?? true;
+    if (!granted && session.permissionRequestHandler)
+      granted = await new Promise<boolean>((done) =>
+        session.permissionRequestHandler!(this, 'clipboard-sanitized-write', done, details),
+      );
+    if (!granted) throw new DOMException('Write permission denied.', 'NotAllowedError');
+    clipboard.text = text;
+  }
+
+  /** Every web contents of the fake uses the default session. */
+  get session(): FakeSession {
+    return session.defaultSession;
+  }
+
   /** An IPC event as main would receive it from `frame` (default: this page's main frame). */
   ipcEvent(frame: FakeWebFrame | null = this.mainFrame): { sender: FakeWebContents; senderFrame: FakeWebFrame | null } {
     return { sender: this, senderFrame: frame };
@@ -138,6 +162,11 @@ export class FakeBrowserWindow extends EventEmitter {
     this.focused = true;
   }
 
+  minimize(): void {
+    this.minimized = true;
+    this.emit('minimize');
+  }
+
   restore(): void {
     this.minimized = false;
   }
@@ -174,6 +203,19 @@ export class FakeBrowserWindow extends EventEmitter {
   }
 }
 
+/**
+ * Windows ending the session (shutdown, restart, log-off) as Electron reports it: 'session-end' on
+ * every window ("Emitted when a session is about to end due to a shutdown, machine restart, or
+ * user log-off. Once this event fires, there is no way to prevent the session from ending",
+ * electron.d.ts, BrowserWindow, win32), and no before-quit or will-quit: the process is ended
+ * when the handlers return.
+ */
+export function endWindowsSession(reasons: string[] = ['shutdown']): void {
+  for (const window of FakeBrowserWindow.getAllWindows()) window.emit('session-end', fakeEvent({ reasons }));
+  app.sessionEnded = true;
+  if (app.exitProcessOnQuit) process.exit(0);
+}
+
 export interface FakeImage {
   path: string;
   isEmpty(): boolean;
@@ -185,6 +227,7 @@ export const nativeImage = {
 
 export interface FakeMenuItem {
   label?: string;
+  role?: string;
   type?: string;
   enabled?: boolean;
   checked?: boolean;
@@ -193,6 +236,37 @@ export interface FakeMenuItem {
 }
 
 export class FakeMenu {
+  /**
+   * The application menu. electron.d.ts, Menu.setApplicationMenu: "The default menu will be
+   * created automatically if the app does not set one. It contains standard items such as `File`,
+   * `Edit`, `View`, and `Window`" (View holds Reload, Force Reload, Toggle Developer Tools).
+   */
+  static applicationMenu: FakeMenu | null = FakeMenu.defaultMenu();
+
+  static defaultMenu(): FakeMenu {
+    return new FakeMenu([
+      { label: 'File', submenu: [{ role: 'quit' }] },
+      { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }] },
+      { label: 'View', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] },
+      { label: 'Window', submenu: [{ role: 'minimize' }, { role: 'close' }] },
+    ]);
+  }
+
+  static setApplicationMenu(menu: FakeMenu | null): void {
+    FakeMenu.applicationMenu = menu;
+  }
+
+  static getApplicationMenu(): FakeMenu | null {
+    return FakeMenu.applicationMenu;
+  }
+
+  /** Every role anywhere in the menu. */
+  get roles(): string[] {
+    const walk = (items: FakeMenuItem[]): string[] =>
+      items.flatMap((item) => [...(item.role ? [item.role] : []), ...walk(item.submenu ?? [])]);
+    return walk(this.items);
+  }
+
   constructor(readonly items: FakeMenuItem[]) {}
 
   static buildFromTemplate(template: FakeMenuItem[]): FakeMenu {
@@ -261,10 +335,21 @@ class FakeApp extends EventEmitter {
   lockGranted = true;
   lockData: unknown[] = [];
   loginItemSettings: Array<Record<string, unknown>> = [];
+  /**
+   * What Windows keeps of login items, as Electron writes it: HKCU\...\Run\NAME (the command) and
+   * HKCU\...\Explorer\StartupApproved\Run\NAME (absent or enabled unless the user disabled the
+   * item in Task Manager or Settings). electron.d.ts, Settings: `name` "Defaults to the app's
+   * AppUserModelId()"; `enabled` "`true` will change the startup approved registry key and
+   * `enable / disable` the App in Task Manager and Windows Settings. Defaults to `true`."
+   */
+  readonly windowsStartup = { run: new Map<string, string>(), disabled: new Set<string>() };
+  appUserModelId = 'electron.app.Electron';
   wasOpenedAtLogin = false;
   sandboxEnabled = false;
   quitRequests = 0;
   quitted = false;
+  /** Windows ended the session (endWindowsSession): the process is gone, whatever still ran. */
+  sessionEnded = false;
   exitCode: number | undefined;
   /** The bundle test's child process ends when the app does. */
   exitProcessOnQuit = false;
@@ -283,7 +368,13 @@ class FakeApp extends EventEmitter {
     return this.paths[name] ?? join(userData, name);
   }
 
+  /**
+   * Like Electron: "If the path specifies a directory that does not exist, an `Error` is thrown"
+   * (electron.d.ts, App.setPath), and a relative path is refused (electron_api_app.cc, App::SetPath).
+   */
   setPath(name: string, path: string): void {
+    if (!isAbsolute(path)) throw new Error('Path must be absolute');
+    if (name !== 'exe' && name !== 'module' && !existsSync(path)) throw new Error('Failed to set path');
     this.paths[name] = path;
   }
 
@@ -304,7 +395,9 @@ class FakeApp extends EventEmitter {
     return '0.0.0-test';
   }
 
-  setAppUserModelId(): void {}
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
 
   enableSandbox(): void {
     this.sandboxEnabled = true;
@@ -321,6 +414,16 @@ class FakeApp extends EventEmitter {
 
   setLoginItemSettings(settings: Record<string, unknown>): void {
     this.loginItemSettings.push(settings);
+    const name = (settings.name as string | undefined) ?? this.appUserModelId;
+    const { run, disabled } = this.windowsStartup;
+    if (settings.openAtLogin) {
+      run.set(name, [process.execPath, ...((settings.args as string[] | undefined) ?? [])].join(' '));
+      if (settings.enabled ?? true) disabled.delete(name);
+      else disabled.add(name);
+    } else {
+      run.delete(name);
+      disabled.delete(name);
+    }
   }
 
   getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
@@ -438,6 +541,8 @@ export class FakeSession {
 
 export const session = { defaultSession: new FakeSession() };
 
+export const clipboard = { text: '' };
+
 export const shell = {
   openedExternal: [] as string[],
   openedPaths: [] as string[],
@@ -515,6 +620,7 @@ const electron = {
   screen,
   dialog,
   safeStorage,
+  clipboard,
 };
 export default electron;
 
@@ -527,12 +633,16 @@ export function resetFakeElectron(): void {
     lockGranted: true,
     lockData: [],
     loginItemSettings: [],
+    appUserModelId: 'electron.app.Electron',
     wasOpenedAtLogin: false,
     sandboxEnabled: false,
     quitRequests: 0,
     quitted: false,
+    sessionEnded: false,
     exitCode: undefined,
   });
+  app.windowsStartup.run.clear();
+  app.windowsStartup.disabled.clear();
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   ipcMain.handlers.clear();
@@ -543,6 +653,8 @@ export function resetFakeElectron(): void {
   protocol.privileged.length = 0;
   protocol.handlers.clear();
   session.defaultSession = new FakeSession();
+  clipboard.text = '';
+  FakeMenu.applicationMenu = FakeMenu.defaultMenu();
   shell.openedExternal.length = 0;
   shell.openedPaths.length = 0;
   shell.shownItems.length = 0;
