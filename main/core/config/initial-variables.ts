@@ -4,8 +4,6 @@
 import { createHash } from 'node:crypto';
 import type { VariableValue } from '../../../shared/wire.js';
 
-export const INITIAL_VARIABLES_META_KEY = 'vendor_initial_variables';
-
 /** name -> hash of the JSON of the value last applied. */
 export type AppliedInitialVariables = Record<string, string>;
 

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { StatusView, SyncResultView as SyncResult } from '../../../shared/agent-api.js';
 import type { Logger } from '../log.js';
 import { StoreError } from '../store/errors.js';
+import { META_KEYS } from '../store/meta-keys.js';
 import type { VariableStore } from '../store/variable-store.js';
 import type { PassOutcome, SyncEngine } from './engine.js';
 import { readEngineState } from './engine-state.js';
@@ -28,8 +29,6 @@ export interface EngineHostOptions {
   /** Something changed: here (engine, database health) or in another process. */
   onChange(): void;
 }
-
-const SYNC_REQUEST_KEY = 'sync_request';
 
 export class EngineHost {
   private readonly lease: EngineLease;
@@ -180,7 +179,7 @@ export class EngineHost {
       if (version === this.lastDataVersion) return;
       this.lastDataVersion = version;
       if (this.resident) {
-        const request = store.getMeta(SYNC_REQUEST_KEY);
+        const request = store.getMeta(META_KEYS.syncRequest);
         if (request && request !== this.lastSyncRequest) {
           this.lastSyncRequest = request;
           void this.resident.syncNow();
@@ -197,7 +196,7 @@ export class EngineHost {
   private async askEngineOwner(timeoutMs: number): Promise<SyncResult> {
     const { store, now } = this.options;
     const requestedAt = now();
-    store.setMeta(SYNC_REQUEST_KEY, `${requestedAt}:${randomUUID()}`);
+    store.setMeta(META_KEYS.syncRequest, `${requestedAt}:${randomUUID()}`);
     const deadline = requestedAt + timeoutMs;
     while (now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

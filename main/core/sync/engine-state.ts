@@ -3,6 +3,7 @@
 // a second app session) see it. This module is the only one that reads or writes that row.
 import type { AgentStateName } from '../../../shared/agent-api.js';
 import type { ApiErrorKind } from '../api/errors.js';
+import { META_KEYS } from '../store/meta-keys.js';
 import type { VariableStore } from '../store/variable-store.js';
 
 export interface SyncProblem {
@@ -31,8 +32,6 @@ export interface EngineSnapshot {
   rateLimitRefusals: number;
 }
 
-export const ENGINE_STATE_KEY = 'engine_state';
-
 export const INITIAL_SNAPSHOT: EngineSnapshot = {
   state: 'synced',
   lastSyncAt: null,
@@ -54,10 +53,10 @@ export const INITIAL_SNAPSHOT: EngineSnapshot = {
  * state that the status projection corrects from the outbox).
  */
 export function readEngineState(store: VariableStore): EngineSnapshot {
-  const saved = store.getMeta(ENGINE_STATE_KEY);
+  const saved = store.getMeta(META_KEYS.engineState);
   return saved ? { ...INITIAL_SNAPSHOT, ...(JSON.parse(saved) as Partial<EngineSnapshot>) } : { ...INITIAL_SNAPSHOT };
 }
 
 export function saveEngineState(store: VariableStore, snapshot: EngineSnapshot): void {
-  store.setMeta(ENGINE_STATE_KEY, JSON.stringify(snapshot));
+  store.setMeta(META_KEYS.engineState, JSON.stringify(snapshot));
 }
