@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
 import { deadLetterNamesSchema } from '../../shared/ipc.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
@@ -60,16 +61,22 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const streams = new Set<ServerResponse>();
   let port = 0;
 
-  const api: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
-    'GET /api/status': () => agent.status(),
-    'GET /api/variables': () => agent.variables(),
-    'GET /api/dead-letters': () => agent.deadLetters(),
-    'POST /api/sync': () => agent.syncNow(),
-    'POST /api/pause': () => agent.pause(),
-    'POST /api/resume': () => agent.resume(),
-    'POST /api/dead-letters/retry': (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
-    'POST /api/dead-letters/discard': (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
+  const handlers: Record<HttpApiMethod, (body: unknown) => Promise<unknown> | unknown> = {
+    getStatus: () => agent.status(),
+    getVariables: () => agent.variables(),
+    getDeadLetters: () => agent.deadLetters(),
+    syncNow: () => agent.syncNow(),
+    pause: () => agent.pause(),
+    resume: () => agent.resume(),
+    retryDeadLetters: (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
+    discardDeadLetters: (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
   };
+  const api = new Map(
+    (Object.keys(HTTP_ROUTES) as HttpApiMethod[]).map((name) => {
+      const { method, path } = HTTP_ROUTES[name];
+      return [`${method} ${API_BASE}${path}`, handlers[name]];
+    }),
+  );
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -105,12 +112,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     }
     // The shell (GET/HEAD outside /api/) is the public build: no token, but still only for our own
     // loopback Host and Origin. Everything else (data, events, any write) needs the Bearer token.
-    const isShell = (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/');
+    const isApi = url.pathname.startsWith(`${API_BASE}/`);
+    const isShell = (method === 'GET' || method === 'HEAD') && !isApi;
     const verdict = isShell ? checkPeer(req, port) : checkRequest(req, port, token);
     if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
 
-    if (url.pathname === '/api/events' && method === 'GET') return openEventStream(req, res);
-    const route = api[`${method} ${url.pathname}`];
+    if (url.pathname === `${API_BASE}${EVENTS_ROUTE.path}` && method === EVENTS_ROUTE.method)
+      return openEventStream(req, res);
+    const route = api.get(`${method} ${url.pathname}`);
     if (route) {
       if (method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
         throw new HttpError(415, 'send a JSON body with Content-Type: application/json');
@@ -123,7 +132,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       } else sendJson(res, 200, result);
       return;
     }
-    if (url.pathname.startsWith('/api/')) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
+    if (isApi) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'only GET is served here');
     await serveFile(res, url.pathname);
   }

@@ -4,6 +4,7 @@
 // not EventSource, because EventSource cannot send that header.
 // fetch is passed in so this file runs (and is tested) without a DOM.
 import type { AgentApi, DeadLetterView, StatusView, SyncResultView } from '../../shared/agent-api.js';
+import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
 import type { VariableView } from '../../shared/variables.js';
 import type { Transport } from './transport.js';
 
@@ -60,11 +61,11 @@ export class AgentRequestError extends Error {
 }
 
 export function createHttpTransport(options: HttpTransportOptions): Transport {
-  const base = options.apiBase ?? '/api';
+  const base = options.apiBase ?? API_BASE;
   const authorization = `Bearer ${options.token}`;
   const openStream = (signal: AbortSignal) =>
-    options.fetch(`${base}/events`, {
-      method: 'GET',
+    options.fetch(`${base}${EVENTS_ROUTE.path}`, {
+      method: EVENTS_ROUTE.method,
       headers: { Accept: 'text/event-stream', Authorization: authorization },
       credentials: 'omit',
       cache: 'no-store',
@@ -75,7 +76,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     retryDelayMs: options.retryDelayMs ?? 2_000,
   });
 
-  async function request(method: 'GET' | 'POST', path: string, body?: object): Promise<unknown> {
+  async function request({ method, path }: HttpRoute, body?: object): Promise<unknown> {
     const init: FetchInit = {
       method,
       headers: { Accept: 'application/json', Authorization: authorization },
@@ -107,39 +108,41 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     }
   }
 
-  async function count(path: string, names: string[] | undefined): Promise<number> {
-    const answer = await request('POST', path, names ? { names } : {});
+  async function count(route: HttpRoute, names: string[] | undefined): Promise<number> {
+    const answer = await request(route, names ? { names } : {});
     const value = isObject(answer) ? answer['count'] : undefined;
     if (typeof value !== 'number')
-      throw new AgentRequestError(`The agent's answer to ${base}${path} has no count.`, 200);
+      throw new AgentRequestError(`The agent's answer to ${base}${route.path} has no count.`, 200);
     return value;
   }
 
   const api: AgentApi = {
-    getStatus: async () => expectObject<StatusView>(await request('GET', '/status'), '/status'),
-    getVariables: async () => expectArray<VariableView>(await request('GET', '/variables'), '/variables'),
-    getDeadLetters: async () => expectArray<DeadLetterView>(await request('GET', '/dead-letters'), '/dead-letters'),
-    syncNow: async () => expectObject<SyncResultView>(await request('POST', '/sync'), '/sync'),
+    getStatus: async () => expectObject<StatusView>(await request(HTTP_ROUTES.getStatus), HTTP_ROUTES.getStatus),
+    getVariables: async () =>
+      expectArray<VariableView>(await request(HTTP_ROUTES.getVariables), HTTP_ROUTES.getVariables),
+    getDeadLetters: async () =>
+      expectArray<DeadLetterView>(await request(HTTP_ROUTES.getDeadLetters), HTTP_ROUTES.getDeadLetters),
+    syncNow: async () => expectObject<SyncResultView>(await request(HTTP_ROUTES.syncNow), HTTP_ROUTES.syncNow),
     pause: async () => {
-      await request('POST', '/pause');
+      await request(HTTP_ROUTES.pause);
     },
     resume: async () => {
-      await request('POST', '/resume');
+      await request(HTTP_ROUTES.resume);
     },
-    retryDeadLetters: (names) => count('/dead-letters/retry', names),
-    discardDeadLetters: (names) => count('/dead-letters/discard', names),
+    retryDeadLetters: (names) => count(HTTP_ROUTES.retryDeadLetters, names),
+    discardDeadLetters: (names) => count(HTTP_ROUTES.discardDeadLetters, names),
     // A browser page cannot open a folder on the machine; the button is hidden (canOpenLogsFolder).
     openLogsFolder: async () => false,
     onChange: (listener) => changes.onChange(listener),
   };
 
-  function expectObject<T>(value: unknown, path: string): T {
+  function expectObject<T>(value: unknown, { path }: HttpRoute): T {
     if (!isObject(value))
       throw new AgentRequestError(`The agent's answer to ${base}${path} is not what this page expects.`, 200);
     return value as T;
   }
 
-  function expectArray<T>(value: unknown, path: string): T[] {
+  function expectArray<T>(value: unknown, { path }: HttpRoute): T[] {
     if (!Array.isArray(value)) throw new AgentRequestError(`The agent's answer to ${base}${path} is not a list.`, 200);
     return value as T[];
   }
