@@ -17,6 +17,7 @@ import { formatStatus, formatVariables } from './format.js';
 import { startAgentRuntime } from '../core/runtime.js';
 import { startStatusServer, type StatusServer } from '../web/status-server.js';
 import { statusPageLine } from '../web/status-url.js';
+import { failureCode } from '../core/failure-code.js';
 
 /** The built renderer, served by `varsync run --ui`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
@@ -193,10 +194,11 @@ export const COMMANDS: Record<string, Command> = {
           if (!existsSync(join(RENDERER_DIR, 'index.html')))
             log.warn('the status page is not built (npm run build:renderer); only its API is served');
           statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch(
-            (error: NodeJS.ErrnoException) => {
-              if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+            (error: unknown) => {
+              const code = failureCode(error);
+              if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
               throw new UsageError(
-                `--ui-port ${uiPort}: cannot listen there (${error.code}); choose another port, or leave --ui-port out for a free one.`,
+                `--ui-port ${uiPort}: cannot listen there (${code}); choose another port, or leave --ui-port out for a free one.`,
               );
             },
           );
@@ -314,7 +316,7 @@ export const COMMANDS: Record<string, Command> = {
         });
         context.out(bundle.path);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
+        const code = failureCode(error);
         if (typeof code === 'string' && code.startsWith('E'))
           throw new UsageError(`cannot write ${out} (${code}); choose another place with --out.`);
         throw error;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { ConfigError } from '../config/resolve.js';
 import { CONFIG_KEY_NAMES, isSecret, type CONFIG_KEYS, type ConfigKey } from '../config/keys.js';
+import { failureCode } from '../failure-code.js';
 
 /** The configuration keys marked secret in keys.ts: never logged, never in diagnostics, kept here. */
 export type SecretKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K] extends { secret: true } ? K : never }[ConfigKey];
@@ -85,7 +86,7 @@ export class FileSecretStore implements SecretStore {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if (error instanceof ConfigError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = failureCode(error);
       if (code === 'ENOENT' || code === 'ENOTDIR') return {};
       throw this.problem(`cannot be read (${code ?? (error as Error).message})`);
     }

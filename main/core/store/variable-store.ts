@@ -3,12 +3,13 @@
 // A failure of the database (full disk, read-only file, lock, damage) comes out as a StoreError
 // that names the file and what to do, and is kept in `health` until a write succeeds again.
 import type Database from 'better-sqlite3';
-import { failureCode, StoreError } from './errors.js';
+import { StoreError } from './errors.js';
 import { StoreHealth } from './health.js';
 import { META_KEYS } from './meta-keys.js';
 import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
 import { variableType, type VariableView } from '../../../shared/variables.js';
 import type { DeadLetterView } from '../../../shared/agent-api.js';
+import { failureCode } from '../failure-code.js';
 
 export interface PendingEntry {
   name: string;
