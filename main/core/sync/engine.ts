@@ -74,7 +74,6 @@ export class SyncEngine {
   private stopped = true;
   /** Sets do not cut short the spread before the first pass after start or coming online. */
   private holdUntil = 0;
-  private pendingRetryAfterMs: number | undefined;
   /** The last bookkeeping write failure logged as an error (see guard). */
   private lastBookkeepingFailure: string | undefined;
   private readonly now: () => number;
@@ -251,7 +250,7 @@ export class SyncEngine {
 
     if (problem) this.recordProblem(problem, outcome, log);
     if (online && !problem && outcome === 'retrying') this.cameOnline(log, previousAttemptAt);
-    else this.finish(outcome, log);
+    else this.finish(outcome, log, problem?.retryAfterMs);
     this.guard(log, () =>
       store.recordSync({
         startedAt,
@@ -354,7 +353,6 @@ export class SyncEngine {
       this.snapshot.failures++;
       log.warn(`will retry: ${error.kind} failure ${error.code}: ${error.message}`);
     }
-    this.pendingRetryAfterMs = error.retryAfterMs;
   }
 
   /**
@@ -381,7 +379,8 @@ export class SyncEngine {
     this.schedule(delay);
   }
 
-  private finish(outcome: PassOutcome, log: Logger): void {
+  /** Schedule what comes after a pass; `retryAfterMs` is what the server asked after a transient failure. */
+  private finish(outcome: PassOutcome, log: Logger, retryAfterMs?: number): void {
     const now = this.now();
     let delay: number;
     if (outcome === 'drained') {
@@ -394,10 +393,9 @@ export class SyncEngine {
     } else if (outcome === 'held') {
       delay = this.options.recheckMs;
     } else {
-      delay = this.retryWait(now, log);
+      delay = this.retryWait(now, log, retryAfterMs);
       log.debug(`next attempt in ${delay} ms (failure ${this.snapshot.failures})`);
     }
-    this.pendingRetryAfterMs = undefined;
     this.snapshot.state = this.restingState(log);
     this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
     this.publish(log);
@@ -405,10 +403,9 @@ export class SyncEngine {
   }
 
   /** How long to wait after a transient failure; a rate-limit refusal is remembered across restarts. */
-  private retryWait(now: number, log: Logger): number {
+  private retryWait(now: number, log: Logger, retryAfterMs: number | undefined): number {
     const { failures } = this.snapshot;
     const kind = this.snapshot.lastError?.kind;
-    const retryAfterMs = this.pendingRetryAfterMs;
     if (kind !== 'rate_limit' && retryAfterMs === undefined) {
       // No answer at all: the next try is a probe, which may come sooner.
       const policy =
