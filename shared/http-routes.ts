@@ -20,6 +20,8 @@ export const HTTP_ROUTES = {
   resume: { method: 'POST', path: '/resume' },
   retryDeadLetters: { method: 'POST', path: '/dead-letters/retry' },
   discardDeadLetters: { method: 'POST', path: '/dead-letters/discard' },
+  getActivity: { method: 'GET', path: '/activity' },
+  getAttemptLog: { method: 'POST', path: '/activity/log' },
 } as const satisfies Partial<Record<keyof AgentApi, HttpRoute>>;
 
 export type HttpApiMethod = keyof typeof HTTP_ROUTES;

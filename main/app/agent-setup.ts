@@ -5,9 +5,11 @@
 // default as the command line, so `varsync set` from a vendor's installer reaches the tray app's outbox).
 import { app } from 'electron';
 import { dirname } from 'node:path';
+import type { AppSecrets } from './secrets.js';
 import { loadConfig, systemConfigLocations, type ConfigInputs, type ConfigLocations } from '../core/config/load.js';
 import type { ConfigLayer, ResolvedConfig } from '../core/config/resolve.js';
 import type { Logger, LogLevel } from '../core/log.js';
+import type { HttpTransport } from '../core/api/transport.js';
 import { startAgentRuntime, type AgentRuntime } from '../core/runtime.js';
 
 export interface AgentSetupOptions {
@@ -20,8 +22,12 @@ export interface AgentSetupOptions {
   sqliteNativeBinding?: string;
   /** Where vendor and policy files are looked for (main.ts: electronConfigLocations()); none: only VARSYNC_CONFIG. */
   locations?: ConfigLocations;
-  /** The secret store of a data folder (main.ts: safeStorage-backed, main/app/secrets.ts). */
-  secretStore?: ConfigInputs['secretStore'];
+  /** safeStorage's secret store (main/app/secrets.ts); none: the owner-only file. */
+  secrets?: AppSecrets;
+  /** The log folder, where the window's Activity reads an attempt's lines. */
+  logDir?: string;
+  /** How the agent reaches the License API (main.ts: the session's net.fetch, main/app/network.ts). */
+  network?: (config: ResolvedConfig, log: Logger) => Promise<HttpTransport>;
 }
 
 /** The app's places: its resources folder and its executable's folder, the machine-wide folder, the policy registry key. */
@@ -35,7 +41,7 @@ export function electronConfigLocations(): ConfigLocations {
 export function appConfig(
   env: NodeJS.ProcessEnv,
   userSettings: ConfigLayer,
-  discovery: Pick<AgentSetupOptions, 'locations' | 'secretStore'> = {},
+  discovery: Pick<ConfigInputs, 'locations' | 'secretStore'> = {},
 ): ResolvedConfig {
   return loadConfig({
     env,
@@ -46,9 +52,37 @@ export function appConfig(
   });
 }
 
+/**
+ * The configuration, its secrets kept by safeStorage when there is one. safeStorage answers only
+ * asynchronously and the configuration reads and writes its store synchronously: a first reading
+ * finds the data folder, its secrets are decrypted, the second reading uses them, and what it
+ * stored is encrypted and written after.
+ */
+async function appConfigWithSecrets(options: AgentSetupOptions): Promise<ResolvedConfig> {
+  const secrets = options.secrets;
+  if (!secrets) return appConfig(options.env, options.userSettings, options);
+  const { dataDir } = appConfig(options.env, options.userSettings, {
+    locations: options.locations,
+    secretStore: () => ({ description: 'none yet', read: () => ({}), write: () => undefined }),
+  }).values;
+  await secrets.prepare(dataDir);
+  const config = appConfig(options.env, options.userSettings, {
+    locations: options.locations,
+    secretStore: (dir, onNotice) => secrets.open(dir, onNotice),
+  });
+  try {
+    await secrets.flush();
+  } catch (error) {
+    config.notices.push(
+      `secret store: cannot be written (${(error as Error).message}); the secrets stay only in the vendor file.`,
+    );
+  }
+  return config;
+}
+
 /** Resolve the configuration (or start the demo), open the agent and start its sync engine. */
 export async function setupAgent(options: AgentSetupOptions): Promise<AgentRuntime> {
-  const config = appConfig(options.env, options.userSettings, options);
+  const config = await appConfigWithSecrets(options);
   const running = await startAgentRuntime({
     config,
     demoWhenUnconfigured: true,
@@ -57,7 +91,9 @@ export async function setupAgent(options: AgentSetupOptions): Promise<AgentRunti
       for (const notice of config.notices) log.warn(notice);
       for (const line of demoBanner?.split('\n') ?? []) log.warn(line);
     },
+    transport: options.network,
     sqliteNativeBinding: options.sqliteNativeBinding,
+    logDir: options.logDir,
   });
   running.log.info(`agent running (pid ${process.pid}, data folder ${running.config.values.dataDir})`);
   return running;

@@ -3,7 +3,7 @@
 // and only the holder of the engine lease sends.
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
-import type { StatusView, SyncResultView } from '../../shared/agent-api.js';
+import type { AttemptLogView, AttemptView, StatusView, SyncResultView, SyncTrigger } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
@@ -12,10 +12,11 @@ import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js'
 import { planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
-import { sensitiveValues } from './log/redaction.js';
+import { Redactor, sensitiveValues } from './log/redaction.js';
+import { attemptLog, attemptView } from './activity.js';
 import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/database.js';
 import { META_KEYS } from './store/meta-keys.js';
-import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
+import { HISTORY_KEPT, VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { SyncEngine } from './sync/engine.js';
 import { EngineHost } from './sync/engine-host.js';
 import { readEngineState, saveEngineState } from './sync/engine-state.js';
@@ -41,6 +42,8 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
   sqliteNativeBinding?: string;
+  /** The log folder this process writes, where Activity reads an attempt's lines. */
+  logDir?: string;
 }
 
 /** How a requested sync ended, for `varsync sync`'s exit code. */
@@ -136,6 +139,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
     }
   }
 
+  /** How this agent reaches the License API (undefined when it is not configured to). */
+  get transport(): HttpTransport | undefined {
+    return this.client?.transport;
+  }
+
   /** Open the data folder (creating it), check the database, resolve the hardware ID, queue the vendor file's new initial variables. */
   static open(options: AgentOptions): Agent {
     const agent = new Agent(options);
@@ -195,6 +203,19 @@ export class Agent extends EventEmitter<{ change: [] }> {
     return this.store.deadLetters();
   }
 
+  /** The recent sync attempts, newest first (the window's Activity). */
+  activity(): AttemptView[] {
+    return this.store.history(HISTORY_KEPT).map(attemptView);
+  }
+
+  /** One recent attempt's log lines, redacted; undefined when no recent attempt has this ID. */
+  attemptLog(correlationId: string): AttemptLogView | undefined {
+    const record = this.store.history(HISTORY_KEPT).find((candidate) => candidate.correlationId === correlationId);
+    if (!record) return undefined;
+    const redactor = new Redactor(sensitiveValues(this.config));
+    return attemptLog(record, this.options.logDir, (text) => redactor.redact(text));
+  }
+
   status(): AgentStatus {
     const engine = this.host.engine;
     const holder = this.host.holder();
@@ -234,7 +255,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
    * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
    * otherwise the running daemon is asked to do it, and this waits for its answer.
    */
-  async syncNow(timeoutMs = 60_000, options: { respectRateLimit?: boolean } = {}): Promise<SyncResult> {
+  async syncNow(
+    timeoutMs = 60_000,
+    options: { respectRateLimit?: boolean; trigger?: SyncTrigger } = {},
+  ): Promise<SyncResult> {
+    const trigger = options.trigger ?? 'manual';
     this.requireServer();
     if (options.respectRateLimit) {
       // The License API asked this device (and its fleet) to wait: a one-off command does not jump the queue.
@@ -242,7 +267,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       if (until !== null && until > this.now())
         return { outcome: 'retrying', status: this.status(), rateLimitedUntil: new Date(until).toISOString() };
     }
-    return this.host.syncNow(timeoutMs);
+    return this.host.syncNow(timeoutMs, trigger);
   }
 
   retryDeadLetters(names?: string[]): number {

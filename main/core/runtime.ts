@@ -5,6 +5,7 @@
 import { Agent, NotConfiguredError } from './agent.js';
 import { startCollectors } from './collectors/collectors.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
+import type { HttpTransport } from './api/transport.js';
 import type { Demo } from './demo.js';
 import type { Logger } from './log.js';
 
@@ -17,6 +18,10 @@ export interface AgentRuntimeOptions {
   /** Said once the log exists, before the agent opens: the shell's notices, and the demo's banner if it runs. */
   announce?(log: Logger, demoBanner: string | undefined): void;
   readMachineId?: () => string | undefined;
+  /** How the agent reaches the License API (the app: the session's net.fetch); default: Node's. */
+  transport?: (config: ResolvedConfig, log: Logger) => Promise<HttpTransport>;
+  /** The log folder (the agent's activity view reads the attempts' lines from it). */
+  logDir?: string;
   /** The environment a `system` proxy setting reads; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
@@ -51,12 +56,15 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
     options.announce?.(log, demo?.banner);
     const problem = serverSettingsProblem(config);
     if (problem) throw new NotConfiguredError(problem);
+    const transport = await options.transport?.(config, log);
     agent = Agent.open({
       config,
       log,
       demo: demo !== undefined,
       readMachineId: options.readMachineId,
       env: options.env,
+      transport,
+      logDir: options.logDir,
       sqliteNativeBinding: options.sqliteNativeBinding,
     });
     // Refuses a database that cannot be written.

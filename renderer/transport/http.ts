@@ -4,7 +4,14 @@
 // not EventSource, because EventSource cannot send that header.
 // fetch is passed in so this file runs (and is tested) without a DOM. The event stream itself is
 // change-stream.ts.
-import type { AgentApi, DeadLetterView, StatusView, SyncResultView } from '../../shared/agent-api.js';
+import type {
+  AgentApi,
+  AttemptLogView,
+  AttemptView,
+  DeadLetterView,
+  StatusView,
+  SyncResultView,
+} from '../../shared/agent-api.js';
 import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
 import type { VariableView } from '../../shared/variables.js';
 import { ChangeStream, type BodyReaderLike } from './change-stream.js';
@@ -127,6 +134,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     },
     retryDeadLetters: (names) => count(HTTP_ROUTES.retryDeadLetters, names),
     discardDeadLetters: (names) => count(HTTP_ROUTES.discardDeadLetters, names),
+    getActivity: async () => expectArray<AttemptView>(await request(HTTP_ROUTES.getActivity), HTTP_ROUTES.getActivity),
+    getAttemptLog: async (correlationId) =>
+      expectObject<AttemptLogView>(
+        await request(HTTP_ROUTES.getAttemptLog, { correlationId }),
+        HTTP_ROUTES.getAttemptLog,
+      ),
     // A browser page cannot open a folder on the machine; the button is hidden (canOpenLogsFolder).
     openLogsFolder: async () => false,
     onChange: (listener) => changes.onChange(listener),

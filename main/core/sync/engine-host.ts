@@ -4,7 +4,7 @@
 // without the engine, or asks the engine's owner for one and waits for its answer.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { StatusView, SyncResultView as SyncResult } from '../../../shared/agent-api.js';
+import type { StatusView, SyncResultView as SyncResult, SyncTrigger } from '../../../shared/agent-api.js';
 import type { Logger } from '../log.js';
 import { StoreError } from '../store/errors.js';
 import { META_KEYS } from '../store/meta-keys.js';
@@ -85,16 +85,16 @@ export class EngineHost {
    * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
    * otherwise the running daemon is asked to do it, and this waits for its answer.
    */
-  async syncNow(timeoutMs: number): Promise<SyncResult> {
+  async syncNow(timeoutMs: number, trigger: SyncTrigger): Promise<SyncResult> {
     // One pass at a time per agent: two overlapping passes could have their answers acknowledged
     // out of order and leave an older value as the confirmed one.
     while (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
-    if (this.resident) return { outcome: await this.resident.syncNow(), status: this.options.status() };
+    if (this.resident) return { outcome: await this.resident.syncNow(trigger), status: this.options.status() };
     if (this.lease.tryAcquire()) {
-      this.oneOffPass = this.runOneOffPass().finally(() => (this.oneOffPass = undefined));
+      this.oneOffPass = this.runOneOffPass(trigger).finally(() => (this.oneOffPass = undefined));
       return this.oneOffPass;
     }
-    return this.askEngineOwner(timeoutMs);
+    return this.askEngineOwner(timeoutMs, trigger);
   }
 
   /** Stop watching and renewing; wait for a pass in flight, stop the engine and give up the lease. */
@@ -126,10 +126,10 @@ export class EngineHost {
     this.stopHealthReports?.();
   }
 
-  private async runOneOffPass(): Promise<SyncResult> {
+  private async runOneOffPass(trigger: SyncTrigger): Promise<SyncResult> {
     const engine = this.options.createEngine();
     try {
-      const outcome = await engine.syncNow();
+      const outcome = await engine.syncNow(trigger);
       await engine.stop();
       return { outcome, status: this.options.status() };
     } finally {
@@ -167,7 +167,7 @@ export class EngineHost {
     } else {
       this.options.log.info(`the database ${this.options.dbPath} can be written again`);
       // The engine may be waiting out a long backoff after storage failures.
-      if (this.resident?.status.lastError?.kind === 'storage') void this.resident.syncNow();
+      if (this.resident?.status.lastError?.kind === 'storage') void this.resident.syncNow('retry');
     }
     this.options.onChange();
   }
@@ -193,7 +193,7 @@ export class EngineHost {
     }
   }
 
-  private async askEngineOwner(timeoutMs: number): Promise<SyncResult> {
+  private async askEngineOwner(timeoutMs: number, trigger: SyncTrigger): Promise<SyncResult> {
     const { store, now } = this.options;
     const requestedAt = now();
     store.setMeta(META_KEYS.syncRequest, `${requestedAt}:${randomUUID()}`);
@@ -206,7 +206,7 @@ export class EngineHost {
         const outcome = done ? (done.outcome as PassOutcome) : 'drained';
         return { outcome, status: this.options.status() };
       }
-      if (!this.lease.activeHolder()) return this.syncNow(Math.max(0, deadline - now()));
+      if (!this.lease.activeHolder()) return this.syncNow(Math.max(0, deadline - now()), trigger);
     }
     return { outcome: 'retrying', status: this.options.status() };
   }
