@@ -9,13 +9,12 @@ import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
 import { configuredTransport, type HttpTransport } from './api/transport.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
-import { planInitialVariables } from './config/initial-variables.js';
+import { queueInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
 import { Redactor, sensitiveValues } from './log/redaction.js';
 import { attemptLog, attemptView } from './activity.js';
 import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/database.js';
-import { META_KEYS } from './store/meta-keys.js';
 import { HISTORY_KEPT, VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { SyncEngine } from './sync/engine.js';
 import { EngineHost } from './sync/engine-host.js';
@@ -156,28 +155,9 @@ export class Agent extends EventEmitter<{ change: [] }> {
     return agent;
   }
 
-  /**
-   * The vendor file's `variables`, each queued once: the values applied are remembered (hashed)
-   * in the same transaction that queues them, so a restart queues nothing and a changed file
-   * queues only what changed.
-   */
+  /** The vendor file's `variables`, each queued once (config/initial-variables.ts). */
   private applyInitialVariables(): void {
-    // A file that cannot be written: they are queued at the next start that can (reading still works).
-    if (this.store.health.problem?.code === 'database_readonly') return;
-    const variables = this.config.vendor.variables;
-    const before = this.store.getMeta(META_KEYS.vendorInitialVariables);
-    const preview = planInitialVariables(variables, before);
-    // Most starts: nothing new, and no write (read-only commands stay read-only).
-    if (Object.keys(preview.toQueue).length === 0 && JSON.stringify(preview.applied) === (before ?? '{}')) return;
-    const queued = this.db
-      .transaction(() => {
-        const plan = planInitialVariables(variables, this.store.getMeta(META_KEYS.vendorInitialVariables));
-        const outcome =
-          Object.keys(plan.toQueue).length > 0 ? this.store.set(validateVariables(plan.toQueue)).queued : [];
-        this.store.setMeta(META_KEYS.vendorInitialVariables, JSON.stringify(plan.applied));
-        return outcome;
-      })
-      .immediate();
+    const queued = queueInitialVariables(this.db, this.store, this.config.vendor.variables);
     if (queued.length > 0) {
       this.log.info(`queued ${queued.length} initial variable(s) from the vendor file: ${queued.join(', ')}`);
       this.emit('change');
