@@ -1,16 +1,25 @@
-// Lint: TypeScript's recommended rules, plus the boundary that keeps the core testable:
-// nothing outside the Electron shell (main/app, main/preload) may import electron.
+// Lint: TypeScript's recommended rules, plus DESIGN.md's layer table as a rule (scripts/eslint-layers.mjs):
+// what each layer may import, `electron` included, so the core stays testable without Electron.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './scripts/eslint-layers.mjs';
 
-export const ELECTRON_FREE_FOLDERS = [
-  'main/core/**',
-  'main/cli/**',
-  'main/web/**',
-  'emulator/**',
-  'shared/**',
-  'renderer/**',
-];
+/** DESIGN.md "Layout": each layer and what it may import besides itself, Node and npm packages. */
+export const LAYERS = {
+  'main/core': ['shared', 'package.json'],
+  'main/app': ['electron', 'main/core', 'shared'],
+  'main/preload': ['electron', 'shared'],
+  'main/cli': ['main/core', 'main/web', 'shared'],
+  'main/web': ['main/core', 'shared'],
+  renderer: ['shared'],
+  shared: [],
+  emulator: ['shared'],
+};
+
+/** Single files allowed one more layer: the built-in demo runs the emulator (loaded only when it runs). */
+export const LAYER_EXCEPTIONS = {
+  'main/core/demo.ts': ['emulator'],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
@@ -32,33 +41,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ELECTRON_FREE_FOLDERS.map((folder) => `${folder.replace('/**', '')}/**/*.{ts,tsx,js,mjs}`),
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only main/app and main/preload may import electron (DESIGN.md, Boundaries).',
-            },
-          ],
-          patterns: [
-            {
-              group: ['electron/*'],
-              message: 'Only main/app and main/preload may import electron (DESIGN.md, Boundaries).',
-            },
-          ],
-        },
-      ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector:
-            "CallExpression[callee.name='require'][arguments.0.value='electron'], ImportExpression[source.value='electron']",
-          message: 'Only main/app and main/preload may load electron (DESIGN.md, Boundaries).',
-        },
-      ],
-    },
+    files: Object.keys(LAYERS).map((layer) => `${layer}/**/*.{ts,tsx,js,mjs}`),
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/imports': ['error', { layers: LAYERS, files: LAYER_EXCEPTIONS }] },
   },
 );

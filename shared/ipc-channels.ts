@@ -20,5 +20,12 @@ export const IPC_METHOD = {
 
 export type IpcInvokeChannel = keyof typeof IPC_METHOD;
 
+/** An AgentApi method that no channel carries: none (a method added without a channel fails the check below). */
+type UncarriedMethod = Exclude<keyof AgentApi, (typeof IPC_METHOD)[IpcInvokeChannel] | 'onChange'>;
+export const IPC_CARRIES_EVERY_METHOD: [UncarriedMethod] extends [never] ? true : never = true;
+
+/** Every AgentApi method: one per channel, plus onChange (the change event). */
+export const AGENT_API_METHODS: ReadonlyArray<keyof AgentApi> = [...Object.values(IPC_METHOD), 'onChange'];
+
 /** Main -> renderer: the agent changed; the renderer asks for what it shows. */
 export const IPC_CHANGED_EVENT = 'agent:changed';

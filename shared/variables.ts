@@ -1,5 +1,6 @@
 // The agent's own limits on variable names and values (the API documents none), in one place.
 // Every entry point (CLI, IPC, HTTP, vendor file) validates with these before anything is queued.
+import { oneLine } from './one-line.js';
 import type { VariableValue } from './wire.js';
 
 export const NAME_MAX_CHARS = 128;
@@ -24,7 +25,7 @@ export interface VariableView {
 
 // Control characters: C0, DEL and C1.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Why a name is refused, or undefined when it is fine. */
 export function nameProblem(name: unknown): string | undefined {
@@ -32,8 +33,8 @@ export function nameProblem(name: unknown): string | undefined {
   if (name.length === 0) return 'a variable name cannot be empty';
   const length = [...name].length;
   if (length > NAME_MAX_CHARS) return `variable name is ${length} characters long; the limit is ${NAME_MAX_CHARS}`;
-  if (name.match(CONTROL_CHARACTERS)) return `variable name "${printable(name)}" contains a control character`;
-  if (name.trim() !== name) return `variable name "${name}" starts or ends with white space`;
+  if (CONTROL_CHARACTERS.test(name)) return `variable name "${oneLine(name)}" contains a control character`;
+  if (name.trim() !== name) return `variable name "${oneLine(name)}" starts or ends with white space`;
   return undefined;
 }
 
@@ -79,6 +80,34 @@ export function validateVariables(variables: unknown): Record<string, VariableVa
   return variables as Record<string, VariableValue>;
 }
 
-function printable(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * One assignment of `varsync set` or of the app's `--set` launch argument: `NAME=VALUE` queues the
+ * text VALUE; `NAME:=JSON` queues a JSON number, boolean or string. The name ends at the first `=`
+ * (so names cannot contain one on a command line).
+ */
+export function parseAssignment(argument: string): [string, VariableValue] {
+  const equals = argument.indexOf('=');
+  if (equals <= 0)
+    throw new VariableInputError(
+      `"${argument}" is not NAME=VALUE or NAME:=JSON; for example: varsync set color=blue seats:=3`,
+    );
+  const typed = argument[equals - 1] === ':';
+  const name = argument.slice(0, typed ? equals - 1 : equals);
+  const text = argument.slice(equals + 1);
+  if (!name) throw new VariableInputError(`"${argument}" has no variable name before ${typed ? ':=' : '='}.`);
+  if (!typed) return [name, text];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new VariableInputError(
+      `${name}:=${text} is not valid JSON; use a number, true/false, or a "quoted string" (or ${name}=text for text).`,
+    );
+  }
+  if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
+    throw new VariableInputError(
+      `${name}:= takes a JSON number, boolean or string, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}.`,
+    );
+  }
+  return [name, value];
 }

@@ -1,27 +1,16 @@
 // The agent the shell runs: configured like the `varsync` command (policy, vendor files, the
-// environment) plus the user's settings, with its collectors; when nothing is configured, the built-in
-// demo (a License API emulator in this process), so the window has something to show. The data
-// folder is the configuration's (the same default as the command line, so `varsync set` from a
-// vendor's installer reaches the tray app's outbox).
+// environment) plus the user's settings, and started by the core's one runtime (the same as
+// `varsync run`); when nothing is configured, the built-in demo (a License API emulator in this
+// process), so the window has something to show. The data folder is the configuration's (the same
+// default as the command line, so `varsync set` from a vendor's installer reaches the tray app's outbox).
 import { app } from 'electron';
 import { dirname } from 'node:path';
-import { Agent, NotConfiguredError } from '../core/agent.js';
-import { startCollectors } from '../core/collectors/collectors.js';
 import type { AppSecrets } from './secrets.js';
 import { loadConfig, systemConfigLocations, type ConfigInputs, type ConfigLocations } from '../core/config/load.js';
-import { serverSettingsProblem, type ConfigLayer, type ResolvedConfig } from '../core/config/resolve.js';
+import type { ConfigLayer, ResolvedConfig } from '../core/config/resolve.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import type { HttpTransport } from '../core/api/transport.js';
-import { startDemo } from '../cli/demo.js';
-
-export interface RunningAgent {
-  agent: Agent;
-  config: ResolvedConfig;
-  /** Stop the engine, close the database, and stop the demo's emulator if there is one. */
-  close(): Promise<void>;
-  /** The same without waiting for a pass in flight, for when the process ends on return (Windows session end). */
-  closeNow(): void;
-}
+import { startAgentRuntime, type AgentRuntime } from '../core/runtime.js';
 
 export interface AgentSetupOptions {
   env: NodeJS.ProcessEnv;
@@ -92,51 +81,20 @@ async function appConfigWithSecrets(options: AgentSetupOptions): Promise<Resolve
 }
 
 /** Resolve the configuration (or start the demo), open the agent and start its sync engine. */
-export async function setupAgent(options: AgentSetupOptions): Promise<RunningAgent> {
-  let config = await appConfigWithSecrets(options);
-  const notices = config.notices;
-  const demo = config.configured ? undefined : await startDemo(config);
-  if (demo) config = demo.config;
-  const log = options.logger(config.values.logLevel, config);
-  for (const notice of notices) log.warn(notice);
-  if (demo) for (const line of demo.banner.split('\n')) log.warn(line);
-
-  let agent: Agent | undefined;
-  try {
-    const problem = serverSettingsProblem(config);
-    if (problem) throw new NotConfiguredError(problem);
-    const transport = await options.network?.(config, log);
-    agent = Agent.open({
-      config,
-      log,
-      transport,
-      demo: demo !== undefined,
-      sqliteNativeBinding: options.sqliteNativeBinding,
-      logDir: options.logDir,
-    });
-    agent.startEngine();
-  } catch (error) {
-    // startEngine refuses a database that cannot be written: close what was opened before saying so.
-    await agent?.close();
-    await demo?.close();
-    throw error;
-  }
-  const collectors = startCollectors({ agent, config, log });
-  demo?.startActivity(agent);
-  log.info(`agent running (pid ${process.pid}, data folder ${config.values.dataDir})`);
-  return {
-    agent,
+export async function setupAgent(options: AgentSetupOptions): Promise<AgentRuntime> {
+  const config = await appConfigWithSecrets(options);
+  const running = await startAgentRuntime({
     config,
-    close: async () => {
-      collectors.stop();
-      demo?.stopActivity();
-      await agent.close();
-      await demo?.close();
+    demoWhenUnconfigured: true,
+    logger: (resolved) => options.logger(resolved.values.logLevel, resolved),
+    announce: (log, demoBanner) => {
+      for (const notice of config.notices) log.warn(notice);
+      for (const line of demoBanner?.split('\n') ?? []) log.warn(line);
     },
-    closeNow: () => {
-      collectors.stop();
-      demo?.stopActivity();
-      agent.closeNow();
-    },
-  };
+    transport: options.network,
+    sqliteNativeBinding: options.sqliteNativeBinding,
+    logDir: options.logDir,
+  });
+  running.log.info(`agent running (pid ${process.pid}, data folder ${running.config.values.dataDir})`);
+  return running;
 }

@@ -3,25 +3,12 @@
 // the folder (also not through an encoded "..", a backslash or a symbolic link), and a strict
 // Content-Security-Policy on every answer.
 import { protocol } from 'electron';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { APP_HOST, APP_SCHEME } from './security.js';
+import { contentTypeOf, resolveRendererFile } from '../core/renderer-files.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 
 export { CONTENT_SECURITY_POLICY };
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 const HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -40,18 +27,7 @@ export async function rendererFile(root: string, url: string): Promise<string | 
     return undefined;
   }
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return undefined;
-  if (path.includes('\0') || path.includes('\\')) return undefined;
-  const base = resolve(root);
-  const file = resolve(base, `.${path === '/' ? '/index.html' : path}`);
-  if (!inside(base, file)) return undefined;
-  try {
-    // A link inside the folder must not lead out of it.
-    const [realBase, realFile] = await Promise.all([realpath(base), realpath(file)]);
-    if (!inside(realBase, realFile) || !(await stat(realFile)).isFile()) return undefined;
-    return realFile;
-  } catch {
-    return undefined;
-  }
+  return resolveRendererFile(root, path);
 }
 
 /** protocol.handle's handler for app://: the file, or 404 for anything missing or outside `root`. */
@@ -63,7 +39,7 @@ export function createAppProtocolHandler(root: string): (request: Request) => Pr
     const body = request.method === 'HEAD' ? null : await readFile(file);
     return new Response(body, {
       status: 200,
-      headers: { ...HEADERS, 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' },
+      headers: { ...HEADERS, 'Content-Type': contentTypeOf(file) },
     });
   };
 }
@@ -71,11 +47,6 @@ export function createAppProtocolHandler(root: string): (request: Request) => Pr
 /** After ready: serve app://varsync/ from the built renderer. */
 export function setupAppProtocol(rendererDir: string): void {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
-}
-
-function inside(base: string, file: string): boolean {
-  const path = relative(base, file);
-  return path !== '' && !path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path);
 }
 
 function answer(status: number, text: string): Response {

@@ -3,8 +3,8 @@
 // without, the running window comes forward. The second launch then quits.
 import { app } from 'electron';
 import { z } from 'zod';
+import { parseAssignment } from '../../shared/variables.js';
 import type { VariableValue } from '../../shared/wire.js';
-import { parseAssignment } from '../cli/arguments.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 

@@ -42,19 +42,9 @@ export interface TrayActions {
   launchAtLogin: { readonly supported: boolean; readonly enabled: boolean; set(enabled: boolean): void };
 }
 
-/**
- * The state to show. `paused` is the truth about pausing: a status saved while paused by a process
- * without the engine can still say 'paused' after a resume.
- */
-function shownState(status: StatusView): StatusView['state'] {
-  if (status.paused) return 'paused';
-  if (status.state === 'paused') return status.pending > 0 ? 'pending' : 'synced';
-  return status.state;
-}
-
 /** Which icon a status shows: a value the server refused needs a person too. */
 export function trayIconFor(status: StatusView): TrayIconName {
-  const state = shownState(status);
+  const { state } = status;
   if (state === 'paused') return 'paused';
   if (state === 'attention' || status.failed > 0) return 'attention';
   if (state === 'syncing') return 'syncing';
@@ -64,7 +54,7 @@ export function trayIconFor(status: StatusView): TrayIconName {
 
 /** The status in a few words, for the tooltip and the menu's first line. */
 export function statusLine(status: StatusView): string {
-  const state = STATE_LABELS[shownState(status)];
+  const state = STATE_LABELS[status.state];
   return status.demo ? `${state} (demo)` : state;
 }
 

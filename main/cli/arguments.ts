@@ -2,7 +2,6 @@
 // every command accepts, and positional arguments. Unknown options are refused with one line.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../core/config/keys.js';
-import type { VariableValue } from '../../shared/wire.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -57,33 +56,4 @@ function describeParseError(error: Error): string {
   const missing = /Option '([^']+)' argument missing/.exec(error.message);
   if (missing) return `option ${missing[1]!.replace(/^-\w, /, '').replace(/ <value>$/, '')} needs a value.`;
   return `${error.message.split('\n')[0]}; run varsync --help.`;
-}
-
-/**
- * `NAME=VALUE` queues the text VALUE; `NAME:=JSON` queues a JSON number, boolean or string.
- * The name ends at the first `=` (so names cannot contain one on the command line).
- */
-export function parseAssignment(argument: string): [string, VariableValue] {
-  const equals = argument.indexOf('=');
-  if (equals <= 0)
-    throw new UsageError(`"${argument}" is not NAME=VALUE or NAME:=JSON; for example: varsync set color=blue seats:=3`);
-  const typed = argument[equals - 1] === ':';
-  const name = argument.slice(0, typed ? equals - 1 : equals);
-  const text = argument.slice(equals + 1);
-  if (!name) throw new UsageError(`"${argument}" has no variable name before ${typed ? ':=' : '='}.`);
-  if (!typed) return [name, text];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(
-      `${name}:=${text} is not valid JSON; use a number, true/false, or a "quoted string" (or ${name}=text for text).`,
-    );
-  }
-  if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'string') {
-    throw new UsageError(
-      `${name}:= takes a JSON number, boolean or string, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}.`,
-    );
-  }
-  return [name, value];
 }

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
-import { startCollectors, type RunningCollectors } from '../core/collectors/collectors.js';
 import {
   bundlePathProblem,
   defaultBundleName,
@@ -20,13 +19,14 @@ import { openLog, type OpenLogOptions } from '../core/log/agent-log.js';
 import { defaultLogDir } from '../core/log/files.js';
 import { logFolderProblem, type LogQuery } from '../core/log/read.js';
 import { sensitiveValues } from '../core/log/redaction.js';
-import { NAME_MAX_CHARS, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
-import { parseAssignment, UsageError } from './arguments.js';
+import { NAME_MAX_CHARS, parseAssignment, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
+import { UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
 import { printLog, parseLogQuery } from './logs.js';
-import { startDemo } from './demo.js';
+import { startAgentRuntime } from '../core/runtime.js';
 import { startStatusServer, type StatusServer } from '../web/status-server.js';
 import { statusPageLine } from '../web/status-url.js';
+import { failureCode } from '../core/failure-code.js';
 
 /** The built renderer, served by `varsync run --ui`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
@@ -176,66 +176,51 @@ export const COMMANDS: Record<string, Command> = {
     async run(context) {
       // Bad input first, before anything is started that would then have to be stopped.
       const uiPort = parseUiPort(context.options['ui-port']);
-      let config = context.config();
-      let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
-      if (context.options.demo && !config.configured) {
-        demo = await startDemo(config);
-        config = demo.config;
-        context.err(demo.banner);
-      } else if (context.options.demo) {
+      const config = context.config();
+      if (context.options.demo && config.configured)
         context.err('A configuration was found, so the demo is not used: running for real.');
-      }
-      let log: Logger;
-      let agent: Agent;
       const logDir = defaultLogDir(context.env);
-      try {
+      const runtime = await startAgentRuntime({
+        config,
+        demoWhenUnconfigured: context.options.demo === true,
         // The log folder, and stderr: a daemon under a service manager has its output kept too.
-        log = openLog({
-          dir: logDir,
-          level: config.values.logLevel,
-          echo: context.err,
-          secrets: logSecrets(context, config),
-        }).logger;
-        agent = Agent.open({
-          config,
-          log,
-          readMachineId: context.readMachineId,
-          env: context.env,
-          demo: demo !== undefined,
-          logDir,
-        });
-      } catch (error) {
-        await demo?.close();
-        throw error;
-      }
+        logger: (resolved) =>
+          openLog({
+            dir: logDir,
+            level: resolved.values.logLevel,
+            echo: context.err,
+            secrets: logSecrets(context, resolved),
+          }).logger,
+        announce: (_log, demoBanner) => {
+          if (demoBanner) context.err(demoBanner);
+        },
+        readMachineId: context.readMachineId,
+        env: context.env,
+        logDir,
+      });
+      const { agent, log } = runtime;
       let statusServer: StatusServer | undefined;
-      let collectors: RunningCollectors | undefined;
       try {
-        agent.startEngine();
-        collectors = startCollectors({ agent, config, log });
-        demo?.startActivity(agent);
         if (context.options.ui || uiPort !== undefined) {
           if (!existsSync(join(RENDERER_DIR, 'index.html')))
             log.warn('the status page is not built (npm run build:renderer); only its API is served');
           statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch(
-            (error: NodeJS.ErrnoException) => {
-              if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+            (error: unknown) => {
+              const code = failureCode(error);
+              if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
               throw new UsageError(
-                `--ui-port ${uiPort}: cannot listen there (${error.code}); choose another port, or leave --ui-port out for a free one.`,
+                `--ui-port ${uiPort}: cannot listen there (${code}); choose another port, or leave --ui-port out for a free one.`,
               );
             },
           );
           context.out(statusPageLine(statusServer.url));
         }
-        log.info(`daemon running (pid ${process.pid}, data folder ${config.values.dataDir}); stop with Ctrl+C`);
+        log.info(`daemon running (pid ${process.pid}, data folder ${runtime.config.values.dataDir}); stop with Ctrl+C`);
         const signal = await context.stopSignal;
         log.info(`${signal} received; stopping`);
       } finally {
-        collectors?.stop();
-        demo?.stopActivity();
         await statusServer?.close();
-        await agent.close();
-        await demo?.close();
+        await runtime.close();
       }
       return EXIT.ok;
     },
@@ -351,7 +336,7 @@ export const COMMANDS: Record<string, Command> = {
         });
         context.out(bundle.path);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
+        const code = failureCode(error);
         if (typeof code === 'string' && code.startsWith('E'))
           throw new UsageError(`cannot write ${out} (${code}); choose another place with --out.`);
         throw error;

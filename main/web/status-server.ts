@@ -7,12 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
+import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
 import { correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
+import { contentTypeOf, resolveRendererFile } from '../core/renderer-files.js';
 import { checkPeer, checkRequest } from './guard.js';
 import { statusPageUrl } from './status-url.js';
 
@@ -22,17 +23,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENT_STREAMS = 16;
 const HEARTBEAT_MS = 15_000;
 const CHANGE_COALESCE_MS = 100;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export interface StatusServerOptions {
   agent: Agent;
@@ -71,23 +61,29 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const streams = new Set<ServerResponse>();
   let port = 0;
 
-  const api: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
-    'GET /api/status': () => agent.status(),
-    'GET /api/variables': () => agent.variables(),
-    'GET /api/dead-letters': () => agent.deadLetters(),
-    'POST /api/sync': () => agent.syncNow(),
-    'POST /api/pause': () => agent.pause(),
-    'POST /api/resume': () => agent.resume(),
-    'POST /api/dead-letters/retry': (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
-    'POST /api/dead-letters/discard': (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
-    'GET /api/activity': () => agent.activity(),
-    'POST /api/activity/log': (body) => {
+  const handlers: Record<HttpApiMethod, (body: unknown) => Promise<unknown> | unknown> = {
+    getStatus: () => agent.status(),
+    getVariables: () => agent.variables(),
+    getDeadLetters: () => agent.deadLetters(),
+    syncNow: () => agent.syncNow(),
+    pause: () => agent.pause(),
+    resume: () => agent.resume(),
+    retryDeadLetters: (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
+    discardDeadLetters: (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
+    getActivity: () => agent.activity(),
+    getAttemptLog: (body) => {
       const id = parseAttemptId(body);
       const log = agent.attemptLog(id);
       if (!log) throw new HttpError(404, `no recent sync attempt has the ID ${id}`);
       return log;
     },
   };
+  const api = new Map(
+    (Object.keys(HTTP_ROUTES) as HttpApiMethod[]).map((name) => {
+      const { method, path } = HTTP_ROUTES[name];
+      return [`${method} ${API_BASE}${path}`, handlers[name]];
+    }),
+  );
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -123,12 +119,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     }
     // The shell (GET/HEAD outside /api/) is the public build: no token, but still only for our own
     // loopback Host and Origin. Everything else (data, events, any write) needs the Bearer token.
-    const isShell = (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/');
+    const isApi = url.pathname.startsWith(`${API_BASE}/`);
+    const isShell = (method === 'GET' || method === 'HEAD') && !isApi;
     const verdict = isShell ? checkPeer(req, port) : checkRequest(req, port, token);
     if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
 
-    if (url.pathname === '/api/events' && method === 'GET') return openEventStream(req, res);
-    const route = api[`${method} ${url.pathname}`];
+    if (url.pathname === `${API_BASE}${EVENTS_ROUTE.path}` && method === EVENTS_ROUTE.method)
+      return openEventStream(req, res);
+    const route = api.get(`${method} ${url.pathname}`);
     if (route) {
       if (method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
         throw new HttpError(415, 'send a JSON body with Content-Type: application/json');
@@ -141,7 +139,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       } else sendJson(res, 200, result);
       return;
     }
-    if (url.pathname.startsWith('/api/')) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
+    if (isApi) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'only GET is served here');
     await serveFile(res, url.pathname);
   }
@@ -175,20 +173,20 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       throw new HttpError(400, 'the address is not valid percent-encoded UTF-8');
     }
     const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-    const root = normalize(options.rendererDir + sep);
-    const file = normalize(join(root, relative));
-    if (!file.startsWith(root)) throw new HttpError(404, 'not found');
+    const notFound = new HttpError(
+      404,
+      relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found',
+    );
+    const file = await resolveRendererFile(options.rendererDir, decoded);
+    if (!file) throw notFound;
     let content: Buffer;
     try {
       content = await readFile(file);
     } catch {
-      throw new HttpError(
-        404,
-        relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found',
-      );
+      throw notFound;
     }
     res.statusCode = 200;
-    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Content-Type', contentTypeOf(file));
     res.setHeader('Cache-Control', relative === 'index.html' ? 'no-store' : 'max-age=3600');
     res.end(content);
   }

@@ -2,7 +2,8 @@
 // serves on loopback. Every request carries the run's token as `Authorization: Bearer` (see
 // token.ts for where it comes from); no cookie is involved. The event stream is read with fetch,
 // not EventSource, because EventSource cannot send that header.
-// fetch is passed in so this file runs (and is tested) without a DOM.
+// fetch is passed in so this file runs (and is tested) without a DOM. The event stream itself is
+// change-stream.ts.
 import type {
   AgentApi,
   AttemptLogView,
@@ -11,7 +12,9 @@ import type {
   StatusView,
   SyncResultView,
 } from '../../shared/agent-api.js';
+import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
 import type { VariableView } from '../../shared/variables.js';
+import { ChangeStream, type BodyReaderLike } from './change-stream.js';
 import type { Transport } from './transport.js';
 
 export interface FetchInit {
@@ -23,12 +26,6 @@ export interface FetchInit {
   cache: 'no-store';
   /** Set on the event stream's request, to end it. */
   signal?: AbortSignal;
-}
-
-/** The part of a response body's reader this uses (a ReadableStream's default reader). */
-export interface BodyReaderLike {
-  read(): Promise<{ done: boolean; value?: Uint8Array }>;
-  cancel(): Promise<void>;
 }
 
 export interface FetchResponse {
@@ -67,11 +64,11 @@ export class AgentRequestError extends Error {
 }
 
 export function createHttpTransport(options: HttpTransportOptions): Transport {
-  const base = options.apiBase ?? '/api';
+  const base = options.apiBase ?? API_BASE;
   const authorization = `Bearer ${options.token}`;
   const openStream = (signal: AbortSignal) =>
-    options.fetch(`${base}/events`, {
-      method: 'GET',
+    options.fetch(`${base}${EVENTS_ROUTE.path}`, {
+      method: EVENTS_ROUTE.method,
       headers: { Accept: 'text/event-stream', Authorization: authorization },
       credentials: 'omit',
       cache: 'no-store',
@@ -82,7 +79,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     retryDelayMs: options.retryDelayMs ?? 2_000,
   });
 
-  async function request(method: 'GET' | 'POST', path: string, body?: object): Promise<unknown> {
+  async function request({ method, path }: HttpRoute, body?: object): Promise<unknown> {
     const init: FetchInit = {
       method,
       headers: { Accept: 'application/json', Authorization: authorization },
@@ -114,42 +111,47 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     }
   }
 
-  async function count(path: string, names: string[] | undefined): Promise<number> {
-    const answer = await request('POST', path, names ? { names } : {});
+  async function count(route: HttpRoute, names: string[] | undefined): Promise<number> {
+    const answer = await request(route, names ? { names } : {});
     const value = isObject(answer) ? answer['count'] : undefined;
     if (typeof value !== 'number')
-      throw new AgentRequestError(`The agent's answer to ${base}${path} has no count.`, 200);
+      throw new AgentRequestError(`The agent's answer to ${base}${route.path} has no count.`, 200);
     return value;
   }
 
   const api: AgentApi = {
-    getStatus: async () => expectObject<StatusView>(await request('GET', '/status'), '/status'),
-    getVariables: async () => expectArray<VariableView>(await request('GET', '/variables'), '/variables'),
-    getDeadLetters: async () => expectArray<DeadLetterView>(await request('GET', '/dead-letters'), '/dead-letters'),
-    syncNow: async () => expectObject<SyncResultView>(await request('POST', '/sync'), '/sync'),
+    getStatus: async () => expectObject<StatusView>(await request(HTTP_ROUTES.getStatus), HTTP_ROUTES.getStatus),
+    getVariables: async () =>
+      expectArray<VariableView>(await request(HTTP_ROUTES.getVariables), HTTP_ROUTES.getVariables),
+    getDeadLetters: async () =>
+      expectArray<DeadLetterView>(await request(HTTP_ROUTES.getDeadLetters), HTTP_ROUTES.getDeadLetters),
+    syncNow: async () => expectObject<SyncResultView>(await request(HTTP_ROUTES.syncNow), HTTP_ROUTES.syncNow),
     pause: async () => {
-      await request('POST', '/pause');
+      await request(HTTP_ROUTES.pause);
     },
     resume: async () => {
-      await request('POST', '/resume');
+      await request(HTTP_ROUTES.resume);
     },
-    retryDeadLetters: (names) => count('/dead-letters/retry', names),
-    discardDeadLetters: (names) => count('/dead-letters/discard', names),
-    getActivity: async () => expectArray<AttemptView>(await request('GET', '/activity'), '/activity'),
+    retryDeadLetters: (names) => count(HTTP_ROUTES.retryDeadLetters, names),
+    discardDeadLetters: (names) => count(HTTP_ROUTES.discardDeadLetters, names),
+    getActivity: async () => expectArray<AttemptView>(await request(HTTP_ROUTES.getActivity), HTTP_ROUTES.getActivity),
     getAttemptLog: async (correlationId) =>
-      expectObject<AttemptLogView>(await request('POST', '/activity/log', { correlationId }), '/activity/log'),
+      expectObject<AttemptLogView>(
+        await request(HTTP_ROUTES.getAttemptLog, { correlationId }),
+        HTTP_ROUTES.getAttemptLog,
+      ),
     // A browser page cannot open a folder on the machine; the button is hidden (canOpenLogsFolder).
     openLogsFolder: async () => false,
     onChange: (listener) => changes.onChange(listener),
   };
 
-  function expectObject<T>(value: unknown, path: string): T {
+  function expectObject<T>(value: unknown, { path }: HttpRoute): T {
     if (!isObject(value))
       throw new AgentRequestError(`The agent's answer to ${base}${path} is not what this page expects.`, 200);
     return value as T;
   }
 
-  function expectArray<T>(value: unknown, path: string): T[] {
+  function expectArray<T>(value: unknown, { path }: HttpRoute): T[] {
     if (!Array.isArray(value)) throw new AgentRequestError(`The agent's answer to ${base}${path} is not a list.`, 200);
     return value as T[];
   }
@@ -174,150 +176,4 @@ async function errorText(response: FetchResponse): Promise<string> {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * One event stream (`GET /api/events`, read with fetch) shared by every listener, opened on the
- * first subscription and closed after the last. Every (re)connection counts as a change, since
- * events may have been missed while away. Like EventSource: a dropped stream is reopened after the
- * agent's `retry:` delay; unlike it, a refused one (401, 503) is also tried again, after longer.
- */
-class ChangeStream {
-  /** Ends the current stream (or its pending request); null when none is open. */
-  private controller: AbortController | null = null;
-  private reopenTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryDelayMs: number;
-  private connected = true; // optimistic until the first failure: no "lost contact" flash on load
-  private readonly changeListeners = new Set<() => void>();
-  private readonly connectionListeners = new Set<(connected: boolean) => void>();
-
-  constructor(
-    private readonly open: (signal: AbortSignal) => Promise<FetchResponse>,
-    private readonly delays: { reopenDelayMs: number; retryDelayMs: number },
-  ) {
-    this.retryDelayMs = delays.retryDelayMs;
-  }
-
-  onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    this.start();
-    return () => {
-      this.changeListeners.delete(listener);
-      if (this.changeListeners.size === 0) this.stop();
-    };
-  }
-
-  onConnection(listener: (connected: boolean) => void): () => void {
-    this.connectionListeners.add(listener);
-    return () => this.connectionListeners.delete(listener);
-  }
-
-  private start(): void {
-    if (this.controller || this.reopenTimer) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    void this.run(controller);
-  }
-
-  /** One connection, from request to end; then a retry is scheduled unless it was stopped. */
-  private async run(controller: AbortController): Promise<void> {
-    const current = () => this.controller === controller && !controller.signal.aborted;
-    let response: FetchResponse;
-    try {
-      response = await this.open(controller.signal);
-    } catch {
-      if (current()) this.retryLater(this.retryDelayMs);
-      return;
-    }
-    if (!current()) return;
-    const reader = response.ok && response.status === 200 ? response.body?.getReader() : undefined;
-    if (!reader) {
-      this.retryLater(this.delays.reopenDelayMs);
-      return;
-    }
-    controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
-    this.setConnected(true);
-    this.emitChange();
-    const parser = new EventStreamParser({
-      onEvent: (type) => {
-        if (type === 'change') this.emitChange();
-      },
-      onRetry: (delayMs) => (this.retryDelayMs = delayMs),
-    });
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done || !current()) break;
-        if (value) parser.push(value);
-      }
-    } catch {
-      // A dropped connection, or our own abort: told apart below.
-    }
-    if (current()) this.retryLater(this.retryDelayMs);
-  }
-
-  private retryLater(delayMs: number): void {
-    this.controller = null;
-    this.setConnected(false);
-    this.reopenTimer = setTimeout(() => {
-      this.reopenTimer = null;
-      if (this.changeListeners.size > 0) this.start();
-    }, delayMs);
-  }
-
-  private stop(): void {
-    if (this.reopenTimer) clearTimeout(this.reopenTimer);
-    this.reopenTimer = null;
-    this.controller?.abort();
-    this.controller = null;
-  }
-
-  private emitChange(): void {
-    for (const listener of [...this.changeListeners]) listener();
-  }
-
-  private setConnected(connected: boolean): void {
-    if (connected === this.connected) return;
-    this.connected = connected;
-    for (const listener of [...this.connectionListeners]) listener(connected);
-  }
-}
-
-/**
- * The text/event-stream format, as far as this page needs it: `event:`, `data:` and `retry:`
- * fields, comment lines, and a blank line ending an event (a change's data is not used). Chunks may
- * split lines, and UTF-8 characters, anywhere. Lines end in "\n" or "\r\n" (the agent sends "\n").
- */
-export class EventStreamParser {
-  private readonly decoder = new TextDecoder();
-  private buffer = '';
-  private type = '';
-  private hasFields = false;
-
-  constructor(private readonly handlers: { onEvent(type: string): void; onRetry(delayMs: number): void }) {}
-
-  push(chunk: Uint8Array): void {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
-    const lines = this.buffer.split('\n');
-    this.buffer = lines.pop() ?? ''; // not ended yet
-    for (const line of lines) this.line(line.endsWith('\r') ? line.slice(0, -1) : line);
-  }
-
-  private line(line: string): void {
-    if (line === '') {
-      if (this.hasFields) this.handlers.onEvent(this.type || 'message');
-      this.type = '';
-      this.hasFields = false;
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') {
-      this.type = value;
-      this.hasFields = true;
-    } else if (field === 'data') this.hasFields = true;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.handlers.onRetry(Number(value));
-  }
 }

@@ -124,4 +124,30 @@ describe('secrets stay out of logs and errors', () => {
     }
     expect(everything).toContain('[redacted]');
   });
+
+  it('also in the encodings a server may echo them in (base64 inside a longer text, hex)', async () => {
+    const client = new LicenseApiClient({
+      baseUrl: emulator.url,
+      credentials: { type: 'hmac', apiKey: 'public-api-key', sharedKey: SECRETS.sharedKey },
+    });
+    const keyed: LicenseRef = { product: 'keyed', hardwareId: 'hw-1', licenseKey: SECRETS.licenseKey };
+    const echoed = [
+      Buffer.from(`key=${SECRETS.sharedKey}`).toString('base64'),
+      Buffer.from(SECRETS.licenseKey).toString('hex'),
+    ];
+    emulator.faults.add({
+      type: 'raw',
+      status: 400,
+      body: JSON.stringify({ status: 400, code: 'license_not_found', message: `echo ${echoed.join(' ')}` }),
+      // Only this call's: the first test's timed-out request may still be on its way in the emulator.
+      only: ['check_license'],
+    });
+    const error = await client.checkLicense(keyed).then(
+      () => undefined,
+      (failure: unknown) => failure as LicenseApiError,
+    );
+    expect(error?.code).toBe('license_not_found');
+    for (const form of echoed) expect(error?.message).not.toContain(form);
+    expect(error?.message).toMatch(/^echo \S*\[redacted\]\S* \[redacted\]$/);
+  });
 });

@@ -5,7 +5,8 @@
 // certificates cannot reach the tray app" is fixed by this path). Chromium's net errors are
 // classified like Node's. The emulator is real; only Chromium is stood in for by Node's fetch.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setupAgent, type RunningAgent } from '../../main/app/agent-setup.js';
+import { setupAgent } from '../../main/app/agent-setup.js';
+import type { AgentRuntime } from '../../main/core/runtime.js';
 import { setupNetwork } from '../../main/app/network.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
@@ -69,7 +70,7 @@ describe('the proxy setting reaches the session', () => {
 
 describe('the agent in the app goes through the session', () => {
   let emulator: Emulator;
-  let running: RunningAgent | undefined;
+  let running: AgentRuntime | undefined;
   beforeEach(async () => {
     emulator = await startEmulator();
   });
@@ -79,7 +80,7 @@ describe('the agent in the app goes through the session', () => {
     await emulator.close();
   });
 
-  async function start(): Promise<RunningAgent> {
+  async function start(): Promise<AgentRuntime> {
     running = await setupAgent({
       env: {
         VARSYNC_DATA_DIR: tempDir(),

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, DEMO, type Emulator } from '../../emulator/index.js';
-import { appConfig, setupAgent, type RunningAgent } from '../../main/app/agent-setup.js';
+import { appConfig, setupAgent } from '../../main/app/agent-setup.js';
+import type { AgentRuntime } from '../../main/core/runtime.js';
 import { UserSettings } from '../../main/app/settings.js';
 import { ConfigError } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
@@ -89,7 +90,7 @@ describe('user settings', () => {
 });
 
 describe("the shell's agent", () => {
-  let running: RunningAgent | undefined;
+  let running: AgentRuntime | undefined;
   let emulator: Emulator | undefined;
 
   afterEach(async () => {

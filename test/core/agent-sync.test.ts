@@ -82,6 +82,32 @@ describe('set and sync', () => {
   });
 });
 
+describe('one status for every surface', () => {
+  it('shows a pause clicked during a pass as paused, here and in another process, while the pass ends', async () => {
+    emulator.faults.setLatency(1_000);
+    agent.startEngine();
+    agent.set({ color: 'blue' });
+    await eventually(
+      () => agent.status().state,
+      (state) => state === 'syncing',
+    );
+    agent.pause();
+    // The engine's snapshot still says 'syncing' until its request returns; the switch is the truth.
+    const reader = Agent.open({ config: emulatorConfig(emulator, agent.config.values.dataDir, { hardwareId: HW }) });
+    try {
+      expect(agent.status()).toMatchObject({ state: 'paused', paused: true });
+      expect(reader.status()).toMatchObject({ state: 'paused', paused: true, engine: { running: true, here: false } });
+      await eventually(
+        () => serverValues(),
+        (values) => values.color === 'blue',
+      );
+      expect(reader.status()).toMatchObject({ state: 'paused', pending: 0 });
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
 describe('failure classes: state, reason, next step, and recovery without restart', () => {
   const activated = async () => {
     agent.set({ seed: 1 });

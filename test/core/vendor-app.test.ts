@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
-import { appConfig, electronConfigLocations, setupAgent, type RunningAgent } from '../../main/app/agent-setup.js';
+import { appConfig, electronConfigLocations, setupAgent } from '../../main/app/agent-setup.js';
+import type { AgentRuntime } from '../../main/core/runtime.js';
 import { safeStorageSecrets } from '../../main/app/secrets.js';
 import { UserSettings } from '../../main/app/settings.js';
 import { machineConfigDir, POLICY_FILE_NAME, VENDOR_FILE_NAME } from '../../main/core/config/load.js';
@@ -17,7 +18,7 @@ vi.mock('electron', () => import('../app/helpers/fake-electron.js'));
 vi.mock('electron-store', () => import('../app/helpers/fake-electron-store.js'));
 
 let emulator: Emulator;
-let running: RunningAgent | undefined;
+let running: AgentRuntime | undefined;
 beforeAll(async () => {
   emulator = await startEmulator();
 });

@@ -15,7 +15,7 @@ import {
   type ConfigLocations,
 } from '../../main/core/config/load.js';
 import { ConfigError, describeVendorSettings, objectLayer } from '../../main/core/config/resolve.js';
-import { INITIAL_VARIABLES_META_KEY } from '../../main/core/config/initial-variables.js';
+import { META_KEYS } from '../../main/core/store/meta-keys.js';
 import { tempDir } from '../helpers/agent.js';
 import { varsync } from '../helpers/cli.js';
 
@@ -319,7 +319,7 @@ describe('initial variables: queued once', () => {
     const file = join(appDir, VENDOR_FILE_NAME);
     write(file, { variables: { edition: 'pro', seats: 5, trial: false } });
     expect(pendingValues(open(dataDir, appDir))).toEqual({ edition: 'pro', seats: 5, trial: false });
-    const applied = JSON.parse(agent!.store.getMeta(INITIAL_VARIABLES_META_KEY)!);
+    const applied = JSON.parse(agent!.store.getMeta(META_KEYS.vendorInitialVariables)!);
     expect(Object.keys(applied)).toEqual(['edition', 'seats', 'trial']);
     expect(JSON.stringify(applied)).not.toContain('pro'); // hashes, not the values
 
@@ -350,7 +350,7 @@ describe('initial variables: queued once', () => {
     await agent!.close();
     write(file, {});
     open(dataDir, appDir);
-    expect(agent!.store.getMeta(INITIAL_VARIABLES_META_KEY)).toBe('{}');
+    expect(agent!.store.getMeta(META_KEYS.vendorInitialVariables)).toBe('{}');
     await agent!.close();
     write(file, { variables: { a: 2 } });
     expect(pendingValues(open(dataDir, appDir))).toEqual({ a: 2 });

@@ -4,13 +4,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatusView } from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
-import {
-  createHttpTransport,
-  EventStreamParser,
-  type BodyReaderLike,
-  type FetchInit,
-  type FetchResponse,
-} from '../../renderer/transport/http.js';
+import { createHttpTransport, type FetchInit, type FetchResponse } from '../../renderer/transport/http.js';
+import { EventStreamParser, type BodyReaderLike } from '../../renderer/transport/change-stream.js';
 import { isAgentApi } from '../../renderer/transport/ipc.js';
 import {
   MissingTokenError,

@@ -1,7 +1,7 @@
 // The headless status server over real loopback HTTP: the token (Bearer only, never a cookie),
 // Host and Origin rules, the public shell, the AgentApi endpoints, server-sent events, and nothing
 // served outside the renderer folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
   writeFileSync(join(base, 'secret.txt'), 'outside the renderer folder');
+  symlinkSync(join(base, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'));
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
@@ -152,6 +153,9 @@ describe('who may call', () => {
       '/%2e%2e/secret.txt',
       '/assets/..%2f..%2fsecret.txt',
       '/..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/link.txt',
+      '/index.html%00.png',
       '/etc/passwd',
     ]) {
       for (const answer of [await authorized(path), await rawRequest(`${server.origin}${path}`)]) {

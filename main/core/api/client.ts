@@ -29,6 +29,7 @@ import {
 import { LicenseApiError, classifyFailure, classifyNetworkFailure, parseRetryAfter } from './errors.js';
 import { httpDate } from './signing.js';
 import { nodeTransport, type HttpTransport } from './transport.js';
+import { Redactor } from '../log/redaction.js';
 
 /** Which license and device a call is about. Key-based products use `licenseKey`, user-based `username`. */
 export interface LicenseRef {
@@ -108,7 +109,8 @@ export class LicenseApiClient {
   private readonly authorizer: Authorizer;
   private readonly now: () => number;
   private readonly logger: ApiLogger | undefined;
-  private readonly secrets: string[];
+  /** Server messages are shown and logged: none of our secrets may come back in one, in any encoding. */
+  private readonly redactor: Redactor;
   private readonly timeoutMs: number;
   readonly transport: HttpTransport;
   private offsetMs: number | undefined;
@@ -118,7 +120,7 @@ export class LicenseApiClient {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.secrets = [...secretsOf(options.credentials), ...(options.secrets ?? [])];
+    this.redactor = new Redactor([...secretsOf(options.credentials), ...(options.secrets ?? [])]);
     this.transport = options.transport ?? nodeTransport();
     this.http = axios.create({
       timeout: this.timeoutMs,
@@ -453,11 +455,10 @@ export class LicenseApiClient {
     return token.data;
   }
 
-  /** Server messages are shown and logged; make sure none of ours ever comes back in one. */
+  /** A server's words with every secret of the client and of this call (license key, password) redacted. */
   private redact(text: string, callSecrets: string[] = []): string {
-    return [...this.secrets, ...callSecrets]
-      .filter((secret) => secret.length > 0)
-      .reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+    this.redactor.add(callSecrets);
+    return this.redactor.redact(text);
   }
 }
 

@@ -16,6 +16,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { ConfigError, type ResolvedConfig } from '../config/resolve.js';
 import { chooseProxy, parseProxySetting, proxyLabel, type ProxyChoice, type ProxySetting } from './proxy.js';
+import { failureCode } from '../failure-code.js';
 
 export interface HttpTransport {
   /** The axios options that carry a request to `url` (adapter, agents or fetch). */
@@ -49,7 +50,7 @@ export function readCaFile(path: string): string[] {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     throw new ConfigError(
-      `caFile ${absolute}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions.`,
+      `caFile ${absolute}: cannot be read (${failureCode(error) ?? 'error'}); check the path and its permissions.`,
     );
   }
   const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

@@ -31,6 +31,7 @@ import {
   type ResolvedConfig,
   type SettingsFileKind,
 } from './resolve.js';
+import { failureCode } from '../failure-code.js';
 
 export const VENDOR_FILE_NAME = 'varsync.vendor.json';
 export const POLICY_FILE_NAME = 'varsync.policy.json';
@@ -134,7 +135,7 @@ function discoveredFile(path: string, kind: SettingsFileKind, read: (path: strin
   try {
     text = read(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = failureCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     failure = error;
   }
@@ -184,7 +185,7 @@ function keepSecrets(
       store.write(next);
     } catch (error) {
       notices.push(
-        `secret store ${store.description}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the secrets stay only in the vendor file.`,
+        `secret store ${store.description}: cannot be written (${failureCode(error) ?? (error as Error).message}); the secrets stay only in the vendor file.`,
       );
     }
   }

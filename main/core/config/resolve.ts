@@ -24,6 +24,7 @@ import {
   type VendorKey,
   type VendorValues,
 } from './keys.js';
+import { failureCode } from '../failure-code.js';
 
 export type LayerName = 'policy' | 'vendor-file' | 'flag' | 'env' | 'user-settings' | 'default';
 const PRECEDENCE: LayerName[] = ['policy', 'vendor-file', 'flag', 'env', 'user-settings', 'default'];
@@ -128,7 +129,7 @@ export function settingsFileLayer(
   try {
     text = readText(absolute);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const code = failureCode(error) ?? 'error';
     throw new ConfigError(`${title}: cannot be read (${code}); check the path and its permissions.`);
   }
   if (kind === 'policy') checkPolicyFilePermissions(absolute, title);

@@ -5,7 +5,8 @@
 // node-machine-id; on Windows, from its query run without a console window (readWindowsMachineGuid).
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import machineIdPackage from 'node-machine-id';
@@ -185,9 +186,7 @@ function readIdentity(path: string): IdentityFile | undefined {
   }
 }
 
-/** Write to a temporary file and rename, so a crash never leaves half a file. */
+/** A crash never leaves half a file. */
 function writeIdentity(path: string, identity: IdentityFile): void {
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, path);
+  writeFileAtomic(path, `${JSON.stringify(identity, null, 2)}\n`);
 }

@@ -11,6 +11,7 @@ import electronLog from 'electron-log/node';
 import type { Logger, LogLevel } from '../log.js';
 import { LOG_FILE_NAME, LOG_RETENTION, pruneLogFiles, rotateLogFile, type LogRetention } from './files.js';
 import { Redactor } from './redaction.js';
+import { failureCode } from '../failure-code.js';
 
 type ElectronLogger = typeof electronLog;
 type ElectronTransport = ElectronLogger['transports']['console'];
@@ -163,7 +164,7 @@ function checkWritable(dir: string, path: string): string | undefined {
     appendFileSync(path, '');
     return undefined;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return failureCode(error) ?? (error as Error).message;
   }
 }
 

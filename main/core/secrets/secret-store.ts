@@ -3,23 +3,12 @@
 // owner may read (0600; wider permissions are repaired, another owner is refused), written
 // atomically. The Electron shell passes a cipher backed by safeStorage (main/app/secrets.ts), so
 // there the file holds only what the OS keychain (DPAPI, Keychain, libsecret) can decrypt.
-import {
-  accessSync,
-  constants,
-  closeSync,
-  fsyncSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  chmodSync,
-  writeSync,
-} from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { ConfigError } from '../config/resolve.js';
 import { CONFIG_KEY_NAMES, isSecret, type CONFIG_KEYS, type ConfigKey } from '../config/keys.js';
+import { failureCode } from '../failure-code.js';
 
 /** The configuration keys marked secret in keys.ts: never logged, never in diagnostics, kept here. */
 export type SecretKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K] extends { secret: true } ? K : never }[ConfigKey];
@@ -97,7 +86,7 @@ export class FileSecretStore implements SecretStore {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if (error instanceof ConfigError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = failureCode(error);
       if (code === 'ENOENT' || code === 'ENOTDIR') return {};
       throw this.problem(`cannot be read (${code ?? (error as Error).message})`);
     }
@@ -128,18 +117,8 @@ export class FileSecretStore implements SecretStore {
       ? { version: 1, cipher: cipher.name, data: cipher.encrypt(JSON.stringify(secrets)).toString('base64') }
       : { version: 1, secrets };
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    // Written beside, flushed, then renamed over: a crash leaves the old file or the new one.
-    // The temporary file is created owner-only, so the secrets are never readable by others.
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    rmSync(temporary, { force: true });
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.path);
+    // A crash leaves the old file or the new one; the file is owner-only from its first byte.
+    writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`);
   }
 
   /** POSIX only (Windows protects the per-user data folder with its ACL). */

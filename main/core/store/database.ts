@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { salvageInto, type Salvage } from './salvage.js';
-import { failureCode, StoreError, toStoreError } from './errors.js';
+import { StoreError, toStoreError } from './errors.js';
+import { failureCode } from '../failure-code.js';
 
 export { StoreError } from './errors.js';
 
@@ -140,7 +141,7 @@ function prepareDataDir(dataDir: string): void {
       : constants.R_OK | constants.W_OK;
     accessSync(dataDir, needed);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const code = failureCode(error) ?? 'error';
     throw new StoreError(
       'data_dir_unusable',
       `the data folder ${dataDir} cannot be used (${code})`,

@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Explanation } from '../../../shared/explanations.js';
 import { lockHolders } from './lock-holders.js';
+import { failureCode } from '../failure-code.js';
 
 export type StoreProblemCode =
   | 'database_locked'
@@ -41,12 +42,6 @@ export class StoreError extends Error {
   get explanation(): Explanation {
     return { reason: `${capitalize(this.reason)}.`, action: `${capitalize(this.action)}.` };
   }
-}
-
-/** The SQLite or errno code of a failure, if it is one. */
-export function failureCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 function isStorageFailure(error: unknown): boolean {

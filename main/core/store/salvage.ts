@@ -6,6 +6,7 @@
 // seeking beyond it, so one bad page costs the rows on it, not the whole table.
 import Database from 'better-sqlite3';
 import { nameProblem, valueProblem } from '../../../shared/variables.js';
+import { META_KEYS } from './meta-keys.js';
 
 export interface Salvage {
   /** Values that were waiting to be sent: queued again. */
@@ -22,7 +23,7 @@ const MAX_ROWS_PER_TABLE = 1_000_000;
 /** How many times to seek past damage in one table before giving up on the rest of it. */
 const MAX_SKIPS = 64;
 /** Meta keys not carried over: the fresh file numbers sets afresh, and a sync request is a one-off. */
-const META_NOT_CARRIED = new Set(['last_seq', 'sync_request']);
+const META_NOT_CARRIED = new Set<string>([META_KEYS.lastSeq, META_KEYS.syncRequest]);
 
 type Row = Record<string, unknown>;
 
@@ -128,7 +129,7 @@ function requeue(db: Database.Database, rows: Row[], now: number): number {
     const entry = variable(row);
     if (entry && insert.run(entry.name, entry.json, seq + 1, time(row.queued_at, now)).changes === 1) seq++;
   }
-  db.prepare("UPDATE meta SET value = ? WHERE key = 'last_seq'").run(String(seq));
+  db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(String(seq), META_KEYS.lastSeq);
   return seq;
 }
 

@@ -3,11 +3,13 @@
 // A failure of the database (full disk, read-only file, lock, damage) comes out as a StoreError
 // that names the file and what to do, and is kept in `health` until a write succeeds again.
 import type Database from 'better-sqlite3';
-import { failureCode, StoreError } from './errors.js';
+import { StoreError } from './errors.js';
 import { StoreHealth } from './health.js';
+import { META_KEYS } from './meta-keys.js';
 import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
 import { variableType, type VariableView } from '../../../shared/variables.js';
 import type { DeadLetterView } from '../../../shared/agent-api.js';
+import { failureCode } from '../failure-code.js';
 
 export interface PendingEntry {
   name: string;
@@ -71,7 +73,7 @@ export class VariableStore {
   ) {
     this.statements = {
       nextSeq: db.prepare<[], { value: string }>(
-        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'last_seq' RETURNING value",
+        `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '${META_KEYS.lastSeq}' RETURNING value`,
       ),
       pendingValue: db.prepare<[string], { value: string }>('SELECT value FROM outbox WHERE name = ?'),
       confirmedValue: db.prepare<[string], { value: string }>('SELECT value FROM confirmed WHERE name = ?'),
@@ -165,7 +167,7 @@ export class VariableStore {
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     this.db.pragma('busy_timeout = 0');
     try {
-      this.db.exec("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'last_seq'; ROLLBACK");
+      this.db.exec(`BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = '${META_KEYS.lastSeq}'; ROLLBACK`);
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       const code = failureCode(error) ?? '';

@@ -4,8 +4,9 @@
 // device when allowed, and isolate refused variables into dead letters. Nothing is dropped.
 import { randomBytes } from 'node:crypto';
 import type { LicenseApiClient, LicenseRef } from '../api/client.js';
-import { LicenseApiError, type ApiErrorKind } from '../api/errors.js';
+import { LicenseApiError } from '../api/errors.js';
 import type { Logger } from '../log.js';
+import { StoreError } from '../store/errors.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { AgentStateName, SyncOutcome, SyncTrigger } from '../../../shared/agent-api.js';
@@ -21,36 +22,11 @@ import {
   type Pacing,
 } from './pacing.js';
 
+import { readEngineState, saveEngineState, type EngineSnapshot, type SyncProblem } from './engine-state.js';
+
 export { MAX_BATCH_SIZE } from './pacing.js';
 
-export type EngineStateName = AgentStateName;
 export type PassOutcome = SyncOutcome;
-
-export interface SyncProblem {
-  /** The API failure kind, or `storage` when the local database failed. */
-  kind: ApiErrorKind | 'storage';
-  code: string;
-  message: string;
-}
-
-/** What the engine knows about itself; persisted so that other processes (varsync status) see it. */
-export interface EngineSnapshot {
-  state: EngineStateName;
-  lastSyncAt: number | null;
-  lastAttemptAt: number | null;
-  nextAttemptAt: number | null;
-  lastError: SyncProblem | null;
-  /** A problem a person must fix; sending waits for it (re-checked slowly). */
-  held: boolean;
-  clockOffsetMs: number | null;
-  failures: number;
-  paused: boolean;
-  /** The License API refused for rate limiting: no request before this (kept across restarts). */
-  rateLimitedUntil: number | null;
-  lastRateLimitAt: number | null;
-  /** Rate-limit refusals since the last quiet spell (RECENT_RATE_LIMIT_MS): batches grow with them. */
-  rateLimitRefusals: number;
-}
 
 export type EngineClient = Pick<
   LicenseApiClient,
@@ -87,23 +63,7 @@ export interface SyncEngineOptions {
   onChange?: (snapshot: EngineSnapshot) => void;
 }
 
-const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device', 'proxy', 'tls']);
-export const ENGINE_STATE_KEY = 'engine_state';
-
-export const INITIAL_SNAPSHOT: EngineSnapshot = {
-  state: 'synced',
-  lastSyncAt: null,
-  lastAttemptAt: null,
-  nextAttemptAt: null,
-  lastError: null,
-  held: false,
-  clockOffsetMs: null,
-  failures: 0,
-  paused: false,
-  rateLimitedUntil: null,
-  lastRateLimitAt: null,
-  rateLimitRefusals: 0,
-};
+const HOLDING_KINDS = new Set<SyncProblem['kind']>(['clock', 'credentials', 'license', 'device', 'proxy', 'tls']);
 
 export class SyncEngine {
   private snapshot: EngineSnapshot;
@@ -115,7 +75,6 @@ export class SyncEngine {
   private stopped = true;
   /** Sets do not cut short the spread before the first pass after start or coming online. */
   private holdUntil = 0;
-  private pendingRetryAfterMs: number | undefined;
   /** The last bookkeeping write failure logged as an error (see guard). */
   private lastBookkeepingFailure: string | undefined;
   private readonly now: () => number;
@@ -131,10 +90,8 @@ export class SyncEngine {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     };
-    const saved = options.store.getMeta(ENGINE_STATE_KEY);
-    const previous = saved ? (JSON.parse(saved) as Partial<EngineSnapshot>) : {};
     // Keep history across restarts (last success, the paused switch); timing starts afresh.
-    this.snapshot = { ...INITIAL_SNAPSHOT, ...previous, nextAttemptAt: null, failures: 0 };
+    this.snapshot = { ...readEngineState(options.store), nextAttemptAt: null, failures: 0 };
     this.snapshot.state = this.restingState();
   }
 
@@ -286,7 +243,9 @@ export class SyncEngine {
         outcome = 'retrying';
       } else {
         problem = asProblem(error);
-        outcome = problem.kind !== 'storage' && HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
+        if (problem.kind === 'internal')
+          log.error(`pass failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
+        outcome = HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
       }
     } finally {
       this.snapshot.clockOffsetMs = this.options.client.clockOffsetMs ?? this.snapshot.clockOffsetMs;
@@ -294,7 +253,7 @@ export class SyncEngine {
 
     if (problem) this.recordProblem(problem, outcome, log);
     if (online && !problem && outcome === 'retrying') this.cameOnline(log);
-    else this.finish(outcome, log);
+    else this.finish(outcome, log, problem?.retryAfterMs);
     this.guard(log, () =>
       store.recordSync({
         startedAt,
@@ -400,7 +359,6 @@ export class SyncEngine {
       this.snapshot.failures++;
       log.warn(`will retry: ${error.kind} failure ${error.code}: ${error.message}`);
     }
-    this.pendingRetryAfterMs = error.retryAfterMs;
   }
 
   /**
@@ -426,7 +384,8 @@ export class SyncEngine {
     this.schedule(delay, trigger);
   }
 
-  private finish(outcome: PassOutcome, log: Logger): void {
+  /** Schedule what comes after a pass; `retryAfterMs` is what the server asked after a transient failure. */
+  private finish(outcome: PassOutcome, log: Logger, retryAfterMs?: number): void {
     const now = this.now();
     let delay: number;
     if (outcome === 'drained') {
@@ -439,10 +398,9 @@ export class SyncEngine {
     } else if (outcome === 'held') {
       delay = this.options.recheckMs;
     } else {
-      delay = this.retryWait(now, log);
+      delay = this.retryWait(now, log, retryAfterMs);
       log.debug(`next attempt in ${delay} ms (failure ${this.snapshot.failures})`);
     }
-    this.pendingRetryAfterMs = undefined;
     this.snapshot.state = this.restingState(log);
     this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
     this.publish(log);
@@ -450,10 +408,9 @@ export class SyncEngine {
   }
 
   /** How long to wait after a transient failure; a rate-limit refusal is remembered across restarts. */
-  private retryWait(now: number, log: Logger): number {
+  private retryWait(now: number, log: Logger, retryAfterMs: number | undefined): number {
     const { failures } = this.snapshot;
     const kind = this.snapshot.lastError?.kind;
-    const retryAfterMs = this.pendingRetryAfterMs;
     if (kind !== 'rate_limit' && retryAfterMs === undefined) {
       // No answer at all: the next try is a probe, which may come sooner.
       const policy =
@@ -479,7 +436,7 @@ export class SyncEngine {
     return wait.delayMs;
   }
 
-  private restingState(log: Logger = this.options.log): EngineStateName {
+  private restingState(log: Logger = this.options.log): AgentStateName {
     if (this.snapshot.paused) return 'paused';
     if (this.snapshot.held) return 'attention';
     if (this.snapshot.failures > 0) return this.snapshot.lastError?.kind === 'network' ? 'offline' : 'pending';
@@ -498,7 +455,7 @@ export class SyncEngine {
   private publish(log: Logger = this.options.log): void {
     this.guard(log, () => {
       if (this.snapshot.state !== 'syncing') this.snapshot.state = this.restingState(log);
-      this.options.store.setMeta(ENGINE_STATE_KEY, JSON.stringify(this.snapshot));
+      saveEngineState(this.options.store, this.snapshot);
     });
     this.options.onChange?.(this.status);
   }
@@ -531,7 +488,10 @@ export class SyncEngine {
 /** Thrown inside a pass to end it when the probe finds the API back and the fleet spread applies. */
 class CameOnline extends Error {}
 
-/** Any failure of a pass as a problem: API errors as they are, anything else (the database) as storage. */
+/**
+ * Any failure of a pass as a problem: API errors as they are, the store's as storage, anything else
+ * (a bug: the store lets those through unlabelled) as internal, retried like a transient failure.
+ */
 function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } {
   if (error instanceof LicenseApiError) {
     return {
@@ -542,12 +502,11 @@ function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clock
       clockOffsetMs: error.clockOffsetMs,
     };
   }
-  const code = (error as { code?: unknown }).code;
-  return {
-    kind: 'storage',
-    code: typeof code === 'string' ? code : 'internal_error',
-    message: `The local database failed: ${(error as Error).message ?? String(error)}`,
-  };
+  if (error instanceof StoreError) {
+    return { kind: 'storage', code: error.code, message: `The local database failed: ${error.message}` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', code: 'internal_error', message: `An unexpected error stopped the sync: ${message}` };
 }
 
 function asVariables(batch: PendingEntry[]): Record<string, VariableValue> {

@@ -3,6 +3,7 @@
 // from this machine), so no lock is ever left stuck.
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
+import { failureCode } from '../failure-code.js';
 
 export interface LeaseHolder {
   owner: string;
@@ -103,6 +104,6 @@ function processIsAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return failureCode(error) === 'EPERM';
   }
 }

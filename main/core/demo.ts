@@ -1,14 +1,17 @@
-// The built-in demo: when nothing is configured, `npm start` runs the daemon against the emulator
-// in this process, with the demo license and its own data folder, so a newcomer sees variables
-// sync without an account. It says loudly that it is a demo and is never used with a real
-// configuration.
+// The built-in demo: when nothing is configured, the tray app (and `varsync run --demo`, which
+// `npm start` uses) runs the agent against the emulator in this process, with the demo license and
+// its own data folder, so a newcomer sees variables sync without an account. It says loudly that
+// it is a demo and is never used with a real configuration. The only module of the core that
+// imports the emulator, and only loaded when the demo runs (main/core/runtime.ts).
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { demoAgentSettings, startEmulator } from '../../emulator/index.js';
-import type { Agent } from '../core/agent.js';
-import { objectLayer, resolveConfig, type ResolvedConfig } from '../core/config/resolve.js';
+import type { Agent } from './agent.js';
+import { objectLayer, resolveConfig, type ResolvedConfig } from './config/resolve.js';
 
 const ACTIVITY_INTERVAL_MS = 15_000;
+
+export type Demo = Awaited<ReturnType<typeof startDemo>>;
 
 export async function startDemo(base: ResolvedConfig) {
   const emulator = await startEmulator();

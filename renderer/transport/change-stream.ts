@@ -1,0 +1,162 @@
+// The agent's change events for the page the headless daemon serves: one text/event-stream
+// (`GET /api/events`, read with fetch so that it can carry the Bearer header) shared by every
+// listener, reopened after a drop, and the parser of its format. Runs without a DOM.
+
+/** The part of a response body's reader this uses (a ReadableStream's default reader). */
+export interface BodyReaderLike {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
+}
+
+/** The part of the event stream's response this uses. */
+export interface StreamResponse {
+  ok: boolean;
+  status: number;
+  body?: { getReader(): BodyReaderLike } | null;
+}
+
+/**
+ * One event stream (`GET /api/events`, read with fetch) shared by every listener, opened on the
+ * first subscription and closed after the last. Every (re)connection counts as a change, since
+ * events may have been missed while away. Like EventSource: a dropped stream is reopened after the
+ * agent's `retry:` delay; unlike it, a refused one (401, 503) is also tried again, after longer.
+ */
+export class ChangeStream {
+  /** Ends the current stream (or its pending request); null when none is open. */
+  private controller: AbortController | null = null;
+  private reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelayMs: number;
+  private connected = true; // optimistic until the first failure: no "lost contact" flash on load
+  private readonly changeListeners = new Set<() => void>();
+  private readonly connectionListeners = new Set<(connected: boolean) => void>();
+
+  constructor(
+    private readonly open: (signal: AbortSignal) => Promise<StreamResponse>,
+    private readonly delays: { reopenDelayMs: number; retryDelayMs: number },
+  ) {
+    this.retryDelayMs = delays.retryDelayMs;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    this.start();
+    return () => {
+      this.changeListeners.delete(listener);
+      if (this.changeListeners.size === 0) this.stop();
+    };
+  }
+
+  onConnection(listener: (connected: boolean) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  private start(): void {
+    if (this.controller || this.reopenTimer) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    void this.run(controller);
+  }
+
+  /** One connection, from request to end; then a retry is scheduled unless it was stopped. */
+  private async run(controller: AbortController): Promise<void> {
+    const current = () => this.controller === controller && !controller.signal.aborted;
+    let response: StreamResponse;
+    try {
+      response = await this.open(controller.signal);
+    } catch {
+      if (current()) this.retryLater(this.retryDelayMs);
+      return;
+    }
+    if (!current()) return;
+    const reader = response.ok && response.status === 200 ? response.body?.getReader() : undefined;
+    if (!reader) {
+      this.retryLater(this.delays.reopenDelayMs);
+      return;
+    }
+    controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
+    this.setConnected(true);
+    this.emitChange();
+    const parser = new EventStreamParser({
+      onEvent: (type) => {
+        if (type === 'change') this.emitChange();
+      },
+      onRetry: (delayMs) => (this.retryDelayMs = delayMs),
+    });
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || !current()) break;
+        if (value) parser.push(value);
+      }
+    } catch {
+      // A dropped connection, or our own abort: told apart below.
+    }
+    if (current()) this.retryLater(this.retryDelayMs);
+  }
+
+  private retryLater(delayMs: number): void {
+    this.controller = null;
+    this.setConnected(false);
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      if (this.changeListeners.size > 0) this.start();
+    }, delayMs);
+  }
+
+  private stop(): void {
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.reopenTimer = null;
+    this.controller?.abort();
+    this.controller = null;
+  }
+
+  private emitChange(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  private setConnected(connected: boolean): void {
+    if (connected === this.connected) return;
+    this.connected = connected;
+    for (const listener of [...this.connectionListeners]) listener(connected);
+  }
+}
+
+/**
+ * The text/event-stream format, as far as this page needs it: `event:`, `data:` and `retry:`
+ * fields, comment lines, and a blank line ending an event (a change's data is not used). Chunks may
+ * split lines, and UTF-8 characters, anywhere. Lines end in "\n" or "\r\n" (the agent sends "\n").
+ */
+export class EventStreamParser {
+  private readonly decoder = new TextDecoder();
+  private buffer = '';
+  private type = '';
+  private hasFields = false;
+
+  constructor(private readonly handlers: { onEvent(type: string): void; onRetry(delayMs: number): void }) {}
+
+  push(chunk: Uint8Array): void {
+    this.buffer += this.decoder.decode(chunk, { stream: true });
+    const lines = this.buffer.split('\n');
+    this.buffer = lines.pop() ?? ''; // not ended yet
+    for (const line of lines) this.line(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      if (this.hasFields) this.handlers.onEvent(this.type || 'message');
+      this.type = '';
+      this.hasFields = false;
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') {
+      this.type = value;
+      this.hasFields = true;
+    } else if (field === 'data') this.hasFields = true;
+    else if (field === 'retry' && /^\d+$/.test(value)) this.handlers.onRetry(Number(value));
+  }
+}
