@@ -37,6 +37,8 @@ export interface CommandContext {
   stopSignal: Promise<string>;
   /** Overrides for tests. */
   readMachineId?: () => string | undefined;
+  /** A better-sqlite3 binary built for Electron (the desktop app's CLI mode from a checkout). */
+  sqliteNativeBinding?: string;
 }
 
 export interface Command {
@@ -67,7 +69,12 @@ function oneShotLogger(context: CommandContext, config: ResolvedConfig): Logger 
 
 async function withAgent<T>(context: CommandContext, use: (agent: Agent) => Promise<T> | T): Promise<T> {
   const config = context.config();
-  const agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+  const agent = Agent.open({
+    config,
+    log: oneShotLogger(context, config),
+    readMachineId: context.readMachineId,
+    sqliteNativeBinding: context.sqliteNativeBinding,
+  });
   try {
     return await use(agent);
   } finally {
@@ -175,7 +182,13 @@ export const COMMANDS: Record<string, Command> = {
           echo: context.err,
           secrets: logSecrets(context, config),
         }).logger;
-        agent = Agent.open({ config, log, readMachineId: context.readMachineId, demo: demo !== undefined });
+        agent = Agent.open({
+          config,
+          log,
+          readMachineId: context.readMachineId,
+          demo: demo !== undefined,
+          sqliteNativeBinding: context.sqliteNativeBinding,
+        });
       } catch (error) {
         await demo?.close();
         throw error;
@@ -294,7 +307,12 @@ export const COMMANDS: Record<string, Command> = {
       let agent: Agent | undefined;
       let agentProblem: string | undefined;
       try {
-        agent = Agent.open({ config, log: oneShotLogger(context, config), readMachineId: context.readMachineId });
+        agent = Agent.open({
+          config,
+          log: oneShotLogger(context, config),
+          readMachineId: context.readMachineId,
+          sqliteNativeBinding: context.sqliteNativeBinding,
+        });
       } catch (error) {
         agentProblem = error instanceof Error ? error.message : String(error);
       }

@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCli } from '../helpers/built-cli.js';
 import { loadConfig, POLICY_FILE_NAME, VENDOR_FILE_NAME, type ConfigLocations } from '../../main/core/config/load.js';
 import { parseRegQueryOutput, registryPolicyLayer } from '../../main/core/config/registry-policy.js';
 import { ConfigError, objectLayer } from '../../main/core/config/resolve.js';
