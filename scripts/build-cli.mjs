@@ -17,6 +17,26 @@ import { BUILD_STATE_FILE, CLI_ENTRY, describeInputs, EXTRA_INPUTS, ROOT } from 
 
 export const CLI_META_FILE = 'meta.json';
 
+/**
+ * zod re-exports its forty-odd languages as a namespace (`z.locales`) that nothing here uses: its
+ * messages are English, loaded by itself. With code splitting, those re-exports would put every
+ * language in the chunk that every command loads; this resolves them to English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(importer)
+        ? { path: 'zod-locales', namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: ROOT,
+    }));
+  },
+};
+
 export async function buildCli(root = ROOT, outDir = join(root, 'out', 'cli')) {
   const staging = `${outDir}.building-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -33,16 +53,21 @@ export async function buildCli(root = ROOT, outDir = join(root, 'out', 'cli')) {
       format: 'esm',
       target: 'node20',
       external: ['better-sqlite3'],
+      plugins: [zodEnglishOnly],
       // CommonJS dependencies inside an ES module need a real `require`.
       banner: {
         js: "import { createRequire as __varsyncCreateRequire } from 'node:module'; const require = __varsyncCreateRequire(import.meta.url);",
       },
       sourcemap: 'linked',
+      minify: true,
       legalComments: 'none', // the notices go to THIRD-PARTY-NOTICES.txt (scripts/third-party-notices.mjs)
       metafile: true,
       logLevel: 'warning',
     });
-    const sources = Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('node_modules/'));
+    // Files of this checkout (not node_modules, not the plugin's virtual module).
+    const sources = Object.keys(result.metafile.inputs).filter(
+      (path) => !path.startsWith('node_modules/') && !path.includes(':'),
+    );
     const state = { builtAt: new Date().toISOString(), inputs: describeInputs(root, [...sources, ...EXTRA_INPUTS]) };
     writeFileSync(join(staging, CLI_META_FILE), JSON.stringify(result.metafile));
     writeFileSync(join(staging, BUILD_STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);

@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
-import { startCollectors, type RunningCollectors } from '../core/collectors/collectors.js';
-import { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } from '../core/diagnostics/bundle.js';
+import type { RunningCollectors } from '../core/collectors/collectors.js';
 import { readOsMachineId } from '../core/identity/hardware-id.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import { openLog, type OpenLogOptions } from '../core/log/agent-log.js';
@@ -15,9 +14,8 @@ import { sensitiveValues } from '../core/log/redaction.js';
 import { NAME_MAX_CHARS, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
 import { parseAssignment, UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
-import { startDemo } from './demo.js';
-import { startStatusServer, type StatusServer } from '../web/status-server.js';
-import { statusPageLine } from '../web/status-url.js';
+import type { startDemo } from './demo.js';
+import type { StatusServer } from '../web/status-server.js';
 
 /** The built renderer, served by `varsync run --ui`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
@@ -166,6 +164,7 @@ export const COMMANDS: Record<string, Command> = {
       let config = context.config();
       let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
       if (context.options.demo && !config.configured) {
+        const { startDemo } = await import('./demo.js');
         demo = await startDemo(config);
         config = demo.config;
         context.err(demo.banner);
@@ -197,11 +196,15 @@ export const COMMANDS: Record<string, Command> = {
       let collectors: RunningCollectors | undefined;
       try {
         agent.startEngine();
+        // What the first pass does not need is loaded once it is scheduled (start-up, docs/BENCHMARKS.md).
+        const { startCollectors } = await import('../core/collectors/collectors.js');
         collectors = startCollectors({ agent, config, log });
         demo?.startActivity(agent);
         if (context.options.ui || uiPort !== undefined) {
           if (!existsSync(join(RENDERER_DIR, 'index.html')))
             log.warn('the status page is not built (npm run build:renderer); only its API is served');
+          const { startStatusServer } = await import('../web/status-server.js');
+          const { statusPageLine } = await import('../web/status-url.js');
           statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch(
             (error: NodeJS.ErrnoException) => {
               if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
@@ -299,6 +302,8 @@ export const COMMANDS: Record<string, Command> = {
       'Exit codes: 0 written, 2 a bad --out or configuration.',
     options: { out: 'string' },
     async run(context) {
+      const { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } =
+        await import('../core/diagnostics/bundle.js');
       const out = resolve(typeof context.options.out === 'string' ? context.options.out : defaultBundleName());
       const problem = bundlePathProblem(out);
       if (problem) throw new UsageError(`--out: ${problem}.`);

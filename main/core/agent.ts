@@ -8,7 +8,8 @@ import { explainProblem, type Explanation } from '../../shared/explanations.js';
 import type { StatusView } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
-import { LicenseApiClient, type LicenseRef } from './api/client.js';
+import type { LicenseRef } from './api/client.js';
+import { LazyLicenseApiClient } from './api/lazy-client.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
@@ -66,7 +67,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly lease: EngineLease;
-  private readonly client: LicenseApiClient | undefined;
+  private readonly client: LazyLicenseApiClient | undefined;
   private engine: SyncEngine | undefined;
   /** A pass run by syncNow() when no engine runs in this process. */
   private oneOffPass: Promise<SyncResult> | undefined;
@@ -117,7 +118,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       );
     }
     if (!serverSettingsProblem(this.config)) {
-      this.client = new LicenseApiClient({
+      this.client = new LazyLicenseApiClient({
         baseUrl: values.apiUrl,
         credentials:
           values.apiKey !== undefined
@@ -468,7 +469,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     };
   }
 
-  private requireServer(): LicenseApiClient {
+  private requireServer(): LazyLicenseApiClient {
     const problem = serverSettingsProblem(this.config);
     if (problem || !this.client) throw new NotConfiguredError(problem ?? 'Varsync is not configured.');
     return this.client;
