@@ -30,7 +30,7 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: ['main/app/main.ts'],
+    entryPoints: ['main/app-cli/entry.ts'],
     outfile: join(outDir, 'main.mjs'),
     platform: 'node',
     format: 'esm',
