@@ -11,3 +11,14 @@ export {
 export { DEMO, demoSeed, parseSeed, readSeedFile, type EmulatorSeed } from './seed.js';
 export { FaultPlan, type FaultInput, type FaultSettings } from './faults.js';
 export { EmulatorState, EmulatorError } from './state.js';
+export { answerApiRequest, type ApiAnswer, type ApiContext, type ApiRequest } from './api.js';
+export {
+  RateLimiter,
+  parseRateLimit,
+  PLAN_NAMES,
+  PLAN_REQUESTS_PER_MINUTE,
+  PER_AUTHORIZATION,
+  PER_IP,
+  type PlanName,
+  type RateLimitOptions,
+} from './rate-limit.js';

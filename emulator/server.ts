@@ -4,16 +4,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign as signBody, type KeyObject } from 'node:crypto';
-import { apiErrorBodySchema, oauthTokenSchema, wellKnownSchema, type VariableValue } from '../shared/wire.js';
+import type { VariableValue } from '../shared/wire.js';
 import { handleAdmin } from './admin.js';
-import { authorizeRequest, TokenStore } from './authorization.js';
-import { answer, ENDPOINTS } from './endpoints.js';
+import { answerApiRequest, API_PREFIX, endpointName, errorBody, TOKEN_PATH } from './api.js';
+import { TokenStore } from './authorization.js';
 import { FaultPlan, type Fault } from './faults.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { DEMO, demoSeed, parseSeed, type EmulatorSeed } from './seed.js';
-import { EmulatorError, EmulatorState } from './state.js';
+import { EmulatorState } from './state.js';
 
-export const API_PREFIX = '/api/v4';
-export const TOKEN_PATH = '/realms/user-portal/protocol/openid-connect/token';
+export { API_PREFIX, TOKEN_PATH } from './api.js';
 const MAX_BODY_BYTES = 1024 * 1024;
 const REQUEST_LOG_LIMIT = 50_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   seed?: EmulatorSeed;
   /** Serve the admin HTTP API under /__admin (off unless asked for). */
   admin?: boolean;
+  /** Enforce LicenseSpring's documented rate limits (rate-limit.ts); off unless asked for. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface RequestLogEntry {
@@ -52,6 +54,8 @@ export interface Emulator {
   readonly state: EmulatorState;
   readonly faults: FaultPlan;
   readonly tokens: TokenStore;
+  /** The rate limiter in force, if any; tests may set or clear it. */
+  rateLimiter: RateLimiter | undefined;
   readonly requests: RequestLogEntry[];
   /** PEM of the key that signs every answer (`LicenseSignature`); also in /.well-known. */
   readonly publicKey: string;
@@ -96,6 +100,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const emulator = {} as Emulator;
+  const api = {
+    state,
+    tokens,
+    now,
+    wellKnown: { apiBaseUrl: () => emulator.apiBaseUrl, publicKeyPem: keys.publicKeyPem },
+    limiter: () => emulator.rateLimiter,
+    selfCheckFailures,
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -122,123 +134,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (fault?.type === 'drop' && fault.phase === 'before') return drop(req, entry);
     if (fault?.type === 'status') {
       const code = fault.code ?? (fault.status >= 500 ? 'server_error' : `http_${fault.status}`);
-      return reply(res, entry, fault.status, errorBody(fault.status, code, 'Injected failure.'));
+      return reply(res, entry, fault.status, errorBody(api, fault.status, code, 'Injected failure.'));
     }
     if (fault?.type === 'rate_limit') {
       res.setHeader('Retry-After', String(fault.retryAfterSeconds));
-      return reply(res, entry, 429, errorBody(429, 'too_many_requests', 'Too many requests; slow down.'));
+      return reply(res, entry, 429, errorBody(api, 429, 'too_many_requests', 'Too many requests; slow down.'));
     }
     if (fault?.type === 'raw') {
       entry.status = fault.status;
       return send(res, fault.status, fault.body, fault.contentType);
     }
 
-    const result = route(method, url, body, req, entry);
+    const result = answerApiRequest(api, {
+      method,
+      url,
+      headers: { authorization: headerOf(req, 'authorization'), date: headerOf(req, 'date') },
+      body,
+      ip: req.socket.remoteAddress ?? '',
+    });
+    entry.product = result.product;
+    entry.hardwareId = result.hardwareId;
+    entry.variables = result.variables;
     if (fault?.type === 'drop') return drop(req, entry); // phase 'after': it took effect, the answer is lost
+    if (result.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(result.retryAfterSeconds));
     return reply(res, entry, result.status, result.body, result.contentType);
   }
 
-  function route(
-    method: string,
-    url: URL,
-    body: string,
-    req: IncomingMessage,
-    entry: RequestLogEntry,
-  ): { status: number; body: string; contentType?: string } {
-    const endpoint = entry.endpoint;
-    if (endpoint === '.well-known' && method === 'GET') return json(200, wellKnown(), wellKnownSchema);
-    if (endpoint === 'token' && method === 'POST') return tokenAnswer(body);
-    const spec = ENDPOINTS[endpoint];
-    if (!spec || !url.pathname.startsWith(`${API_PREFIX}/`))
-      return { status: 404, body: errorBody(404, 'not_found', 'No such endpoint.') };
-    if (spec.method !== method)
-      return { status: 405, body: errorBody(405, 'method_not_allowed', `Use ${spec.method}.`) };
-    try {
-      const caller = authorizeRequest(
-        { authorization: headerOf(req, 'authorization'), date: headerOf(req, 'date') },
-        state.seed,
-        tokens,
-        now(),
-      );
-      const params = method === 'GET' ? Object.fromEntries(url.searchParams) : parseJsonBody(body);
-      entry.product = typeof params.product === 'string' ? params.product : undefined;
-      entry.hardwareId = typeof params.hardware_id === 'string' ? params.hardware_id : undefined;
-      if (isVariables(params.variables)) entry.variables = { ...params.variables };
-      const result = answer(spec, state, { params, caller, now: now() });
-      if (result.kind === 'text') return { status: 200, body: result.body, contentType: 'text/plain; charset=utf-8' };
-      return json(200, result.body, result.schema);
-    } catch (error) {
-      if (!(error instanceof EmulatorError)) throw error;
-      return { status: error.status, body: errorBody(error.status, error.code, error.message) };
-    }
-  }
-
-  function tokenAnswer(body: string): { status: number; body: string } {
-    const form = new URLSearchParams(body);
-    if (form.get('grant_type') !== 'client_credentials') {
-      return {
-        status: 400,
-        body: JSON.stringify({
-          error: 'unsupported_grant_type',
-          error_description: 'Only client_credentials is supported.',
-        }),
-      };
-    }
-    const client = state.seed.oauthClients.find(
-      (candidate) =>
-        candidate.clientId === form.get('client_id') && candidate.clientSecret === form.get('client_secret'),
-    );
-    if (!client)
-      return {
-        status: 401,
-        body: JSON.stringify({ error: 'invalid_client', error_description: 'Invalid client credentials' }),
-      };
-    const token = {
-      access_token: tokens.issue(client.clientId, client.tokenLifetimeSeconds, now()),
-      expires_in: client.tokenLifetimeSeconds,
-      refresh_expires_in: 0,
-      token_type: 'Bearer',
-      'not-before-policy': 0,
-      scope: 'profile email',
-    };
-    return json(200, token, oauthTokenSchema);
-  }
-
-  function wellKnown(): unknown {
-    return {
-      api_base_url: `${emulator.url}${API_PREFIX}`,
-      supported_api_versions: ['v4'],
-      default_api_version: 'v4',
-      version: 'varsync-emulator',
-      timestamp: now(),
-      pub_key: keys.publicKeyPem,
-      endpoints: Object.fromEntries(Object.entries(ENDPOINTS).map(([name, spec]) => [name, { method: spec.method }])),
-    };
-  }
-
-  /** Serialize an answer after checking it against its schema: the emulator must never send a shape the API does not. */
-  function json(
-    status: number,
-    body: unknown,
-    schema: { safeParse(value: unknown): { success: boolean; error?: unknown } },
-  ) {
-    const checked = schema.safeParse(body);
-    if (!checked.success) {
-      selfCheckFailures.push(`answer of status ${status} does not match its schema: ${String(checked.error)}`);
-      return { status: 500, body: errorBody(500, 'internal_error', 'Emulator produced an invalid answer.') };
-    }
-    return { status, body: JSON.stringify(body) };
-  }
-
-  function errorBody(status: number, code: string, message: string): string {
-    const body = { status, code, message };
-    if (!apiErrorBodySchema.safeParse(body).success)
-      selfCheckFailures.push(`error body ${code} does not match the schema`);
-    return JSON.stringify(body);
-  }
-
   function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-    send(res, status, errorBody(status, code, message));
+    send(res, status, errorBody(api, status, code, message));
   }
 
   function reply(
@@ -286,6 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     faults,
     tokens,
+    rateLimiter: options.rateLimit && new RateLimiter(options.rateLimit),
     requests,
     publicKey: keys.publicKeyPem,
     selfCheckFailures,
@@ -316,32 +240,9 @@ export function demoAgentSettings(emulator: Pick<Emulator, 'url'>): {
   };
 }
 
-function endpointName(pathname: string): string {
-  if (pathname === TOKEN_PATH) return 'token';
-  if (pathname.startsWith(`${API_PREFIX}/`)) return pathname.slice(API_PREFIX.length + 1);
-  return pathname;
-}
-
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function parseJsonBody(body: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new EmulatorError('invalid_json');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new EmulatorError('invalid_json', 'The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-}
-
-function isVariables(value: unknown): value is Record<string, VariableValue> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The whole body as text, or undefined when it is larger than the limit. */

@@ -324,6 +324,12 @@ export async function checkConfiguration(config, projectDir = ROOT) {
     `wrong: ${wrongFuses.map(([name]) => `${name} is ${fuses[name]}`).join(', ')}`,
   );
 
+  check(
+    fuses.resetAdHocDarwinSignature === true,
+    'electronFuses.resetAdHocDarwinSignature true: an unsigned macOS arm64 build is re-signed ad hoc after the fuses flip (else it is killed at launch)',
+    `it is ${fuses.resetAdHocDarwinSignature}`,
+  );
+
   check(config.asar !== false, 'the app is packed into an ASAR archive', 'asar is false');
   const unpacked =
     isUnpacked(config, SQLITE_MODULE, projectDir) &&

@@ -19,7 +19,7 @@ export function formatReport(report: SoakReport): string {
   const lines = [
     `Varsync fault soak, ${report.mode} mode, ${report.startedAt}, seed ${report.seed} (replay the same decisions: ${replay})`,
     `  sets acknowledged      ${number(sets.acknowledged)} over ${number(report.names)} names: ${number(sets.setter)} by the setter process, ${number(sets.cli)} by ${number(sets.cliCommands)} \`varsync set\` commands`,
-    `  sets cut by a kill     ${sets.cutCommitted + sets.cutNotCommitted} (${sets.cutCommitted} found committed and counted, ${sets.cutNotCommitted} not committed)`,
+    `  sets cut by a kill     ${sets.cutCommitted + sets.cutNotSeen} (${sets.cutCommitted} found committed at once and counted, ${sets.cutNotSeen} not seen at once, of which ${sets.cutCommittedLater} appeared later when SQLite recovered the commit and counted)`,
     `  faults injected`,
     ...faultLines,
     `    (the emulator's own counters: ${Object.entries(report.emulatorInjected)

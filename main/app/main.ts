@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../core/log.js';
 import { existsSync } from 'node:fs';
 import { electronConfigLocations, setupAgent } from './agent-setup.js';
+import { setupApplicationMenu } from './app-menu.js';
+import { setupCrashHandling } from './crash-handling.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
@@ -14,7 +16,7 @@ import { setupLogFile } from './logging.js';
 import { openedAtLogin, setupLoginItem } from './login-item.js';
 import { appPaths, setupAppIdentity } from './paths.js';
 import { setupAppProtocol } from './protocol.js';
-import { denyPermissions, registerAppScheme, setupWebContentsSecurity } from './security.js';
+import { registerAppScheme, restrictPermissions, setupWebContentsSecurity } from './security.js';
 import { appSecretStore } from './secrets.js';
 import { UserSettings } from './settings.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
@@ -34,6 +36,7 @@ else app.quit();
 async function start(handover: InstanceHandover): Promise<void> {
   await app.whenReady();
   const logFile = setupLogFile();
+  setupCrashHandling(logFile.logger, logFile.dir);
   try {
     const settings = UserSettings.open(app.getPath('userData'));
     const running = await setupAgent({
@@ -49,7 +52,8 @@ async function start(handover: InstanceHandover): Promise<void> {
     const log = logFile.logger;
 
     setupWebContentsSecurity(log);
-    denyPermissions(session.defaultSession, log);
+    restrictPermissions(session.defaultSession, log);
+    setupApplicationMenu();
     setupAppProtocol(paths.rendererDir);
     const window = new MainWindow({ preload: paths.preload, bounds: settings, log });
     setupIpc(createAgentService(agent, logFile.openFolder), log);

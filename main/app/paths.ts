@@ -2,7 +2,8 @@
 // next to its own bundle (out/main/main.mjs), so the same code runs from a checkout
 // (`electron out/main/main.mjs`) and from the packaged app.asar.
 import { app } from 'electron';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export const PRODUCT_NAME = 'Varsync';
 /** Matches electron-builder.yml's appId (Windows groups notifications and taskbar entries by it). */
@@ -36,10 +37,17 @@ export function appPaths(bundleDir: string): AppPaths {
  * The same name and user-data folder from a checkout as from the installer (Electron would say
  * "Electron" when started on a bare script), and `--user-data-dir=DIR` to run a separate
  * instance (tests, support). Must run before anything reads a path or takes the instance lock.
+ * app.setPath refuses a relative path ("Path must be absolute") and a folder that does not exist
+ * (electron.d.ts, App.setPath), which would stop start-up before any window could say so: DIR is
+ * taken from the working directory, as a shell user means it, and created.
  */
 export function setupAppIdentity(): void {
   app.setName(PRODUCT_NAME);
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   const userDataDir = app.commandLine.getSwitchValue('user-data-dir');
-  if (userDataDir) app.setPath('userData', userDataDir);
+  if (userDataDir) {
+    const absolute = resolve(userDataDir);
+    mkdirSync(absolute, { recursive: true });
+    app.setPath('userData', absolute);
+  }
 }

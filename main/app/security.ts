@@ -1,7 +1,7 @@
 // Security by default (Electron's security checklist): one way to create windows, with isolated,
 // sandboxed renderers and no Node; the app's own origin (app://varsync) as the only page; no
-// navigation, new windows, webviews or permissions; external links only to an allow-list; and
-// the check every IPC handler makes of its sender.
+// navigation, new windows, webviews or permissions (but copying text); external links only to an
+// allow-list; and the check every IPC handler makes of its sender.
 import {
   app,
   BrowserWindow,
@@ -96,13 +96,37 @@ export function hardenWebContents(contents: WebContents, log: Logger): void {
   });
 }
 
-/** No camera, microphone, notifications, geolocation, USB, HID, serial... for anyone. */
-export function denyPermissions(session: Session, log: Logger): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => {
+/**
+ * The one permission granted: writing text to the clipboard ('clipboard-sanitized-write', what
+ * Chromium checks for navigator.clipboard.writeText, the window's Copy buttons), and only to our
+ * window's main frame on our origin. Reading the clipboard stays refused.
+ */
+const CLIPBOARD_WRITE = 'clipboard-sanitized-write';
+
+function isAppClipboardWrite(
+  contents: WebContents | null,
+  permission: string,
+  details: { isMainFrame: boolean; requestingUrl?: string },
+): boolean {
+  return (
+    permission === CLIPBOARD_WRITE &&
+    contents !== null &&
+    appWebContents.has(contents) &&
+    details.isMainFrame &&
+    (details.requestingUrl ?? '').startsWith(APP_ORIGIN_PREFIX)
+  );
+}
+
+/** No camera, microphone, notifications, geolocation, USB, HID, serial... for anyone; the app's page may copy. */
+export function restrictPermissions(session: Session, log: Logger): void {
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    if (isAppClipboardWrite(contents, permission, details)) return callback(true);
     log.warn(`refused a permission request (${permission})`);
     callback(false);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    isAppClipboardWrite(contents, permission, details),
+  );
   session.setDevicePermissionHandler(() => false);
 }
 

@@ -1,8 +1,8 @@
 // User settings, kept by electron-store in the user-data folder. Two keys:
 // - `agent`: configuration keys (main/core/config/keys.ts) the user chose; they become the
 //   'user-settings' layer of the configuration, below the environment and the vendor file;
-// - `app`: the shell's own preferences (launch at login, window bounds), which are not
-//   configuration keys and never reach the core.
+// - `app`: the shell's own preferences (launch at login and whether the login item was written,
+//   window bounds), which are not configuration keys and never reach the core.
 import { ipcMain } from 'electron';
 import Store from 'electron-store';
 import { z } from 'zod';
@@ -20,7 +20,11 @@ export type WindowBounds = z.infer<typeof bounds>;
 
 // Each preference on its own: a damaged entry is forgotten, not fatal.
 const appPreferences = z
-  .object({ launchAtLogin: z.boolean().optional().catch(undefined), windowBounds: bounds.optional().catch(undefined) })
+  .object({
+    launchAtLogin: z.boolean().optional().catch(undefined),
+    loginItemWritten: z.boolean().optional().catch(undefined),
+    windowBounds: bounds.optional().catch(undefined),
+  })
   .catch({});
 type AppPreferences = z.infer<typeof appPreferences>;
 
@@ -71,6 +75,15 @@ export class UserSettings {
 
   set launchAtLogin(value: boolean) {
     this.store.set('app', { ...this.preferences(), launchAtLogin: value });
+  }
+
+  /** The OS login item was written once (main/app/login-item.ts). */
+  get loginItemWritten(): boolean {
+    return this.preferences().loginItemWritten ?? false;
+  }
+
+  set loginItemWritten(value: boolean) {
+    this.store.set('app', { ...this.preferences(), loginItemWritten: value });
   }
 
   get windowBounds(): WindowBounds | undefined {

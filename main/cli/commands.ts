@@ -132,17 +132,23 @@ export const COMMANDS: Record<string, Command> = {
 
   sync: {
     summary: 'run one sync pass now',
-    usage: 'varsync sync [--json]',
+    usage: 'varsync sync [--json] [--force]',
     details:
       'If a daemon is running, it is asked to sync and this waits for it.\n' +
-      'Exit codes: 0 drained, 3 held by a license/credential/clock/device problem, 4 still pending (network or server).',
-    options: { json: 'boolean' },
+      'While the License API has asked this device to wait (rate limiting), nothing is sent and this says until when;\n' +
+      '--force sends anyway.\n' +
+      'Exit codes: 0 drained, 3 held by a license/credential/clock/device problem, 4 still pending (network, server or rate limit).',
+    options: { json: 'boolean', force: 'boolean' },
     async run(context) {
-      const result = await withAgent(context, (agent) => agent.syncNow());
+      const respectRateLimit = context.options.force !== true;
+      const result = await withAgent(context, (agent) => agent.syncNow(undefined, { respectRateLimit }));
       context.out(
         context.options.json
-          ? json({ outcome: result.outcome, status: result.status })
-          : syncSummary(result.outcome, result.status),
+          ? json({ outcome: result.outcome, rateLimitedUntil: result.rateLimitedUntil ?? null, status: result.status })
+          : result.rateLimitedUntil
+            ? `Rate limited: the License API asked this device to wait; it may try again at ${result.rateLimitedUntil}. ` +
+              `Nothing was sent; ${result.status.pending} pending. (varsync sync --force sends now.)`
+            : syncSummary(result.outcome, result.status),
       );
       return exitCodeFor(result.outcome);
     },

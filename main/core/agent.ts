@@ -49,6 +49,8 @@ export interface AgentOptions {
 export interface SyncResult {
   outcome: PassOutcome;
   status: AgentStatus;
+  /** Set when nothing was sent because a rate-limit pause lasts until then (ISO 8601). */
+  rateLimitedUntil?: string;
 }
 
 export class NotConfiguredError extends Error {
@@ -269,8 +271,14 @@ export class Agent extends EventEmitter<{ change: [] }> {
    * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
    * otherwise the running daemon is asked to do it, and this waits for its answer.
    */
-  async syncNow(timeoutMs = 60_000): Promise<SyncResult> {
+  async syncNow(timeoutMs = 60_000, options: { respectRateLimit?: boolean } = {}): Promise<SyncResult> {
     this.requireServer();
+    if (options.respectRateLimit) {
+      // The License API asked this device (and its fleet) to wait: a one-off command does not jump the queue.
+      const until = (this.engine?.status ?? this.savedSnapshot()).rateLimitedUntil;
+      if (until !== null && until > this.now())
+        return { outcome: 'retrying', status: this.status(), rateLimitedUntil: new Date(until).toISOString() };
+    }
     // One pass at a time per agent: two overlapping passes could have their answers acknowledged
     // out of order and leave an older value as the confirmed one.
     while (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
@@ -451,6 +459,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       intervalMs: values.syncIntervalSeconds * 1000,
       recheckMs: values.recheckSeconds * 1000,
       debounceMs: values.debounceMs,
+      fleetSpreadMs: values.fleetSpreadSeconds * 1000,
       log: this.log,
       now: this.now,
       onChange: () => this.emit('change'),

@@ -8,6 +8,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOsMachineId } from '../../main/core/identity/hardware-id.js';
 import { IPC_INVOKE } from '../../shared/ipc.js';
 import { eventually, tempDir } from '../helpers/agent.js';
 import type { ControlCommand } from './helpers/electron-in-process.js';
@@ -25,6 +26,7 @@ interface Snapshot {
   schemes: string[];
   ipcChannels: string[];
   loginItemSettings: unknown[];
+  applicationMenuRoles: string[] | null;
   errors: Array<{ title: string; content: string }>;
   trays: Array<{ icon: string; iconFound: boolean; tooltip: string; menu: string[]; destroyed: boolean }>;
   windows: Array<{ visible: boolean; destroyed: boolean; url: string; webPreferences: Record<string, unknown> }>;
@@ -144,9 +146,11 @@ describe('the built main process', () => {
     );
   });
 
-  it('sets up the secure protocol, sandbox and window', async () => {
+  it('sets up the secure protocol, sandbox, window and menu', async () => {
     const state = await snapshot();
     expect(state.sandbox).toBe(true);
+    // Not Electron's default menu (Reload, Toggle Developer Tools): none here (Linux, Windows).
+    if (process.platform !== 'darwin') expect(state.applicationMenuRoles).toBeNull();
     expect(state.privileged).toEqual([
       { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
     ]);
@@ -197,7 +201,7 @@ describe('the built main process', () => {
         'Open',
         'Sync now',
         'Pause',
-        ...(process.platform === 'linux' ? [] : ['Start at login']),
+        // No 'Start at login': a run from a checkout never touches the login item (login-item.ts).
         'Open logs folder',
         'Log level',
         'Collect diagnostics...',
@@ -238,6 +242,21 @@ describe('the built main process', () => {
         expect.objectContaining({ name: 'seats', value: 5 }),
       ]),
     );
+  });
+
+  it('logs a rejected promise nobody awaited, redacted, says so once, and keeps running', async () => {
+    const machineId = readOsMachineId()!;
+    await send({ type: 'reject-unawaited', message: `lost while handling ${machineId}` });
+    const state = await eventually(snapshot, (now) => now.errors.length > 0, 10_000);
+    expect(state.errors).toEqual([
+      {
+        title: 'Varsync ran into a problem',
+        content: expect.stringMatching(/^Varsync ran into an unexpected error and keeps running\./),
+      },
+    ]);
+    expect(output).toMatch(/error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/);
+    expect(output).not.toContain(machineId);
+    expect(state.trays[0]!.destroyed).toBe(false);
   });
 
   it('quits from the tray: stops the agent and ends the process', async () => {

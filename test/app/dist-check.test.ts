@@ -78,6 +78,7 @@ describe('npm run dist:check on this machine', () => {
       'mac targets: dmg, zip',
       'linux targets: AppImage, deb, tar.gz',
       'fuses: runAsNode false',
+      'electronFuses.resetAdHocDarwinSignature true',
       'asarUnpack: better-sqlite3',
       'no file associations',
       'files: out/main, out/renderer and package.json',
@@ -120,6 +121,7 @@ describe('npm run dist:check on this machine', () => {
     const broken = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')
       .replace('    - msi\n', '')
       .replace('runAsNode: false', 'runAsNode: true')
+      .replace('resetAdHocDarwinSignature: true', 'resetAdHocDarwinSignature: false')
       .replace('fileAssociations: []', 'fileAssociations:\n  - ext: vars\n    name: Varsync variables')
       .replace('  - out/main/**/*\n', '  - out/main/**/*\n  - test/**/*\n');
     writeFileSync(join(dir, 'electron-builder.yml'), broken);
@@ -127,10 +129,11 @@ describe('npm run dist:check on this machine', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('FAILED   win targets: nsis, msi: missing msi (has nsis)');
     expect(run.stdout).toContain('runAsNode is true');
+    expect(run.stdout).toMatch(/^FAILED {3}electronFuses\.resetAdHocDarwinSignature true: .*: it is false$/m);
     expect(run.stdout).toContain('FAILED   no file associations or URL schemes: fileAssociations set');
     expect(run.stdout).toContain('test/app/packaging.test.ts packed');
     expect(run.stdout).toContain('skipped  electron-builder --dir');
-    expect(run.lines.filter(Boolean).at(-1)).toMatch(/^dist:check FAILED: \d+ checked, 3 skipped, 4 failed/);
+    expect(run.lines.filter(Boolean).at(-1)).toMatch(/^dist:check FAILED: \d+ checked, 3 skipped, 5 failed/);
   });
 
   it("fails on what electron-builder's schema refuses, and on a file it cannot read", () => {

@@ -1,18 +1,22 @@
 // Security by default: windows are isolated and sandboxed whatever the caller asks; navigation,
-// new windows, webviews and permissions are refused; links open outside only from an allow-list.
+// new windows, webviews and permissions (but the app page's copying) are refused; links open
+// outside only from an allow-list; Electron's default menu (Reload, developer tools) is replaced.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   APP_START_URL,
   createSecureWindow,
-  denyPermissions,
   isAllowedExternalUrl,
   registerAppScheme,
+  restrictPermissions,
   secureWebPreferences,
   setupWebContentsSecurity,
 } from '../../main/app/security.js';
+import { setupApplicationMenu } from '../../main/app/app-menu.js';
 import {
   app,
+  clipboard,
   fakeEvent,
+  FakeMenu,
   FakeWebContents,
   protocol,
   resetFakeElectron,
@@ -124,7 +128,7 @@ describe('every web contents', () => {
 
 describe('permissions', () => {
   it('are all refused, asked or checked', () => {
-    denyPermissions(session.defaultSession as never, log);
+    restrictPermissions(session.defaultSession as never, log);
     const defaultSession = session.defaultSession;
     for (const permission of [
       'media',
@@ -143,6 +147,43 @@ describe('permissions', () => {
     }
     expect(defaultSession.devicePermissionHandler!({ deviceType: 'usb' })).toBe(false);
     expect(log.lines).toContain('warn refused a permission request (media)');
+  });
+
+  it("let the app's page copy text (its Copy buttons), and no other page or frame", async () => {
+    restrictPermissions(session.defaultSession as never, log);
+    const window = createSecureWindow({}, '/preload.cjs') as unknown as FakeBrowserWindow;
+    await window.loadURL(APP_START_URL);
+    await window.webContents.clipboardWriteText('device-1');
+    expect(clipboard.text).toBe('device-1');
+
+    const frame = window.webContents.mainFrame.child(APP_START_URL);
+    await expect(window.webContents.clipboardWriteText('from a frame', frame)).rejects.toThrow(
+      'Write permission denied',
+    );
+    const other = new FakeWebContents();
+    other.mainFrame.url = 'https://evil.example/';
+    await expect(other.clipboardWriteText('x')).rejects.toThrow('Write permission denied');
+    expect(clipboard.text).toBe('device-1');
+    expect(
+      session.defaultSession.permissionCheckHandler!(window.webContents, 'clipboard-read', 'app://varsync', {
+        isMainFrame: true,
+        requestingUrl: APP_START_URL,
+      }),
+    ).toBe(false);
+  });
+});
+
+describe('the application menu', () => {
+  it('has nothing that reloads or opens the developer tools; Windows and Linux have none', () => {
+    expect(FakeMenu.getApplicationMenu()!.roles).toContain('toggleDevTools'); // Electron's default
+    setupApplicationMenu('linux');
+    expect(FakeMenu.getApplicationMenu()).toBeNull();
+    setupApplicationMenu('win32');
+    expect(FakeMenu.getApplicationMenu()).toBeNull();
+    setupApplicationMenu('darwin');
+    const roles = FakeMenu.getApplicationMenu()!.roles;
+    expect(roles).toEqual(expect.arrayContaining(['copy', 'paste', 'selectAll', 'quit']));
+    for (const role of ['reload', 'forceReload', 'toggleDevTools', 'viewMenu']) expect(roles).not.toContain(role);
   });
 });
 

@@ -1,10 +1,20 @@
 // The hardware ID: salted per product, bad machine IDs treated as none, a generated ID kept,
-// a configured ID winning, and a later change reported rather than silently followed.
+// a configured ID winning, and a later change reported rather than silently followed; on Windows
+// the machine GUID read without a console window, and read exactly as node-machine-id reads it.
 import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { isUsableMachineId, resolveHardwareId, saltedHash } from '../../main/core/identity/hardware-id.js';
+import {
+  isUsableMachineId,
+  MACHINE_GUID_KEY,
+  readWindowsMachineGuid,
+  resolveHardwareId,
+  saltedHash,
+} from '../../main/core/identity/hardware-id.js';
 import { tempDir } from '../helpers/agent.js';
 
 const GUID = '4c4c4544-0042-3510-8051-b4c04f4d4a32';
@@ -80,5 +90,83 @@ describe('hardware ID', () => {
     expect(file).toMatchObject({ hardwareId: id.id, source: 'machine-id' });
     const { statSync } = await import('node:fs');
     expect(statSync(join(dataDir, 'identity.json')).mode & 0o077).toBe(0);
+  });
+});
+
+/**
+ * node-machine-id's own code (its dist/index.js), run as on Windows: process.platform 'win32', and
+ * a child_process whose execSync answers with `output` and records the command line it ran.
+ */
+function nodeMachineIdOnWindows(output: string): { id: string; command: string } {
+  const path = createRequire(import.meta.url).resolve('node-machine-id');
+  const commands: string[] = [];
+  const module = { exports: {} as { machineIdSync(original: boolean): string } };
+  const fakeRequire = (name: string) => {
+    if (name === 'crypto') return crypto;
+    if (name === 'child_process')
+      return {
+        execSync: (command: string) => {
+          commands.push(command);
+          return Buffer.from(output);
+        },
+      };
+    throw new Error(`node-machine-id asked for ${name}`);
+  };
+  runInNewContext(readFileSync(path, 'utf8'), {
+    module,
+    exports: module.exports,
+    require: fakeRequire,
+    process: { platform: 'win32', arch: 'x64', env: {} },
+  });
+  const id = module.exports.machineIdSync(true);
+  return { id, command: commands[0]! };
+}
+
+describe('the Windows machine GUID', () => {
+  const outputs = {
+    'Windows 11': `\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Cryptography\r\n    MachineGuid    REG_SZ    ${GUID.toUpperCase()}\r\n\r\n`,
+    'lower-case, LF only': `\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Cryptography\n    MachineGuid    REG_SZ    ${GUID}\n`,
+  };
+
+  it.each(Object.entries(outputs))(
+    'is the same as node-machine-id gives (%s), so installed devices keep their hardware ID',
+    (_name, output) => {
+      const theirs = nodeMachineIdOnWindows(output);
+      const runs: Array<{ file: string; args: string[] }> = [];
+      const ours = readWindowsMachineGuid(
+        (file, args) => {
+          runs.push({ file, args });
+          return output;
+        },
+        { SystemRoot: 'C:\\Windows' },
+      );
+      expect(theirs.id).toBe(GUID);
+      expect(ours).toBe(theirs.id);
+      expect(saltedHash('prod', ours!)).toBe(saltedHash('prod', theirs.id));
+      // The same query, by the same program; run directly (no cmd.exe) and without a window.
+      expect(theirs.command).toBe(`%windir%\\System32\\REG.exe QUERY ${MACHINE_GUID_KEY} /v MachineGuid`);
+      expect(runs).toEqual([
+        { file: join('C:\\Windows', 'System32', 'reg.exe'), args: ['QUERY', MACHINE_GUID_KEY, '/v', 'MachineGuid'] },
+      ]);
+    },
+  );
+
+  it('is none when reg.exe cannot answer', () => {
+    expect(
+      readWindowsMachineGuid(() => {
+        throw new Error('spawn reg.exe ENOENT');
+      }),
+    ).toBeUndefined();
+    expect(readWindowsMachineGuid(() => 'ERROR: The system was unable to find the specified registry key.')).toBe(
+      undefined,
+    );
+  });
+
+  it('is read without a console window', () => {
+    const source = readFileSync(
+      join(import.meta.dirname, '..', '..', 'main', 'core', 'identity', 'hardware-id.ts'),
+      'utf8',
+    );
+    expect(source).toMatch(/execFileSync\(file, args, \{[^}]*windowsHide: true/);
   });
 });

@@ -1,7 +1,7 @@
 // The License API client: one method per endpoint the agent uses, every call signed, timed out,
 // validated against the wire schemas and turned into a LicenseApiError on any failure.
 import { verify as verifySignature } from 'node:crypto';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import {
   DEACTIVATED_ANSWER,
@@ -78,6 +78,8 @@ export interface LicenseApiClientOptions {
   /** Larger answers are refused rather than buffered. */
   maxResponseBytes?: number;
   userAgent?: string;
+  /** How requests travel; axios's own HTTP by default (the fleet simulator passes an in-process one). */
+  adapter?: AxiosAdapter;
   /** Every other secret the caller knows (the configuration's password, license key...): none may come back in a message, even from a call that did not carry it. */
   secrets?: string[];
 }
@@ -124,6 +126,7 @@ export class LicenseApiClient {
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true },
       headers: { 'User-Agent': options.userAgent ?? 'varsync' },
+      adapter: options.adapter,
     });
     const credentials = options.credentials;
     this.authorizer =

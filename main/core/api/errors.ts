@@ -4,7 +4,7 @@
 export const API_ERROR_KINDS = [
   'network', // no answer: refused, DNS, timeout, reset
   'server', // 5xx, or an answer that is not what the API documents
-  'rate_limit', // 429
+  'rate_limit', // 429, or 503 with Retry-After
   'clock', // date_header_diff: the device clock is too far from the server's
   'credentials', // keys, tokens, product code or base URL are wrong: a person must fix configuration
   'license', // the license is missing, disabled, inactive, expired or full
@@ -49,13 +49,15 @@ const KIND_BY_CODE: Record<string, ApiErrorKind> = {
 
 /**
  * Decide the kind of a failure from what the server said. `status` is absent when no HTTP
- * answer arrived. Documented codes decide first; then the status. No 4xx maps to a kind that
+ * answer arrived; `retryAfter` says whether the answer carried a Retry-After. Documented codes decide first; then the status. No 4xx maps to a kind that
  * is retried blindly: unknown 4xx codes are either configuration (401/403/404/405) or payload.
  */
-export function classifyFailure(status: number | undefined, code?: string): ApiErrorKind {
+export function classifyFailure(status: number | undefined, code?: string, retryAfter = false): ApiErrorKind {
   if (code !== undefined && Object.hasOwn(KIND_BY_CODE, code)) return KIND_BY_CODE[code]!;
   if (status === undefined || status === 408) return 'network';
-  if (status === 429) return 'rate_limit';
+  // The status the License API refuses with is undocumented: 429, or a 503 that says when to come
+  // back (Retry-After); both mean "come back later, and not all at once". A bare 503 is a failing server.
+  if (status === 429 || (status === 503 && retryAfter)) return 'rate_limit';
   if (status >= 500) return 'server';
   if (status === 401 || status === 403 || status === 404 || status === 405) return 'credentials';
   if (status >= 400) return 'payload';
@@ -88,7 +90,7 @@ export class LicenseApiError extends Error {
     this.status = init.status;
     this.code = init.code;
     this.endpoint = init.endpoint;
-    this.kind = init.kind ?? classifyFailure(init.status, init.code);
+    this.kind = init.kind ?? classifyFailure(init.status, init.code, init.retryAfterMs !== undefined);
     this.retryAfterMs = init.retryAfterMs;
     this.clockOffsetMs = init.clockOffsetMs;
   }

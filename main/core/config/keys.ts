@@ -119,6 +119,13 @@ export const CONFIG_KEYS = {
     flag: 'debounce-ms',
     about: 'wait after a set before sending, to batch bursts',
   },
+  fleetSpreadSeconds: {
+    schema: z.number().int().nonnegative().max(86_400),
+    env: 'VARSYNC_FLEET_SPREAD_SECONDS',
+    flag: 'fleet-spread-seconds',
+    about:
+      'spread of the first send after start, resume or coming back online (devices / requests per second the fleet may use; docs/FLEET.md)',
+  },
   responsePublicKey: {
     schema: z.string().check(z.includes('BEGIN PUBLIC KEY')),
     env: 'VARSYNC_RESPONSE_PUBLIC_KEY',
@@ -211,5 +218,6 @@ export const BUILT_IN_DEFAULTS: Partial<ConfigValues> = {
   recheckSeconds: 300,
   requestTimeoutMs: 15_000,
   debounceMs: 200,
+  fleetSpreadSeconds: 0,
   logLevel: 'info',
 };

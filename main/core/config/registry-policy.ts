@@ -120,6 +120,11 @@ function typedRegistryValue(key: ConfigKey | VendorKey, data: RegistryData): unk
   return data;
 }
 
+/** Windows' reg.exe, by its full path (never found through PATH). */
+export function regExePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+}
+
 /** What runs `reg query` (tests and other platforms pass their own). */
 export type RegistryReader = () => string | undefined;
 
@@ -129,7 +134,7 @@ export type RegistryReader = () => string | undefined;
  * answering stops start-up: running without a policy the administrator set would be wrong.
  */
 export function windowsRegistryReader(env: NodeJS.ProcessEnv = process.env): RegistryReader {
-  const reg = join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+  const reg = regExePath(env);
   return () => {
     try {
       return execFileSync(reg, ['query', POLICY_REGISTRY_KEY, '/reg:64'], {

@@ -48,6 +48,7 @@ export type ResolvedValues = Partial<ConfigValues> &
     | 'recheckSeconds'
     | 'requestTimeoutMs'
     | 'debounceMs'
+    | 'fleetSpreadSeconds'
     | 'logLevel'
   >;
 

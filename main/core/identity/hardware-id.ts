@@ -1,13 +1,16 @@
 // The hardware ID this device reports. By default a per-product salted hash of the OS machine
 // GUID (never the raw GUID); an ID a vendor configures (the one its own application activated
 // with) wins; with no usable GUID, a generated ID kept in the data folder. The first ID is
-// persisted and a later change is reported, not silently followed.
+// persisted and a later change is reported, not silently followed. The GUID comes from
+// node-machine-id; on Windows, from its query run without a console window (readWindowsMachineGuid).
+import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import machineIdPackage from 'node-machine-id';
 import type { HardwareIdChangeView, HardwareIdSource } from '../../../shared/agent-api.js';
+import { parseRegQueryOutput, regExePath } from '../config/registry-policy.js';
 
 export type { HardwareIdSource };
 
@@ -115,13 +118,56 @@ export function isUsableMachineId(raw: string | undefined, hostname: string): bo
   return /[0-9a-f]/.test(id) && !/^0+$/.test(id.replace(/-/g, ''));
 }
 
-/** The raw OS machine GUID (never reported; the logs redact it), or undefined when none can be read. */
-export function readOsMachineId(): string | undefined {
+/**
+ * The raw OS machine GUID (never reported; the logs redact it), or undefined when none can be
+ * read. Read once per process: it does not change while the process runs, and reading it starts
+ * a program (ioreg, reg.exe, a shell).
+ */
+export function readOsMachineId(platform: NodeJS.Platform = process.platform): string | undefined {
+  machineId ??= { value: platform === 'win32' ? readWindowsMachineGuid() : readWithNodeMachineId() };
+  return machineId.value;
+}
+let machineId: { value: string | undefined } | undefined;
+
+function readWithNodeMachineId(): string | undefined {
   try {
     return machineIdPackage.machineIdSync(true);
   } catch {
     return undefined;
   }
+}
+
+/** The registry value node-machine-id reads on Windows. */
+export const MACHINE_GUID_KEY = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Cryptography';
+
+/**
+ * Windows: node-machine-id's own query (`REG.exe QUERY <key> /v MachineGuid`, dist/index.js),
+ * run without a console window. node-machine-id runs it through execSync without windowsHide,
+ * which flashes a console from a GUI process like Electron's, at start-up and on "Collect
+ * diagnostics". The answer is read as node-machine-id reads it, so that installed devices keep
+ * their hardware ID (test/core/hardware-id.test.ts runs node-machine-id's code on the same output).
+ */
+export function readWindowsMachineGuid(
+  run: (file: string, args: string[]) => string = (file, args) =>
+    execFileSync(file, args, {
+      encoding: 'utf8',
+      timeout: 10_000,
+      windowsHide: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  try {
+    return machineGuidFromRegQuery(run(regExePath(env), ['QUERY', MACHINE_GUID_KEY, '/v', 'MachineGuid']));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The MachineGuid in `reg query` output, lower case and without white space, as node-machine-id gives it. */
+export function machineGuidFromRegQuery(output: string): string | undefined {
+  const value = parseRegQueryOutput(output).find((entry) => entry.name.toLowerCase() === 'machineguid');
+  return typeof value?.data === 'string' ? value.data.replace(/\s+/g, '').toLowerCase() : undefined;
 }
 
 function readIdentity(path: string): IdentityFile | undefined {

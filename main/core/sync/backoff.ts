@@ -5,18 +5,12 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+/** The largest wait after `failures` failures in a row. */
+export function backoffCeiling(failures: number, policy: BackoffPolicy): number {
   const exponent = Math.min(Math.max(failures - 1, 0), 40);
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
-  return Math.round(random() * ceiling);
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
 }
 
-/** The server's Retry-After is a floor: never come back sooner than asked. */
-export function retryDelay(
-  failures: number,
-  policy: BackoffPolicy,
-  retryAfterMs: number | undefined,
-  random?: () => number,
-): number {
-  return Math.max(backoffDelay(failures, policy, random), retryAfterMs ?? 0);
+export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  return Math.round(random() * backoffCeiling(failures, policy));
 }

@@ -9,7 +9,19 @@ import type { Logger } from '../log.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { AgentStateName, SyncOutcome } from '../../../shared/agent-api.js';
-import { retryDelay, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import {
+  batchSizeAfter,
+  GOOD_CITIZEN,
+  intervalWait,
+  MAX_BATCH_SIZE,
+  offlinePolicy,
+  recentlyRateLimited,
+  setWait,
+  type Pacing,
+} from './pacing.js';
+
+export { MAX_BATCH_SIZE } from './pacing.js';
 
 export type EngineStateName = AgentStateName;
 export type PassOutcome = SyncOutcome;
@@ -33,6 +45,11 @@ export interface EngineSnapshot {
   clockOffsetMs: number | null;
   failures: number;
   paused: boolean;
+  /** The License API refused for rate limiting: no request before this (kept across restarts). */
+  rateLimitedUntil: number | null;
+  lastRateLimitAt: number | null;
+  /** Rate-limit refusals since the last quiet spell (RECENT_RATE_LIMIT_MS): batches grow with them. */
+  rateLimitRefusals: number;
 }
 
 export type EngineClient = Pick<
@@ -56,6 +73,13 @@ export interface SyncEngineOptions {
   intervalMs: number;
   recheckMs: number;
   debounceMs: number;
+  /**
+   * The first pass after start, resume or coming back online waits a random share of this, so a
+   * fleet waking together spreads out (the vendor sizes it: devices / requests per second).
+   */
+  fleetSpreadMs?: number;
+  /** The pacing rules (pacing.ts); the fleet simulator passes naive ones to compare. */
+  pacing?: Pacing;
   log: Logger;
   now?: () => number;
   random?: () => number;
@@ -63,8 +87,6 @@ export interface SyncEngineOptions {
   onChange?: (snapshot: EngineSnapshot) => void;
 }
 
-/** The documented cap of variables per request. */
-export const MAX_BATCH_SIZE = 1000;
 const HOLDING_KINDS = new Set<ApiErrorKind>(['clock', 'credentials', 'license', 'device']);
 export const ENGINE_STATE_KEY = 'engine_state';
 
@@ -78,6 +100,9 @@ export const INITIAL_SNAPSHOT: EngineSnapshot = {
   clockOffsetMs: null,
   failures: 0,
   paused: false,
+  rateLimitedUntil: null,
+  lastRateLimitAt: null,
+  rateLimitRefusals: 0,
 };
 
 export class SyncEngine {
@@ -87,15 +112,20 @@ export class SyncEngine {
   private timer: unknown;
   private debounce: unknown;
   private stopped = true;
+  /** Sets do not cut short the spread before the first pass after start or coming online. */
+  private holdUntil = 0;
+  private pendingRetryAfterMs: number | undefined;
   /** The last bookkeeping write failure logged as an error (see guard). */
   private lastBookkeepingFailure: string | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly timers: EngineTimers;
+  private readonly pacing: Pacing;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.pacing = options.pacing ?? GOOD_CITIZEN;
     this.timers = options.timers ?? {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
@@ -111,10 +141,19 @@ export class SyncEngine {
     return { ...this.snapshot };
   }
 
-  /** Begin: a first pass now, then as triggers and timers decide. */
+  /**
+   * Begin: a first pass after a random share of the fleet spread (or when a rate-limit pause saved
+   * by an earlier run ends, if later), then as triggers and timers decide.
+   */
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    const now = this.now();
+    const limitedFor = Math.max(0, (this.snapshot.rateLimitedUntil ?? 0) - now);
+    if (limitedFor > 0)
+      this.options.log.info(
+        `rate limited by the License API until ${new Date(now + limitedFor).toISOString()} (saved by the last run); waiting`,
+      );
+    this.waitBeforeSending(Math.max(limitedFor, this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random)));
   }
 
   /** Stop timers and wait for a pass in flight to finish. */
@@ -129,28 +168,42 @@ export class SyncEngine {
   notifyChange(): void {
     // Waiting out a failure or a hold, or paused: a set changes nothing about when to send.
     // (Status derives 'pending' from the outbox itself, so nothing needs rewriting here.)
+    // The spread after start or coming online, too: the pass it ends in sends this set.
     if (this.stopped || this.snapshot.paused || this.snapshot.failures > 0 || this.snapshot.held) return;
+    const now = this.now();
+    if (now < this.holdUntil) return;
+    // The quiet path is the debounce alone; after a recent rate-limit refusal sets gather longer.
+    const wait = setWait(
+      this.options.debounceMs,
+      recentlyRateLimited(this.snapshot.lastRateLimitAt, now),
+      this.options.backoff,
+      this.random,
+    );
     this.timers.clearTimeout(this.debounce);
-    this.debounce = this.timers.setTimeout(() => void this.runPass(), this.options.debounceMs);
+    this.debounce = this.timers.setTimeout(() => void this.runPass(), wait);
   }
 
   /** A person asked (or connectivity returned): forget backoff and holds, and run a pass now. */
   async syncNow(): Promise<PassOutcome> {
     this.snapshot.failures = 0;
     this.snapshot.held = false;
+    this.holdUntil = 0;
     if (this.running) await this.running;
     return this.runPass({ probeFirst: false });
   }
 
-  /** An operating-system hint that the network is back: believe it only if the API answers. */
+  /**
+   * An operating-system hint that the network is back (or the machine resumed): believe it only if
+   * the API answers, then send after a random share of the fleet spread.
+   */
   async connectivityHint(): Promise<void> {
-    if (this.snapshot.state !== 'offline') return;
+    if (this.snapshot.state !== 'offline' || this.stopped) return;
     try {
       await this.options.client.probe();
     } catch {
       return;
     }
-    await this.syncNow();
+    this.cameOnline(this.options.log, this.snapshot.lastAttemptAt);
   }
 
   pause(): void {
@@ -196,22 +249,29 @@ export class SyncEngine {
     if (store.pendingCount() === 0 && !this.snapshot.held && this.snapshot.failures === 0) {
       // Routine check with nothing to send: no request, no history.
       this.publish();
-      this.schedule(this.options.intervalMs);
+      this.schedule(intervalWait(this.options.intervalMs, this.random));
       return 'drained';
     }
     this.snapshot.state = 'syncing';
+    const previousAttemptAt = this.snapshot.lastAttemptAt;
     this.snapshot.lastAttemptAt = startedAt;
     this.publish(log);
     log.info(`pass started: ${store.pendingCount()} pending`);
 
     let outcome: PassOutcome;
     let problem: (SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number }) | undefined;
+    let online = false;
     try {
       if (probeFirst && this.snapshot.lastError?.kind === 'network') {
         // A scheduled retry after a network failure asks the cheap, unauthenticated question
         // first: is the API back at all? (A person's "sync now" just tries.)
         await this.options.client.probe(log);
         counters.requests++;
+        online = true;
+      }
+      if (online && (this.options.fleetSpreadMs ?? 0) > 0) {
+        // Back online: the whole fleet may be finding the server back now; send after the spread.
+        throw new CameOnline();
       }
       const pass = { activated: false };
       for (let batch = store.pending(this.batchSize()); batch.length > 0; batch = store.pending(this.batchSize())) {
@@ -219,14 +279,19 @@ export class SyncEngine {
       }
       outcome = 'drained';
     } catch (error) {
-      problem = asProblem(error);
-      outcome = problem.kind !== 'storage' && HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
+      if (error instanceof CameOnline) {
+        outcome = 'retrying';
+      } else {
+        problem = asProblem(error);
+        outcome = problem.kind !== 'storage' && HOLDING_KINDS.has(problem.kind) ? 'held' : 'retrying';
+      }
     } finally {
       this.snapshot.clockOffsetMs = this.options.client.clockOffsetMs ?? this.snapshot.clockOffsetMs;
     }
 
     if (problem) this.recordProblem(problem, outcome, log);
-    this.finish(outcome, log);
+    if (online && !problem && outcome === 'retrying') this.cameOnline(log, previousAttemptAt);
+    else this.finish(outcome, log);
     this.guard(log, () =>
       store.recordSync({
         startedAt,
@@ -332,7 +397,29 @@ export class SyncEngine {
     this.pendingRetryAfterMs = error.retryAfterMs;
   }
 
-  private pendingRetryAfterMs: number | undefined;
+  /**
+   * The API answers again after a network failure: forget the backoff and send after a random
+   * point of the fleet spread, counted from the last failed attempt (the API may have been back
+   * since), so that the whole fleet has sent one spread after the API's return.
+   */
+  private cameOnline(log: Logger, lastFailedAt: number | null): void {
+    this.snapshot.failures = 0;
+    this.snapshot.lastError = null;
+    const since = lastFailedAt === null ? 0 : Math.max(0, this.now() - lastFailedAt);
+    const wait = Math.max(0, this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random) - since);
+    log.info(`the License API answers again; sending in ${Math.round(wait / 1000)} s (fleet spread)`);
+    this.waitBeforeSending(wait);
+  }
+
+  /** No pass before `delay` ms from now, whatever is set meanwhile (0: a pass now). */
+  private waitBeforeSending(delay: number): void {
+    const now = this.now();
+    this.holdUntil = now + delay;
+    this.snapshot.nextAttemptAt = delay > 0 ? now + delay : null;
+    this.snapshot.state = this.restingState();
+    this.publish();
+    this.schedule(delay);
+  }
 
   private finish(outcome: PassOutcome, log: Logger): void {
     const now = this.now();
@@ -342,11 +429,12 @@ export class SyncEngine {
       this.snapshot.failures = 0;
       this.snapshot.lastError = null;
       this.snapshot.lastSyncAt = now;
-      delay = this.options.intervalMs;
+      this.snapshot.rateLimitedUntil = null;
+      delay = intervalWait(this.options.intervalMs, this.random);
     } else if (outcome === 'held') {
       delay = this.options.recheckMs;
     } else {
-      delay = retryDelay(this.snapshot.failures, this.options.backoff, this.pendingRetryAfterMs, this.random);
+      delay = this.retryWait(now, log);
       log.debug(`next attempt in ${delay} ms (failure ${this.snapshot.failures})`);
     }
     this.pendingRetryAfterMs = undefined;
@@ -354,6 +442,36 @@ export class SyncEngine {
     this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
     this.publish(log);
     this.schedule(delay);
+  }
+
+  /** How long to wait after a transient failure; a rate-limit refusal is remembered across restarts. */
+  private retryWait(now: number, log: Logger): number {
+    const { failures } = this.snapshot;
+    const kind = this.snapshot.lastError?.kind;
+    const retryAfterMs = this.pendingRetryAfterMs;
+    if (kind !== 'rate_limit' && retryAfterMs === undefined) {
+      // No answer at all: the next try is a probe, which may come sooner.
+      const policy =
+        kind === 'network' ? offlinePolicy(this.options.backoff, this.pacing.offlineProbeMaxMs) : this.options.backoff;
+      return backoffDelay(failures, policy, this.random);
+    }
+    const wait = this.pacing.rateLimitWait(retryAfterMs, failures, this.options.backoff, this.random);
+    if (wait.clampedFromMs !== undefined)
+      log.warn(
+        `the License API asked to wait ${Math.round(wait.clampedFromMs / 1000)} s; not believing more than a day, ` +
+          `next attempt at ${new Date(now + wait.delayMs).toISOString()}`,
+      );
+    if (kind === 'rate_limit') {
+      const recent = recentlyRateLimited(this.snapshot.lastRateLimitAt, now);
+      this.snapshot.rateLimitRefusals = recent ? this.snapshot.rateLimitRefusals + 1 : 1;
+      this.snapshot.lastRateLimitAt = now;
+      this.snapshot.rateLimitedUntil = now + wait.delayMs;
+      log.info(
+        `rate limited by the License API (Retry-After ${retryAfterMs === undefined ? 'absent' : `${Math.round(retryAfterMs / 1000)} s`}); ` +
+          `next attempt at ${new Date(now + wait.delayMs).toISOString()} with up to ${this.batchSize()} variables per request`,
+      );
+    }
+    return wait.delayMs;
   }
 
   private restingState(log: Logger = this.options.log): EngineStateName {
@@ -397,10 +515,16 @@ export class SyncEngine {
     }
   }
 
+  /** The configured batch, larger after recent rate-limit refusals (fewer requests for the same values). */
   private batchSize(): number {
-    return Math.min(Math.max(1, this.options.batchSize), MAX_BATCH_SIZE);
+    const base = Math.min(Math.max(1, this.options.batchSize), MAX_BATCH_SIZE);
+    if (!recentlyRateLimited(this.snapshot.lastRateLimitAt, this.now())) return base;
+    return batchSizeAfter(base, this.snapshot.rateLimitRefusals);
   }
 }
+
+/** Thrown inside a pass to end it when the probe finds the API back and the fleet spread applies. */
+class CameOnline extends Error {}
 
 /** Any failure of a pass as a problem: API errors as they are, anything else (the database) as storage. */
 function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clockOffsetMs?: number } {

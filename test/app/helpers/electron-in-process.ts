@@ -8,6 +8,7 @@ import electron, {
   dialog,
   fakeEvent,
   FakeBrowserWindow,
+  FakeMenu,
   FakeTray,
   FakeWebContents,
   ipcMain,
@@ -48,7 +49,8 @@ export type ControlCommand =
   | { type: 'navigate'; url: string }
   | { type: 'window-open'; url: string }
   | { type: 'second-instance'; argv: string[] }
-  | { type: 'fetch'; url: string };
+  | { type: 'fetch'; url: string }
+  | { type: 'reject-unawaited'; message: string };
 
 function appContents(): FakeWebContents {
   const window = FakeBrowserWindow.getAllWindows()[0];
@@ -67,6 +69,7 @@ async function run(command: ControlCommand): Promise<unknown> {
         schemes: [...protocol.handlers.keys()],
         ipcChannels: [...ipcMain.handlers.keys()],
         loginItemSettings: app.loginItemSettings,
+        applicationMenuRoles: FakeMenu.applicationMenu?.roles ?? null,
         errors: dialog.errors,
         trays: FakeTray.instances.map((tray) => ({
           icon: basename(tray.image.path),
@@ -103,6 +106,9 @@ async function run(command: ControlCommand): Promise<unknown> {
       return appContents().windowOpenHandler!({ url: command.url });
     case 'second-instance':
       app.emit('second-instance', fakeEvent(), command.argv, '/', { argv: command.argv });
+      return null;
+    case 'reject-unawaited':
+      void Promise.reject(new Error(command.message));
       return null;
     case 'fetch': {
       const response = await protocol.handlers.get('app')!(new Request(command.url));

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export interface FakeEvent {
   defaultPrevented: boolean;
@@ -81,6 +81,30 @@ export class FakeWebContents extends EventEmitter {
     this.emit('will-navigate', event, url);
     if (!event.defaultPrevented) this.mainFrame.url = url;
     return !event.defaultPrevented;
+  }
+
+  /**
+   * The page calling navigator.clipboard.writeText, as Chromium answers it in Electron: it checks
+   * the 'clipboard-sanitized-write' permission and, refused, requests it ("Most web APIs do a
+   * permission check and then make a permission request if the check is denied", electron.d.ts,
+   * Session.setPermissionCheckHandler); refused again, the promise rejects with NotAllowedError.
+   */
+  async clipboardWriteText(text: string, frame: FakeWebFrame = this.mainFrame): Promise<void> {
+    const session = this.session;
+    const details = { isMainFrame: frame.parent === null, requestingUrl: frame.url };
+    const origin = new URL(frame.url).origin;
+    let granted = session.permissionCheckHandler?.(this, 'clipboard-sanitized-write', origin, details) ?? true;
+    if (!granted && session.permissionRequestHandler)
+      granted = await new Promise<boolean>((done) =>
+        session.permissionRequestHandler!(this, 'clipboard-sanitized-write', done, details),
+      );
+    if (!granted) throw new DOMException('Write permission denied.', 'NotAllowedError');
+    clipboard.text = text;
+  }
+
+  /** Every web contents of the fake uses the default session. */
+  get session(): FakeSession {
+    return session.defaultSession;
   }
 
   /** An IPC event as main would receive it from `frame` (default: this page's main frame). */
@@ -185,6 +209,7 @@ export const nativeImage = {
 
 export interface FakeMenuItem {
   label?: string;
+  role?: string;
   type?: string;
   enabled?: boolean;
   checked?: boolean;
@@ -193,6 +218,37 @@ export interface FakeMenuItem {
 }
 
 export class FakeMenu {
+  /**
+   * The application menu. electron.d.ts, Menu.setApplicationMenu: "The default menu will be
+   * created automatically if the app does not set one. It contains standard items such as `File`,
+   * `Edit`, `View`, and `Window`" (View holds Reload, Force Reload, Toggle Developer Tools).
+   */
+  static applicationMenu: FakeMenu | null = FakeMenu.defaultMenu();
+
+  static defaultMenu(): FakeMenu {
+    return new FakeMenu([
+      { label: 'File', submenu: [{ role: 'quit' }] },
+      { label: 'Edit', submenu: [{ role: 'copy' }, { role: 'paste' }] },
+      { label: 'View', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] },
+      { label: 'Window', submenu: [{ role: 'minimize' }, { role: 'close' }] },
+    ]);
+  }
+
+  static setApplicationMenu(menu: FakeMenu | null): void {
+    FakeMenu.applicationMenu = menu;
+  }
+
+  static getApplicationMenu(): FakeMenu | null {
+    return FakeMenu.applicationMenu;
+  }
+
+  /** Every role anywhere in the menu. */
+  get roles(): string[] {
+    const walk = (items: FakeMenuItem[]): string[] =>
+      items.flatMap((item) => [...(item.role ? [item.role] : []), ...walk(item.submenu ?? [])]);
+    return walk(this.items);
+  }
+
   constructor(readonly items: FakeMenuItem[]) {}
 
   static buildFromTemplate(template: FakeMenuItem[]): FakeMenu {
@@ -261,6 +317,15 @@ class FakeApp extends EventEmitter {
   lockGranted = true;
   lockData: unknown[] = [];
   loginItemSettings: Array<Record<string, unknown>> = [];
+  /**
+   * What Windows keeps of login items, as Electron writes it: HKCU\...\Run\NAME (the command) and
+   * HKCU\...\Explorer\StartupApproved\Run\NAME (absent or enabled unless the user disabled the
+   * item in Task Manager or Settings). electron.d.ts, Settings: `name` "Defaults to the app's
+   * AppUserModelId()"; `enabled` "`true` will change the startup approved registry key and
+   * `enable / disable` the App in Task Manager and Windows Settings. Defaults to `true`."
+   */
+  readonly windowsStartup = { run: new Map<string, string>(), disabled: new Set<string>() };
+  appUserModelId = 'electron.app.Electron';
   wasOpenedAtLogin = false;
   sandboxEnabled = false;
   quitRequests = 0;
@@ -283,7 +348,13 @@ class FakeApp extends EventEmitter {
     return this.paths[name] ?? join(userData, name);
   }
 
+  /**
+   * Like Electron: "If the path specifies a directory that does not exist, an `Error` is thrown"
+   * (electron.d.ts, App.setPath), and a relative path is refused (electron_api_app.cc, App::SetPath).
+   */
   setPath(name: string, path: string): void {
+    if (!isAbsolute(path)) throw new Error('Path must be absolute');
+    if (name !== 'exe' && name !== 'module' && !existsSync(path)) throw new Error('Failed to set path');
     this.paths[name] = path;
   }
 
@@ -304,7 +375,9 @@ class FakeApp extends EventEmitter {
     return '0.0.0-test';
   }
 
-  setAppUserModelId(): void {}
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
 
   enableSandbox(): void {
     this.sandboxEnabled = true;
@@ -321,6 +394,16 @@ class FakeApp extends EventEmitter {
 
   setLoginItemSettings(settings: Record<string, unknown>): void {
     this.loginItemSettings.push(settings);
+    const name = (settings.name as string | undefined) ?? this.appUserModelId;
+    const { run, disabled } = this.windowsStartup;
+    if (settings.openAtLogin) {
+      run.set(name, [process.execPath, ...((settings.args as string[] | undefined) ?? [])].join(' '));
+      if (settings.enabled ?? true) disabled.delete(name);
+      else disabled.add(name);
+    } else {
+      run.delete(name);
+      disabled.delete(name);
+    }
   }
 
   getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
@@ -438,6 +521,8 @@ export class FakeSession {
 
 export const session = { defaultSession: new FakeSession() };
 
+export const clipboard = { text: '' };
+
 export const shell = {
   openedExternal: [] as string[],
   openedPaths: [] as string[],
@@ -515,6 +600,7 @@ const electron = {
   screen,
   dialog,
   safeStorage,
+  clipboard,
 };
 export default electron;
 
@@ -527,12 +613,15 @@ export function resetFakeElectron(): void {
     lockGranted: true,
     lockData: [],
     loginItemSettings: [],
+    appUserModelId: 'electron.app.Electron',
     wasOpenedAtLogin: false,
     sandboxEnabled: false,
     quitRequests: 0,
     quitted: false,
     exitCode: undefined,
   });
+  app.windowsStartup.run.clear();
+  app.windowsStartup.disabled.clear();
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   ipcMain.handlers.clear();
@@ -543,6 +632,8 @@ export function resetFakeElectron(): void {
   protocol.privileged.length = 0;
   protocol.handlers.clear();
   session.defaultSession = new FakeSession();
+  clipboard.text = '';
+  FakeMenu.applicationMenu = FakeMenu.defaultMenu();
   shell.openedExternal.length = 0;
   shell.openedPaths.length = 0;
   shell.shownItems.length = 0;

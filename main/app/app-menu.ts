@@ -1,0 +1,30 @@
+// The application menu. Electron installs a default one when the app sets none (electron.d.ts,
+// Menu.setApplicationMenu: "The default menu will be created automatically if the app does not
+// set one"), with Reload, Force Reload and Toggle Developer Tools on Ctrl+R and Ctrl+Shift+I and a
+// menu bar that Alt shows. Varsync's window needs none of it: Windows and Linux get no menu at
+// all; macOS, where the menu bar is always there and Cmd+C, Cmd+V... go through the Edit menu,
+// gets the app, Edit and Window menus, nothing that reloads or opens the developer tools.
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+
+export function macMenuTemplate(): MenuItemConstructorOptions[] {
+  return [
+    { role: 'appMenu', submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'quit' }] },
+    {
+      role: 'editMenu',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
+    { role: 'windowMenu', submenu: [{ role: 'minimize' }, { role: 'close' }] },
+  ];
+}
+
+export function setupApplicationMenu(platform: NodeJS.Platform = process.platform): void {
+  Menu.setApplicationMenu(platform === 'darwin' ? Menu.buildFromTemplate(macMenuTemplate()) : null);
+}
