@@ -120,7 +120,7 @@ export const CONFIG_KEYS = {
     about: 'wait after a set before sending, to batch bursts',
   },
   fleetSpreadSeconds: {
-    schema: z.number().int().nonnegative().max(86_400),
+    schema: z.int().check(z.nonnegative(), z.maximum(86_400)),
     env: 'VARSYNC_FLEET_SPREAD_SECONDS',
     flag: 'fleet-spread-seconds',
     about:
