@@ -55,6 +55,7 @@ export const MUST_PACK = [
   'out/main/main.mjs',
   'out/main/preload.cjs',
   'out/main/tray/synced.png',
+  'out/main/THIRD-PARTY-NOTICES.txt',
   'out/renderer/index.html',
   'out/renderer/assets/index.js',
 ];
@@ -662,6 +663,12 @@ export async function checkUnpackedApp(outDir, config) {
     `missing ${[...missing].join(', ')}`,
   );
 
+  const notices = join(found.resources, 'THIRD-PARTY-NOTICES.txt');
+  check(
+    existsSync(notices) && readFileSync(notices, 'utf8').includes('\nbetter-sqlite3 '),
+    'the third-party notices are beside the app (resources/THIRD-PARTY-NOTICES.txt)',
+    existsSync(notices) ? 'better-sqlite3 is not in them' : 'missing',
+  );
   const launcher =
     process.platform === 'win32'
       ? join(found.dir, LAUNCHERS.win.to)
