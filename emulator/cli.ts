@@ -2,11 +2,13 @@
 import { parseArgs } from 'node:util';
 import { DEMO, parseRateLimit, readSeedFile, startEmulator } from './index.js';
 
-const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1|::1] [--seed FILE.json] [--admin]
+const USAGE = `Usage: npm run emulator -- [--port N] [--host 127.0.0.1|::1] [--seed FILE.json] [--admin] [--tls]
                         [--rate-limit free|starter|plus|enterprise|N] [--rate-limit-status 429|503]
 
 Starts a local License API on loopback. Without --seed it serves the demo product and license.
 --admin also serves the admin API under /__admin (state, faults, request log) for tests.
+--tls serves HTTPS with a private CA made in a temporary folder; its path is printed, for caFile
+(VARSYNC_CA_FILE) or curl --cacert. Needs the openssl command.
 --rate-limit enforces LicenseSpring's limits: the plan's requests per rolling 60 s for the company
 (free 1800, starter 3600, plus 4500, enterprise 18000, or N), 200 per 10 s per client IP and 50 per
 second per Authorization value; a refusal is 429 (or --rate-limit-status 503) with Retry-After.`;
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
         admin: { type: 'boolean', default: false },
         'rate-limit': { type: 'string' },
         'rate-limit-status': { type: 'string' },
+        tls: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -44,7 +47,14 @@ async function main(): Promise<void> {
     const seed = values.seed === undefined ? undefined : readSeedFile(values.seed);
     const perMinute = values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit']);
     const rateLimit = perMinute === undefined ? undefined : { perMinute, status: Number(status) as 429 | 503 };
-    emulator = await startEmulator({ port, host: values.host, seed, admin: values.admin, rateLimit });
+    emulator = await startEmulator({
+      port,
+      host: values.host,
+      seed,
+      admin: values.admin,
+      tls: values.tls || undefined,
+      rateLimit,
+    });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
   console.log(`License API emulator listening on ${emulator.url}`);
   console.log(`  API base URL:  ${emulator.apiBaseUrl}`);
   console.log(`  OAuth tokens:  ${emulator.tokenUrl}`);
+  if (emulator.caFile) console.log(`  CA file:       ${emulator.caFile} (VARSYNC_CA_FILE=${emulator.caFile})`);
   if (values.admin) console.log(`  Admin API:     ${emulator.url}/__admin/state`);
   if (emulator.rateLimiter)
     console.log(

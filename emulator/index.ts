@@ -22,3 +22,9 @@ export {
   type PlanName,
   type RateLimitOptions,
 } from './rate-limit.js';
+export {
+  createCertificateAuthority,
+  createServerCertificate,
+  type CertificateAuthority,
+  type ServerCertificate,
+} from './certificates.js';

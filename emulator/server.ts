@@ -2,6 +2,7 @@
 // the endpoints, applies injected faults, signs answers, stamps its (possibly skewed) Date and
 // keeps a request log for tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign as signBody, type KeyObject } from 'node:crypto';
 import type { VariableValue } from '../shared/wire.js';
@@ -10,6 +11,7 @@ import { answerApiRequest, API_PREFIX, endpointName, errorBody, TOKEN_PATH } fro
 import { TokenStore } from './authorization.js';
 import { FaultPlan, type Fault } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createCertificateAuthority, createServerCertificate, type ServerCertificate } from './certificates.js';
 import { DEMO, demoSeed, parseSeed, type EmulatorSeed } from './seed.js';
 import { EmulatorState } from './state.js';
 
@@ -28,6 +30,11 @@ export interface EmulatorOptions {
   admin?: boolean;
   /** Enforce LicenseSpring's documented rate limits (rate-limit.ts); off unless asked for. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Serve HTTPS: `true` makes a private CA and a certificate for 127.0.0.1 and localhost in a
+   * temporary folder (its path is `caFile`); or pass a certificate (expired, another name...).
+   */
+  tls?: true | ServerCertificate;
 }
 
 export interface RequestLogEntry {
@@ -45,8 +52,10 @@ export interface RequestLogEntry {
 }
 
 export interface Emulator {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// when serving TLS */
   readonly url: string;
+  /** With `tls`: the PEM file of the CA that signed the server's certificate. */
+  readonly caFile: string | undefined;
   /** The base URL to configure a client with: url + /api/v4 */
   readonly apiBaseUrl: string;
   readonly tokenUrl: string;
@@ -88,7 +97,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let seq = 0;
   const now = (): number => Date.now() + faults.clockSkewMs;
 
-  const server: Server = createServer((req, res) => {
+  const certificate = options.tls === true ? createServerCertificate(createCertificateAuthority()) : options.tls;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch((error: unknown) => {
       // A client that went away in the middle of sending its request (killed, timed out) left
       // nobody to answer: not a failure of the emulator.
@@ -97,7 +107,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!res.headersSent)
         send(res, 500, JSON.stringify({ status: 500, code: 'internal_error', message: 'Emulator failure.' }));
     });
-  });
+  };
+  const server: Server = certificate
+    ? createHttpsServer({ key: certificate.key, cert: certificate.cert }, listener)
+    : createServer(listener);
 
   const emulator = {} as Emulator;
   const api = {
@@ -200,9 +213,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${urlHost}:${address.port}`;
+  const url = `${certificate ? 'https' : 'http'}://${urlHost}:${address.port}`;
   Object.assign(emulator, {
     url,
+    caFile: certificate?.ca.caFile,
     apiBaseUrl: `${url}${API_PREFIX}`,
     tokenUrl: `${url}${TOKEN_PATH}`,
     port: address.port,

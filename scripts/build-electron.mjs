@@ -38,7 +38,7 @@ const results = await Promise.all([
     outfile: join(outDir, 'main.mjs'),
     platform: 'node',
     format: 'esm',
-    target: 'node22', // Electron 45's Node
+    target: 'node24', // Electron 40 and later run Node 24 (Electron 40: 24.11.1)
     external: ['electron', 'better-sqlite3'],
     banner: {
       js: [
@@ -53,7 +53,7 @@ const results = await Promise.all([
     outfile: join(outDir, 'preload.cjs'),
     platform: 'browser',
     format: 'cjs',
-    target: 'chrome140', // Electron 45's Chromium
+    target: 'chrome152', // Electron 44's Chromium; Electron 45's is newer
     external: ['electron'],
   }),
 ]);

@@ -60,6 +60,20 @@ const BY_CODE: Record<string, Explanation> = {
     reason: 'The OAuth client id or secret was refused.',
     action: 'Check the OAuth client credentials in the configuration.',
   },
+  http_407: {
+    reason: 'A proxy between this device and the License API asks for a user name and password.',
+    action:
+      'Put them in the proxy setting (http://user:password@proxy:8080; VARSYNC_PROXY or the vendor file), or ask your network administrator.',
+  },
+  CERT_HAS_EXPIRED: {
+    reason: "The License API's certificate has expired.",
+    action: "Check this device's date; if it is right, tell your vendor (or the administrator of the API host).",
+  },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    reason: "The License API's certificate was issued for another name.",
+    action:
+      'Check the API URL in the configuration (varsync config); a network that inspects HTTPS can cause this too.',
+  },
   missing_parameters: {
     reason: 'The configuration lacks something the License API needs.',
     action: 'Run varsync config and fill in the product and license.',
@@ -86,6 +100,16 @@ const BY_KIND: Record<string, Explanation> = {
   license: { reason: 'The license does not allow syncing right now.', action: 'Contact your administrator.' },
   device: { reason: 'This device cannot sync on its license.', action: 'Contact your administrator.' },
   payload: { reason: 'The License API refused a variable.', action: 'Fix or discard the variable listed as failed.' },
+  proxy: {
+    reason: 'A proxy between this device and the License API refused the connection.',
+    action:
+      'Set the proxy with its user name and password (proxy setting, e.g. http://user:password@proxy:8080), or ask your network administrator to allow the License API.',
+  },
+  tls: {
+    reason: "The License API's certificate is not trusted here (a network that inspects HTTPS replaces it).",
+    action:
+      "Install your organization's root certificate (caFile setting, VARSYNC_CA_FILE, or the system's trust store) or check the API URL; varsync diagnostics shows the certificate chain.",
+  },
 };
 
 export function explainProblem(problem: ProblemInput): Explanation {

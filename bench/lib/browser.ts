@@ -1,11 +1,14 @@
-// Debian's Chromium through playwright-core, headless, with nothing that phones home: for the
-// benchmarks that time the page. Scripts that run in the page are plain JavaScript files read from
+// A Chrome or Chromium (find-browser.ts) through playwright-core, headless, with nothing that
+// phones home: for the benchmarks that time the page and the e2e specs. Scripts that run in the page are plain JavaScript files read from
 // disk (a TypeScript transform could add helpers that do not exist in the browser).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { findBrowser } from './find-browser.js';
+
+/** The browser this run drives, or why there is none (one line, with how to get one). */
+export const BROWSER = findBrowser();
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -18,9 +21,8 @@ const CHROMIUM_ARGS = [
 
 /** Also launches the browser of the e2e specs, which add their own switches (`extraArgs`). */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium); skip this benchmark with BENCH_ONLY`);
-  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  if ('problem' in BROWSER) throw new Error(`${BROWSER.problem}; or skip this benchmark with BENCH_ONLY`);
+  return chromium.launch({ executablePath: BROWSER.path, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** The source of a script in bench/lib/, to run in a page. */
@@ -41,6 +43,8 @@ export interface MainThreadTime {
 
 export interface MainThreadMeter {
   read(): Promise<MainThreadTime>;
+  /** The page's JavaScript heap in use, in bytes. */
+  heapUsedBytes(): Promise<number>;
 }
 
 /**
@@ -50,6 +54,8 @@ export interface MainThreadMeter {
 export async function mainThreadMeter(context: BrowserContext, page: Page): Promise<MainThreadMeter> {
   const session = await context.newCDPSession(page);
   await session.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const metric = async (name: string) =>
+    (await session.send('Performance.getMetrics')).metrics.find((entry) => entry.name === name)?.value ?? 0;
   return {
     async read() {
       const { metrics } = await session.send('Performance.getMetrics');
@@ -59,6 +65,7 @@ export async function mainThreadMeter(context: BrowserContext, page: Page): Prom
         styleLayoutMs: (seconds('RecalcStyleDuration') + seconds('LayoutDuration')) * 1000,
       };
     },
+    heapUsedBytes: () => metric('JSHeapUsedSize'),
   };
 }
 

@@ -8,10 +8,32 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from '../cli/main.js';
-import { electronConfigLocations } from '../app/agent-setup.js';
+import { appConfig, electronConfigLocations } from '../app/agent-setup.js';
 import { appPaths, setupAppIdentity } from '../app/paths.js';
-import { appSecretStore } from '../app/secrets.js';
+import { safeStorageSecrets, type AppSecrets } from '../app/secrets.js';
 import { UserSettings } from '../app/settings.js';
+
+/**
+ * The app's safeStorage secrets, decrypted for the data folder the configuration names (as the
+ * tray app does, main/app/agent-setup.ts): safeStorage answers only asynchronously, the command
+ * reads its configuration synchronously. A configuration that cannot be read is left to the
+ * command, which says so in its own words.
+ */
+async function preparedSecrets(
+  locations: ReturnType<typeof electronConfigLocations>,
+  userSettings: Parameters<typeof appConfig>[1],
+): Promise<AppSecrets | undefined> {
+  const secrets = await safeStorageSecrets();
+  if (!secrets) return undefined;
+  try {
+    const noStore = () => ({ description: 'none yet', read: () => ({}), write: () => undefined });
+    const { dataDir } = appConfig(process.env, userSettings, { locations, secretStore: noStore }).values;
+    await secrets.prepare(dataDir);
+  } catch {
+    // The command reads the configuration again and reports the problem.
+  }
+  return secrets;
+}
 
 /** Run the command and end the process with its exit code; never rejects. */
 export async function runCliMode(args: string[]): Promise<void> {
@@ -21,11 +43,17 @@ export async function runCliMode(args: string[]): Promise<void> {
     app.dock?.hide(); // macOS: a command is not an app in the Dock
     await app.whenReady(); // safeStorage needs it
     const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
+    const locations = electronConfigLocations();
+    const userSettings = UserSettings.open(app.getPath('userData')).configLayer();
+    const secrets = await preparedSecrets(locations, userSettings);
     code = await runProcess(args, {
-      locations: electronConfigLocations(),
-      userSettings: UserSettings.open(app.getPath('userData')).configLayer(),
-      secretStore: appSecretStore,
+      locations,
+      userSettings,
+      secretStore: secrets && ((dir, onNotice) => secrets.open(dir, onNotice)),
       sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
+    });
+    await secrets?.flush().catch((error: Error) => {
+      process.stderr.write(`varsync: note: secret store: cannot be written (${error.message}).\n`);
     });
   } catch (error) {
     // runProcess turns every failure of a command into its line; this is the app's own set-up failing.

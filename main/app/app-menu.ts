@@ -25,6 +25,12 @@ export function macMenuTemplate(): MenuItemConstructorOptions[] {
   ];
 }
 
-export function setupApplicationMenu(platform: NodeJS.Platform = process.platform): void {
-  Menu.setApplicationMenu(platform === 'darwin' ? Menu.buildFromTemplate(macMenuTemplate()) : null);
+/** Where no tray icon can be seen (tray-host.ts) the tray's Quit is missing: File > Quit (Ctrl+Q) stands in. */
+export function noTrayMenuTemplate(): MenuItemConstructorOptions[] {
+  return [{ label: '&File', submenu: [{ role: 'quit' }] }];
+}
+
+export function setupApplicationMenu(platform: NodeJS.Platform = process.platform, trayIconVisible = true): void {
+  if (platform === 'darwin') Menu.setApplicationMenu(Menu.buildFromTemplate(macMenuTemplate()));
+  else Menu.setApplicationMenu(trayIconVisible ? null : Menu.buildFromTemplate(noTrayMenuTemplate()));
 }

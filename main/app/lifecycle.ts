@@ -1,6 +1,8 @@
-// Living in the tray: closing the last window does not quit; Quit (tray menu, OS shutdown) stops
-// the agent cleanly before the process ends, so no pass is cut off half-way and the database is
-// closed. A start-up failure is shown in plain words, logged, and ends the app.
+// Living in the tray: closing the last window does not quit; Quit (the tray menu, and on macOS the
+// system's shutdown, which quits apps) stops the agent cleanly before the process ends, so no pass
+// is cut off half-way and the database is closed. Windows' shutdown and log-off emit no quit
+// events at all: session-end.ts handles them. A start-up failure is shown in plain words, logged,
+// and ends the app.
 import { app, dialog } from 'electron';
 import type { Logger } from '../core/log.js';
 

@@ -13,14 +13,17 @@ import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
 import { setupLogFile } from './logging.js';
+import { setupNetwork } from './network.js';
 import { openedAtLogin, setupLoginItem } from './login-item.js';
 import { appPaths, setupAppIdentity } from './paths.js';
 import { setupAppProtocol } from './protocol.js';
 import { registerAppScheme, restrictPermissions, setupWebContentsSecurity } from './security.js';
-import { appSecretStore } from './secrets.js';
+import { safeStorageSecrets } from './secrets.js';
 import { UserSettings } from './settings.js';
+import { setupSessionEnd } from './session-end.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
 import { setupSyncTriggers } from './sync-triggers.js';
+import { watchTrayIcon } from './tray-host.js';
 import { setupTray } from './tray.js';
 import { MainWindow } from './window.js';
 
@@ -45,7 +48,9 @@ async function start(handover: InstanceHandover): Promise<void> {
       logger: (_level, config) => logFile.configure(config),
       sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
       locations: electronConfigLocations(),
-      secretStore: appSecretStore,
+      secrets: await safeStorageSecrets(),
+      logDir: logFile.dir,
+      network: (config, log) => setupNetwork(config, session.defaultSession, log),
     });
     settings.vendorLaunchAtLogin = running.config.vendor.launchAtLogin;
     const { agent } = running;
@@ -55,7 +60,8 @@ async function start(handover: InstanceHandover): Promise<void> {
     restrictPermissions(session.defaultSession, log);
     setupApplicationMenu();
     setupAppProtocol(paths.rendererDir);
-    const window = new MainWindow({ preload: paths.preload, bounds: settings, log });
+    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false));
+    const window = new MainWindow({ preload: paths.preload, bounds: settings, log, trayIconVisible: trayIconShown });
     setupIpc(createAgentService(agent, logFile.openFolder), log);
     forwardChanges(agent, () => window.contents);
     const loginItem = setupLoginItem(settings);
@@ -80,10 +86,17 @@ async function start(handover: InstanceHandover): Promise<void> {
       paths.trayIconsDir,
     );
     const stopSyncTriggers = setupSyncTriggers(agent, log);
-    setupLifecycle(async () => {
+    const stopShell = () => {
       stopSyncTriggers();
       tray.destroy();
+    };
+    setupLifecycle(async () => {
+      stopShell();
       await running.close();
+    }, log);
+    setupSessionEnd(() => {
+      stopShell();
+      running.closeNow();
     }, log);
     handover.deliverTo((argv) => applySetArguments(argv, agent, log) || window.show());
     if (!applySetArguments(process.argv, agent, log) && !openedAtLogin(process.argv)) window.show();

@@ -24,9 +24,9 @@ export const APP_START_URL = `${APP_ORIGIN_PREFIX}index.html`;
 /** The only https hosts a link may open (in the user's browser, never in the app). */
 export const EXTERNAL_HOSTS = new Set(['licensespring.com', 'docs.licensespring.com', 'www.licensespring.com']);
 
-export function secureWebPreferences(preload: string): WebPreferences {
+export function secureWebPreferences(preload?: string): WebPreferences {
   return {
-    preload,
+    ...(preload ? { preload } : {}),
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -44,7 +44,7 @@ export function secureWebPreferences(preload: string): WebPreferences {
 const appWebContents = new WeakSet<WebContents>();
 
 /** The one way the shell makes a window: secure preferences, whatever else the caller asks. */
-export function createSecureWindow(options: BrowserWindowConstructorOptions, preload: string): BrowserWindow {
+export function createSecureWindow(options: BrowserWindowConstructorOptions, preload?: string): BrowserWindow {
   const window = new BrowserWindow({ ...options, webPreferences: secureWebPreferences(preload) });
   appWebContents.add(window.webContents);
   return window;

@@ -1,6 +1,7 @@
 // The window: created on demand, shown from the tray. Closing it hides it (the agent keeps
 // running in the tray); after a while hidden its renderer is destroyed to give the memory back,
-// and the next "Open" creates it again. Its size and place are remembered in the user settings.
+// and the next "Open" creates it again. Where no tray icon can be seen (Linux without a
+// StatusNotifier host), closing minimizes it instead. Its size and place are remembered in the user settings.
 import { app, screen, type BrowserWindow, type Rectangle, type WebContents } from 'electron';
 import type { Logger } from '../core/log.js';
 import { createSecureWindow, APP_START_URL } from './security.js';
@@ -17,6 +18,8 @@ export interface MainWindowOptions {
   log: Logger;
   url?: string;
   destroyHiddenAfterMs?: number;
+  /** Whether the tray icon can be seen (tray-host.ts); when not, closing minimizes the window, since hidden it could never come back. */
+  trayIconVisible?: () => boolean;
 }
 
 export class MainWindow {
@@ -80,6 +83,10 @@ export class MainWindow {
       this.options.bounds.windowBounds = window.getNormalBounds();
       if (this.quitting) return;
       event.preventDefault();
+      if (this.options.trayIconVisible?.() === false) {
+        window.minimize();
+        return;
+      }
       window.hide();
       this.destroyLater(window);
     });

@@ -64,7 +64,10 @@ describe('error answers without a License API error body', () => {
     [502, HTML, 'server'],
     [500, '', 'server'],
     [503, '{"status":503}', 'server'],
-    [400, '{"status":400,"code":"x","message":"m","extra":true}', 'payload'],
+    [400, '{"status":400,"code":"x","message":"m","extra":true}', 'server'],
+    [400, '<html><body>Request blocked by policy</body></html>', 'server'],
+    [422, '{"error":"unprocessable"}', 'server'],
+    [403, '<html><body>Access denied by the firewall</body></html>', 'credentials'],
     [404, '<html>Not found</html>', 'credentials'],
     [429, 'slow down', 'rate_limit'],
   ] as const)('%s with %j is http_%s of kind %s', async (status, body, kind) => {
@@ -72,6 +75,18 @@ describe('error answers without a License API error body', () => {
     const error = await failure(track());
     expect(error).toMatchObject({ status, code: `http_${status}`, kind });
     expect(error.message).toBe(`The License API answered HTTP ${status} without a License API error body.`);
+  });
+
+  it('407 from a proxy on the way is kind proxy and says so', async () => {
+    emulator.faults.respondRawNext(407, '<html><body>Proxy Authentication Required</body></html>', 'text/html');
+    const error = await failure(track());
+    expect(error).toMatchObject({ status: 407, code: 'http_407', kind: 'proxy' });
+    expect(error.message).toMatch(/proxy .* asked for credentials/);
+  });
+
+  it('a License API error body with a code the agent does not know is server, not payload', async () => {
+    emulator.faults.respondRawNext(400, '{"status":400,"code":"some_future_code","message":"Something new."}');
+    expect(await failure(track())).toMatchObject({ status: 400, code: 'some_future_code', kind: 'server' });
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENTED_ERROR_CODES, DOCUMENTED_ERRORS } from '../../shared/api-error-codes.js';
-import { classifyFailure, parseRetryAfter, type ApiErrorKind } from '../../main/core/api/errors.js';
+import {
+  classifyFailure,
+  classifyNetworkFailure,
+  parseRetryAfter,
+  type ApiErrorKind,
+} from '../../main/core/api/errors.js';
 
 // The expected kind of every code license-api.md lists; a new code without a decision fails here.
 const EXPECTED: Record<string, ApiErrorKind> = {
@@ -53,10 +58,56 @@ describe('classifyFailure', () => {
     [401, 'credentials'],
     [403, 'credentials'],
     [404, 'credentials'],
-    [400, 'payload'],
-    [422, 'payload'],
+    [407, 'proxy'],
+    [400, 'server'],
+    [422, 'server'],
   ] as const)('falls back on status %s -> %s for unknown codes', (status, kind) => {
     expect(classifyFailure(status, 'some_future_code')).toBe(kind);
+  });
+
+  // Only the License API's own words can refuse a value: an answer without its error body came
+  // from a proxy, a firewall or a wrong URL.
+  it.each([
+    [400, 'server'],
+    [401, 'credentials'],
+    [403, 'credentials'],
+    [404, 'credentials'],
+    [405, 'credentials'],
+    [407, 'proxy'],
+    [413, 'server'],
+    [422, 'server'],
+    [502, 'server'],
+  ] as const)('an answer without a License API error body: %s -> %s, never payload', (status, kind) => {
+    expect(classifyFailure(status)).toBe(kind);
+  });
+
+  it('payload needs a License API error body with a code that refuses the content', () => {
+    expect(classifyFailure(400, 'validation_error')).toBe('payload');
+    expect(classifyFailure(400, 'invalid_json')).toBe('payload');
+    expect(classifyFailure(400)).not.toBe('payload');
+    expect(classifyFailure(400, 'http_400')).not.toBe('payload');
+  });
+});
+
+describe('classifyNetworkFailure', () => {
+  it.each([
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'tls'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls'],
+    ['CERT_HAS_EXPIRED', 'tls'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', 'tls'],
+    ['net::ERR_CERT_AUTHORITY_INVALID', 'tls'],
+    ['net::ERR_CERT_DATE_INVALID', 'tls'],
+    ['net::ERR_TUNNEL_CONNECTION_FAILED', 'proxy'],
+    ['net::ERR_PROXY_AUTH_UNSUPPORTED', 'proxy'],
+    ['ECONNREFUSED', 'network'],
+    ['ENOTFOUND', 'network'],
+    ['ECONNABORTED', 'network'],
+    ['net::ERR_PROXY_CONNECTION_FAILED', 'network'],
+    ['net::ERR_INTERNET_DISCONNECTED', 'network'],
+  ] as const)('%s -> %s', (code, kind) => {
+    expect(classifyNetworkFailure(code)).toBe(kind);
   });
 });
 

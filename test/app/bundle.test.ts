@@ -3,9 +3,9 @@
 // downloaded here): the composition root starts the demo agent, the tray, the window, the IPC
 // handlers and the protocol, follows the tray menu and a second launch, and quits cleanly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOsMachineId } from '../../main/core/identity/hardware-id.js';
@@ -28,6 +28,8 @@ interface Snapshot {
   loginItemSettings: unknown[];
   applicationMenuRoles: string[] | null;
   errors: Array<{ title: string; content: string }>;
+  sessionFetches: string[];
+  proxyConfig: { mode?: string; proxyRules?: string } | null;
   trays: Array<{ icon: string; iconFound: boolean; tooltip: string; menu: string[]; destroyed: boolean }>;
   windows: Array<{ visible: boolean; destroyed: boolean; url: string; webPreferences: Record<string, unknown> }>;
 }
@@ -62,6 +64,11 @@ beforeAll(async () => {
   userData = tempDir('varsync-bundle-user-');
   dataDir = tempDir('varsync-bundle-data-');
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VARSYNC_')));
+  // A Linux desktop with a tray (main/app/tray-host.ts asks the session bus with gdbus): its
+  // StatusNotifier host is there, so closing the window hides it to the tray.
+  const desktopTools = tempDir('varsync-bundle-desktop-');
+  writeFileSync(join(desktopTools, 'gdbus'), '#!/bin/sh\necho "(true,)"\n', { mode: 0o755 });
+  env.PATH = `${desktopTools}${delimiter}${env.PATH ?? ''}`;
   child = spawn(
     process.execPath,
     [
@@ -143,6 +150,16 @@ describe('the built main process', () => {
     expect(existsSync(join(userData, 'settings.json'))).toBe(true);
     expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toMatch(
       /agent running \(pid \d+, data folder .*demo\)/,
+    );
+  });
+
+  it("reaches the License API through the session's net.fetch (Chromium's proxy settings and trust store), with the system proxy", async () => {
+    const state = await eventually(snapshot, (seen) =>
+      seen.sessionFetches.some((url) => url.includes('/api/v4/track_device_variables')),
+    );
+    expect(state.proxyConfig).toEqual({ mode: 'system' });
+    expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toContain(
+      "network: Chromium's network stack, proxy system (default)",
     );
   });
 
@@ -254,7 +271,13 @@ describe('the built main process', () => {
         content: expect.stringMatching(/^Varsync ran into an unexpected error and keeps running\./),
       },
     ]);
-    expect(output).toMatch(/error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/);
+    // The log's echo comes through the child's stdout, which may arrive after the control answer.
+    const logged = /error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/;
+    await eventually(
+      () => output,
+      (text) => logged.test(text),
+      10_000,
+    );
     expect(output).not.toContain(machineId);
     expect(state.trays[0]!.destroyed).toBe(false);
   });

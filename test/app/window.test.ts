@@ -48,6 +48,30 @@ describe('the window', () => {
     expect(window.contents).toBe(browserWindow!.webContents);
   });
 
+  it('minimizes instead where no tray icon can be seen, since hidden it could not come back', async () => {
+    let trayIconVisible = false;
+    window = new MainWindow({
+      preload: '/p.cjs',
+      bounds: settings,
+      log: recordingLogger(),
+      trayIconVisible: () => trayIconVisible,
+    });
+    window.show();
+    await flush();
+    const [browserWindow] = created();
+    browserWindow!.close();
+    expect(browserWindow!.minimized).toBe(true);
+    expect(browserWindow!.visible).toBe(true);
+    await vi.advanceTimersByTimeAsync(DESTROY_HIDDEN_AFTER_MS * 2);
+    expect(browserWindow!.destroyed).toBe(false);
+    window.show();
+    expect(browserWindow!.minimized).toBe(false);
+
+    trayIconVisible = true; // the host came up (the answer arrived)
+    browserWindow!.close();
+    expect(browserWindow!.visible).toBe(false);
+  });
+
   it('hides to the tray when closed, and the app keeps running', async () => {
     window.show();
     await flush();

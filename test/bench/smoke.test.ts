@@ -93,4 +93,6 @@ it('runs every benchmark end to end at the smallest sizes, and each reports what
     ['4', 'daemon RSS / node + better-sqlite3 (ratio)'],
   ] as const)
     expect(figure(bench, metric).count, metric).toBe(bench === '3' && !metric.startsWith('phase') ? 2 : 1);
+  // Every filter keystroke of the one page measured (bench/render.ts FILTER_KEYSTROKES).
+  expect(figure('7', 'app: filter keystroke over 60 names → next frame').count).toBe(9);
 }, 600_000);

@@ -1,7 +1,7 @@
 // The License API client: one method per endpoint the agent uses, every call signed, timed out,
 // validated against the wire schemas and turned into a LicenseApiError on any failure.
 import { verify as verifySignature } from 'node:crypto';
-import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
 import {
   DEACTIVATED_ANSWER,
@@ -26,8 +26,9 @@ import {
   type ApiCredentials,
   type Authorizer,
 } from './authorization.js';
-import { LicenseApiError, parseRetryAfter } from './errors.js';
+import { LicenseApiError, classifyFailure, classifyNetworkFailure, parseRetryAfter } from './errors.js';
 import { httpDate } from './signing.js';
+import { nodeTransport, type HttpTransport } from './transport.js';
 
 /** Which license and device a call is about. Key-based products use `licenseKey`, user-based `username`. */
 export interface LicenseRef {
@@ -78,8 +79,8 @@ export interface LicenseApiClientOptions {
   /** Larger answers are refused rather than buffered. */
   maxResponseBytes?: number;
   userAgent?: string;
-  /** How requests travel; axios's own HTTP by default (the fleet simulator passes an in-process one). */
-  adapter?: AxiosAdapter;
+  /** How requests reach the network (proxy, trusted roots; Chromium's fetch in the app). Default: Node, `system` proxy. */
+  transport?: HttpTransport;
   /** Every other secret the caller knows (the configuration's password, license key...): none may come back in a message, even from a call that did not carry it. */
   secrets?: string[];
 }
@@ -109,6 +110,7 @@ export class LicenseApiClient {
   private readonly logger: ApiLogger | undefined;
   private readonly secrets: string[];
   private readonly timeoutMs: number;
+  readonly transport: HttpTransport;
   private offsetMs: number | undefined;
 
   constructor(private readonly options: LicenseApiClientOptions) {
@@ -117,6 +119,7 @@ export class LicenseApiClient {
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.secrets = [...secretsOf(options.credentials), ...(options.secrets ?? [])];
+    this.transport = options.transport ?? nodeTransport();
     this.http = axios.create({
       timeout: this.timeoutMs,
       maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -126,7 +129,6 @@ export class LicenseApiClient {
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true },
       headers: { 'User-Agent': options.userAgent ?? 'varsync' },
-      adapter: options.adapter,
     });
     const credentials = options.credentials;
     this.authorizer =
@@ -256,9 +258,11 @@ export class LicenseApiClient {
 
     let response: AxiosResponse<ArrayBuffer>;
     try {
+      const url = `${this.apiBaseUrl}/${spec.endpoint}`;
       response = await this.http.request<ArrayBuffer>({
+        ...this.transport.requestOptions(url),
         method: spec.method,
-        url: `${this.apiBaseUrl}/${spec.endpoint}`,
+        url,
         params: spec.query && withoutUndefined(spec.query),
         data: spec.body && JSON.stringify(withoutUndefined(spec.body)),
         headers,
@@ -289,13 +293,19 @@ export class LicenseApiClient {
   ): LicenseApiError {
     const endpoint = spec.endpoint;
     const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), this.now());
+    if (this.transport.refusedByProxy(response)) return this.proxyRefusal(response, endpoint);
     const parsed = apiErrorBodySchema.safeParse(safeJson(body.toString('utf8')));
     if (!parsed.success) {
+      // Not the License API's words: a proxy, a firewall or a wrong URL answered. Never `payload`.
       return new LicenseApiError({
         status: response.status,
         code: `http_${response.status}`,
-        message: `The License API answered HTTP ${response.status} without a License API error body.`,
+        message:
+          response.status === 407
+            ? 'A proxy between this device and the License API asked for credentials (HTTP 407).'
+            : `The License API answered HTTP ${response.status} without a License API error body.`,
         endpoint,
+        kind: classifyFailure(response.status, undefined, retryAfterMs !== undefined),
         retryAfterMs,
       });
     }
@@ -309,14 +319,39 @@ export class LicenseApiClient {
       code,
       message,
       endpoint,
+      kind: classifyFailure(response.status, code, retryAfterMs !== undefined),
       retryAfterMs,
       clockOffsetMs: code === 'date_header_diff' ? clockOffsetMs : undefined,
     });
   }
 
+  /**
+   * The proxy would not open a tunnel to the API. 407 and other refusals hold (a person must set
+   * credentials or get the API allowed); a 5xx means the proxy could not reach the API: retried.
+   */
+  private proxyRefusal(response: AxiosResponse, endpoint: string): LicenseApiError {
+    const status = response.status;
+    const proxy = this.transport.proxyLabel(this.apiBaseUrl) ?? 'the proxy';
+    const message =
+      status === 407
+        ? `The proxy at ${proxy} asked for credentials (HTTP 407).`
+        : status >= 500
+          ? `The proxy at ${proxy} could not connect to the License API (HTTP ${status}).`
+          : `The proxy at ${proxy} refused to connect to the License API (HTTP ${status}).`;
+    return new LicenseApiError({
+      status,
+      code: `http_${status}`,
+      message,
+      endpoint,
+      kind: status >= 500 ? 'network' : 'proxy',
+      retryAfterMs: parseRetryAfter(header(response, 'retry-after'), this.now()),
+    });
+  }
+
   private networkError(error: unknown, endpoint: string, url: string): LicenseApiError {
     const host = safeHost(url);
-    const code = (isAxiosError(error) && error.code) || 'network_error';
+    const proxy = this.transport.proxyLabel(url);
+    const code = failureCode(error);
     if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED') {
       return new LicenseApiError({
         code: 'response_too_large',
@@ -325,11 +360,17 @@ export class LicenseApiClient {
         kind: 'server',
       });
     }
+    const kind = classifyNetworkFailure(code);
+    const reason = kind === 'tls' ? tlsReason(code, error) : (NETWORK_REASONS[code] ?? `network error (${code})`);
+    // Through a proxy, a refused or unresolvable connection is the proxy's: say which one.
+    const unreachableProxy = proxy !== undefined && PROXY_CONNECT_CODES.has(code);
     return new LicenseApiError({
       code,
-      message: `Could not reach the License API at ${host}: ${NETWORK_REASONS[code] ?? `network error (${code})`}.`,
+      message: unreachableProxy
+        ? `Could not reach the proxy at ${proxy} (for the License API at ${host}): ${reason}.`
+        : `Could not reach the License API at ${host}${proxy ? ` through the proxy at ${proxy}` : ''}: ${reason}.`,
       endpoint,
-      kind: 'network',
+      kind,
     });
   }
 
@@ -384,6 +425,7 @@ export class LicenseApiClient {
     let response: AxiosResponse<ArrayBuffer>;
     try {
       response = await this.http.post<ArrayBuffer>(tokenUrl, form.toString(), {
+        ...this.transport.requestOptions(tokenUrl),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       });
     } catch (error) {
@@ -396,12 +438,14 @@ export class LicenseApiClient {
       const code = named ? oneLine(parsed.data.error) : `http_${response.status}`;
       const described = parsed.success ? (parsed.data.error_description ?? parsed.data.error) : '';
       const detail = described.trim() === '' ? `HTTP ${response.status}` : described;
+      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), this.now());
       throw new LicenseApiError({
         status: response.status,
         code,
         message: `The OAuth token endpoint refused the client credentials: ${oneLine(this.redact(detail))}.`,
         endpoint,
-        retryAfterMs: parseRetryAfter(header(response, 'retry-after'), this.now()),
+        kind: classifyFailure(response.status, named ? code : undefined, retryAfterMs !== undefined),
+        retryAfterMs,
       });
     }
     const token = oauthTokenSchema.safeParse(safeJson(text));
@@ -430,7 +474,58 @@ const NETWORK_REASONS: Record<string, string> = {
   EHOSTUNREACH: 'the host is unreachable',
   ERR_NETWORK: 'the network failed',
   ERR_CANCELED: 'the request was cancelled',
+  UND_ERR_CONNECT_TIMEOUT: 'no answer in time',
+  UND_ERR_SOCKET: 'the connection was dropped',
+  'net::ERR_CONNECTION_REFUSED': 'the connection was refused',
+  'net::ERR_CONNECTION_RESET': 'the connection was dropped',
+  'net::ERR_CONNECTION_CLOSED': 'the connection was dropped',
+  'net::ERR_NAME_NOT_RESOLVED': 'the host name could not be resolved',
+  'net::ERR_INTERNET_DISCONNECTED': 'this device is offline',
+  'net::ERR_TIMED_OUT': 'no answer in time',
+  'net::ERR_PROXY_CONNECTION_FAILED': 'the proxy could not be reached',
+  'net::ERR_TUNNEL_CONNECTION_FAILED': 'the proxy refused to connect to the License API',
 };
+
+/**
+ * The most specific name of a failure with no answer. Through axios's fetch adapter the socket's
+ * code sits in the cause (undici: `cause.code`), and Chromium's net.fetch says `net::ERR_...` in
+ * the message; through the http adapter it is axios's own code.
+ */
+function failureCode(error: unknown): string {
+  const axiosCode = isAxiosError(error) ? error.code : undefined;
+  if (axiosCode && axiosCode !== 'ERR_NETWORK' && axiosCode !== 'ERR_BAD_REQUEST') return axiosCode;
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 4; depth++) {
+    const own = (cause as { code?: unknown }).code;
+    if (typeof own === 'string' && own !== 'ERR_NETWORK' && own !== 'ERR_BAD_REQUEST') return own;
+    const chromium = /net::ERR_[A-Z_]+/.exec(cause.message)?.[0];
+    if (chromium) return chromium;
+    cause = cause.cause;
+  }
+  return axiosCode ?? 'network_error';
+}
+
+/** Failures to open a connection: through a proxy, they are about the proxy itself. */
+const PROXY_CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+const TLS_REASONS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: "its certificate is not valid yet (or this device's clock is wrong)",
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate was issued for another name',
+  HOSTNAME_MISMATCH: 'its certificate was issued for another name',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in a root this device does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate was issued by a certificate authority this device does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate was issued by a certificate authority this device does not trust',
+  EPROTO: 'the secure connection could not be set up (the server or a proxy does not speak TLS there)',
+};
+
+/** A certificate problem in words, with the code: support needs both. */
+function tlsReason(code: string, error: unknown): string {
+  const known = TLS_REASONS[code];
+  if (known) return `${known} (${code})`;
+  const said = error instanceof Error ? oneLine(error.message) : '';
+  return `the secure connection was refused${said ? `: ${said}` : ''} (${code})`;
+}
 
 function normalizeBaseUrl(baseUrl: string): string {
   let url: URL;

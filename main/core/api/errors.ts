@@ -9,7 +9,9 @@ export const API_ERROR_KINDS = [
   'credentials', // keys, tokens, product code or base URL are wrong: a person must fix configuration
   'license', // the license is missing, disabled, inactive, expired or full
   'device', // this device is not activated, or is blacklisted
-  'payload', // the request's content was refused (a bad variable name or value)
+  'payload', // the License API refused the request's content (a bad variable name or value)
+  'proxy', // a proxy on the way asked for credentials (407) or refused to connect to the API
+  'tls', // the API's certificate is not trusted: unknown issuer, expired, another name, self-signed
 ] as const;
 export type ApiErrorKind = (typeof API_ERROR_KINDS)[number];
 
@@ -48,20 +50,50 @@ const KIND_BY_CODE: Record<string, ApiErrorKind> = {
 };
 
 /**
- * Decide the kind of a failure from what the server said. `status` is absent when no HTTP
- * answer arrived; `retryAfter` says whether the answer carried a Retry-After. Documented codes decide first; then the status. No 4xx maps to a kind that
- * is retried blindly: unknown 4xx codes are either configuration (401/403/404/405) or payload.
+ * Decide the kind of an answer that failed. `apiCode` is the code of a License API (or OAuth)
+ * error body; an answer without one came from something else on the path (a proxy, a firewall,
+ * a wrong URL) and can never refuse a value: only the codes that say so (validation_error,
+ * invalid_json) are `payload`. Documented codes decide first; then the status. A code the agent
+ * does not know is `server`: kept and retried with growing pauses, never dead-lettered.
+ * `retryAfter` says whether the answer carried a Retry-After.
  */
-export function classifyFailure(status: number | undefined, code?: string, retryAfter = false): ApiErrorKind {
-  if (code !== undefined && Object.hasOwn(KIND_BY_CODE, code)) return KIND_BY_CODE[code]!;
+export function classifyFailure(status: number | undefined, apiCode?: string, retryAfter = false): ApiErrorKind {
+  if (apiCode !== undefined && Object.hasOwn(KIND_BY_CODE, apiCode)) return KIND_BY_CODE[apiCode]!;
   if (status === undefined || status === 408) return 'network';
+  if (status === 407) return 'proxy';
   // The status the License API refuses with is undocumented: 429, or a 503 that says when to come
   // back (Retry-After); both mean "come back later, and not all at once". A bare 503 is a failing server.
   if (status === 429 || (status === 503 && retryAfter)) return 'rate_limit';
-  if (status >= 500) return 'server';
   if (status === 401 || status === 403 || status === 404 || status === 405) return 'credentials';
-  if (status >= 400) return 'payload';
-  return 'server'; // a non-error status that still failed (for example an unparseable 200)
+  return 'server';
+}
+
+// Node's (OpenSSL's) names for a certificate the agent must not trust, and a handshake with
+// something that does not speak TLS; Chromium's `net::ERR_CERT_*` and `ERR_SSL_*` are matched by prefix.
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_REJECTED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+]);
+
+/** The kind of a failure with no HTTP answer, from the error code the network stack gave. */
+export function classifyNetworkFailure(code: string): ApiErrorKind {
+  if (TLS_CODES.has(code) || /^(ERR_SSL_|ERR_CERT_|net::ERR_CERT_|net::ERR_SSL_)/.test(code)) return 'tls';
+  if (/^net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH|UNEXPECTED_PROXY_AUTH|MANDATORY_PROXY)/.test(code))
+    return 'proxy';
+  return 'network';
 }
 
 export interface LicenseApiErrorInit {
@@ -69,6 +101,7 @@ export interface LicenseApiErrorInit {
   code: string;
   message: string;
   endpoint: string;
+  /** Decided from status, code and Retry-After when absent. */
   kind?: ApiErrorKind;
   retryAfterMs?: number;
   clockOffsetMs?: number;

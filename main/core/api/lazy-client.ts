@@ -11,6 +11,11 @@ export class LazyLicenseApiClient implements EngineClient {
 
   constructor(private readonly options: LicenseApiClientOptions) {}
 
+  /** How requests reach the network: the one given (the agent always gives its configured one). */
+  get transport(): LicenseApiClientOptions['transport'] {
+    return this.options.transport;
+  }
+
   /** Server clock minus device clock, once an answer came (none before the first call). */
   get clockOffsetMs(): number | undefined {
     return this.client?.clockOffsetMs;

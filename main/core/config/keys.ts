@@ -9,11 +9,19 @@ import en from 'zod/v4/locales/en.js';
 import { nameProblem, valueProblem } from '../../../shared/variables.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import { COLLECTOR_CHOICES } from '../collectors/catalog.js';
+import { proxyCredentials, proxySettingProblem, redactProxy } from '../api/proxy.js';
 
 z.config(en()); // the messages the full build gives (it loads English by itself)
 
 const text = () => z.string().check(z.minLength(1));
 const positiveInt = (max: number) => z.int().check(z.positive(), z.maximum(max));
+
+// The proxy setting (see api/proxy.ts): credentials inside it are a secret, so no message shows it.
+const proxySettingSchema = z.string().check(
+  z.refine((text) => proxySettingProblem(text) === undefined, {
+    error: (issue) => proxySettingProblem(String(issue.input)) ?? 'invalid proxy',
+  }),
+);
 
 export const CONFIG_KEYS = {
   apiUrl: {
@@ -131,6 +139,19 @@ export const CONFIG_KEYS = {
     env: 'VARSYNC_RESPONSE_PUBLIC_KEY',
     about: 'PEM key to verify LicenseSignature on answers',
   },
+  proxy: {
+    schema: proxySettingSchema,
+    env: 'VARSYNC_PROXY',
+    flag: 'proxy',
+    about:
+      'system (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY here, the OS settings and PAC in the app), direct, or http://[user:password@]host:port',
+  },
+  caFile: {
+    schema: text(),
+    env: 'VARSYNC_CA_FILE',
+    flag: 'ca-file',
+    about: "PEM file of CA certificates trusted in addition to the system's (verification is never switched off)",
+  },
   logLevel: {
     schema: z.enum(['error', 'warn', 'info', 'debug']),
     env: 'VARSYNC_LOG_LEVEL',
@@ -200,6 +221,20 @@ export const VENDOR_KEY_NAMES = Object.keys(VENDOR_KEYS) as VendorKey[];
 
 export function isSecret(key: ConfigKey): boolean {
   return 'secret' in CONFIG_KEYS[key] && CONFIG_KEYS[key].secret === true;
+}
+
+/** A key's value as it may be shown: secrets not at all, a proxy without its credentials. */
+export function shownValue(key: ConfigKey, value: unknown): unknown {
+  if (isSecret(key)) return '[redacted]';
+  if (key === 'proxy' && typeof value === 'string') return redactProxy(value);
+  return value;
+}
+
+/** The secret parts of a key's value that must never be written (a proxy's user name and password). */
+export function secretPartsOf(key: ConfigKey, value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  if (isSecret(key)) return [value];
+  return key === 'proxy' ? proxyCredentials(value) : [];
 }
 
 /** The OS's usual place for an application's data. */

@@ -15,6 +15,8 @@ import {
   CONFIG_KEY_NAMES,
   defaultDataDir,
   isSecret,
+  secretPartsOf,
+  shownValue,
   VENDOR_KEYS,
   VENDOR_KEY_NAMES,
   type ConfigKey,
@@ -257,7 +259,7 @@ export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = pr
   const secretValues = new Set<string>();
   for (const layer of ordered) {
     for (const key of CONFIG_KEY_NAMES)
-      if (isSecret(key) && typeof layer.values[key] === 'string') secretValues.add(layer.values[key] as string);
+      for (const part of secretPartsOf(key, layer.values[key])) secretValues.add(part);
   }
   return {
     values: resolved,
@@ -277,7 +279,7 @@ export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = pr
 function overridden(key: ConfigKey, winner: ConfigLayer, ordered: ConfigLayer[]): string[] {
   if (winner.layer !== 'policy' && winner.layer !== 'vendor-file') return [];
   const winning = JSON.stringify(winner.values[key]);
-  const show = (value: unknown) => (isSecret(key) ? '' : ` (${JSON.stringify(value)})`);
+  const show = (value: unknown) => (isSecret(key) ? '' : ` (${JSON.stringify(shownValue(key, value))})`);
   return ordered
     .filter(
       (layer) =>
@@ -336,7 +338,7 @@ export function serverSettingsProblem(config: ResolvedConfig): string | undefine
 export function describeConfig(config: ResolvedConfig): Array<{ key: ConfigKey; value: unknown; source: string }> {
   return CONFIG_KEY_NAMES.filter((key) => config.values[key] !== undefined).map((key) => ({
     key,
-    value: isSecret(key) ? '[redacted]' : config.values[key],
+    value: shownValue(key, config.values[key]),
     source: config.sources[key] ?? 'default',
   }));
 }
@@ -373,7 +375,7 @@ function checkedVendor(key: VendorKey, value: unknown, where: string): unknown {
 function checked(key: ConfigKey, value: unknown, where: string): unknown {
   const result = (CONFIG_KEYS[key].schema as ZodMiniType).safeParse(value);
   if (result.success) return result.data;
-  const shown = isSecret(key) ? '' : ` (got ${JSON.stringify(value)})`;
+  const shown = isSecret(key) ? '' : ` (got ${JSON.stringify(shownValue(key, value))})`;
   throw new ConfigError(`${where}: ${result.error.issues[0]?.message ?? 'invalid value'}${shown}.`);
 }
 

@@ -12,9 +12,10 @@ export const RETRY_AFTER_CLAMP_MS = 24 * 60 * 60 * 1000;
 /**
  * While the API does not answer at all, the retry is a probe (`GET /.well-known`: no credential,
  * charged to no company), so it may come more often than the usual cap: a fleet learns that the
- * server is back within a minute, which the recovery spread below then paces.
+ * server is back within half a minute, and the fleet spread below then paces its sends. (With a
+ * minute, a 5,000-device Free fleet drained in more than 1.5x the minimum: docs/FLEET.md.)
  */
-export const OFFLINE_PROBE_MAX_MS = 60_000;
+export const OFFLINE_PROBE_MAX_MS = 30_000;
 /** A rate-limit refusal counts as recent for this long: sets wait longer and batches grow. */
 export const RECENT_RATE_LIMIT_MS = 10 * 60 * 1000;
 /** With a recent refusal, a set waits the debounce plus a random share of this (or of the retry cap, if shorter). */
