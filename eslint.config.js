@@ -8,6 +8,8 @@ import { layersPlugin } from './scripts/eslint-layers.mjs';
 export const LAYERS = {
   'main/core': ['shared', 'package.json'],
   'main/app': ['electron', 'main/core', 'shared'],
+  // The Electron bundle's entry: a varsync command runs in CLI mode, anything else starts the tray app.
+  'main/app-cli': ['electron', 'main/app', 'main/cli', 'main/core', 'shared'],
   'main/preload': ['electron', 'shared'],
   'main/cli': ['main/core', 'main/web', 'shared'],
   'main/web': ['main/core', 'shared'],

@@ -1,6 +1,7 @@
 // Benchmark 4: an idle daemon (nothing to send) over BENCH_IDLE_SECONDS (default 60): CPU time
-// and RSS from /proc, next to an idle bare `node` (and one with tsx) started at the same time, to
-// show that the daemon does not busy-poll.
+// and RSS from /proc, next to an idle bare `node` and an idle `node` holding a better-sqlite3
+// database open (WAL), started at the same time: the daemon does not busy-poll, and its memory
+// is compared with the floor of any Node process with SQLite (docs/BENCHMARKS.md goals).
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/index.js';
 import { envInt, envNumber } from './lib/env.js';
@@ -11,6 +12,8 @@ import { single, summarize } from './lib/stats.js';
 
 /** A bare node that stays alive and does nothing: the floor for RSS and idle CPU. */
 const IDLE_NODE = 'setInterval(() => {}, 1 << 30)';
+/** The same, holding a better-sqlite3 database open in WAL mode (the database's path is its argument). */
+const IDLE_SQLITE_NODE = `const db = new (require('better-sqlite3'))(process.argv[1]); db.pragma('journal_mode = WAL'); ${IDLE_NODE}`;
 
 interface Window {
   seconds: number;
@@ -61,24 +64,23 @@ export async function benchIdle(): Promise<ResultRow[]> {
     );
     started.push(daemon);
     started.push(spawnNode(['-e', IDLE_NODE], childEnv({})));
-    // varsync runs its TypeScript through tsx's loader (a second thread with its own heap): this isolates its share.
-    started.push(spawnNode(['--import', 'tsx', '-e', IDLE_NODE], childEnv({})));
+    started.push(spawnNode(['-e', IDLE_SQLITE_NODE, join(benchDir('idle-sqlite'), 'bare.db')], childEnv({})));
     await sleep(settleMs); // start-up (loading, migrations, the first empty pass) is benchmark 3's business
     if (daemon.child.exitCode !== null) throw new Error(`the daemon exited: ${daemon.stderr().trim()}`);
     const before = emulator.requests.length;
-    const [daemonWindows, bareWindows, tsxWindows] = await sampleWindows(
+    const [daemonWindows, bareWindows, sqliteWindows] = await sampleWindows(
       started.map((run) => run.child.pid!),
       seconds,
       windows,
     );
-    return describeIdleResults(daemonWindows!, bareWindows!, tsxWindows!, emulator.requests.length - before);
+    return describeIdleResults(daemonWindows!, bareWindows!, sqliteWindows!, emulator.requests.length - before);
   } finally {
     for (const run of started) await stop(run);
     await emulator.close();
   }
 }
 
-function describeIdleResults(daemon: Window[], bare: Window[], tsx: Window[], requests: number): ResultRow[] {
+function describeIdleResults(daemon: Window[], bare: Window[], sqlite: Window[], requests: number): ResultRow[] {
   const bench = '4 idle daemon';
   const all = whole(daemon);
   const span = `${all.seconds.toFixed(0)} s in ${daemon.length} windows`;
@@ -116,10 +118,10 @@ function describeIdleResults(daemon: Window[], bare: Window[], tsx: Window[], re
     row(bench, 'bare node RSS (baseline)', single(whole(bare).end.rssKiB / 1024), 'MiB', 'same span'),
     row(
       bench,
-      'node + tsx loader RSS (baseline)',
-      single(whole(tsx).end.rssKiB / 1024),
+      'node + better-sqlite3 RSS (baseline)',
+      single(whole(sqlite).end.rssKiB / 1024),
       'MiB',
-      'node --import tsx, idle',
+      'a database open in WAL mode, idle',
     ),
     row(bench, 'bare node CPU (baseline)', single(cpuPercent(whole(bare))), '%'),
     row(
@@ -127,9 +129,16 @@ function describeIdleResults(daemon: Window[], bare: Window[], tsx: Window[], re
       'daemon threads',
       single(all.end.threads),
       'threads',
-      `bare node: ${whole(bare).end.threads}, with tsx: ${whole(tsx).end.threads}`,
+      `bare node: ${whole(bare).end.threads}, with better-sqlite3: ${whole(sqlite).end.threads}`,
     ),
     row(bench, 'daemon RSS / bare node (ratio)', single(all.end.rssKiB / whole(bare).end.rssKiB), '×'),
+    row(
+      bench,
+      'daemon RSS / node + better-sqlite3 (ratio)',
+      single(all.end.rssKiB / whole(sqlite).end.rssKiB),
+      '×',
+      'goal: at most 1.5',
+    ),
     row(bench, 'requests while idle', single(requests), 'requests', 'nothing to send'),
   ];
 }

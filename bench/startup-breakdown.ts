@@ -1,38 +1,45 @@
 // Where a `varsync` start goes, next to benchmark 3: children that time their own phases with
-// performance.now() (which counts from the process's start) — node's boot, loading tsx, its
-// register(), importing the CLI's TypeScript — and the two largest dependencies with and without
-// tsx's loader hooks in the way.
+// performance.now() (which counts from the process's start): node's boot, importing the built
+// command (out/cli: what `set`, `get` and `status` load), and what that leaves out until a command
+// needs it (the HTTP client's chunk) next to the two largest dependencies loaded from node_modules.
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { nodeOutput } from './lib/proc.js';
 import { row, type ResultRow } from './lib/report.js';
 import { childEnv } from './lib/setup.js';
 import { summarize } from './lib/stats.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CLI_MAIN = new URL('../main/cli/main.ts', import.meta.url).href;
+const CLI_DIR = join(REPO, 'out', 'cli');
 
-/** The same steps as bin/varsync.mjs, timed; prints one JSON object. */
-const PHASES_SCRIPT = `
-const boot = performance.now();
-const { register } = await import('tsx/esm/api');
-const loaded = performance.now();
-register();
-const registered = performance.now();
-await import(${JSON.stringify(CLI_MAIN)});
-const imported = performance.now();
-process.stdout.write(JSON.stringify({ boot, tsx: loaded - boot, register: registered - loaded, main: imported - registered }));
-`;
+/** The chunk of the build that holds the License API client (loaded on its first call). */
+function clientChunk(): string {
+  const chunk = readdirSync(CLI_DIR).find(
+    (name) => name.endsWith('.mjs') && readFileSync(join(CLI_DIR, name), 'utf8').includes('LicenseSignature'),
+  );
+  if (!chunk) throw new Error('no chunk of out/cli holds the License API client; run npm run build');
+  return join(CLI_DIR, chunk);
+}
 
-function dependenciesScript(withTsx: boolean): string {
+function phasesScript(): string {
   return `
-${withTsx ? "(await import('tsx/esm/api')).register();" : ''}
+const boot = performance.now();
+await import(${JSON.stringify(join(CLI_DIR, 'main.mjs'))});
+const cli = performance.now();
+await import(${JSON.stringify(clientChunk())});
+const client = performance.now();
+process.stdout.write(JSON.stringify({ boot, cli: cli - boot, client: client - cli }));
+`;
+}
+
+const DEPENDENCIES_SCRIPT = `
 const start = performance.now();
 await import('axios');
 const axios = performance.now();
 await import('zod');
 process.stdout.write(JSON.stringify({ axios: axios - start, zod: performance.now() - axios }));
 `;
-}
 
 type Timings = Record<string, number>;
 
@@ -43,33 +50,19 @@ async function timeScript(script: string): Promise<Timings> {
 
 export async function startupBreakdown(reps: number): Promise<ResultRow[]> {
   const phases: Timings[] = [];
-  const plain: Timings[] = [];
-  const hooked: Timings[] = [];
+  const dependencies: Timings[] = [];
+  const script = phasesScript();
   for (let rep = 0; rep < reps; rep++) {
-    phases.push(await timeScript(PHASES_SCRIPT));
-    plain.push(await timeScript(dependenciesScript(false)));
-    hooked.push(await timeScript(dependenciesScript(true)));
+    phases.push(await timeScript(script));
+    dependencies.push(await timeScript(DEPENDENCIES_SCRIPT));
   }
   const bench = '3 cold start';
   const of = (list: Timings[], key: string) => summarize(list.map((timings) => timings[key]!));
   return [
     row(bench, 'phase: node boot to user code', of(phases, 'boot'), 'ms', 'inside the child'),
-    row(bench, 'phase: import tsx', of(phases, 'tsx'), 'ms'),
-    row(bench, 'phase: tsx register()', of(phases, 'register'), 'ms', 'starts the loader-hooks thread'),
-    row(bench, 'phase: import main/cli/main.ts', of(phases, 'main'), 'ms', 'all of the CLI, through the hooks'),
-    row(
-      bench,
-      'import axios: plain / under tsx',
-      of(plain, 'axios'),
-      'ms',
-      `under tsx: ${of(hooked, 'axios').median.toFixed(0)} ms (median)`,
-    ),
-    row(
-      bench,
-      'import zod: plain / under tsx',
-      of(plain, 'zod'),
-      'ms',
-      `under tsx: ${of(hooked, 'zod').median.toFixed(0)} ms (median)`,
-    ),
+    row(bench, 'phase: import out/cli/main.mjs', of(phases, 'cli'), 'ms', 'what set, get and status load'),
+    row(bench, 'phase: import the API client chunk', of(phases, 'client'), 'ms', 'loaded on the first request'),
+    row(bench, 'import axios from node_modules', of(dependencies, 'axios'), 'ms', 'for comparison'),
+    row(bench, 'import zod (full) from node_modules', of(dependencies, 'zod'), 'ms', 'for comparison'),
   ];
 }

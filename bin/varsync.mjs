@@ -1,16 +1,14 @@
 #!/usr/bin/env node
-// The `varsync` executable: loads the TypeScript sources through tsx and runs the command.
-import { register } from 'tsx/esm/api';
+// The `varsync` executable of a checkout: runs the built command in out/cli (scripts/build-cli.mjs;
+// `npm install` builds it). A build that is missing or older than the sources is rebuilt first,
+// with a line on stderr saying so, or refused with a line saying what to run: never run stale.
+import { ensureCliBuilt } from '../scripts/cli-build-state.mjs';
 
-register();
-const { runCli } = await import('../main/cli/main.ts');
-const stopSignal = new Promise((resolve) => {
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => resolve(signal));
-});
-const code = await runCli(process.argv.slice(2), {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  env: process.env,
-  stopSignal,
-});
-process.exit(code);
+try {
+  await ensureCliBuilt((line) => process.stderr.write(`${line}\n`));
+} catch (error) {
+  process.stderr.write(`varsync: ${error.message}\n`);
+  process.exit(1);
+}
+const { runProcess } = await import('../out/cli/main.mjs');
+process.exit(await runProcess(process.argv.slice(2)));

@@ -2,6 +2,8 @@
 // and by the headless daemon over loopback HTTP, so every asset path is relative (base './').
 // Everything is an external file: the page runs under a strict Content-Security-Policy with no
 // inline scripts or styles.
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
@@ -26,11 +28,34 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/** The packages' files the page is made of, for the third-party notices (scripts/third-party-notices.mjs). */
+function bundledModulesList(): Plugin {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  let outDir = '';
+  const modules = new Set<string>();
+  return {
+    name: 'varsync:bundled-modules',
+    apply: 'build',
+    configResolved: (config) => void (outDir = config.build.outDir),
+    generateBundle(_options, bundle) {
+      for (const output of Object.values(bundle))
+        if (output.type === 'chunk') for (const id of output.moduleIds) modules.add(relative(root, id));
+    },
+    writeBundle() {
+      writeFileSync(join(outDir, 'bundled-modules.json'), JSON.stringify([...modules].sort()));
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   publicDir: false,
-  plugins: [preact({ prefreshEnabled: true, devToolsEnabled: false }), contentSecurityPolicyMeta()],
+  plugins: [
+    preact({ prefreshEnabled: true, devToolsEnabled: false }),
+    contentSecurityPolicyMeta(),
+    bundledModulesList(),
+  ],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

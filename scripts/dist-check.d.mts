@@ -19,6 +19,7 @@ export const MUST_PACK: string[];
 export const MUST_NOT_PACK: string[];
 export const MUST_PACK_MODULES: string[];
 export const MUST_NOT_PACK_MODULES: string[];
+export const LAUNCHERS: { win: { from: string; to: string }; mac: { from: string; to: string } };
 export const SQLITE_MODULE: string;
 
 export function loadConfiguration(

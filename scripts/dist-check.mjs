@@ -55,6 +55,7 @@ export const MUST_PACK = [
   'out/main/main.mjs',
   'out/main/preload.cjs',
   'out/main/tray/synced.png',
+  'out/main/THIRD-PARTY-NOTICES.txt',
   'out/renderer/index.html',
   'out/renderer/assets/index.js',
 ];
@@ -101,6 +102,11 @@ export const MUST_NOT_PACK_MODULES = [
   'node_modules/axios/index.js',
   'node_modules/zod/package.json',
 ];
+/** The `varsync` launchers (build/launchers), where electron-builder.yml puts them. */
+export const LAUNCHERS = {
+  win: { from: 'build/launchers/varsync.cmd', to: 'varsync.cmd' },
+  mac: { from: 'build/launchers/varsync', to: 'bin/varsync' },
+};
 export const SQLITE_MODULE = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
 
 const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'));
@@ -391,6 +397,26 @@ export async function checkConfiguration(config, projectDir = ROOT) {
     wrongModules.join('; '),
   );
 
+  // The `varsync` command on an installed machine: each target's launcher runs the app binary,
+  // which answers varsync commands in CLI mode (main/app-cli/entry.ts).
+  const launcherProblems = [];
+  const shipped = (list, from, to) => [list ?? []].flat().some((entry) => entry?.from === from && entry?.to === to);
+  if (!shipped(config.win?.extraFiles, LAUNCHERS.win.from, LAUNCHERS.win.to))
+    launcherProblems.push(`win.extraFiles lacks ${LAUNCHERS.win.from} -> ${LAUNCHERS.win.to}`);
+  if (!shipped(config.mac?.extraResources, LAUNCHERS.mac.from, LAUNCHERS.mac.to))
+    launcherProblems.push(`mac.extraResources lacks ${LAUNCHERS.mac.from} -> ${LAUNCHERS.mac.to}`);
+  if (config.linux?.executableName !== 'varsync') launcherProblems.push('linux.executableName is not varsync');
+  const launcherText = (path) => (existsSync(resource(path)) ? readFileSync(resource(path), 'utf8') : '');
+  if (!launcherText(LAUNCHERS.win.from).includes(`"%~dp0${config.productName}.exe" %*`))
+    launcherProblems.push(`${LAUNCHERS.win.from} does not run ${config.productName}.exe with the arguments`);
+  if (!launcherText(LAUNCHERS.mac.from).includes(`/../../MacOS/${config.productName}" "$@"`))
+    launcherProblems.push(`${LAUNCHERS.mac.from} does not run Contents/MacOS/${config.productName} with the arguments`);
+  check(
+    launcherProblems.length === 0,
+    'the varsync command ships with every target: varsync.cmd (Windows), Resources/bin/varsync (macOS), the varsync executable (Linux)',
+    launcherProblems.join('; '),
+  );
+
   const icons = [
     ['win.icon', config.win?.icon, (path) => icoProblems(readFileSync(path))],
     ['mac.icon', config.mac?.icon, (path) => icnsProblems(readFileSync(path))],
@@ -635,6 +661,27 @@ export async function checkUnpackedApp(outDir, config) {
     missing.size === 0,
     `every package the app loads is packed (${sources.length} scripts read)`,
     `missing ${[...missing].join(', ')}`,
+  );
+
+  const notices = join(found.resources, 'THIRD-PARTY-NOTICES.txt');
+  check(
+    existsSync(notices) && readFileSync(notices, 'utf8').includes('\nbetter-sqlite3 '),
+    'the third-party notices are beside the app (resources/THIRD-PARTY-NOTICES.txt)',
+    existsSync(notices) ? 'better-sqlite3 is not in them' : 'missing',
+  );
+  const launcher =
+    process.platform === 'win32'
+      ? join(found.dir, LAUNCHERS.win.to)
+      : process.platform === 'darwin'
+        ? join(found.resources, ...LAUNCHERS.mac.to.split('/'))
+        : found.binary;
+  check(
+    launcher !== undefined &&
+      existsSync(launcher) &&
+      (process.platform === 'win32' || (statSync(launcher).mode & 0o111) !== 0) &&
+      (process.platform !== 'linux' || basename(launcher) === 'varsync'),
+    `the varsync command is in the app: ${launcher ? relative(outDir, launcher) : 'no executable'}`,
+    'missing, or not executable',
   );
 
   if (found.binary) {

@@ -94,6 +94,11 @@ describe('layer table', () => {
     ['shared', 'main/core'],
     ['shared', 'renderer'],
     ['emulator', 'main/core'],
+    ['main/app-cli', 'main/web'],
+    ['main/app-cli', 'emulator'],
+    ['main/core', 'main/app-cli'],
+    ['main/app', 'main/app-cli'],
+    ['main/cli', 'main/app-cli'],
   ];
 
   it.each(forbidden)('refuses %s importing %s', async (from, to) => {
@@ -119,6 +124,8 @@ describe('layer table', () => {
     ['main/web', 'shared'],
     ['renderer', 'shared'],
     ['emulator', 'shared'],
+    ['main/app-cli', 'main/app'],
+    ['main/app-cli', 'main/cli'],
     ...['main/core', 'main/app', 'main/cli', 'main/web', 'renderer', 'shared', 'emulator'].map(
       (layer): [string, string] => [layer, `${layer}/sub`],
     ),

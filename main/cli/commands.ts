@@ -5,13 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
-import {
-  bundlePathProblem,
-  defaultBundleName,
-  networkCheckOf,
-  writeDiagnosticsBundle,
-} from '../core/diagnostics/bundle.js';
-import { describeNetworkCheck } from '../core/diagnostics/network-check.js';
 import { configuredTransport } from '../core/api/transport.js';
 import { readOsMachineId } from '../core/identity/hardware-id.js';
 import type { Logger, LogLevel } from '../core/log.js';
@@ -23,10 +16,8 @@ import { NAME_MAX_CHARS, parseAssignment, STRING_VALUE_MAX_BYTES } from '../../s
 import { UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
 import { printLog, parseLogQuery } from './logs.js';
-import { startAgentRuntime } from '../core/runtime.js';
-import { startStatusServer, type StatusServer } from '../web/status-server.js';
-import { statusPageLine } from '../web/status-url.js';
 import { failureCode } from '../core/failure-code.js';
+import type { StatusServer } from '../web/status-server.js';
 
 /** The built renderer, served by `varsync run --ui`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
@@ -46,6 +37,8 @@ export interface CommandContext {
   stopSignal: Promise<string>;
   /** Overrides for tests. */
   readMachineId?: () => string | undefined;
+  /** A better-sqlite3 binary built for Electron (the desktop app's CLI mode from a checkout). */
+  sqliteNativeBinding?: string;
 }
 
 export interface Command {
@@ -81,6 +74,7 @@ async function withAgent<T>(context: CommandContext, use: (agent: Agent) => Prom
     log: oneShotLogger(context, config),
     readMachineId: context.readMachineId,
     env: context.env,
+    sqliteNativeBinding: context.sqliteNativeBinding,
   });
   try {
     return await use(agent);
@@ -180,6 +174,8 @@ export const COMMANDS: Record<string, Command> = {
       if (context.options.demo && config.configured)
         context.err('A configuration was found, so the demo is not used: running for real.');
       const logDir = defaultLogDir(context.env);
+      // Loaded only by `run`: the runtime carries the engine, the collectors and the demo.
+      const { startAgentRuntime } = await import('../core/runtime.js');
       const runtime = await startAgentRuntime({
         config,
         demoWhenUnconfigured: context.options.demo === true,
@@ -197,6 +193,7 @@ export const COMMANDS: Record<string, Command> = {
         readMachineId: context.readMachineId,
         env: context.env,
         logDir,
+        sqliteNativeBinding: context.sqliteNativeBinding,
       });
       const { agent, log } = runtime;
       let statusServer: StatusServer | undefined;
@@ -204,6 +201,8 @@ export const COMMANDS: Record<string, Command> = {
         if (context.options.ui || uiPort !== undefined) {
           if (!existsSync(join(RENDERER_DIR, 'index.html')))
             log.warn('the status page is not built (npm run build:renderer); only its API is served');
+          const { startStatusServer } = await import('../web/status-server.js');
+          const { statusPageLine } = await import('../web/status-url.js');
           statusServer = await startStatusServer({ agent, rendererDir: RENDERER_DIR, port: uiPort, log }).catch(
             (error: unknown) => {
               const code = failureCode(error);
@@ -301,7 +300,10 @@ export const COMMANDS: Record<string, Command> = {
       'Exit codes: 0 written, 2 a bad --out or configuration.',
     options: { out: 'string', network: 'boolean' },
     async run(context) {
+      const { bundlePathProblem, defaultBundleName, networkCheckOf, writeDiagnosticsBundle } =
+        await import('../core/diagnostics/bundle.js');
       if (context.options.network) {
+        const { describeNetworkCheck } = await import('../core/diagnostics/network-check.js');
         const config = context.config();
         const check = await networkCheckOf(config, configuredTransport(config, context.env));
         if (!check) throw new UsageError(`the API URL ${config.values.apiUrl} cannot be used; see varsync config.`);
@@ -321,6 +323,7 @@ export const COMMANDS: Record<string, Command> = {
           log: oneShotLogger(context, config),
           readMachineId: context.readMachineId,
           env: context.env,
+          sqliteNativeBinding: context.sqliteNativeBinding,
         });
       } catch (error) {
         agentProblem = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,8 @@
 // one line on stderr with what to do, and exit with the documented code. No stack traces.
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/config/resolve.js';
-import { loadConfig, systemConfigLocations, type ConfigLocations } from '../core/config/load.js';
+import { loadConfig, systemConfigLocations, type ConfigInputs, type ConfigLocations } from '../core/config/load.js';
+import type { ConfigLayer } from '../core/config/resolve.js';
 import { LicenseApiError } from '../core/api/errors.js';
 import { NotConfiguredError } from '../core/agent.js';
 import { StoreError } from '../core/store/database.js';
@@ -19,6 +20,10 @@ export interface CliIo {
   readMachineId?: () => string | undefined;
   /** Where vendor and policy files are looked for; default: this machine's places (cliConfigLocations). */
   locations?: ConfigLocations;
+  /** The desktop app's CLI mode: its user settings, its safeStorage secret store and its Electron build of SQLite. */
+  userSettings?: ConfigLayer;
+  secretStore?: ConfigInputs['secretStore'];
+  sqliteNativeBinding?: string;
 }
 
 /** The package's own folder (where a vendor may put varsync.vendor.json beside the command). */
@@ -66,6 +71,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           flags: parsed.configFlags,
           explicitFile: parsed.configFile ?? (io.env.VARSYNC_CONFIG || undefined),
           locations: io.locations ?? cliConfigLocations(),
+          userSettings: io.userSettings,
+          secretStore: io.secretStore,
         });
         for (const notice of config.notices) io.err(`varsync: note: ${notice}`);
         return config;
@@ -75,6 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       env: io.env,
       stopSignal: io.stopSignal,
       readMachineId: io.readMachineId,
+      sqliteNativeBinding: io.sqliteNativeBinding,
     };
     return await command.run(context);
   } catch (error) {
@@ -82,6 +90,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`varsync: ${oneLine(message)}`); // one line whatever input the message quotes
     return code;
   }
+}
+
+/**
+ * Run a command as this process's own: output to stdout and stderr, stopped by SIGINT or SIGTERM.
+ * Resolves with the exit code (bin/varsync.mjs, and the desktop app's CLI mode with its `io` extras).
+ */
+export function runProcess(
+  argv: string[],
+  extras: Omit<Partial<CliIo>, 'out' | 'err' | 'stopSignal'> = {},
+): Promise<number> {
+  const stopSignal = new Promise<string>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
+  return runCli(argv, {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    env: process.env,
+    stopSignal,
+    ...extras,
+  });
 }
 
 function describeFailure(error: unknown): [number, string] {

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import type { AttemptLogView, AttemptView, StatusView, SyncResultView, SyncTrigger } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
-import { LicenseApiClient, type LicenseRef } from './api/client.js';
+import type { LicenseRef } from './api/client.js';
+import { LazyLicenseApiClient } from './api/lazy-client.js';
 import { configuredTransport, type HttpTransport } from './api/transport.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import { queueInitialVariables } from './config/initial-variables.js';
@@ -65,7 +66,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly host: EngineHost;
-  private readonly client: LicenseApiClient | undefined;
+  private readonly client: LazyLicenseApiClient | undefined;
   private closed = false;
 
   private constructor(private readonly options: AgentOptions) {
@@ -116,7 +117,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       );
     }
     if (!serverSettingsProblem(this.config)) {
-      this.client = new LicenseApiClient({
+      this.client = new LazyLicenseApiClient({
         baseUrl: values.apiUrl,
         credentials:
           values.apiKey !== undefined
@@ -358,7 +359,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     };
   }
 
-  private requireServer(): LicenseApiClient {
+  private requireServer(): LazyLicenseApiClient {
     const problem = serverSettingsProblem(this.config);
     if (problem || !this.client) throw new NotConfiguredError(problem ?? 'Varsync is not configured.');
     return this.client;

@@ -3,7 +3,6 @@
 // sync engine, the vendor's collectors and the demo's activity; one close() stops them all, and a
 // failure to start closes what was opened before it is thrown.
 import { Agent, NotConfiguredError } from './agent.js';
-import { startCollectors } from './collectors/collectors.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import type { HttpTransport } from './api/transport.js';
 import type { Demo } from './demo.js';
@@ -75,6 +74,8 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
     throw error;
   }
   const running = agent;
+  // Loaded once the first pass is scheduled: nothing before it needs them (start-up, docs/BENCHMARKS.md).
+  const { startCollectors } = await import('./collectors/collectors.js');
   const collectors = startCollectors({ agent: running, config, log });
   demo?.startActivity(running);
   return {

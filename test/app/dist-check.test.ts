@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../helpers/agent.js';
 
@@ -201,6 +202,7 @@ describe.runIf(process.platform === 'linux')('npm run dist:check with an Electro
       'better_sqlite3.node is unpacked',
       'every package the app loads is packed',
       'the fuses are flipped in linux-unpacked/varsync',
+      'the varsync command is in the app: linux-unpacked/varsync',
     ]) {
       expect(run.stdout).toContain(`checked  ${topic}`);
     }
@@ -256,5 +258,33 @@ describe.runIf(process.platform === 'linux')('npm run dist:check with an Electro
     const binary = readFileSync(join(app, 'varsync'));
     const at = binary.indexOf('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX') + 32 + 2;
     expect(binary.subarray(at, at + 9).toString('ascii')).toBe('010011000');
+
+    // The packed app's CLI mode, run through Node (a stand-in has no Electron in it): its main
+    // process as packed, with the fake electron, answers `varsync set` and `status --json`.
+    const extracted = join(out, 'app-extracted');
+    (builderRequire('@electron/asar') as { extractAll(archive: string, dest: string): void }).extractAll(
+      join(app, 'resources', 'app.asar'),
+      extracted,
+    );
+    const dataDir = join(out, 'data');
+    const packedCli = (args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--import',
+          pathToFileURL(join(ROOT, 'test', 'app', 'helpers', 'fake-electron-register.mjs')).href,
+          join(extracted, 'out', 'main', 'main.mjs'),
+          ...args,
+        ],
+        { cwd: ROOT, env: { PATH: process.env.PATH, VARSYNC_DATA_DIR: dataDir, TMPDIR: out }, encoding: 'utf8' },
+      );
+    const set = packedCli(['set', 'installed_by=setup', 'seats:=5']);
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stdout).toBe('queued 2\n');
+    const status = packedCli(['status', '--json']);
+    expect(status.status, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'pending', pending: 2 });
   }, 240_000);
 });

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCli } from '../helpers/built-cli.js';
 import { Agent } from '../../main/core/agent.js';
 import { loadConfig, POLICY_FILE_NAME, VENDOR_FILE_NAME, type ConfigLocations } from '../../main/core/config/load.js';
 import { CONFIG_KEY_NAMES, VENDOR_KEY_NAMES } from '../../main/core/config/keys.js';

@@ -1,13 +1,18 @@
 // Enforced policy: the machine-wide varsync.policy.json and, on Windows, the Group Policy key
 // HKLM\SOFTWARE\Policies\Varsync. It beats every other layer; a flag or variable that conflicts
 // is reported in one line naming the key, the policy source and the flag, and the policy value is
-// used. The registry is read through `reg query`; its output is parsed here from captured samples.
+// used. The registry is read through `reg export` (UTF-16); its file is parsed here from captured samples.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCli } from '../helpers/built-cli.js';
 import { loadConfig, POLICY_FILE_NAME, VENDOR_FILE_NAME, type ConfigLocations } from '../../main/core/config/load.js';
-import { parseRegQueryOutput, registryPolicyLayer } from '../../main/core/config/registry-policy.js';
+import {
+  decodeRegExport,
+  parseRegExport,
+  parseRegQueryOutput,
+  registryPolicyLayer,
+} from '../../main/core/config/registry-policy.js';
 import { ConfigError, objectLayer } from '../../main/core/config/resolve.js';
 import { tempDir } from '../helpers/agent.js';
 
@@ -31,6 +36,35 @@ const REG_QUERY_OUTPUT = [
   '',
 ].join('\r\n');
 
+// `reg export HKLM\SOFTWARE\Policies\Varsync FILE /y /reg:64` on Windows 11 (a UTF-16LE file with a
+// byte-order mark, CRLF; hexadecimal data wrapped at 80 columns), with text reg query would mangle:
+// accents, CJK, quotes and a backslash, a REG_EXPAND_SZ and a REG_MULTI_SZ in UTF-16 bytes.
+const REG_EXPORT = [
+  'Windows Registry Editor Version 5.00',
+  '',
+  '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync]',
+  '@="ignored"',
+  '"ApiUrl"="https://licensing.example.com"',
+  '"product"="société-générale-cad"',
+  '"HardwareId"="机器-7 \\"Ü\\" \\\\ end"',
+  '"BatchSize"=dword:00000032',
+  '"AutoActivate"=dword:00000000',
+  '"Collectors"=hex(7):6f,00,73,00,00,00,63,00,70,00,75,00,00,00,6d,00,65,00,6d,\\',
+  '  00,6f,00,72,00,79,00,00,00,00,00',
+  '"DataDir"=hex(2):25,00,50,00,72,00,6f,00,67,00,72,00,61,00,6d,00,44,00,61,00,\\',
+  '  74,00,61,00,25,00,5c,00,44,00,6f,00,6e,00,6e,00,e9,00,65,00,73,00,5c,00,70,\\',
+  '  65,6e,63,00,00',
+  '"RetryMaxMs"=hex(b):c0,27,09,00,00,00,00,00',
+  '',
+  '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync\\Later]',
+  '"product"="from-a-subkey-never-read"',
+  '',
+  '',
+].join('\r\n');
+
+/** The file as reg.exe writes it. */
+const REG_EXPORT_FILE = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(REG_EXPORT, 'utf16le')]);
+
 function machine(policy?: unknown, vendor?: unknown) {
   const root = tempDir('varsync-policy-');
   const machineDir = join(root, 'machine');
@@ -46,6 +80,46 @@ function machine(policy?: unknown, vendor?: unknown) {
     locations: { appDirs: [], machineDir } as ConfigLocations,
   };
 }
+
+describe('registry export file', () => {
+  it('is read losslessly: UTF-16 text with accents, CJK, quotes and backslashes; numbers; lists; expanded paths', () => {
+    const text = decodeRegExport(REG_EXPORT_FILE);
+    expect(text).toBe(REG_EXPORT);
+    expect(parseRegExport(text, { ProgramData: 'C:\\ProgramData' })).toEqual([
+      { name: 'ApiUrl', type: 'REG_SZ', data: 'https://licensing.example.com' },
+      { name: 'product', type: 'REG_SZ', data: 'société-générale-cad' },
+      { name: 'HardwareId', type: 'REG_SZ', data: '机器-7 "Ü" \\ end' },
+      { name: 'BatchSize', type: 'REG_DWORD', data: 50 },
+      { name: 'AutoActivate', type: 'REG_DWORD', data: 0 },
+      { name: 'Collectors', type: 'REG_MULTI_SZ', data: ['os', 'cpu', 'memory'] },
+      { name: 'DataDir', type: 'REG_EXPAND_SZ', data: 'C:\\ProgramData\\Données\\数据' },
+      { name: 'RetryMaxMs', type: 'REG_QWORD', data: 600000 },
+    ]);
+    // The same values through the policy layer, whole.
+    const layer = registryPolicyLayer(parseRegExport(text, { ProgramData: 'C:\\ProgramData' }));
+    expect(layer.values).toMatchObject({
+      product: 'société-générale-cad',
+      hardwareId: '机器-7 "Ü" \\ end',
+      dataDir: 'C:\\ProgramData\\Données\\数据',
+      batchSize: 50,
+      autoActivate: false,
+    });
+  });
+
+  it('refuses a type it cannot use, naming the value', () => {
+    const file = ['[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync]', '"ApiKey"=hex:0a,0b', ''].join('\r\n');
+    expect(() => parseRegExport(file)).toThrow(/value "ApiKey" is REG_BINARY; use REG_SZ, REG_DWORD/);
+  });
+
+  it('reads a UTF-8 file too, and an empty key as no values', () => {
+    expect(parseRegExport(decodeRegExport(Buffer.from(REG_EXPORT, 'utf8')))).toHaveLength(8);
+    expect(
+      parseRegExport(
+        'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Varsync]\r\n',
+      ),
+    ).toEqual([]);
+  });
+});
 
 describe('registry output', () => {
   it('parses the values of the key itself, typed', () => {
@@ -113,10 +187,10 @@ describe('registry output', () => {
     let reads = 0;
     const config = loadConfig({
       env: { VARSYNC_DATA_DIR: dataDir },
-      locations: { ...locations, readRegistry: () => (reads++, REG_QUERY_OUTPUT) },
+      locations: { ...locations, readRegistry: () => (reads++, decodeRegExport(REG_EXPORT_FILE)) },
     });
     expect(reads).toBe(1);
-    expect(config.values).toMatchObject({ product: 'acme-cad', logLevel: 'debug', batchSize: 50 });
+    expect(config.values).toMatchObject({ product: 'société-générale-cad', logLevel: 'debug', batchSize: 50 });
     expect(config.sources.product).toBe('policy registry HKLM\\SOFTWARE\\Policies\\Varsync\\product');
     expect(config.sources.logLevel).toMatch(/^policy file .*varsync\.policy\.json \(logLevel\)$/);
     expect(config.files[0]).toEqual({ kind: 'policy', path: 'HKLM\\SOFTWARE\\Policies\\Varsync', found: true });

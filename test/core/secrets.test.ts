@@ -5,7 +5,7 @@
 import { chownSync, chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../main/cli/main.js';
+import { runCli } from '../helpers/built-cli.js';
 import { loadConfig, VENDOR_FILE_NAME } from '../../main/core/config/load.js';
 import { describeConfig } from '../../main/core/config/resolve.js';
 import {

@@ -185,7 +185,7 @@ describe('where vendor files are found', () => {
     });
     let stdout = '';
     let stderr = '';
-    const { runCli } = await import('../../main/cli/main.js');
+    const { runCli } = await import('../helpers/built-cli.js');
     const code = await runCli(['config'], {
       out: (text) => (stdout += text),
       err: (text) => (stderr += text),
@@ -270,7 +270,7 @@ describe('a bad vendor file stops start-up, naming the file, the key and the pro
     const env = { VARSYNC_DATA_DIR: dataDir };
     expect((await varsync(['set', 'kept=1'], env)).code).toBe(0);
     const file = write(join(appDir, VENDOR_FILE_NAME), { product: 'x', batchSize: 'many' });
-    const { runCli } = await import('../../main/cli/main.js');
+    const { runCli } = await import('../helpers/built-cli.js');
     let stderr = '';
     const io = {
       out: () => {},

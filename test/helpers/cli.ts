@@ -1,7 +1,7 @@
-// Running the varsync command in-process, with its output captured.
+// Running the varsync command in-process (the built one, out/cli), with its output captured.
 import { join } from 'node:path';
 import { DEMO, type Emulator } from '../../emulator/index.js';
-import { runCli } from '../../main/cli/main.js';
+import { runCli } from './built-cli.js';
 
 export interface CliResult {
   code: number;

@@ -1,20 +1,27 @@
 // Every configuration key: its type, default, environment variable, command-line flag and
 // whether it is a secret. One table, so that the file schema, the environment, the flags and
-// `varsync config` cannot disagree.
+// `varsync config` cannot disagree. zod's "mini" build: a few percent of the full one, which is
+// a large part of the start-up of every command (docs/BENCHMARKS.md); the messages are the same.
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { nameProblem, valueProblem } from '../../../shared/variables.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import { COLLECTOR_CHOICES } from '../collectors/catalog.js';
 import { proxyCredentials, proxySettingProblem, redactProxy } from '../api/proxy.js';
 
-const positiveInt = (max: number) => z.number().int().positive().max(max);
+z.config(en()); // the messages the full build gives (it loads English by itself)
+
+const text = () => z.string().check(z.minLength(1));
+const positiveInt = (max: number) => z.int().check(z.positive(), z.maximum(max));
 
 // The proxy setting (see api/proxy.ts): credentials inside it are a secret, so no message shows it.
-const proxySettingSchema = z.string().refine((text) => proxySettingProblem(text) === undefined, {
-  error: (issue) => proxySettingProblem(String(issue.input)) ?? 'invalid proxy',
-});
+const proxySettingSchema = z.string().check(
+  z.refine((text) => proxySettingProblem(text) === undefined, {
+    error: (issue) => proxySettingProblem(String(issue.input)) ?? 'invalid proxy',
+  }),
+);
 
 export const CONFIG_KEYS = {
   apiUrl: {
@@ -23,37 +30,37 @@ export const CONFIG_KEYS = {
     flag: 'api-url',
     about: 'License API base URL',
   },
-  product: { schema: z.string().min(1), env: 'VARSYNC_PRODUCT', flag: 'product', about: 'product short code' },
+  product: { schema: text(), env: 'VARSYNC_PRODUCT', flag: 'product', about: 'product short code' },
   licenseKey: {
-    schema: z.string().min(1),
+    schema: text(),
     env: 'VARSYNC_LICENSE_KEY',
     flag: 'license-key',
     secret: true,
     about: 'license key (key-based products)',
   },
   username: {
-    schema: z.string().min(1),
+    schema: text(),
     env: 'VARSYNC_USERNAME',
     flag: 'username',
     about: 'license user (user-based products)',
   },
   password: {
-    schema: z.string().min(1),
+    schema: text(),
     env: 'VARSYNC_PASSWORD',
     secret: true,
     about: 'license user password, for activation',
   },
   licenseId: {
-    schema: z.number().int().positive(),
+    schema: z.int().check(z.positive()),
     env: 'VARSYNC_LICENSE_ID',
     flag: 'license-id',
     about: 'license id when a user holds several',
   },
-  bundleCode: { schema: z.string().min(1), env: 'VARSYNC_BUNDLE_CODE', flag: 'bundle-code', about: 'bundle code' },
-  apiKey: { schema: z.string().min(1), env: 'VARSYNC_API_KEY', flag: 'api-key', about: 'API key (HMAC)' },
-  sharedKey: { schema: z.string().min(1), env: 'VARSYNC_SHARED_KEY', secret: true, about: 'shared key (HMAC)' },
-  clientId: { schema: z.string().min(1), env: 'VARSYNC_CLIENT_ID', flag: 'client-id', about: 'OAuth client id' },
-  clientSecret: { schema: z.string().min(1), env: 'VARSYNC_CLIENT_SECRET', secret: true, about: 'OAuth client secret' },
+  bundleCode: { schema: text(), env: 'VARSYNC_BUNDLE_CODE', flag: 'bundle-code', about: 'bundle code' },
+  apiKey: { schema: text(), env: 'VARSYNC_API_KEY', flag: 'api-key', about: 'API key (HMAC)' },
+  sharedKey: { schema: text(), env: 'VARSYNC_SHARED_KEY', secret: true, about: 'shared key (HMAC)' },
+  clientId: { schema: text(), env: 'VARSYNC_CLIENT_ID', flag: 'client-id', about: 'OAuth client id' },
+  clientSecret: { schema: text(), env: 'VARSYNC_CLIENT_SECRET', secret: true, about: 'OAuth client secret' },
   tokenUrl: {
     schema: z.url({ protocol: /^https?$/ }),
     env: 'VARSYNC_TOKEN_URL',
@@ -61,13 +68,13 @@ export const CONFIG_KEYS = {
     about: 'OAuth token endpoint',
   },
   hardwareId: {
-    schema: z.string().trim().min(1),
+    schema: z.string().check(z.trim(), z.minLength(1)),
     env: 'VARSYNC_HARDWARE_ID',
     flag: 'hardware-id',
     about: 'explicit hardware ID (the one your application activated with)',
   },
   dataDir: {
-    schema: z.string().min(1),
+    schema: text(),
     env: 'VARSYNC_DATA_DIR',
     flag: 'data-dir',
     about: 'folder for the database and identity',
@@ -115,20 +122,20 @@ export const CONFIG_KEYS = {
     about: 'limit per License API call',
   },
   debounceMs: {
-    schema: z.number().int().nonnegative().max(10_000),
+    schema: z.int().check(z.nonnegative(), z.maximum(10_000)),
     env: 'VARSYNC_DEBOUNCE_MS',
     flag: 'debounce-ms',
     about: 'wait after a set before sending, to batch bursts',
   },
   fleetSpreadSeconds: {
-    schema: z.number().int().nonnegative().max(86_400),
+    schema: z.int().check(z.nonnegative(), z.maximum(86_400)),
     env: 'VARSYNC_FLEET_SPREAD_SECONDS',
     flag: 'fleet-spread-seconds',
     about:
       'spread of the first send after start, resume or coming back online (devices / requests per second the fleet may use; docs/FLEET.md)',
   },
   responsePublicKey: {
-    schema: z.string().includes('BEGIN PUBLIC KEY'),
+    schema: z.string().check(z.includes('BEGIN PUBLIC KEY')),
     env: 'VARSYNC_RESPONSE_PUBLIC_KEY',
     about: 'PEM key to verify LicenseSignature on answers',
   },
@@ -140,7 +147,7 @@ export const CONFIG_KEYS = {
       'system (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY here, the OS settings and PAC in the app), direct, or http://[user:password@]host:port',
   },
   caFile: {
-    schema: z.string().min(1),
+    schema: text(),
     env: 'VARSYNC_CA_FILE',
     flag: 'ca-file',
     about: "PEM file of CA certificates trusted in addition to the system's (verification is never switched off)",
@@ -151,7 +158,10 @@ export const CONFIG_KEYS = {
     flag: 'log-level',
     about: 'log detail',
   },
-} as const satisfies Record<string, { schema: z.ZodType; env: string; flag?: string; secret?: boolean; about: string }>;
+} as const satisfies Record<
+  string,
+  { schema: z.ZodMiniType; env: string; flag?: string; secret?: boolean; about: string }
+>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 export type ConfigValues = { [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K]['schema']> };
@@ -159,19 +169,23 @@ export type ConfigValues = { [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K][
 export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
 // Not z.record: it drops a "__proto__" name (a valid variable name) without a word.
-const initialVariables = z
-  .custom<Record<string, unknown>>(
-    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-    'expected an object of name -> value',
-  )
-  .superRefine((variables, context) => {
-    for (const [name, value] of Object.entries(variables)) {
-      const badName = nameProblem(name);
-      const badValue = badName ? undefined : valueProblem(value);
-      if (badName || badValue) context.addIssue({ code: 'custom', message: badName ?? `"${name}": ${badValue}` });
-    }
-  })
-  .transform((variables) => Object.fromEntries(Object.entries(variables)) as Record<string, VariableValue>);
+const initialVariables = z.pipe(
+  z
+    .custom<Record<string, unknown>>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      'expected an object of name -> value',
+    )
+    .check(
+      z.superRefine((variables, context) => {
+        for (const [name, value] of Object.entries(variables)) {
+          const badName = nameProblem(name);
+          const badValue = badName ? undefined : valueProblem(value);
+          if (badName || badValue) context.addIssue({ code: 'custom', message: badName ?? `"${name}": ${badValue}` });
+        }
+      }),
+    ),
+  z.transform((variables) => Object.fromEntries(Object.entries(variables)) as Record<string, VariableValue>),
+);
 
 /**
  * Keys only the vendor file (and, where `policy` says so, the policy) may hold: they are not
@@ -190,7 +204,7 @@ export const VENDOR_KEYS = {
     about: 'built-in variables to collect ("standard" or names; hostname and username only by name)',
   },
   appVersion: {
-    schema: z.string().trim().min(1).max(256),
+    schema: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
     policy: false,
     about: 'the version of the vendor app, reported by the app_version collector',
   },
@@ -199,7 +213,7 @@ export const VENDOR_KEYS = {
     policy: false,
     about: 'desktop app: start at login until the user chooses otherwise',
   },
-} as const satisfies Record<string, { schema: z.ZodType; policy: boolean; about: string }>;
+} as const satisfies Record<string, { schema: z.ZodMiniType; policy: boolean; about: string }>;
 
 export type VendorKey = keyof typeof VENDOR_KEYS;
 export type VendorValues = { [K in VendorKey]: z.output<(typeof VENDOR_KEYS)[K]['schema']> };

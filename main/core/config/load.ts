@@ -15,7 +15,7 @@ import {
 } from '../secrets/secret-store.js';
 import type { ConfigKey } from './keys.js';
 import {
-  parseRegQueryOutput,
+  parseRegExport,
   POLICY_REGISTRY_KEY,
   registryPolicyLayer,
   windowsRegistryReader,
@@ -42,7 +42,7 @@ export interface ConfigLocations {
   appDirs: string[];
   /** The machine-wide folder, writable by administrators only: varsync.policy.json and varsync.vendor.json. */
   machineDir?: string;
-  /** Windows: `reg query` of the Group Policy key (undefined when the key does not exist). */
+  /** Windows: `reg export` of the Group Policy key, as text (undefined when the key does not exist). */
   readRegistry?: RegistryReader;
   /** How files are read (tests simulate unreadable ones). */
   readText?: (path: string) => string;
@@ -104,7 +104,7 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
   if (locations?.readRegistry) {
     const output = locations.readRegistry();
     files.push({ kind: 'policy', path: POLICY_REGISTRY_KEY, found: output !== undefined });
-    if (output !== undefined) layers.push(registryPolicyLayer(parseRegQueryOutput(output, inputs.env)));
+    if (output !== undefined) layers.push(registryPolicyLayer(parseRegExport(output, inputs.env)));
   }
   if (locations?.machineDir) discover(join(locations.machineDir, POLICY_FILE_NAME), 'policy');
   if (inputs.explicitFile) {

@@ -5,7 +5,7 @@
 // from where, is load.ts; the vendor-only keys (initial variables, collectors, ...) ride along.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { oneLine } from '../../../shared/one-line.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { CollectorChoice } from '../collectors/catalog.js';
@@ -366,7 +366,7 @@ function isVendorKey(key: string): key is VendorKey {
 }
 
 function checkedVendor(key: VendorKey, value: unknown, where: string): unknown {
-  const result = (VENDOR_KEYS[key].schema as z.ZodType).safeParse(value);
+  const result = (VENDOR_KEYS[key].schema as ZodMiniType).safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
@@ -374,7 +374,7 @@ function checkedVendor(key: VendorKey, value: unknown, where: string): unknown {
 }
 
 function checked(key: ConfigKey, value: unknown, where: string): unknown {
-  const result = (CONFIG_KEYS[key].schema as z.ZodType).safeParse(value);
+  const result = (CONFIG_KEYS[key].schema as ZodMiniType).safeParse(value);
   if (result.success) return result.data;
   const shown = isSecret(key) ? '' : ` (got ${JSON.stringify(shownValue(key, value))})`;
   throw new ConfigError(`${where}: ${result.error.issues[0]?.message ?? 'invalid value'}${shown}.`);
@@ -382,7 +382,7 @@ function checked(key: ConfigKey, value: unknown, where: string): unknown {
 
 /** Text from the environment or a flag, turned into the key's type. */
 export function fromText(key: ConfigKey, text: string): unknown {
-  const probe = CONFIG_KEYS[key].schema as z.ZodType;
+  const probe = CONFIG_KEYS[key].schema as ZodMiniType;
   if (probe.safeParse(0).success || probe.safeParse(1).success) {
     const number = Number(text);
     return text.trim() === '' || !Number.isFinite(number) ? text : number;

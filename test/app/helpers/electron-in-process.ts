@@ -1,6 +1,7 @@
 // `electron` for the built main bundle run by test/app/bundle.test.ts in a child Node process:
 // the fake module, plus a control channel (process messages) through which the test looks at the
 // tray, windows and handlers and acts as a user, the OS or a renderer would.
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import electron, {
   app,
@@ -19,6 +20,27 @@ export * from './fake-electron.js';
 export default electron;
 
 app.exitProcessOnQuit = true;
+// As `electron out/main/main.mjs ARGS` from a checkout: the app's own arguments follow the script.
+Object.defineProperty(process, 'defaultApp', { value: true });
+
+// Without a control channel (test/app/cli-mode.test.ts), what the app created is written to this
+// file when the process ends.
+const reportFile = process.env.FAKE_ELECTRON_REPORT;
+if (reportFile) {
+  process.on('exit', (code) =>
+    writeFileSync(
+      reportFile,
+      JSON.stringify({
+        code,
+        windows: FakeBrowserWindow.instances.length,
+        trays: FakeTray.instances.length,
+        instanceLockRequests: app.lockData.length,
+        ipcHandlers: ipcMain.handlers.size,
+        schemes: protocol.handlers.size,
+      }),
+    ),
+  );
+}
 
 export type ControlCommand =
   | { type: 'snapshot' }
