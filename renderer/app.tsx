@@ -6,6 +6,7 @@ import type { AgentStateName } from '../shared/agent-api.js';
 import { describeError, plural, STATE_WORDS, SYNC_OUTCOME_WORDS } from './format.js';
 import { useAgent } from './use-agent.js';
 import type { Transport } from './transport/transport.js';
+import { Activity } from './components/activity.js';
 import { DeadLetters } from './components/dead-letters.js';
 import { DeviceInfo } from './components/device-info.js';
 import { ErrorBanner } from './components/error-banner.js';
@@ -23,7 +24,7 @@ interface Notice {
 export function App({ transport }: { transport: Transport }) {
   const agent = useAgent(transport);
   const { api } = transport;
-  const { status, variables, deadLetters } = agent;
+  const { status, variables, deadLetters, activity } = agent;
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -168,6 +169,7 @@ export function App({ transport }: { transport: Transport }) {
             {deadLetters && (
               <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
             )}
+            {activity && <Activity attempts={activity} api={api} announce={announce} />}
             {variables && <VariablesTable variables={variables} />}
           </>
         )}

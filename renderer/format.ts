@@ -1,5 +1,5 @@
 // Words and numbers for the window: states, times, values, errors. No DOM here.
-import type { AgentStateName, HardwareIdSource, SyncOutcome } from '../shared/agent-api.js';
+import type { AgentStateName, HardwareIdSource, SyncOutcome, SyncTrigger } from '../shared/agent-api.js';
 import type { VariableState, VariableView } from '../shared/variables.js';
 import type { VariableValue } from '../shared/wire.js';
 
@@ -30,6 +30,40 @@ export const SYNC_OUTCOME_WORDS: Record<SyncOutcome, string> = {
   retrying: 'Some changes could not be sent yet; the agent will try again.',
   paused: 'Syncing is paused. Resume to send changes.',
 };
+
+/** What started a sync attempt, as the Activity list says it. */
+export const TRIGGER_WORDS: Record<SyncTrigger, string> = {
+  start: 'Agent started',
+  set: 'A change',
+  interval: 'Routine check',
+  retry: 'Retry',
+  manual: 'Sync now',
+  resume: 'System resumed',
+  connectivity: 'Network back',
+};
+
+/** How a sync attempt ended, in one or two words. */
+export const ATTEMPT_OUTCOME_WORDS: Record<SyncOutcome, string> = {
+  drained: 'Sent',
+  held: 'On hold',
+  retrying: 'Failed, will retry',
+  paused: 'Paused',
+};
+
+/** The colour (a state's) of each outcome, in Activity and its chart: a failed attempt is red, a held one needs attention. */
+export const ATTEMPT_OUTCOME_STATE: Record<SyncOutcome, string> = {
+  drained: 'synced',
+  held: 'attention',
+  retrying: 'failed',
+  paused: 'paused',
+};
+
+/** A short span: "850 ms", "2.4 s", then as formatDuration. */
+export function formatElapsed(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return formatDuration(ms / 1_000);
+}
 
 /** Milliseconds since the epoch from an ISO 8601 string or a number; null when absent or unreadable. */
 export function toMillis(time: string | number | null | undefined): number | null {

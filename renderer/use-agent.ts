@@ -1,7 +1,7 @@
 // The agent's data as the window shows it: loaded at start, refreshed (coalesced) on every change
 // notification and after the user's own actions. Failed loads keep the last good data on screen.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { DeadLetterView, StatusView } from '../shared/agent-api.js';
+import type { AttemptView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
 import { createRefresher, type Refresher } from './refresh.js';
@@ -11,6 +11,7 @@ export interface AgentData {
   status: StatusView | null;
   variables: VariableView[] | null;
   deadLetters: DeadLetterView[] | null;
+  activity: AttemptView[] | null;
 }
 
 export interface AgentState extends AgentData {
@@ -24,7 +25,12 @@ export interface AgentState extends AgentData {
 }
 
 export function useAgent(transport: Transport): AgentState {
-  const [data, setData] = useState<AgentData>({ status: null, variables: null, deadLetters: null });
+  const [data, setData] = useState<AgentData>({
+    status: null,
+    variables: null,
+    deadLetters: null,
+    activity: null,
+  });
   const [loadError, setLoadError] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
 
@@ -32,17 +38,19 @@ export function useAgent(transport: Transport): AgentState {
     () =>
       createRefresher(async () => {
         const { api } = transport;
-        const [status, variables, deadLetters] = await Promise.allSettled([
+        const [status, variables, deadLetters, activity] = await Promise.allSettled([
           api.getStatus(),
           api.getVariables(),
           api.getDeadLetters(),
+          api.getActivity(),
         ]);
         setData((previous) => ({
           status: status.status === 'fulfilled' ? status.value : previous.status,
           variables: variables.status === 'fulfilled' ? variables.value : previous.variables,
           deadLetters: deadLetters.status === 'fulfilled' ? deadLetters.value : previous.deadLetters,
+          activity: activity.status === 'fulfilled' ? activity.value : previous.activity,
         }));
-        const failure = [status, variables, deadLetters].find((result) => result.status === 'rejected');
+        const failure = [status, variables, deadLetters, activity].find((result) => result.status === 'rejected');
         setLoadError(failure ? describeError(failure.reason) : null);
       }),
     [transport],

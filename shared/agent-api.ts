@@ -8,6 +8,8 @@ import type { VariableValue } from './wire.js';
 export type AgentStateName = 'synced' | 'syncing' | 'pending' | 'offline' | 'attention' | 'paused';
 export type HardwareIdSource = 'configured' | 'machine-id' | 'generated';
 export type SyncOutcome = 'drained' | 'held' | 'retrying' | 'paused';
+/** What started a sync attempt: the engine starting, a set, the periodic interval, a retry or re-check, a person, the system resuming, the network returning. */
+export type SyncTrigger = 'start' | 'set' | 'interval' | 'retry' | 'manual' | 'resume' | 'connectivity';
 
 export interface SyncProblemView {
   /** The API failure kind (network, server, rate_limit, clock, credentials, license, device, payload, proxy, tls) or storage. */
@@ -65,6 +67,32 @@ export interface DeadLetterView {
   lastFailedAt: number;
 }
 
+/** One sync attempt of the recent history (the Activity list). Times are ISO 8601 UTC. */
+export interface AttemptView {
+  correlationId: string;
+  startedAt: string;
+  durationMs: number;
+  /** null for attempts recorded before the trigger was kept. */
+  trigger: SyncTrigger | null;
+  outcome: SyncOutcome;
+  requests: number;
+  /** Values the server confirmed in this attempt. */
+  sent: number;
+  /** Values still pending when it ended; null for attempts recorded before this was kept. */
+  pendingAfter: number | null;
+  problem: SyncProblemView | null;
+}
+
+/** The log lines of one attempt, read from the log folder by its correlation ID (redacted). */
+export interface AttemptLogView {
+  correlationId: string;
+  lines: string[];
+  /** More lines matched than are shown (the newest are kept). */
+  truncated: boolean;
+  /** Why there are no lines to show, when there are none: no log folder, or they were rotated away. */
+  problem: string | null;
+}
+
 export interface SyncResultView {
   outcome: SyncOutcome;
   status: StatusView;
@@ -81,6 +109,10 @@ export interface AgentApi {
   retryDeadLetters(names?: string[]): Promise<number>;
   /** Drop refused values for good: all, or the names given. Returns how many were dropped. */
   discardDeadLetters(names?: string[]): Promise<number>;
+  /** The recent sync attempts, newest first. */
+  getActivity(): Promise<AttemptView[]>;
+  /** One attempt's log lines, by its correlation ID. */
+  getAttemptLog(correlationId: string): Promise<AttemptLogView>;
   /** Show the log folder in the file manager (Electron only; false where it cannot). */
   openLogsFolder(): Promise<boolean>;
   /** Called whenever the agent's status or variables change. Returns the unsubscribe function. */

@@ -14,6 +14,8 @@ export const IPC_METHOD = {
   'agent:retry-dead-letters': 'retryDeadLetters',
   'agent:discard-dead-letters': 'discardDeadLetters',
   'agent:open-logs-folder': 'openLogsFolder',
+  'agent:get-activity': 'getActivity',
+  'agent:get-attempt-log': 'getAttemptLog',
 } as const satisfies Record<string, Exclude<keyof AgentApi, 'onChange'>>;
 
 export type IpcInvokeChannel = keyof typeof IPC_METHOD;

@@ -9,6 +9,10 @@ export { IPC_CHANGED_EVENT, IPC_METHOD, type IpcInvokeChannel } from './ipc-chan
 /** Names of dead letters to retry or discard; absent means all. Shared by IPC and the HTTP API. */
 export const deadLetterNamesSchema = z.array(z.string().min(1).max(NAME_MAX_CHARS)).max(100_000).optional();
 
+/** A sync attempt's correlation ID (8 hex digits today; a little room for other forms). IPC, the HTTP API and `varsync logs --attempt`. */
+export const CORRELATION_ID_PATTERN = /^[0-9a-z-]{1,64}$/i;
+export const correlationIdSchema = z.string().regex(CORRELATION_ID_PATTERN);
+
 /** Invoke channel -> the zod schema of its argument tuple. */
 export const IPC_INVOKE = {
   'agent:get-status': z.tuple([]),
@@ -20,4 +24,6 @@ export const IPC_INVOKE = {
   'agent:retry-dead-letters': z.tuple([deadLetterNamesSchema]),
   'agent:discard-dead-letters': z.tuple([deadLetterNamesSchema]),
   'agent:open-logs-folder': z.tuple([]),
+  'agent:get-activity': z.tuple([]),
+  'agent:get-attempt-log': z.tuple([correlationIdSchema]),
 } as const satisfies Record<IpcInvokeChannel, z.ZodType>;

@@ -21,6 +21,8 @@ export const FAULT_KINDS = [
   'drop_before',
   'drop_after',
   'malformed_answer',
+  'proxy_auth',
+  'foreign_page',
   'clock_skew',
   'license_disabled',
   'device_blacklisted',
@@ -36,6 +38,8 @@ export const FAULT_UNITS: Record<FaultKind, string> = {
   drop_before: 'connections dropped before the server acted',
   drop_after: 'connections dropped after the server stored',
   malformed_answer: 'malformed answers',
+  proxy_auth: "a proxy's 407 answers (held as proxy, nothing refused)",
+  foreign_page: "a firewall's or wrong URL's HTML 400/403/404 pages (never a refusal of values)",
   clock_skew: 'requests refused with date_header_diff',
   license_disabled: 'requests refused with license_not_enabled',
   device_blacklisted: 'requests refused with blacklisted',
@@ -72,6 +76,21 @@ interface Episode {
 }
 
 const LICENSE = { product: DEMO.product, licenseKey: DEMO.licenseKey };
+// Answers from something on the path, not the License API: none may turn a value into `failed`.
+const PROXY_AUTH = {
+  status: 407,
+  body: '<html><body>Proxy Authentication Required</body></html>',
+  contentType: 'text/html',
+};
+const FOREIGN_PAGES: Array<{ status: number; body: string; contentType: string }> = [
+  {
+    status: 403,
+    body: '<html><body><h1>Access denied by your organization</h1></body></html>',
+    contentType: 'text/html',
+  },
+  { status: 400, body: '<html><body><h1>Request blocked</h1></body></html>', contentType: 'text/html' },
+  { status: 404, body: '<html><body><h1>Not Found</h1></body></html>', contentType: 'text/html' },
+];
 const MALFORMED: Array<{ status: number; body: string; contentType: string }> = [
   { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' },
   { status: 200, body: '[{"variable": "cut off', contentType: 'application/json' },
@@ -228,6 +247,10 @@ export class FaultCycle {
         return queued({ type: 'drop', phase: 'after', count: random.int(1, 3) });
       case 'malformed_answer':
         return queued({ type: 'raw', ...random.pick(MALFORMED), count: random.int(1, 2) });
+      case 'proxy_auth':
+        return queued({ type: 'raw', ...PROXY_AUTH, count: random.int(1, 3) });
+      case 'foreign_page':
+        return queued({ type: 'raw', ...random.pick(FOREIGN_PAGES), count: random.int(1, 2) });
       case 'clock_skew': {
         // Past the API's 15-minute Date rule, ahead or behind.
         const skewMs = (random.chance(0.5) ? 1 : -1) * random.int(16, 90) * 60_000;

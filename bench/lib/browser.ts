@@ -43,6 +43,8 @@ export interface MainThreadTime {
 
 export interface MainThreadMeter {
   read(): Promise<MainThreadTime>;
+  /** The page's JavaScript heap in use, in bytes. */
+  heapUsedBytes(): Promise<number>;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface MainThreadMeter {
 export async function mainThreadMeter(context: BrowserContext, page: Page): Promise<MainThreadMeter> {
   const session = await context.newCDPSession(page);
   await session.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const metric = async (name: string) =>
+    (await session.send('Performance.getMetrics')).metrics.find((entry) => entry.name === name)?.value ?? 0;
   return {
     async read() {
       const { metrics } = await session.send('Performance.getMetrics');
@@ -61,6 +65,7 @@ export async function mainThreadMeter(context: BrowserContext, page: Page): Prom
         styleLayoutMs: (seconds('RecalcStyleDuration') + seconds('LayoutDuration')) * 1000,
       };
     },
+    heapUsedBytes: () => metric('JSHeapUsedSize'),
   };
 }
 

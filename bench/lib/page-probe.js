@@ -1,4 +1,4 @@
-/* global window, document, location, performance, MutationObserver, PerformanceObserver, requestAnimationFrame, CSS */
+/* global window, document, location, performance, MutationObserver, PerformanceObserver, requestAnimationFrame, CSS, Event */
 // Runs in every page of the render benchmark (bench/render.ts), before the page's own scripts:
 // Playwright's addInitScript, which the page's Content-Security-Policy does not govern. Plain
 // JavaScript read from disk, so that no TypeScript transform touches what runs in the browser.
@@ -6,7 +6,7 @@
 // and long tasks. Times are performance.now() values: ms since this document's navigation started.
 (() => {
   if (window.varsyncBench) return;
-  const API = /\/api\/(status|variables|dead-letters)$/;
+  const API = /\/api\/(status|variables|dead-letters|activity)$/;
   const longTasks = [];
   const keep = (entries) => {
     for (const entry of entries) longTasks.push({ start: entry.startTime, duration: entry.duration });
@@ -52,10 +52,13 @@
   if (location.pathname === '/' && expectedRows > 0) {
     load = new Promise((resolve) => {
       let firstRowAt = null;
+      // The table renders only the rows in view; it is whole when it declares every row
+      // (aria-rowcount: the rows and the header) and shows its first ones.
       const observer = new MutationObserver(() => {
-        const rows = document.querySelector('.variables tbody')?.children.length ?? 0;
+        const table = document.querySelector('.variables table');
+        const rows = table?.querySelectorAll('tbody tr[aria-rowindex]').length ?? 0;
         if (rows > 0 && firstRowAt === null) firstRowAt = performance.now();
-        if (rows < expectedRows) return;
+        if (rows === 0 || Number(table.getAttribute('aria-rowcount')) !== expectedRows + 1) return;
         const allRowsAt = performance.now();
         observer.disconnect();
         void afterNextFrame().then((frameAt) => resolve({ firstRowAt, allRowsAt, frameAt }));
@@ -79,6 +82,18 @@
         ...firstData(times.allRowsAt),
         longTasks: tasksBetween(0, times.frameAt),
       };
+    },
+
+    /** Type `text` into the name filter; resolves with the ms from the input event to the next frame, and the rows then declared. */
+    async filter(text) {
+      const input = document.querySelector('[data-testid="filter"]');
+      if (!input) throw new Error('no filter box on this page');
+      const started = performance.now();
+      input.value = text;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      const frameAt = await afterNextFrame();
+      const table = document.querySelector('.variables table');
+      return { ms: frameAt - started, rows: Number(table?.getAttribute('aria-rowcount') ?? 1) - 1 };
     },
 
     /** How many variable lists the page fetched, and how long ago the last API call started. */

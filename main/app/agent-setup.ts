@@ -7,9 +7,11 @@ import { app } from 'electron';
 import { dirname } from 'node:path';
 import { Agent, NotConfiguredError } from '../core/agent.js';
 import { startCollectors } from '../core/collectors/collectors.js';
+import type { AppSecrets } from './secrets.js';
 import { loadConfig, systemConfigLocations, type ConfigInputs, type ConfigLocations } from '../core/config/load.js';
 import { serverSettingsProblem, type ConfigLayer, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Logger, LogLevel } from '../core/log.js';
+import type { HttpTransport } from '../core/api/transport.js';
 import { startDemo } from '../cli/demo.js';
 
 export interface RunningAgent {
@@ -31,8 +33,12 @@ export interface AgentSetupOptions {
   sqliteNativeBinding?: string;
   /** Where vendor and policy files are looked for (main.ts: electronConfigLocations()); none: only VARSYNC_CONFIG. */
   locations?: ConfigLocations;
-  /** The secret store of a data folder (main.ts: safeStorage-backed, main/app/secrets.ts). */
-  secretStore?: ConfigInputs['secretStore'];
+  /** safeStorage's secret store (main/app/secrets.ts); none: the owner-only file. */
+  secrets?: AppSecrets;
+  /** The log folder, where the window's Activity reads an attempt's lines. */
+  logDir?: string;
+  /** How the agent reaches the License API (main.ts: the session's net.fetch, main/app/network.ts). */
+  network?: (config: ResolvedConfig, log: Logger) => Promise<HttpTransport>;
 }
 
 /** The app's places: its resources folder and its executable's folder, the machine-wide folder, the policy registry key. */
@@ -46,7 +52,7 @@ export function electronConfigLocations(): ConfigLocations {
 export function appConfig(
   env: NodeJS.ProcessEnv,
   userSettings: ConfigLayer,
-  discovery: Pick<AgentSetupOptions, 'locations' | 'secretStore'> = {},
+  discovery: Pick<ConfigInputs, 'locations' | 'secretStore'> = {},
 ): ResolvedConfig {
   return loadConfig({
     env,
@@ -57,9 +63,37 @@ export function appConfig(
   });
 }
 
+/**
+ * The configuration, its secrets kept by safeStorage when there is one. safeStorage answers only
+ * asynchronously and the configuration reads and writes its store synchronously: a first reading
+ * finds the data folder, its secrets are decrypted, the second reading uses them, and what it
+ * stored is encrypted and written after.
+ */
+async function appConfigWithSecrets(options: AgentSetupOptions): Promise<ResolvedConfig> {
+  const secrets = options.secrets;
+  if (!secrets) return appConfig(options.env, options.userSettings, options);
+  const { dataDir } = appConfig(options.env, options.userSettings, {
+    locations: options.locations,
+    secretStore: () => ({ description: 'none yet', read: () => ({}), write: () => undefined }),
+  }).values;
+  await secrets.prepare(dataDir);
+  const config = appConfig(options.env, options.userSettings, {
+    locations: options.locations,
+    secretStore: (dir, onNotice) => secrets.open(dir, onNotice),
+  });
+  try {
+    await secrets.flush();
+  } catch (error) {
+    config.notices.push(
+      `secret store: cannot be written (${(error as Error).message}); the secrets stay only in the vendor file.`,
+    );
+  }
+  return config;
+}
+
 /** Resolve the configuration (or start the demo), open the agent and start its sync engine. */
 export async function setupAgent(options: AgentSetupOptions): Promise<RunningAgent> {
-  let config = appConfig(options.env, options.userSettings, options);
+  let config = await appConfigWithSecrets(options);
   const notices = config.notices;
   const demo = config.configured ? undefined : await startDemo(config);
   if (demo) config = demo.config;
@@ -71,7 +105,15 @@ export async function setupAgent(options: AgentSetupOptions): Promise<RunningAge
   try {
     const problem = serverSettingsProblem(config);
     if (problem) throw new NotConfiguredError(problem);
-    agent = Agent.open({ config, log, demo: demo !== undefined, sqliteNativeBinding: options.sqliteNativeBinding });
+    const transport = await options.network?.(config, log);
+    agent = Agent.open({
+      config,
+      log,
+      transport,
+      demo: demo !== undefined,
+      sqliteNativeBinding: options.sqliteNativeBinding,
+      logDir: options.logDir,
+    });
     agent.startEngine();
   } catch (error) {
     // startEngine refuses a database that cannot be written: close what was opened before saying so.

@@ -22,6 +22,12 @@ export function createAgentService(agent: Agent, openLogsFolder: () => Promise<b
     retryDeadLetters: async (names) => agent.retryDeadLetters(names),
     discardDeadLetters: async (names) => agent.discardDeadLetters(names),
     openLogsFolder,
+    getActivity: async () => agent.activity(),
+    getAttemptLog: async (correlationId) => {
+      const log = agent.attemptLog(correlationId);
+      if (!log) throw new Error(`no recent sync attempt has the ID ${correlationId}`);
+      return log;
+    },
   };
 }
 

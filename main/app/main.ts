@@ -13,11 +13,12 @@ import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
 import { setupLogFile } from './logging.js';
+import { setupNetwork } from './network.js';
 import { openedAtLogin, setupLoginItem } from './login-item.js';
 import { appPaths, setupAppIdentity } from './paths.js';
 import { setupAppProtocol } from './protocol.js';
 import { registerAppScheme, restrictPermissions, setupWebContentsSecurity } from './security.js';
-import { appSecretStore } from './secrets.js';
+import { safeStorageSecrets } from './secrets.js';
 import { UserSettings } from './settings.js';
 import { setupSessionEnd } from './session-end.js';
 import { applySetArguments, setupSingleInstance, type InstanceHandover } from './single-instance.js';
@@ -47,7 +48,9 @@ async function start(handover: InstanceHandover): Promise<void> {
       logger: (_level, config) => logFile.configure(config),
       sqliteNativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
       locations: electronConfigLocations(),
-      secretStore: appSecretStore,
+      secrets: await safeStorageSecrets(),
+      logDir: logFile.dir,
+      network: (config, log) => setupNetwork(config, session.defaultSession, log),
     });
     settings.vendorLaunchAtLogin = running.config.vendor.launchAtLogin;
     const { agent } = running;

@@ -12,7 +12,9 @@ export function setupSyncTriggers(agent: Agent, log: Logger, pollMs = ONLINE_POL
     const status = agent.status();
     if (!status.engine.here || status.paused) return;
     log.info('system resumed: syncing now');
-    agent.syncNow().catch((error: Error) => log.warn(`sync after resume: ${error.message}`));
+    agent
+      .syncNow(undefined, { trigger: 'resume' })
+      .catch((error: Error) => log.warn(`sync after resume: ${error.message}`));
   };
   powerMonitor.on('resume', onResume);
 

@@ -6,15 +6,24 @@ import { Agent, type AgentStatus } from '../core/agent.js';
 import type { PassOutcome } from '../core/sync/engine.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../core/config/resolve.js';
 import { startCollectors, type RunningCollectors } from '../core/collectors/collectors.js';
-import { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } from '../core/diagnostics/bundle.js';
+import {
+  bundlePathProblem,
+  defaultBundleName,
+  networkCheckOf,
+  writeDiagnosticsBundle,
+} from '../core/diagnostics/bundle.js';
+import { describeNetworkCheck } from '../core/diagnostics/network-check.js';
+import { configuredTransport } from '../core/api/transport.js';
 import { readOsMachineId } from '../core/identity/hardware-id.js';
 import type { Logger, LogLevel } from '../core/log.js';
 import { openLog, type OpenLogOptions } from '../core/log/agent-log.js';
 import { defaultLogDir } from '../core/log/files.js';
+import { logFolderProblem, type LogQuery } from '../core/log/read.js';
 import { sensitiveValues } from '../core/log/redaction.js';
 import { NAME_MAX_CHARS, STRING_VALUE_MAX_BYTES } from '../../shared/variables.js';
 import { parseAssignment, UsageError } from './arguments.js';
 import { formatStatus, formatVariables } from './format.js';
+import { printLog, parseLogQuery } from './logs.js';
 import { startDemo } from './demo.js';
 import { startStatusServer, type StatusServer } from '../web/status-server.js';
 import { statusPageLine } from '../web/status-url.js';
@@ -178,10 +187,11 @@ export const COMMANDS: Record<string, Command> = {
       }
       let log: Logger;
       let agent: Agent;
+      const logDir = defaultLogDir(context.env);
       try {
         // The log folder, and stderr: a daemon under a service manager has its output kept too.
         log = openLog({
-          dir: defaultLogDir(context.env),
+          dir: logDir,
           level: config.values.logLevel,
           echo: context.err,
           secrets: logSecrets(context, config),
@@ -192,6 +202,7 @@ export const COMMANDS: Record<string, Command> = {
           readMachineId: context.readMachineId,
           env: context.env,
           demo: demo !== undefined,
+          logDir,
         });
       } catch (error) {
         await demo?.close();
@@ -294,15 +305,24 @@ export const COMMANDS: Record<string, Command> = {
 
   diagnostics: {
     summary: 'write a zip for support: logs, configuration, status, queue, versions and a connectivity check',
-    usage: 'varsync diagnostics [--out FILE.zip]',
+    usage: 'varsync diagnostics [--out FILE.zip] [--network]',
     details:
       'Without --out, writes varsync-diagnostics-DATE-TIME.zip in the current folder; prints the path written.\n' +
+      '--network only runs the network self-test and prints it: the API URL, the proxy and where that choice came from,\n' +
+      'DNS, TCP, the TLS handshake with the certificate chain as seen, the .well-known answer, timings (no secrets).\n' +
       "Secrets, the raw machine ID and the hardware ID are redacted from every file in it; the hardware ID's source is kept.\n" +
       'Logs come from the log folder: Linux $XDG_STATE_HOME/varsync/logs (~/.local/state/varsync/logs),\n' +
       'macOS ~/Library/Logs/Varsync, Windows %LOCALAPPDATA%\\Varsync\\logs.\n' +
       'Exit codes: 0 written, 2 a bad --out or configuration.',
-    options: { out: 'string' },
+    options: { out: 'string', network: 'boolean' },
     async run(context) {
+      if (context.options.network) {
+        const config = context.config();
+        const check = await networkCheckOf(config, configuredTransport(config, context.env));
+        if (!check) throw new UsageError(`the API URL ${config.values.apiUrl} cannot be used; see varsync config.`);
+        for (const line of describeNetworkCheck(check)) context.out(line);
+        return EXIT.ok;
+      }
       const out = resolve(typeof context.options.out === 'string' ? context.options.out : defaultBundleName());
       const problem = bundlePathProblem(out);
       if (problem) throw new UsageError(`--out: ${problem}.`);
@@ -338,6 +358,46 @@ export const COMMANDS: Record<string, Command> = {
       } finally {
         await agent?.close();
       }
+      return EXIT.ok;
+    },
+  },
+
+  logs: {
+    summary: 'print the log, newest last, from wherever this machine keeps it',
+    usage: 'varsync logs [--attempt ID] [--since 2h] [--level warn] [--follow] [--json] | --path',
+    details:
+      '--attempt ID: only the lines of one sync attempt (the correlation ID in varsync status, the history and the window).\n' +
+      '--since: lines from a span back (90s, 30m, 2h, 1d) or from a date and time (2025-03-04T05:00Z).\n' +
+      '--level: error, warn, info or debug; shows that level and the more severe ones.\n' +
+      '--follow: keep printing new lines (also across a rotation) until Ctrl+C.\n' +
+      '--json: one JSON object per line: {"at","level","attempt","message"}.\n' +
+      '--path: print the log folder and nothing else.\n' +
+      'Rotated files are read too (oldest first). Exit codes: 0 printed, 1 no log folder, 2 bad option.',
+    options: {
+      attempt: 'string',
+      since: 'string',
+      level: 'string',
+      follow: 'boolean',
+      json: 'boolean',
+      path: 'boolean',
+    },
+    async run(context) {
+      const dir = defaultLogDir(context.env);
+      if (context.options.path) {
+        context.out(dir);
+        return EXIT.ok;
+      }
+      const query: LogQuery = parseLogQuery(context.options, Date.now());
+      const problem = logFolderProblem(dir);
+      if (problem) {
+        context.err(`varsync: ${problem}; run varsync run or the app first, or see varsync logs --path.`);
+        return EXIT.failure;
+      }
+      await printLog(dir, query, {
+        json: context.options.json === true,
+        follow: context.options.follow === true ? context.stopSignal : undefined,
+        out: context.out,
+      });
       return EXIT.ok;
     },
   },

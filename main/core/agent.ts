@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { explainProblem, type Explanation } from '../../shared/explanations.js';
-import type { StatusView } from '../../shared/agent-api.js';
+import type { AttemptLogView, AttemptView, StatusView, SyncTrigger } from '../../shared/agent-api.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import { LicenseApiClient, type LicenseRef } from './api/client.js';
@@ -14,10 +14,11 @@ import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js'
 import { INITIAL_VARIABLES_META_KEY, planInitialVariables } from './config/initial-variables.js';
 import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
-import { sensitiveValues } from './log/redaction.js';
+import { Redactor, sensitiveValues } from './log/redaction.js';
+import { attemptLog, attemptView } from './activity.js';
 import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/database.js';
 import { explainStorageCode, StoreError } from './store/errors.js';
-import { VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
+import { HISTORY_KEPT, VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { EngineLease, LEASE_TTL_MS } from './sync/lease.js';
 import {
   ENGINE_STATE_KEY,
@@ -47,6 +48,8 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** A better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's). */
   sqliteNativeBinding?: string;
+  /** The log folder this process writes, where Activity reads an attempt's lines. */
+  logDir?: string;
 }
 
 /** How a requested sync ended, for `varsync sync`'s exit code. */
@@ -148,6 +151,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
     }
   }
 
+  /** How this agent reaches the License API (undefined when it is not configured to). */
+  get transport(): HttpTransport | undefined {
+    return this.client?.transport;
+  }
+
   /** Open the data folder (creating it), check the database, resolve the hardware ID, queue the vendor file's new initial variables. */
   static open(options: AgentOptions): Agent {
     const agent = new Agent(options);
@@ -205,6 +213,19 @@ export class Agent extends EventEmitter<{ change: [] }> {
 
   deadLetters(): DeadLetter[] {
     return this.store.deadLetters();
+  }
+
+  /** The recent sync attempts, newest first (the window's Activity). */
+  activity(): AttemptView[] {
+    return this.store.history(HISTORY_KEPT).map(attemptView);
+  }
+
+  /** One recent attempt's log lines, redacted; undefined when no recent attempt has this ID. */
+  attemptLog(correlationId: string): AttemptLogView | undefined {
+    const record = this.store.history(HISTORY_KEPT).find((candidate) => candidate.correlationId === correlationId);
+    if (!record) return undefined;
+    const redactor = new Redactor(sensitiveValues(this.config));
+    return attemptLog(record, this.options.logDir, (text) => redactor.redact(text));
   }
 
   status(): AgentStatus {
@@ -278,7 +299,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
    * One sync pass now. Here if this process runs the engine; in a one-off engine if nobody does;
    * otherwise the running daemon is asked to do it, and this waits for its answer.
    */
-  async syncNow(timeoutMs = 60_000, options: { respectRateLimit?: boolean } = {}): Promise<SyncResult> {
+  async syncNow(
+    timeoutMs = 60_000,
+    options: { respectRateLimit?: boolean; trigger?: SyncTrigger } = {},
+  ): Promise<SyncResult> {
+    const trigger = options.trigger ?? 'manual';
     this.requireServer();
     if (options.respectRateLimit) {
       // The License API asked this device (and its fleet) to wait: a one-off command does not jump the queue.
@@ -289,18 +314,18 @@ export class Agent extends EventEmitter<{ change: [] }> {
     // One pass at a time per agent: two overlapping passes could have their answers acknowledged
     // out of order and leave an older value as the confirmed one.
     while (this.oneOffPass) await this.oneOffPass.catch(() => undefined);
-    if (this.engine) return { outcome: await this.engine.syncNow(), status: this.status() };
+    if (this.engine) return { outcome: await this.engine.syncNow(trigger), status: this.status() };
     if (this.lease.tryAcquire()) {
-      this.oneOffPass = this.runOneOffPass().finally(() => (this.oneOffPass = undefined));
+      this.oneOffPass = this.runOneOffPass(trigger).finally(() => (this.oneOffPass = undefined));
       return this.oneOffPass;
     }
     return this.askEngineOwner(timeoutMs);
   }
 
-  private async runOneOffPass(): Promise<SyncResult> {
+  private async runOneOffPass(trigger: SyncTrigger): Promise<SyncResult> {
     const engine = this.createEngine();
     try {
-      const outcome = await engine.syncNow();
+      const outcome = await engine.syncNow(trigger);
       await engine.stop();
       return { outcome, status: this.status() };
     } finally {
@@ -429,7 +454,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     } else {
       this.log.info(`the database ${this.dbPath} can be written again`);
       // The engine may be waiting out a long backoff after storage failures.
-      if (this.engine?.status.lastError?.kind === 'storage') void this.engine.syncNow();
+      if (this.engine?.status.lastError?.kind === 'storage') void this.engine.syncNow('retry');
     }
     this.emit('change');
   }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
-import { deadLetterNamesSchema } from '../../shared/ipc.js';
+import { correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
@@ -80,6 +80,13 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     'POST /api/resume': () => agent.resume(),
     'POST /api/dead-letters/retry': (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
     'POST /api/dead-letters/discard': (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
+    'GET /api/activity': () => agent.activity(),
+    'POST /api/activity/log': (body) => {
+      const id = parseAttemptId(body);
+      const log = agent.attemptLog(id);
+      if (!log) throw new HttpError(404, `no recent sync attempt has the ID ${id}`);
+      return log;
+    },
   };
 
   const server: Server = createServer((req, res) => {
@@ -222,6 +229,15 @@ function parseNames(body: unknown): string[] | undefined {
       `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
     );
   return parsed.data.names;
+}
+
+const attemptBody = z.strictObject({ correlationId: correlationIdSchema });
+
+function parseAttemptId(body: unknown): string {
+  const parsed = attemptBody.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new HttpError(400, 'body must be {"correlationId": "3f9a0c1e"} (an ID from /api/activity)');
+  return parsed.data.correlationId;
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {

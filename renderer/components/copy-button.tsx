@@ -28,7 +28,14 @@ export function CopyButton({ text, what, source, announce, testId }: CopyButtonP
   }
 
   return (
-    <button type="button" class="small" onClick={copy} aria-label={`Copy the ${what}`} data-testid={testId}>
+    // The accessible name starts with the visible word (WCAG 2.5.3), "Copied" too.
+    <button
+      type="button"
+      class="small"
+      onClick={copy}
+      aria-label={`${copied ? 'Copied' : 'Copy'} the ${what}`}
+      data-testid={testId}
+    >
       {copied ? 'Copied' : 'Copy'}
     </button>
   );

@@ -1,25 +1,26 @@
-// Every variable with its state and times, filterable by name and state. Built for a thousand or
-// more names: keyed rows that re-render only when their own variable changed, new rows added a
-// batch per task (useProgressiveList), a fixed table layout (no measuring every cell when a
-// keystroke changes something), and no per-second work (times here are absolute).
+// Every variable with its state and times, filterable by name and state. Built for 10,000 names:
+// only the rows in view of its scrolling box are rendered (useVirtualRows), keyed rows re-render
+// only when their own variable changed, a fixed table layout (no measuring every cell when a
+// keystroke changes something), and no per-second work (times here are absolute). Screen readers
+// hear the whole table's size and each row's place in it (aria-rowcount, aria-rowindex); the box
+// scrolls with the keyboard and its header stays in view.
 import { Component } from 'preact';
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import type { VariableView } from '../../shared/variables.js';
 import { filterVariables, plural, VARIABLE_STATE_WORDS, type StateFilter } from '../format.js';
-import { useProgressiveList } from '../progressive.js';
+import { useVirtualRows } from '../virtual-rows.js';
 import { Time } from './time.js';
 import { Value } from './value.js';
 
-/** New rows mounted per task: small enough to keep each task short on a slow machine. */
-const ROWS_PER_TASK = 150;
-
-const nameOf = (variable: VariableView) => variable.name;
+const COLUMNS = 6;
 
 export function VariablesTable({ variables }: { variables: VariableView[] }) {
   const [query, setQuery] = useState('');
   const [state, setState] = useState<StateFilter>('all');
   const shown = useMemo(() => filterVariables(variables, query, state), [variables, query, state]);
-  const rows = useProgressiveList(shown, nameOf, ROWS_PER_TASK);
+  const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLTableSectionElement>(null);
+  const range = useVirtualRows(shown.length, scroller, body);
   const filtering = query.trim() !== '' || state !== 'all';
 
   return (
@@ -71,8 +72,14 @@ export function VariablesTable({ variables }: { variables: VariableView[] }) {
           No variable matches this filter.
         </p>
       ) : (
-        <div class="table-scroll contained" role="region" aria-labelledby="variables-heading" tabIndex={0}>
-          <table class="data fixed stackable">
+        <div
+          ref={scroller}
+          class="table-scroll contained virtual"
+          role="region"
+          aria-labelledby="variables-heading"
+          tabIndex={0}
+        >
+          <table class="data fixed stackable" aria-rowcount={shown.length + 1}>
             <colgroup>
               <col class="col-name" />
               <col class="col-value" />
@@ -82,7 +89,7 @@ export function VariablesTable({ variables }: { variables: VariableView[] }) {
               <col class="col-time" />
             </colgroup>
             <thead>
-              <tr>
+              <tr aria-rowindex={1}>
                 <th scope="col">Name</th>
                 <th scope="col">Value</th>
                 <th scope="col">Type</th>
@@ -91,10 +98,12 @@ export function VariablesTable({ variables }: { variables: VariableView[] }) {
                 <th scope="col">Confirmed by the server</th>
               </tr>
             </thead>
-            <tbody>
-              {rows.map((variable) => (
-                <VariableRow key={variable.name} variable={variable} />
+            <tbody ref={body}>
+              {range.before > 0 && <Spacer height={range.before} />}
+              {shown.slice(range.start, range.end).map((variable, offset) => (
+                <VariableRow key={variable.name} variable={variable} rowIndex={range.start + offset + 2} />
               ))}
+              {range.after > 0 && <Spacer height={range.after} />}
             </tbody>
           </table>
         </div>
@@ -104,15 +113,15 @@ export function VariablesTable({ variables }: { variables: VariableView[] }) {
 }
 
 /** One row; each refresh brings new objects, so compare what is shown, not identity. */
-class VariableRow extends Component<{ variable: VariableView }> {
-  override shouldComponentUpdate(next: { variable: VariableView }): boolean {
-    return !sameVariable(this.props.variable, next.variable);
+class VariableRow extends Component<{ variable: VariableView; rowIndex: number }> {
+  override shouldComponentUpdate(next: { variable: VariableView; rowIndex: number }): boolean {
+    return this.props.rowIndex !== next.rowIndex || !sameVariable(this.props.variable, next.variable);
   }
 
   override render() {
-    const { variable } = this.props;
+    const { variable, rowIndex } = this.props;
     return (
-      <tr data-testid="variable-row" data-name={variable.name} data-state={variable.state}>
+      <tr data-testid="variable-row" data-name={variable.name} data-state={variable.state} aria-rowindex={rowIndex}>
         <th scope="row" class="name">
           <code>{variable.name}</code>
         </th>
@@ -142,6 +151,15 @@ class VariableRow extends Component<{ variable: VariableView }> {
       </tr>
     );
   }
+}
+
+/** Stands in for the rows out of view, so the scroll bar and position are those of the whole list. */
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr class="spacer" aria-hidden="true">
+      <td colSpan={COLUMNS} style={{ height: `${height}px` }} />
+    </tr>
+  );
 }
 
 function sameVariable(a: VariableView, b: VariableView): boolean {

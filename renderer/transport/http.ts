@@ -3,7 +3,14 @@
 // token.ts for where it comes from); no cookie is involved. The event stream is read with fetch,
 // not EventSource, because EventSource cannot send that header.
 // fetch is passed in so this file runs (and is tested) without a DOM.
-import type { AgentApi, DeadLetterView, StatusView, SyncResultView } from '../../shared/agent-api.js';
+import type {
+  AgentApi,
+  AttemptLogView,
+  AttemptView,
+  DeadLetterView,
+  StatusView,
+  SyncResultView,
+} from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
 import type { Transport } from './transport.js';
 
@@ -128,6 +135,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     },
     retryDeadLetters: (names) => count('/dead-letters/retry', names),
     discardDeadLetters: (names) => count('/dead-letters/discard', names),
+    getActivity: async () => expectArray<AttemptView>(await request('GET', '/activity'), '/activity'),
+    getAttemptLog: async (correlationId) =>
+      expectObject<AttemptLogView>(await request('POST', '/activity/log', { correlationId }), '/activity/log'),
     // A browser page cannot open a folder on the machine; the button is hidden (canOpenLogsFolder).
     openLogsFolder: async () => false,
     onChange: (listener) => changes.onChange(listener),

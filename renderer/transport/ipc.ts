@@ -13,6 +13,8 @@ const METHODS: Record<keyof AgentApi, true> = {
   retryDeadLetters: true,
   discardDeadLetters: true,
   openLogsFolder: true,
+  getActivity: true,
+  getAttemptLog: true,
   onChange: true,
 };
 

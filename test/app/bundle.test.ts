@@ -28,6 +28,8 @@ interface Snapshot {
   loginItemSettings: unknown[];
   applicationMenuRoles: string[] | null;
   errors: Array<{ title: string; content: string }>;
+  sessionFetches: string[];
+  proxyConfig: { mode?: string; proxyRules?: string } | null;
   trays: Array<{ icon: string; iconFound: boolean; tooltip: string; menu: string[]; destroyed: boolean }>;
   windows: Array<{ visible: boolean; destroyed: boolean; url: string; webPreferences: Record<string, unknown> }>;
 }
@@ -151,6 +153,16 @@ describe('the built main process', () => {
     );
   });
 
+  it("reaches the License API through the session's net.fetch (Chromium's proxy settings and trust store), with the system proxy", async () => {
+    const state = await eventually(snapshot, (seen) =>
+      seen.sessionFetches.some((url) => url.includes('/api/v4/track_device_variables')),
+    );
+    expect(state.proxyConfig).toEqual({ mode: 'system' });
+    expect(readFileSync(join(userData, 'logs', 'varsync.log'), 'utf8')).toContain(
+      "network: Chromium's network stack, proxy system (default)",
+    );
+  });
+
   it('sets up the secure protocol, sandbox, window and menu', async () => {
     const state = await snapshot();
     expect(state.sandbox).toBe(true);
@@ -259,7 +271,13 @@ describe('the built main process', () => {
         content: expect.stringMatching(/^Varsync ran into an unexpected error and keeps running\./),
       },
     ]);
-    expect(output).toMatch(/error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/);
+    // The log's echo comes through the child's stdout, which may arrive after the control answer.
+    const logged = /error unexpected error \(it keeps running\): Error: lost while handling \[redacted\]/;
+    await eventually(
+      () => output,
+      (text) => logged.test(text),
+      10_000,
+    );
     expect(output).not.toContain(machineId);
     expect(state.trays[0]!.destroyed).toBe(false);
   });

@@ -45,7 +45,7 @@ const trusted = () => window.webContents.ipcEvent();
 describe('IPC handlers', () => {
   it('answer every channel of the shared map, and only those', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.keys(IPC_INVOKE).sort());
-    expect(IPC_CHANNELS).toHaveLength(9);
+    expect(IPC_CHANNELS).toHaveLength(11);
     removeHandlers();
     expect(ipcMain.handlers.size).toBe(0);
   });
@@ -74,6 +74,10 @@ describe('IPC handlers', () => {
     expect(await ipcMain.invoke('agent:retry-dead-letters', trusted(), ['color'])).toBe(0);
     expect(await ipcMain.invoke('agent:discard-dead-letters', trusted(), undefined)).toBe(0);
     expect(await ipcMain.invoke('agent:open-logs-folder', trusted())).toBe(true);
+    expect(await ipcMain.invoke('agent:get-activity', trusted())).toEqual([]);
+    await expect(ipcMain.invoke('agent:get-attempt-log', trusted(), '3f9a0c1e')).rejects.toThrow(
+      'no recent sync attempt has the ID 3f9a0c1e',
+    );
     expect(shell.openedPaths).toEqual(['/logs']);
   });
 
@@ -155,6 +159,10 @@ describe('IPC handlers', () => {
       ['agent:discard-dead-letters', [null]],
       ['agent:discard-dead-letters', [{ length: 1, 0: 'color' }]],
       ['agent:open-logs-folder', ['/etc']],
+      ['agent:get-activity', ['all']],
+      ['agent:get-attempt-log', []],
+      ['agent:get-attempt-log', ['../../etc/passwd']],
+      ['agent:get-attempt-log', [{ id: '3f9a0c1e' }]],
     ];
 
     it.each(cases)('%s %j', async (channel, args) => {

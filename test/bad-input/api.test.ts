@@ -156,6 +156,8 @@ const bodyText = fc.oneof(
       ' ',
       'null',
       '<!doctype html><h1>502 Bad Gateway</h1>',
+      '<html><body><h1>407 Proxy Authentication Required</h1></body></html>',
+      '<html><body>Access denied by your organization&#39;s web filter</body></html>',
       '[{"variable":"a","value":1,"device_id":3,"created_',
       '\uFEFF[]',
       `[${'"x",'.repeat(3_000)}"x"]`,
@@ -169,7 +171,7 @@ const body = fc.oneof(
 );
 
 const status = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(200, 200, 200, 400, 401, 404, 429, 500, 502, 503) },
+  { weight: 6, arbitrary: fc.constantFrom(200, 200, 200, 400, 401, 403, 404, 407, 429, 500, 502, 503) },
   { weight: 2, arbitrary: fc.integer({ min: 100, max: 599 }) },
 );
 const statusLine = fc.oneof(
@@ -337,6 +339,18 @@ const passableAnswer: fc.Arbitrary<ScriptedAnswer> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: license.map((value) => plainAnswer(200, value)) },
+  {
+    // Something on the path answers instead of the License API: a proxy's 407, a firewall's page.
+    weight: 1,
+    arbitrary: fc.constantFrom(407, 403, 400).map((code): ScriptedAnswer => ({
+      kind: 'bytes',
+      bytes: encodeAnswer(
+        `HTTP/1.1 ${code} Whatever`,
+        { ...PLAIN_HEADERS, contentType: 'text/html' },
+        Buffer.from(`<html><body><h1>${code}</h1>Blocked by the network</body></html>`),
+      ),
+    })),
+  },
   {
     weight: 1,
     arbitrary: fc
@@ -554,6 +568,16 @@ describe('answers the License API client parses', () => {
               deadLetters.get(name) === json ||
               confirmed.get(name) === json;
             if (!kept) throw new Error(`${what()}: "${name}" = ${json} is neither pending, refused nor confirmed`);
+            // Only the License API's own words refuse a value: a 407, an HTML page, a body that is not its error body never do.
+            // (Read through chunked framing; a gzip-encoded answer may hold anything.)
+            const refusingAnswer = script.some(
+              (step) =>
+                'bytes' in step &&
+                (/^Content-Encoding: gzip/im.test(step.bytes) ||
+                  /"code":"(validation_error|invalid_json)"/.test(step.bytes.replace(/\r\n[0-9a-f]+\r\n/gi, ''))),
+            );
+            if (deadLetters.get(name) === json && !refusingAnswer)
+              throw new Error(`${what()}: "${name}" was refused though no answer was a License API refusal`);
           }
           if (escapes.problems.length > 0) throw new Error(`${what()}: ${escapes.problems.join('; ')}`);
         },

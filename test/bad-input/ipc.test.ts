@@ -174,6 +174,10 @@ const call = fc.record({
 // ---- what the answer must be -------------------------------------------------------------------
 
 const NAME_CHANNELS = new Set<IpcInvokeChannel>(['agent:retry-dead-letters', 'agent:discard-dead-letters']);
+/** Channels that take one sync attempt's correlation ID. */
+const ID_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-attempt-log']);
+const idShape = (args: unknown[]) =>
+  args.length === 1 && typeof args[0] === 'string' && /^[0-9a-z-]{1,64}$/i.test(args[0]);
 
 function isAppPage(at: string): boolean {
   try {
@@ -223,6 +227,7 @@ function verdictFor(channel: IpcInvokeChannel, from: Sender, args: unknown[]): '
   // The app window at another spelling of its own address may be refused (the check is strict); at any other address it must be.
   if (from.kind === 'app-window-at' && !isAppPage(from.url)) return 'refuse';
   if (from.kind !== 'app' && from.kind !== 'app-window-at') return 'refuse';
+  if (ID_CHANNELS.has(channel)) return !idShape(args) ? 'refuse' : from.kind === 'app' ? 'accept' : 'either';
   if (NAME_CHANNELS.has(channel) ? !namesShape(args, false) : args.length > 0) return 'refuse';
   if (from.kind !== 'app') return 'either';
   return !NAME_CHANNELS.has(channel) || namesShape(args, true) ? 'accept' : 'either';
@@ -235,7 +240,7 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
       : `answered ${String(value)} instead of a count`;
   if (channel === 'agent:get-status')
     return typeof (value as { state?: unknown }).state === 'string' ? undefined : 'answered without a state';
-  if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters')
+  if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters' || channel === 'agent:get-activity')
     return Array.isArray(value) ? undefined : 'answered without a list';
   return undefined;
 }

@@ -84,4 +84,6 @@ it('runs every benchmark end to end at the smallest sizes, and each reports what
   expect(figure('5', '20 ms: agent HTTP requests').median).toBe(Math.ceil(250 / 100));
   expect(figure('5', '20 ms: requests naive / agent (ratio)').median).toBeCloseTo(250 / 3);
   expect(figure('6', 'requests sent by both daemons').median).toBe(0);
+  // Every filter keystroke of the one page measured (bench/render.ts FILTER_KEYSTROKES).
+  expect(figure('7', 'app: filter keystroke over 60 names → next frame').count).toBe(9);
 }, 600_000);

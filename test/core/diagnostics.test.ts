@@ -151,6 +151,7 @@ describe('varsync diagnostics', () => {
         'history.json',
         `logs/${legacyName}`,
         'logs/varsync.log',
+        'network.json',
         'queue.json',
         'status.json',
       ].sort(),
@@ -179,6 +180,14 @@ describe('varsync diagnostics', () => {
     expect(settings.get('clientSecret')).toMatchObject({ value: '[redacted]', source: 'env VARSYNC_CLIENT_SECRET' });
     expect(settings.get('product')).toEqual({ key: 'product', value: PRODUCT, source: 'env VARSYNC_PRODUCT' });
     expect(settings.get('logLevel')).toMatchObject({ value: 'debug', source: 'env VARSYNC_LOG_LEVEL' });
+
+    expect(json('network.json')).toMatchObject({
+      proxy: { used: null },
+      dns: { ok: true, addresses: ['127.0.0.1'] },
+      tcp: { ok: true },
+      tls: null,
+      wellKnown: { ok: true },
+    });
 
     const status = json('status.json');
     expect(status).not.toHaveProperty('hardwareId');

@@ -14,7 +14,7 @@ import {
   SECRET_KEYS,
   type SecretCipher,
 } from '../../main/core/secrets/secret-store.js';
-import { appSecretStore, safeStorageCipher } from '../../main/app/secrets.js';
+import { safeStorageSecrets } from '../../main/app/secrets.js';
 import { safeStorage as fakeSafeStorage, resetFakeElectron } from '../app/helpers/fake-electron.js';
 import { tempDir } from '../helpers/agent.js';
 
@@ -122,24 +122,61 @@ describe('encrypted (safeStorage in the desktop app)', () => {
     );
   });
 
-  it('uses safeStorage where it has a real key, the owner-only file where it has none', () => {
-    expect(safeStorageCipher(fakeSafeStorage, 'linux')?.name).toBe('safeStorage');
+  it('uses safeStorage where it has a real key, the owner-only file where it has none', async () => {
+    expect(await safeStorageSecrets(fakeSafeStorage, 'linux')).toBeDefined();
     fakeSafeStorage.backend = 'basic_text'; // Linux without a keyring: a hard-coded key
-    expect(safeStorageCipher(fakeSafeStorage, 'linux')).toBeUndefined();
-    expect(safeStorageCipher(fakeSafeStorage, 'win32')?.name).toBe('safeStorage');
+    expect(await safeStorageSecrets(fakeSafeStorage, 'linux')).toBeUndefined();
+    expect(await safeStorageSecrets(fakeSafeStorage, 'win32')).toBeDefined();
     fakeSafeStorage.available = false;
-    expect(safeStorageCipher(fakeSafeStorage, 'darwin')).toBeUndefined();
-    expect(appSecretStore(tempDir(), () => {}).description).toMatch(/^owner-only file .*secrets\.json$/);
+    expect(await safeStorageSecrets(fakeSafeStorage, 'darwin')).toBeUndefined();
+    expect(fakeSafeStorage.deprecatedCalls).toEqual([]);
   });
 
-  it('the app’s store round-trips through safeStorage', () => {
+  /** The app's steps around loading the configuration (agent-setup.ts): prepare, open, flush. */
+  async function appStore(dataDir: string) {
+    const secrets = (await safeStorageSecrets(fakeSafeStorage, 'linux'))!;
+    await secrets.prepare(dataDir);
+    return { secrets, store: secrets.open(dataDir, () => {}) };
+  }
+
+  it('round-trips through safeStorage’s asynchronous API only (the synchronous one is deprecated in Electron 45)', async () => {
     const dataDir = tempDir();
-    const store = appSecretStore(dataDir, () => {});
-    if (process.platform === 'linux')
-      expect(store.description).toMatch(/^safeStorage-encrypted file .*secrets\.safe\.json$/);
+    const { secrets, store } = await appStore(dataDir);
+    expect(store.description).toMatch(/^safeStorage-encrypted file .*secrets\.safe\.json$/);
     store.write({ licenseKey: { value: 'LIC-123-456', from: 'x' } });
+    await secrets.flush();
     expect(readFileSync(join(dataDir, 'secrets.safe.json'), 'utf8')).not.toContain('LIC-123-456');
-    expect(appSecretStore(dataDir, () => {}).read().licenseKey?.value).toBe('LIC-123-456');
+    expect((await appStore(dataDir)).store.read().licenseKey?.value).toBe('LIC-123-456');
+    expect(fakeSafeStorage.deprecatedCalls).toEqual([]);
+  });
+
+  it('encrypts again when safeStorage says the key was rotated (shouldReEncrypt)', async () => {
+    const dataDir = tempDir();
+    const first = await appStore(dataDir);
+    first.store.write({ licenseKey: { value: 'LIC-123-456', from: 'x' } });
+    await first.secrets.flush();
+    const file = () => JSON.parse(readFileSync(join(dataDir, 'secrets.safe.json'), 'utf8')) as { data: string };
+    const made = (data: string) => Buffer.from(data, 'base64').subarray(0, 12).toString('latin1');
+    expect(made(file().data)).toBe('fake-safe:v1');
+
+    fakeSafeStorage.rotateKey();
+    const second = await appStore(dataDir);
+    expect(second.store.read().licenseKey?.value).toBe('LIC-123-456');
+    await second.secrets.flush();
+    expect(made(file().data)).toBe('fake-safe:v2');
+    expect((await appStore(dataDir)).store.read().licenseKey?.value).toBe('LIC-123-456');
+  });
+
+  it('reports a file the keychain cannot decrypt any more, naming it', async () => {
+    const dataDir = tempDir();
+    const first = await appStore(dataDir);
+    first.store.write({ licenseKey: { value: 'LIC-123-456', from: 'x' } });
+    await first.secrets.flush();
+    const path = join(dataDir, 'secrets.safe.json');
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { data: string };
+    writeFileSync(path, JSON.stringify({ ...file, data: Buffer.from('garbage').toString('base64') }), { mode: 0o600 });
+    const { store } = await appStore(dataDir);
+    expect(() => store.read()).toThrow(/cannot be decrypted with safeStorage \(was the OS keychain reset\?\)/);
   });
 });
 

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
 import { appConfig, electronConfigLocations, setupAgent, type RunningAgent } from '../../main/app/agent-setup.js';
-import { appSecretStore } from '../../main/app/secrets.js';
+import { safeStorageSecrets } from '../../main/app/secrets.js';
 import { UserSettings } from '../../main/app/settings.js';
 import { machineConfigDir, POLICY_FILE_NAME, VENDOR_FILE_NAME } from '../../main/core/config/load.js';
 import { silentLogger } from '../../main/core/log.js';
-import { app, resetFakeElectron } from '../app/helpers/fake-electron.js';
+import { app, resetFakeElectron, safeStorage as fakeSafeStorage } from '../app/helpers/fake-electron.js';
 import { tempDir } from '../helpers/agent.js';
 
 vi.mock('electron', () => import('../app/helpers/fake-electron.js'));
@@ -73,7 +73,7 @@ describe('the app’s agent from a vendor file', () => {
       userSettings: settings.configLayer(),
       logger: () => ({ ...silentLogger, warn: (line: string) => void warnings.push(line) }),
       locations: { appDirs: [resources], machineDir },
-      secretStore: appSecretStore,
+      secrets: await safeStorageSecrets(),
     });
     expect(running.config.values.dataDir).toBe(dataDir);
     expect(warnings).toContain(
@@ -90,7 +90,10 @@ describe('the app’s agent from a vendor file', () => {
     });
     const stored = readFileSync(join(dataDir, 'secrets.safe.json'), 'utf8');
     expect(stored).not.toContain(DEMO.sharedKey);
-    expect(appSecretStore(dataDir, () => {}).read().sharedKey?.value).toBe(DEMO.sharedKey);
+    const again = (await safeStorageSecrets())!;
+    await again.prepare(dataDir);
+    expect(again.open(dataDir, () => {}).read().sharedKey?.value).toBe(DEMO.sharedKey);
+    expect(fakeSafeStorage.deprecatedCalls).toEqual([]);
     expect(running.config.secretValues).toEqual(expect.arrayContaining([DEMO.sharedKey, DEMO.licenseKey]));
 
     settings.vendorLaunchAtLogin = running.config.vendor.launchAtLogin;

@@ -425,6 +425,8 @@ describe('the preload bridge check', () => {
       'retryDeadLetters',
       'discardDeadLetters',
       'openLogsFolder',
+      'getActivity',
+      'getAttemptLog',
       'onChange',
     ];
     const bridge = Object.fromEntries(methods.map((method) => [method, () => undefined]));

@@ -192,6 +192,22 @@ describe('the AgentApi over HTTP', () => {
     expect((await authorized('/api/status')).json()).toMatchObject({ paused: false });
   });
 
+  it('activity: the recent attempts, and one attempt’s log by its correlation ID', async () => {
+    agent.set({ color: 'blue' });
+    await authorized('/api/sync', { method: 'POST', body: '{}' });
+    const attempts = (await authorized('/api/activity')).json() as Array<{ correlationId: string }>;
+    expect(attempts).toEqual([expect.objectContaining({ trigger: 'manual', outcome: 'drained', sent: 1 })]);
+    const id = attempts[0]!.correlationId;
+    // This agent writes no log file: the answer says so rather than showing nothing.
+    expect(
+      (await authorized('/api/activity/log', { method: 'POST', body: JSON.stringify({ correlationId: id }) })).json(),
+    ).toEqual({ correlationId: id, lines: [], truncated: false, problem: expect.stringMatching(/no log file/) });
+    const unknown = await authorized('/api/activity/log', { method: 'POST', body: '{"correlationId":"0badc0de"}' });
+    expect([unknown.status, unknown.json()]).toEqual([404, { error: 'no recent sync attempt has the ID 0badc0de' }]);
+    for (const body of ['{}', '{"correlationId":"../x"}', '{"correlationId":"0badc0de","more":1}'])
+      expect((await authorized('/api/activity/log', { method: 'POST', body })).status, body).toBe(400);
+  });
+
   it('refuses bad bodies with a clear error', async () => {
     expect(
       (await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":"bad"}' })).json(),

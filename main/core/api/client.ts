@@ -351,7 +351,7 @@ export class LicenseApiClient {
   private networkError(error: unknown, endpoint: string, url: string): LicenseApiError {
     const host = safeHost(url);
     const proxy = this.transport.proxyLabel(url);
-    const code = (isAxiosError(error) && error.code) || 'network_error';
+    const code = failureCode(error);
     if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED') {
       return new LicenseApiError({
         code: 'response_too_large',
@@ -438,13 +438,14 @@ export class LicenseApiClient {
       const code = named ? oneLine(parsed.data.error) : `http_${response.status}`;
       const described = parsed.success ? (parsed.data.error_description ?? parsed.data.error) : '';
       const detail = described.trim() === '' ? `HTTP ${response.status}` : described;
+      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), this.now());
       throw new LicenseApiError({
         status: response.status,
         code,
         message: `The OAuth token endpoint refused the client credentials: ${oneLine(this.redact(detail))}.`,
         endpoint,
-        kind: classifyFailure(response.status, named ? code : undefined),
-        retryAfterMs: parseRetryAfter(header(response, 'retry-after'), this.now()),
+        kind: classifyFailure(response.status, named ? code : undefined, retryAfterMs !== undefined),
+        retryAfterMs,
       });
     }
     const token = oauthTokenSchema.safeParse(safeJson(text));
@@ -473,7 +474,35 @@ const NETWORK_REASONS: Record<string, string> = {
   EHOSTUNREACH: 'the host is unreachable',
   ERR_NETWORK: 'the network failed',
   ERR_CANCELED: 'the request was cancelled',
+  UND_ERR_CONNECT_TIMEOUT: 'no answer in time',
+  UND_ERR_SOCKET: 'the connection was dropped',
+  'net::ERR_CONNECTION_REFUSED': 'the connection was refused',
+  'net::ERR_CONNECTION_RESET': 'the connection was dropped',
+  'net::ERR_CONNECTION_CLOSED': 'the connection was dropped',
+  'net::ERR_NAME_NOT_RESOLVED': 'the host name could not be resolved',
+  'net::ERR_INTERNET_DISCONNECTED': 'this device is offline',
+  'net::ERR_TIMED_OUT': 'no answer in time',
+  'net::ERR_PROXY_CONNECTION_FAILED': 'the proxy could not be reached',
+  'net::ERR_TUNNEL_CONNECTION_FAILED': 'the proxy refused to connect to the License API',
 };
+
+/**
+ * The most specific name of a failure with no answer. Through axios's fetch adapter the socket's
+ * code sits in the cause (undici: `cause.code`), and Chromium's net.fetch says `net::ERR_...` in
+ * the message; through the http adapter it is axios's own code.
+ */
+function failureCode(error: unknown): string {
+  const axiosCode = isAxiosError(error) ? error.code : undefined;
+  if (axiosCode && axiosCode !== 'ERR_NETWORK' && axiosCode !== 'ERR_BAD_REQUEST') return axiosCode;
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 4; depth++) {
+    const own = (cause as { code?: unknown }).code;
+    if (typeof own === 'string' && own !== 'ERR_NETWORK' && own !== 'ERR_BAD_REQUEST') return own;
+    const chromium = /net::ERR_[A-Z_]+/.exec(cause.message)?.[0];
+    if (chromium) return chromium;
+    cause = cause.cause;
+  }
+  return axiosCode ?? 'network_error';
+}
 
 /** Failures to open a connection: through a proxy, they are about the proxy itself. */
 const PROXY_CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);

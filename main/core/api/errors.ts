@@ -91,7 +91,8 @@ const TLS_CODES = new Set([
 /** The kind of a failure with no HTTP answer, from the error code the network stack gave. */
 export function classifyNetworkFailure(code: string): ApiErrorKind {
   if (TLS_CODES.has(code) || /^(ERR_SSL_|ERR_CERT_|net::ERR_CERT_|net::ERR_SSL_)/.test(code)) return 'tls';
-  if (/^net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH|MANDATORY_PROXY)/.test(code)) return 'proxy';
+  if (/^net::ERR_(TUNNEL_CONNECTION_FAILED|PROXY_AUTH|UNEXPECTED_PROXY_AUTH|MANDATORY_PROXY)/.test(code))
+    return 'proxy';
   return 'network';
 }
 

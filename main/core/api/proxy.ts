@@ -15,8 +15,7 @@ export function proxySettingProblem(text: string): string | undefined {
   } catch {
     return 'must be system, direct or a proxy URL like http://proxy.example:8080';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return `a proxy URL must start with http:// or https:// (got ${url.protocol})`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'a proxy URL must start with http:// or https://';
   if (url.hostname === '') return 'a proxy URL needs a host';
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '')
     return 'a proxy URL is only scheme, optional user:password@, host and port';
@@ -103,8 +102,13 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
     .filter((entry) => entry !== '')
     .some((entry) => {
       if (entry === '*') return true;
-      const match = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase().replace(/^\[|\](?=:|$)/g, ''))!;
-      const name = match[1]!.replace(/^\*?\./, '');
+      // A bare IPv6 address has colons but no port; [v6]:port and name:port have one.
+      const bareIpv6 = !entry.startsWith('[') && (entry.match(/:/g) ?? []).length > 1;
+      const match = bareIpv6 ? [entry, entry, undefined] : /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!;
+      const name = match[1]!
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '')
+        .replace(/^\*?\./, '');
       if (match[2] !== undefined && match[2] !== port) return false;
       return host === name || host.endsWith(`.${name}`);
     });

@@ -5,6 +5,7 @@
 // prints no DEP0123 warning), trusting the system's roots plus `caFile`. The Electron app hands
 // the client Chromium's `net.fetch` instead (main/app/network.ts): the core never imports electron.
 import type { ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -80,6 +81,45 @@ function systemRoots(read: ((type: 'default' | 'system') => string[]) | undefine
   return cachedSystemRoots;
 }
 
+/**
+ * A CONNECT tunnel whose TLS to the server trusts `ca`: https-proxy-agent takes the server's TLS
+ * options from each request, and axios passes none. A new connection per request (no keep-alive):
+ * proxies close idle connections without notice, and the agent sends a request every few minutes.
+ */
+type TunnelConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
+
+class TrustingTunnel extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: URL,
+    private readonly ca: string[] | undefined,
+  ) {
+    super(proxy);
+  }
+
+  override connect(request: ClientRequest, options: TunnelConnectOptions): Promise<Socket> {
+    return super.connect(request, this.ca && options.secureEndpoint ? { ...options, ca: this.ca } : options);
+  }
+}
+
+/**
+ * A transport over a `fetch`: axios's fetch adapter with the given fetch (axios 1.12+ `env.fetch`).
+ * The Electron app passes its session's `net.fetch` (Chromium's network stack: the OS proxy
+ * settings, PAC, WPAD, Kerberos/NTLM and the OS trust store); tests pass Node's own fetch.
+ */
+export function fetchTransport(options: {
+  fetch: (input: URL | Request | string, init?: RequestInit) => Promise<Response>;
+  describeProxy(url: string): Promise<ProxyChoice & { label: string | undefined }>;
+}): HttpTransport {
+  return {
+    extraCertificates: [],
+    requestOptions: () => ({ adapter: 'fetch', env: { fetch: options.fetch } }),
+    // The network stack reports its own proxy failures (net::ERR_TUNNEL_CONNECTION_FAILED...).
+    proxyLabel: () => undefined,
+    describeProxy: (url) => options.describeProxy(url),
+    refusedByProxy: () => false,
+  };
+}
+
 /** The transport a configuration asks for (its proxy and caFile), on Node. */
 export function configuredTransport(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): HttpTransport {
   return nodeTransport({
@@ -109,13 +149,13 @@ export function nodeTransport(options: NodeTransportOptions = {}): HttpTransport
     let agent = viaProxy.get(key);
     if (!agent) {
       if (target.protocol === 'https:') {
-        const tunnel = new HttpsProxyAgent(proxy, { keepAlive: true, ca });
+        const tunnel = new TrustingTunnel(proxy, ca);
         tunnel.on('proxyConnect', (answer: { statusCode: number }, request: ClientRequest) => {
           if (answer.statusCode !== 200) refused.add(request);
         });
         agent = tunnel;
       } else {
-        agent = new HttpProxyAgent(proxy, { keepAlive: true });
+        agent = new HttpProxyAgent(proxy);
       }
       viaProxy.set(key, agent);
     }
@@ -129,7 +169,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): HttpTransport
       const { proxy } = choose(url);
       const agent = proxy ? agentFor(target, proxy) : target.protocol === 'https:' ? direct.https : direct.http;
       // proxy: false: axios must not read the environment itself; the choice above is the one.
-      return { adapter: 'http', proxy: false, httpAgent: agent, httpsAgent: agent };
+      return { proxy: false, httpAgent: agent, httpsAgent: agent };
     },
     proxyLabel(url) {
       const { proxy } = choose(url);

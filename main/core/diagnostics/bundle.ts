@@ -15,6 +15,8 @@ import { VARSYNC_VERSION } from '../collectors/system-facts.js';
 import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../config/resolve.js';
 import { listLogFiles } from '../log/files.js';
 import { Redactor } from '../log/redaction.js';
+import { configuredTransport, type HttpTransport } from '../api/transport.js';
+import { runNetworkCheck, type NetworkCheck } from './network-check.js';
 
 export interface DiagnosticsSources {
   config: ResolvedConfig;
@@ -27,6 +29,8 @@ export interface DiagnosticsSources {
   /** What must not appear (log/redaction.ts sensitiveValues). The hardware ID values are added here. */
   secrets: Iterable<string | undefined>;
   now?: () => number;
+  /** How the agent reaches the API (the app's: Chromium's); default: the agent's, else the configuration's on Node. */
+  transport?: HttpTransport;
 }
 
 export interface ProbeResult {
@@ -42,6 +46,7 @@ export interface DiagnosticsBundle {
   path: string;
   entries: string[];
   probe: ProbeResult;
+  network: NetworkCheck | null;
 }
 
 /** Why a bundle cannot be written at `path`, in words; undefined when it can be. */
@@ -74,7 +79,9 @@ export async function writeDiagnosticsBundle(path: string, sources: DiagnosticsS
   const redactor = new Redactor(sources.secrets);
   redactor.add([hardwareId?.id, hardwareId?.change?.previous, hardwareId?.change?.current]);
 
-  const probe = await probeApi(config, now);
+  const transport = sources.transport ?? agent?.transport ?? transportOrUndefined(config);
+  const probe = await probeApi(config, now, transport);
+  const network = await networkCheckOf(config, transport, now);
   const collectedAt = new Date(now()).toISOString();
   const entries = new Map<string, string>();
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -97,6 +104,7 @@ export async function writeDiagnosticsBundle(path: string, sources: DiagnosticsS
     json({ settings: [...describeConfig(config), ...describeVendorSettings(config)], filesLookedFor: config.files }),
   );
   entries.set('connectivity.json', json(probe));
+  entries.set('network.json', json(network ?? { error: 'the configured API URL or caFile cannot be used' }));
   if (agent && status) {
     const { hardwareId: _value, ...rest } = status;
     entries.set(
@@ -153,11 +161,43 @@ export async function writeDiagnosticsBundle(path: string, sources: DiagnosticsS
     }
     throw error;
   }
-  return { path, entries: [...entries.keys()], probe };
+  return { path, entries: [...entries.keys()], probe, network };
+}
+
+/** The configuration's Node transport; undefined when it cannot be made (a caFile that cannot be read: in config.json). */
+function transportOrUndefined(config: ResolvedConfig): HttpTransport | undefined {
+  try {
+    return configuredTransport(config);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The network self-test (network-check.ts), or null when the API URL or transport cannot be used. */
+export async function networkCheckOf(
+  config: ResolvedConfig,
+  transport: HttpTransport | undefined,
+  now: () => number = Date.now,
+): Promise<NetworkCheck | null> {
+  if (!transport) return null;
+  try {
+    return await runNetworkCheck({
+      apiUrl: config.values.apiUrl,
+      transport,
+      timeoutMs: config.values.requestTimeoutMs,
+      now,
+    });
+  } catch {
+    return null;
+  }
 }
 
 /** GET /.well-known on the configured API: unauthenticated, so it works with or without credentials. */
-async function probeApi(config: ResolvedConfig, now: () => number): Promise<ProbeResult> {
+async function probeApi(
+  config: ResolvedConfig,
+  now: () => number,
+  transport: HttpTransport | undefined,
+): Promise<ProbeResult> {
   const started = now();
   let url = config.values.apiUrl;
   try {
@@ -166,6 +206,7 @@ async function probeApi(config: ResolvedConfig, now: () => number): Promise<Prob
       baseUrl: config.values.apiUrl,
       credentials: { type: 'hmac', apiKey: '', sharedKey: '' },
       timeoutMs: config.values.requestTimeoutMs,
+      transport,
       now,
     });
     url = `${client.apiBaseUrl}/.well-known`;
@@ -228,6 +269,7 @@ function readme(collectedAt: string): string {
     "queue.json         counts, the oldest pending value's age, every variable with its state, values the server refused",
     'history.json       the recent sync attempts with their correlation IDs (find them in the logs: grep the ID)',
     'connectivity.json  a probe of the configured License API (GET /.well-known) with its timing',
+    'network.json       the network self-test: proxy and where it came from, DNS, TCP, TLS chain, .well-known',
     'logs/              varsync.log and the rotated logs',
     '',
     'Secrets, the raw machine ID and the hardware ID are replaced by [redacted] in every file.',

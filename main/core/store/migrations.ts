@@ -67,6 +67,13 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 2: what started each sync attempt, its problem's kind, and what was left pending after it
+  // (the window's Activity and its 24-hour chart show them).
+  `
+  ALTER TABLE sync_history ADD COLUMN trigger TEXT;
+  ALTER TABLE sync_history ADD COLUMN kind TEXT;
+  ALTER TABLE sync_history ADD COLUMN pending INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -34,11 +34,18 @@ export interface SyncRecord {
   sent: number;
   requests: number;
   code?: string;
+  /** The problem's kind (network, server, ... storage) when the attempt failed. */
+  kind?: string;
   message?: string;
   correlationId: string;
+  /** What started the attempt; absent in records written before it was kept. */
+  trigger?: string;
+  /** Values left pending when it ended; absent in records written before it was kept. */
+  pending?: number;
 }
 
-const HISTORY_KEPT = 200;
+/** The sync attempts kept (the window's Activity shows them). */
+export const HISTORY_KEPT = 200;
 
 interface OutboxRow {
   name: string;
@@ -118,8 +125,8 @@ export class VariableStore {
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       insertHistory: db.prepare(
-        `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, message, correlation_id)
-         VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @message, @correlationId)`,
+        `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, kind, message, correlation_id, trigger, pending)
+         VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @kind, @message, @correlationId, @trigger, @pending)`,
       ),
       trimHistory: db.prepare<[number]>('DELETE FROM sync_history WHERE id <= (SELECT MAX(id) FROM sync_history) - ?'),
       history: db.prepare<
@@ -131,8 +138,11 @@ export class VariableStore {
           sent: number;
           requests: number;
           code: string | null;
+          kind: string | null;
           message: string | null;
           correlation_id: string;
+          trigger: string | null;
+          pending: number | null;
         }
       >('SELECT * FROM sync_history ORDER BY id DESC LIMIT ?'),
       lastEvent: db.prepare<[string], { at: number; detail: string }>(
@@ -282,7 +292,14 @@ export class VariableStore {
         return letters.length;
       }),
       recordSync: this.db.transaction((record: SyncRecord) => {
-        st.insertHistory.run({ ...record, code: record.code ?? null, message: record.message ?? null });
+        st.insertHistory.run({
+          ...record,
+          code: record.code ?? null,
+          kind: record.kind ?? null,
+          message: record.message ?? null,
+          trigger: record.trigger ?? null,
+          pending: record.pending ?? null,
+        });
         st.trimHistory.run(HISTORY_KEPT);
       }),
       // One read transaction, so the three tables are seen at one moment: between two separate
@@ -417,8 +434,11 @@ export class VariableStore {
       sent: row.sent,
       requests: row.requests,
       code: row.code ?? undefined,
+      kind: row.kind ?? undefined,
       message: row.message ?? undefined,
       correlationId: row.correlation_id,
+      trigger: row.trigger ?? undefined,
+      pending: row.pending ?? undefined,
     }));
   }
 

@@ -8,7 +8,7 @@ import { LicenseApiError, type ApiErrorKind } from '../api/errors.js';
 import type { Logger } from '../log.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
-import type { AgentStateName, SyncOutcome } from '../../../shared/agent-api.js';
+import type { AgentStateName, SyncOutcome, SyncTrigger } from '../../../shared/agent-api.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import {
   batchSizeAfter,
@@ -108,7 +108,8 @@ export const INITIAL_SNAPSHOT: EngineSnapshot = {
 export class SyncEngine {
   private snapshot: EngineSnapshot;
   private running: Promise<PassOutcome> | undefined;
-  private rerun = false;
+  /** What asked for another pass while one was running (the first to ask). */
+  private rerun: SyncTrigger | undefined;
   private timer: unknown;
   private debounce: unknown;
   private stopped = true;
@@ -153,7 +154,10 @@ export class SyncEngine {
       this.options.log.info(
         `rate limited by the License API until ${new Date(now + limitedFor).toISOString()} (saved by the last run); waiting`,
       );
-    this.waitBeforeSending(Math.max(limitedFor, this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random)));
+    this.waitBeforeSending(
+      Math.max(limitedFor, this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random)),
+      'start',
+    );
   }
 
   /** Stop timers and wait for a pass in flight to finish. */
@@ -180,16 +184,16 @@ export class SyncEngine {
       this.random,
     );
     this.timers.clearTimeout(this.debounce);
-    this.debounce = this.timers.setTimeout(() => void this.runPass(), wait);
+    this.debounce = this.timers.setTimeout(() => void this.runPass({ trigger: 'set' }), wait);
   }
 
-  /** A person asked (or connectivity returned): forget backoff and holds, and run a pass now. */
-  async syncNow(): Promise<PassOutcome> {
+  /** A person asked (or the system resumed): forget backoff and holds, and run a pass now. */
+  async syncNow(trigger: SyncTrigger = 'manual'): Promise<PassOutcome> {
     this.snapshot.failures = 0;
     this.snapshot.held = false;
     this.holdUntil = 0;
     if (this.running) await this.running;
-    return this.runPass({ probeFirst: false });
+    return this.runPass({ probeFirst: false, trigger });
   }
 
   /**
@@ -215,28 +219,28 @@ export class SyncEngine {
   resume(): void {
     this.snapshot.paused = false;
     this.publish();
-    if (!this.stopped) void this.syncNow();
+    if (!this.stopped) void this.syncNow('resume');
   }
 
   /** Run one pass; if one is running, ask for another after it and return the running one. */
-  runPass(options: { probeFirst?: boolean } = {}): Promise<PassOutcome> {
+  runPass(options: { probeFirst?: boolean; trigger?: SyncTrigger } = {}): Promise<PassOutcome> {
+    const trigger = options.trigger ?? 'set';
     if (this.running) {
-      this.rerun = true;
+      this.rerun ??= trigger;
       return this.running;
     }
     this.timers.clearTimeout(this.timer);
     this.timers.clearTimeout(this.debounce);
-    this.running = this.pass(options.probeFirst ?? true).finally(() => {
+    this.running = this.pass(options.probeFirst ?? true, trigger).finally(() => {
       this.running = undefined;
-      if (this.rerun && !this.stopped) {
-        this.rerun = false;
-        void this.runPass();
-      }
+      const rerun = this.rerun;
+      this.rerun = undefined;
+      if (rerun && !this.stopped) void this.runPass({ trigger: rerun });
     });
     return this.running;
   }
 
-  private async pass(probeFirst: boolean): Promise<PassOutcome> {
+  private async pass(probeFirst: boolean, trigger: SyncTrigger): Promise<PassOutcome> {
     if (this.snapshot.paused) {
       this.publish();
       return 'paused';
@@ -249,7 +253,7 @@ export class SyncEngine {
     if (store.pendingCount() === 0 && !this.snapshot.held && this.snapshot.failures === 0) {
       // Routine check with nothing to send: no request, no history.
       this.publish();
-      this.schedule(intervalWait(this.options.intervalMs, this.random));
+      this.schedule(intervalWait(this.options.intervalMs, this.random), 'interval');
       return 'drained';
     }
     this.snapshot.state = 'syncing';
@@ -299,8 +303,11 @@ export class SyncEngine {
         sent: counters.sent,
         requests: counters.requests,
         code: problem?.code,
+        kind: problem?.kind,
         message: problem?.message,
         correlationId,
+        trigger,
+        pending: store.pendingCount(),
       }),
     );
     log.info(
@@ -406,17 +413,17 @@ export class SyncEngine {
     this.snapshot.lastError = null;
     const wait = this.pacing.spreadWait(this.options.fleetSpreadMs ?? 0, this.random);
     log.info(`the License API answers again; sending in ${Math.round(wait / 1000)} s (fleet spread)`);
-    this.waitBeforeSending(wait);
+    this.waitBeforeSending(wait, 'connectivity');
   }
 
   /** No pass before `delay` ms from now, whatever is set meanwhile (0: a pass now). */
-  private waitBeforeSending(delay: number): void {
+  private waitBeforeSending(delay: number, trigger: SyncTrigger): void {
     const now = this.now();
     this.holdUntil = now + delay;
     this.snapshot.nextAttemptAt = delay > 0 ? now + delay : null;
     this.snapshot.state = this.restingState();
     this.publish();
-    this.schedule(delay);
+    this.schedule(delay, trigger);
   }
 
   private finish(outcome: PassOutcome, log: Logger): void {
@@ -439,7 +446,7 @@ export class SyncEngine {
     this.snapshot.state = this.restingState(log);
     this.snapshot.nextAttemptAt = outcome === 'drained' && this.options.store.pendingCount() === 0 ? null : now + delay;
     this.publish(log);
-    this.schedule(delay);
+    this.schedule(delay, outcome === 'drained' ? 'interval' : 'retry');
   }
 
   /** How long to wait after a transient failure; a rate-limit refusal is remembered across restarts. */
@@ -481,10 +488,10 @@ export class SyncEngine {
     return pending > 0 ? 'pending' : 'synced';
   }
 
-  private schedule(delay: number): void {
+  private schedule(delay: number, trigger: SyncTrigger): void {
     if (this.stopped || this.snapshot.paused) return;
     this.timers.clearTimeout(this.timer);
-    this.timer = this.timers.setTimeout(() => void this.runPass(), delay);
+    this.timer = this.timers.setTimeout(() => void this.runPass({ trigger }), delay);
   }
 
   /** Save and announce the snapshot; `log` is the sync attempt's during a pass. */

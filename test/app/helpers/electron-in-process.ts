@@ -12,6 +12,7 @@ import electron, {
   FakeWebContents,
   ipcMain,
   protocol,
+  session,
 } from './fake-electron.js';
 
 export * from './fake-electron.js';
@@ -49,6 +50,8 @@ async function run(command: ControlCommand): Promise<unknown> {
         loginItemSettings: app.loginItemSettings,
         applicationMenuRoles: FakeMenu.applicationMenu?.roles ?? null,
         errors: dialog.errors,
+        sessionFetches: session.defaultSession.fetched,
+        proxyConfig: session.defaultSession.proxyConfig ?? null,
         trays: FakeTray.instances.map((tray) => ({
           icon: basename(tray.image.path),
           iconFound: !tray.image.isEmpty(),

@@ -537,6 +537,30 @@ export class FakeSession {
   setDevicePermissionHandler(handler: (...args: unknown[]) => boolean): void {
     this.devicePermissionHandler = handler;
   }
+
+  // Network: electron.d.ts `Session.setProxy(config: ProxyConfig): Promise<void>`,
+  // `resolveProxy(url: string): Promise<string>` (a PAC-style answer: "DIRECT", "PROXY host:port"),
+  // `fetch(input, init)`: net.fetch through this session. The fake's fetch is Node's own fetch,
+  // or rejects as Chromium's network stack does (an Error whose message is the net error name).
+  proxyConfig: { mode?: string; proxyRules?: string } | undefined;
+  readonly fetched: string[] = [];
+  /** Net errors the next fetches reject with, in order (e.g. 'net::ERR_TUNNEL_CONNECTION_FAILED'). */
+  readonly netErrors: string[] = [];
+
+  async setProxy(config: { mode?: string; proxyRules?: string }): Promise<void> {
+    this.proxyConfig = { ...config };
+  }
+
+  async resolveProxy(_url: string): Promise<string> {
+    return this.proxyConfig?.mode === 'fixed_servers' ? `PROXY ${this.proxyConfig.proxyRules}` : 'DIRECT';
+  }
+
+  async fetch(input: string | Request, init?: RequestInit): Promise<Response> {
+    this.fetched.push(typeof input === 'string' ? input : input.url);
+    const failure = this.netErrors.shift();
+    if (failure) throw new Error(failure);
+    return fetch(input, init);
+  }
 }
 
 export const session = { defaultSession: new FakeSession() };
@@ -586,19 +610,49 @@ export const dialog = {
   },
 };
 
-/** safeStorage on a machine with a keychain: the "ciphertext" never holds the text as such. */
+/**
+ * safeStorage on a machine with a keychain: the "ciphertext" never holds the text as such, and
+ * names the key that made it. The synchronous calls still work but are deprecated in Electron 45
+ * (electron.d.ts, SafeStorage: "**Deprecated:** Use `safeStorage.isAsyncEncryptionAvailable()`
+ * instead", likewise encryptString and decryptString): they are counted, so tests can show the
+ * app makes none. decryptStringAsync's `shouldReEncrypt` is true for data made with an older key
+ * ("the key has been rotated or a new key is available"): rotateKey() makes a new one.
+ */
 export const safeStorage = {
   available: true,
   backend: 'gnome_libsecret',
-  isEncryptionAvailable: (): boolean => safeStorage.available,
-  getSelectedStorageBackend: (): string => safeStorage.backend,
-  encryptString: (text: string): Buffer =>
-    Buffer.concat([Buffer.from('fake-safe:'), Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)]),
-  decryptString: (data: Buffer): string => {
-    if (!data.subarray(0, 10).equals(Buffer.from('fake-safe:')))
-      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
-    return Buffer.from(data.subarray(10).map((byte) => byte ^ 0x5a)).toString('utf8');
+  keyVersion: 1,
+  deprecatedCalls: [] as string[],
+  rotateKey(): void {
+    safeStorage.keyVersion++;
   },
+  seal(text: string): Buffer {
+    const head = Buffer.from(`fake-safe:v${safeStorage.keyVersion}:`);
+    return Buffer.concat([head, Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)]);
+  },
+  open(data: Buffer): { result: string; shouldReEncrypt: boolean } {
+    const match = /^fake-safe:v(\d+):/.exec(data.subarray(0, 24).toString('latin1'));
+    if (!match) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    const result = Buffer.from(data.subarray(match[0].length).map((byte) => byte ^ 0x5a)).toString('utf8');
+    return { result, shouldReEncrypt: Number(match[1]) < safeStorage.keyVersion };
+  },
+  isEncryptionAvailable: (): boolean => {
+    safeStorage.deprecatedCalls.push('isEncryptionAvailable');
+    return safeStorage.available;
+  },
+  encryptString: (text: string): Buffer => {
+    safeStorage.deprecatedCalls.push('encryptString');
+    return safeStorage.seal(text);
+  },
+  decryptString: (data: Buffer): string => {
+    safeStorage.deprecatedCalls.push('decryptString');
+    return safeStorage.open(data).result;
+  },
+  isAsyncEncryptionAvailable: async (): Promise<boolean> => safeStorage.available,
+  getSelectedStorageBackend: (): string => safeStorage.backend,
+  encryptStringAsync: async (text: string): Promise<Buffer> => safeStorage.seal(text),
+  decryptStringAsync: async (data: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> =>
+    safeStorage.open(data),
 };
 
 export { FakeBrowserWindow as BrowserWindow, FakeMenu as Menu, FakeTray as Tray };
@@ -663,5 +717,5 @@ export function resetFakeElectron(): void {
   dialog.errors.length = 0;
   dialog.saveAnswers.length = 0;
   dialog.saveDialogs.length = 0;
-  Object.assign(safeStorage, { available: true, backend: 'gnome_libsecret' });
+  Object.assign(safeStorage, { available: true, backend: 'gnome_libsecret', keyVersion: 1, deprecatedCalls: [] });
 }

@@ -1,0 +1,119 @@
+// Activity in Chromium against a real `varsync run --ui` and the emulator: a failed attempt (a 503)
+// and the one that then sent the value are listed; opening the red one shows its log lines (read
+// from the daemon's log folder, the same lines `varsync logs --attempt` prints) and Copy puts them
+// on the clipboard. Screenshot: test-results/screenshots/activity.png (the README's picture).
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { BROWSER, launchChromium } from '../bench/lib/browser.js';
+import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
+import { eventually, tempDir } from '../test/helpers/agent.js';
+import { emulatorEnv, varsync } from '../test/helpers/cli.js';
+import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
+import { accessibilityViolations } from './axe.js';
+
+const SCREENSHOTS = 'test-results/screenshots';
+const HW = 'e2e-activity-device';
+const chromiumMissing = 'problem' in BROWSER;
+if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
+
+let emulator: Emulator;
+let daemon: DaemonProcess;
+let env: NodeJS.ProcessEnv;
+let browser: Browser;
+let page: Page;
+
+describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    emulator = await startEmulator();
+    env = emulatorEnv(emulator, tempDir(), {
+      VARSYNC_HARDWARE_ID: HW,
+      VARSYNC_RETRY_BASE_MS: '300',
+      VARSYNC_RETRY_MAX_MS: '600',
+      VARSYNC_LOG_LEVEL: 'debug',
+    });
+    daemon = await startDaemon(env);
+    emulator.faults.failNext(503, 1);
+    await varsync(['set', 'color=blue', 'seats:=3'], env);
+    await eventually(
+      () => emulator.state.variablesOf(DEMO.product, HW),
+      (values) => values.color === 'blue',
+      20_000,
+    );
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.origin });
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+    await page.goto(daemon.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    await emulator?.close();
+  });
+
+  it('lists the failed attempt and the one that sent the values, with trigger, outcome, counts and problem', async () => {
+    const rows = page.getByTestId('attempt-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const failed = page.locator('[data-testid="attempt-row"][data-outcome="retrying"]');
+    const sent = page.locator('[data-testid="attempt-row"][data-outcome="drained"]');
+    expect(await failed.count()).toBe(1);
+    expect(await sent.count()).toBe(1);
+    const failedText = await failed.innerText();
+    expect(failedText).toMatch(/Failed, will retry/);
+    expect(failedText).toMatch(/server: server_error/);
+    const sentText = await sent.innerText();
+    expect(sentText).toMatch(/Sent/);
+    expect(sentText).toMatch(/\b2\b/); // values sent
+    // Newest first: the attempt that sent the values is above the one that failed.
+    expect(await rows.first().getAttribute('data-outcome')).toBe('drained');
+  });
+
+  it('draws the last 24 hours from the same history: a dot per attempt by outcome, and the pending line', async () => {
+    const chart = page.getByTestId('history-chart');
+    const dots = chart.locator('circle.attempt-dot');
+    expect(await dots.count()).toBe(await page.getByTestId('attempt-row').count());
+    expect(await dots.evaluateAll((circles) => circles.map((circle) => circle.getAttribute('data-outcome')))).toEqual([
+      'retrying',
+      'drained',
+    ]); // oldest first, left to right
+    // Two values were left pending after the failed attempt, none after the one that sent them.
+    const levels = await chart
+      .getByTestId('pending-line')
+      .evaluate((line) => [
+        ...new Set((line.getAttribute('points') ?? '').split(' ').map((point) => point.split(',')[1])),
+      ]);
+    expect(levels).toHaveLength(2);
+    expect(Number(levels[0])).toBeLessThan(Number(levels[1])); // higher on screen: more pending
+    expect(await chart.locator('desc').textContent()).toMatch(
+      /^2 attempts in the last 24 hours: 1 failed, will retry, 1 sent\. At most 2 values left pending/,
+    );
+  });
+
+  it('opens the red one: its log lines, as `varsync logs --attempt` prints them, and Copy copies them', async () => {
+    const failed = page.locator('[data-testid="attempt-row"][data-outcome="retrying"]');
+    const id = (await failed.getByTestId('attempt-open').innerText()).trim();
+    expect(id).toMatch(/^[0-9a-f]{8}$/);
+    await failed.getByTestId('attempt-open').click();
+    const lines = page.getByTestId('attempt-log-lines');
+    await expect.poll(() => lines.count(), { timeout: 10_000 }).toBe(1);
+    const shown = await lines.innerText();
+    expect(shown).toMatch(/server failure 503 server_error/);
+    const fromCli = await varsync(['logs', '--attempt', id], env);
+    expect(shown.trim()).toBe(fromCli.stdout.trim());
+    // Opening moved focus to the log's heading, for keyboard and screen-reader users.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H3');
+
+    await page.getByTestId('attempt-log-copy').click();
+    await expect.poll(() => page.getByTestId('notice').innerText(), { timeout: 10_000 }).toMatch(/is copied/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fromCli.stdout.trimEnd());
+    await page.screenshot({ path: `${SCREENSHOTS}/activity.png`, fullPage: true });
+    expect(await accessibilityViolations(page), 'activity open').toEqual([]);
+
+    await page.getByTestId('attempt-log-close').click();
+    expect(await page.getByTestId('attempt-log').count()).toBe(0);
+  });
+});
