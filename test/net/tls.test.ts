@@ -90,20 +90,21 @@ describe('HTTPS to the License API', () => {
     });
   });
 
-  it('a caFile that is missing or holds no certificate stops with one line naming it (exit 2)', async () => {
+  it('a caFile that is missing or holds no certificate stops with one line naming it and where it was set (exit 2)', async () => {
     const emulator = await https();
     const env = emulatorEnv(emulator, tempDir());
     const missing = await varsync(['set', 'a=1'], { ...env, VARSYNC_CA_FILE: '/nonexistent/ca.pem' });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      'varsync: caFile /nonexistent/ca.pem: cannot be read (ENOENT); check the path and its permissions.\n',
+      'varsync: caFile /nonexistent/ca.pem: cannot be read (ENOENT); check the path and its permissions. ' +
+        'Set by env VARSYNC_CA_FILE.\n',
     );
     const empty = join(tempDir(), 'empty.pem');
     writeFileSync(empty, 'not a certificate\n');
     const bad = await varsync(['set', 'a=1'], { ...env, VARSYNC_CA_FILE: empty });
     expect(bad).toMatchObject({
       code: 2,
-      stderr: `varsync: caFile ${empty}: holds no PEM certificate (-----BEGIN CERTIFICATE-----).\n`,
+      stderr: `varsync: caFile ${empty}: holds no PEM certificate (-----BEGIN CERTIFICATE-----). Set by env VARSYNC_CA_FILE.\n`,
     });
   });
 });

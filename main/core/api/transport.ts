@@ -8,15 +8,13 @@ import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
 import * as tls from 'node:tls';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { loadCaFile } from '../config/ca-file.js';
 import { ConfigError, type ResolvedConfig } from '../config/resolve.js';
 import { chooseProxy, parseProxySetting, proxyLabel, type ProxyChoice, type ProxySetting } from './proxy.js';
-import { failureCode } from '../failure-code.js';
 
 export interface HttpTransport {
   /** The axios options that carry a request to `url` (adapter, agents or fetch). */
@@ -42,21 +40,11 @@ export interface NodeTransportOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The certificates of a `caFile`, or a one-line error naming the file and what to do. */
+/** The certificates of a `caFile` (resolveConfig has refused one that cannot be used, saying where it was set). */
 export function readCaFile(path: string): string[] {
-  const absolute = resolvePath(path);
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `caFile ${absolute}: cannot be read (${failureCode(error) ?? 'error'}); check the path and its permissions.`,
-    );
-  }
-  const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (certificates.length === 0)
-    throw new ConfigError(`caFile ${absolute}: holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
-  return certificates;
+  const loaded = loadCaFile(path);
+  if ('problem' in loaded) throw new ConfigError(loaded.problem);
+  return loaded.certificates;
 }
 
 /**

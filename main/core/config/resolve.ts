@@ -3,6 +3,7 @@
 // Every value remembers where it came from; a bad file or value stops start-up with a message
 // that names the file (or variable, or flag), the key and the problem. Which files are read, and
 // from where, is load.ts; the vendor-only keys (initial variables, collectors, ...) ride along.
+import { loadCaFile } from './ca-file.js';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { ZodMiniType } from 'zod/mini';
@@ -256,6 +257,10 @@ export function resolveConfig(layers: ConfigLayer[], env: NodeJS.ProcessEnv = pr
     throw new ConfigError(
       `retryMaxMs (${sources.retryMaxMs}) must not be smaller than retryBaseMs (${sources.retryBaseMs}).`,
     );
+  }
+  if (resolved.caFile !== undefined) {
+    const loaded = loadCaFile(resolved.caFile);
+    if ('problem' in loaded) throw new ConfigError(`${loaded.problem} Set by ${sources.caFile}.`);
   }
   const secretValues = new Set<string>();
   for (const layer of ordered) {
