@@ -9,13 +9,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { CLI_ENTRY, CLI_OUT_DIR, ROOT } from '../../scripts/cli-build-state.mjs';
 
-/** Node resolve hooks that report every module the process loads, one URL a line on stderr. */
+/**
+ * Node resolve hooks that report every module the process loads, one URL a line on stderr. The
+ * hooks run on their own thread from Node 22 on, whose process.stderr may never be flushed before
+ * the process exits: they write to file descriptor 2 directly.
+ */
 const RECORD_LOADS = `data:text/javascript,${encodeURIComponent(`
 import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
+import { writeSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
-  process.stderr.write('loaded ' + result.url + '\\\\n');
+  writeSync(2, 'loaded ' + result.url + '\\\\n');
   return result;
 }\`));`)}`;
 
