@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from '../cli/main.js';
-import { appConfig, electronConfigLocations } from '../app/agent-setup.js';
+import { appConfig, electronConfigLocations, prepareSecrets } from '../app/agent-setup.js';
 import { appPaths, setupAppIdentity } from '../app/paths.js';
 import { safeStorageSecrets, type AppSecrets } from '../app/secrets.js';
 import { UserSettings } from '../app/settings.js';
@@ -26,9 +26,7 @@ async function preparedSecrets(
   const secrets = await safeStorageSecrets();
   if (!secrets) return undefined;
   try {
-    const noStore = () => ({ description: 'none yet', read: () => ({}), write: () => undefined });
-    const { dataDir } = appConfig(process.env, userSettings, { locations, secretStore: noStore }).values;
-    await secrets.prepare(dataDir);
+    await prepareSecrets(secrets, process.env, userSettings, locations);
   } catch {
     // The command reads the configuration again and reports the problem.
   }

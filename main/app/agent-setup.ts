@@ -53,6 +53,21 @@ export function appConfig(
 }
 
 /**
+ * Decrypt safeStorage's secrets for the data folder the configuration names: a first reading, with
+ * no secret store yet, finds the folder (the tray app and the installed command both start so).
+ */
+export async function prepareSecrets(
+  secrets: AppSecrets,
+  env: NodeJS.ProcessEnv,
+  userSettings: ConfigLayer,
+  locations: ConfigLocations | undefined,
+): Promise<void> {
+  const noStoreYet = () => ({ description: 'none yet', read: () => ({}), write: () => undefined });
+  const { dataDir } = appConfig(env, userSettings, { locations, secretStore: noStoreYet }).values;
+  await secrets.prepare(dataDir);
+}
+
+/**
  * The configuration, its secrets kept by safeStorage when there is one. safeStorage answers only
  * asynchronously and the configuration reads and writes its store synchronously: a first reading
  * finds the data folder, its secrets are decrypted, the second reading uses them, and what it
@@ -61,11 +76,7 @@ export function appConfig(
 async function appConfigWithSecrets(options: AgentSetupOptions): Promise<ResolvedConfig> {
   const secrets = options.secrets;
   if (!secrets) return appConfig(options.env, options.userSettings, options);
-  const { dataDir } = appConfig(options.env, options.userSettings, {
-    locations: options.locations,
-    secretStore: () => ({ description: 'none yet', read: () => ({}), write: () => undefined }),
-  }).values;
-  await secrets.prepare(dataDir);
+  await prepareSecrets(secrets, options.env, options.userSettings, options.locations);
   const config = appConfig(options.env, options.userSettings, {
     locations: options.locations,
     secretStore: (dir, onNotice) => secrets.open(dir, onNotice),
