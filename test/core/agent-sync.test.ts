@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { resetEmulator } from '../helpers/api.js';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
 import { Agent } from '../../main/core/agent.js';
-import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
+import { emulatorConfig, eventually, statusWhen, tempDir } from '../helpers/agent.js';
 
 let emulator: Emulator;
 let agent: Agent;
@@ -131,12 +131,11 @@ describe('failure classes: state, reason, next step, and recovery without restar
     await activated();
     agent.startEngine();
     emulator.faults.failNext(503, 2);
+    // Listen before the set: with fast timings both 503s and the success can pass within one poll.
+    const failed = statusWhen(agent, (s) => s.lastError?.kind === 'server');
     agent.set({ color: 'blue' });
     // Between retries the state is 'pending' with a next attempt; a retry may already be running.
-    const status = await eventually(
-      () => agent.status(),
-      (s) => s.lastError?.kind === 'server',
-    );
+    const status = await failed;
     expect(['pending', 'syncing']).toContain(status.state);
     if (status.state === 'pending') expect(status.nextAttemptAt).not.toBeNull();
     expect(status.explanation?.action).toMatch(/retries/);
