@@ -176,7 +176,6 @@ describe('failure classes: state, reason, next step, and recovery without restar
     await eventually(
       () => agent.status(),
       (s) => s.state === 'synced',
-      5_000,
     );
     expect(serverValues().color).toBe('blue');
   });
@@ -195,7 +194,6 @@ describe('failure classes: state, reason, next step, and recovery without restar
     await eventually(
       () => agent.status(),
       (s) => s.state === 'synced',
-      5_000,
     );
   });
 
@@ -214,7 +212,6 @@ describe('failure classes: state, reason, next step, and recovery without restar
     await eventually(
       () => agent.status(),
       (s) => s.state === 'synced',
-      5_000,
     );
   });
 
