@@ -301,9 +301,8 @@ function createDevice(
     fleetSpreadMs: spreadSeconds * 1000,
     pacing: POLICIES[options.policy],
     log: silentLogger,
-    now: clock.now,
+    clock,
     random: random.next,
-    timers: clock.timers,
   });
   return { hardwareId, db, store, engine, latest: new Map(), undelivered: new Set() };
 }
