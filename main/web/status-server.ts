@@ -77,6 +77,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       if (!log) throw new HttpError(404, `no recent sync attempt has the ID ${id}`);
       return log;
     },
+    checkNetwork: () => agent.checkNetwork(),
   };
   const api = new Map(
     (Object.keys(HTTP_ROUTES) as HttpApiMethod[]).map((name) => {
