@@ -27,6 +27,7 @@ export function apiRoutes(agent: Agent): Map<string, ApiRoute> {
       if (!log) throw new HttpError(404, `no recent sync attempt has the ID ${id}`);
       return log;
     },
+    checkNetwork: () => agent.checkNetwork(),
   };
   return new Map(
     (Object.keys(HTTP_ROUTES) as HttpApiMethod[]).map((name) => {

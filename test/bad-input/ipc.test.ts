@@ -242,6 +242,8 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
     return typeof (value as { state?: unknown }).state === 'string' ? undefined : 'answered without a state';
   if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters' || channel === 'agent:get-activity')
     return Array.isArray(value) ? undefined : 'answered without a list';
+  if (channel === 'agent:check-network')
+    return typeof (value as { apiUrl?: unknown }).apiUrl === 'string' ? undefined : 'answered without the API URL';
   return undefined;
 }
 
