@@ -7,6 +7,7 @@ import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
 import { createRefresher, type Refresher } from './refresh.js';
 import { applyVariableChanges } from './variable-list.js';
+import { warmUpFormatting } from './warm-up.js';
 import type { Transport } from './transport/transport.js';
 
 export interface AgentData {
@@ -69,6 +70,7 @@ export function useAgent(transport: Transport): AgentState {
     const stopChanges = transport.api.onChange(() => refresher.request());
     const stopConnection = transport.onConnectionChange?.(setConnected);
     void refresher.now();
+    warmUpFormatting();
     return () => {
       stopChanges();
       stopConnection?.();
