@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { AttemptLogView, AttemptView, StatusView, SyncResultView, SyncTrigger } from '../../shared/agent-api.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
+import type { NetworkCheckView } from '../../shared/network-check.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import type { LicenseRef } from './api/client.js';
@@ -22,6 +23,7 @@ import { SyncEngine } from './sync/engine.js';
 import { EngineHost } from './sync/engine-host.js';
 import { readEngineState, saveEngineState } from './sync/engine-state.js';
 import { projectStatus } from './status.js';
+import { networkCheckOf } from './diagnostics/network-check.js';
 
 /** What `status()` returns: the shared StatusView (the window, the status page and the CLI show the same). */
 export type AgentStatus = StatusView;
@@ -70,6 +72,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private readonly now: () => number;
   private readonly host: EngineHost;
   private readonly client: LazyLicenseApiClient | undefined;
+  /** How this agent reaches the License API: its client's requests and the network self-test. */
+  readonly transport: HttpTransport;
   private closed = false;
 
   private constructor(private readonly options: AgentOptions) {
@@ -81,6 +85,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
     const values = this.config.values;
     // First, so that a caFile that cannot be read stops start-up before the database is opened.
     const transport = options.transport ?? configuredTransport(this.config, options.env);
+    this.transport = transport;
     const opened = openDatabase(values.dataDir, this.now, options.sqliteNativeBinding);
     this.db = opened.db;
     this.dbPath = opened.path;
@@ -143,9 +148,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
     }
   }
 
-  /** How this agent reaches the License API (undefined when it is not configured to). */
-  get transport(): HttpTransport | undefined {
-    return this.client?.transport;
+  /** The network self-test over this agent's own transport (the window's "Test the connection"). */
+  async checkNetwork(): Promise<NetworkCheckView> {
+    const check = await networkCheckOf(this.config, this.transport, this.now);
+    if (!check) throw new Error(`the API URL ${this.config.values.apiUrl} cannot be used; see varsync config`);
+    return check;
   }
 
   /** Open the data folder (creating it), check the database, resolve the hardware ID, queue the vendor file's new initial variables. */

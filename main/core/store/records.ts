@@ -1,7 +1,7 @@
 // What the store hands out, and how each is read from its row: the pending entries the engine
 // sends, dead letters, sync records, and the view of every variable the window and CLI show.
 import type { DeadLetterView } from '../../../shared/agent-api.js';
-import { variableType, type VariableView } from '../../../shared/variables.js';
+import { compareNames, variableType, type VariableView } from '../../../shared/variables.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { ConfirmedRow, DeadLetterRow, HistoryRow, OutboxRow } from './statements.js';
 
@@ -114,7 +114,7 @@ export function variableViews(
       syncedAt: views.get(row.name)?.syncedAt ?? null,
     });
   }
-  return [...views.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...views.values()].sort((a, b) => compareNames(a.name, b.name));
 }
 
 function iso(ms: number): string {
