@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
-import { correlationIdSchema, deadLetterNamesSchema, variableCursorSchema } from '../../shared/ipc.js';
+import { changesCursorSchema, correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { contentTypeOf, resolveRendererFile } from '../core/renderer-files.js';
-import { VariableFeed } from '../core/variable-feed.js';
+import { ChangeFeed } from '../core/change-feed.js';
 import { checkPeer, checkRequest } from './guard.js';
 import { statusPageUrl } from './status-url.js';
 
@@ -61,12 +61,12 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const token = options.token ?? randomBytes(24).toString('base64url');
   const streams = new Set<ServerResponse>();
   let port = 0;
-  const feed = new VariableFeed(() => agent.variables());
+  const feed = new ChangeFeed(agent);
 
   const handlers: Record<HttpApiMethod, (body: unknown) => Promise<unknown> | unknown> = {
     getStatus: () => agent.status(),
     getVariables: () => agent.variables(),
-    getVariableChanges: (body) => feed.changesSince(parseCursor(body)),
+    getChanges: (body) => feed.changesSince(parseCursor(body)),
     getDeadLetters: () => agent.deadLetters(),
     syncNow: () => agent.syncNow(),
     pause: () => agent.pause(),
@@ -232,7 +232,7 @@ function parseNames(body: unknown): string[] | undefined {
   return parsed.data.names;
 }
 
-const cursorBody = z.strictObject({ since: variableCursorSchema });
+const cursorBody = z.strictObject({ since: changesCursorSchema });
 
 function parseCursor(body: unknown): string | null {
   const parsed = cursorBody.safeParse(body ?? {});
