@@ -56,8 +56,9 @@ export function useVirtualRows(
 
   const height = rowHeight.current;
   const visible = view.height > 0 ? Math.ceil(view.height / height) : firstRows();
-  const start = Math.min(count, Math.max(0, Math.floor(view.top / height) - OVERSCAN));
-  const end = Math.min(count, start + visible + 2 * OVERSCAN);
+  const first = Math.floor(view.top / height);
+  const start = Math.min(count, Math.max(0, first - OVERSCAN));
+  const end = Math.min(count, first + visible + OVERSCAN);
 
   // Learn the row height from what is on screen (spacers excluded) when other rows came into view
   // or the box changed size: reading it forces a layout, which a changed value need not pay.
