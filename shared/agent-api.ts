@@ -2,6 +2,7 @@
 // window.varsync); in the browser over HTTP and server-sent events from the headless daemon.
 // Everything here is plain data, the same on both sides.
 import type { Explanation } from './explanations.js';
+import type { NetworkCheckView } from './network-check.js';
 import type { VariableView } from './variables.js';
 import type { VariableValue } from './wire.js';
 
@@ -142,6 +143,8 @@ export interface AgentApi {
   getActivity(): Promise<AttemptView[]>;
   /** One attempt's log lines, by its correlation ID. */
   getAttemptLog(correlationId: string): Promise<AttemptLogView>;
+  /** The network self-test: how this device reaches the License API, step by step, with the verdict's inputs. */
+  checkNetwork(): Promise<NetworkCheckView>;
   /** Show the log folder in the file manager (Electron only; false where it cannot). */
   openLogsFolder(): Promise<boolean>;
   /** Called whenever the agent's status or variables change. Returns the unsubscribe function. */

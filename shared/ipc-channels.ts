@@ -17,6 +17,7 @@ export const IPC_METHOD = {
   'agent:open-logs-folder': 'openLogsFolder',
   'agent:get-activity': 'getActivity',
   'agent:get-attempt-log': 'getAttemptLog',
+  'agent:check-network': 'checkNetwork',
 } as const satisfies Record<string, Exclude<keyof AgentApi, 'onChange'>>;
 
 export type IpcInvokeChannel = keyof typeof IPC_METHOD;

@@ -30,4 +30,5 @@ export const IPC_INVOKE = {
   'agent:open-logs-folder': z.tuple([]),
   'agent:get-activity': z.tuple([]),
   'agent:get-attempt-log': z.tuple([correlationIdSchema]),
+  'agent:check-network': z.tuple([]),
 } as const satisfies Record<IpcInvokeChannel, z.ZodType>;

@@ -31,6 +31,7 @@ export function createAgentService(agent: Agent, openLogsFolder: () => Promise<b
       if (!log) throw new Error(`no recent sync attempt has the ID ${correlationId}`);
       return log;
     },
+    checkNetwork: () => agent.checkNetwork(),
   };
 }
 

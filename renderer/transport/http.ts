@@ -14,6 +14,7 @@ import type {
   SyncResultView,
 } from '../../shared/agent-api.js';
 import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
+import type { NetworkCheckView } from '../../shared/network-check.js';
 import type { VariableView } from '../../shared/variables.js';
 import { ChangeStream, type BodyReaderLike } from './change-stream.js';
 import type { Transport } from './transport.js';
@@ -143,6 +144,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         await request(HTTP_ROUTES.getAttemptLog, { correlationId }),
         HTTP_ROUTES.getAttemptLog,
       ),
+    checkNetwork: async () =>
+      expectObject<NetworkCheckView>(await request(HTTP_ROUTES.checkNetwork), HTTP_ROUTES.checkNetwork),
     // A browser page cannot open a folder on the machine; the button is hidden (canOpenLogsFolder).
     openLogsFolder: async () => false,
     onChange: (listener) => changes.onChange(listener),

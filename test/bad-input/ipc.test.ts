@@ -247,9 +247,11 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
     return typeof (value as { state?: unknown }).state === 'string' ? undefined : 'answered without a state';
   if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters' || channel === 'agent:get-activity')
     return Array.isArray(value) ? undefined : 'answered without a list';
+  if (channel === 'agent:check-network')
+    return typeof (value as { apiUrl?: unknown }).apiUrl === 'string' ? undefined : 'answered without the API URL';
   if (CURSOR_CHANNELS.has(channel)) {
-    const answer = value as { cursor?: unknown; variables?: unknown };
-    return typeof answer.cursor === 'string' && Array.isArray(answer.variables)
+    const answer = value as { cursor?: unknown; variables?: { variables?: unknown } };
+    return typeof answer.cursor === 'string' && Array.isArray(answer.variables?.variables)
       ? undefined
       : 'answered without changes';
   }

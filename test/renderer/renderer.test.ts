@@ -430,6 +430,7 @@ describe('the preload bridge check', () => {
       'openLogsFolder',
       'getActivity',
       'getAttemptLog',
+      'checkNetwork',
       'onChange',
     ];
     const bridge = Object.fromEntries(methods.map((method) => [method, () => undefined]));
