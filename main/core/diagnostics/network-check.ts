@@ -229,8 +229,9 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The error's message, with its code when the message does not already name it. */
 function describe(error: unknown): string {
-  if (error instanceof LicenseApiError) return `${error.message} (${error.code})`;
+  const message = (error as Error).message ?? String(error);
   const code = (error as { code?: unknown }).code;
-  return oneLine(`${(error as Error).message ?? String(error)}${typeof code === 'string' ? ` (${code})` : ''}`);
+  return oneLine(typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message);
 }
