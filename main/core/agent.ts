@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { AttemptLogView, AttemptView, StatusView, SyncResultView, SyncTrigger } from '../../shared/agent-api.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import type { NetworkCheckView } from '../../shared/network-check.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
@@ -30,7 +31,7 @@ export type AgentStatus = StatusView;
 export interface AgentOptions {
   config: ResolvedConfig;
   log?: Logger;
-  now?: () => number;
+  clock?: Clock;
   /** Overrides how the OS machine GUID is read (tests). */
   readMachineId?: () => string | undefined;
   /** How often to look for other processes' writes and requests, in ms. */
@@ -66,6 +67,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private readonly dbPath: string;
   private readonly recovery: DatabaseRecovery | undefined;
   private readonly log: Logger;
+  private readonly clock: Clock;
+  /** The time, for the parts that only read it. */
   private readonly now: () => number;
   private readonly host: EngineHost;
   private readonly client: LazyLicenseApiClient | undefined;
@@ -77,7 +80,8 @@ export class Agent extends EventEmitter<{ change: [] }> {
     super();
     this.config = options.config;
     this.log = options.log ?? silentLogger;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.now = () => this.clock.now();
     const values = this.config.values;
     // First, so that a caFile that cannot be read stops start-up before the database is opened.
     const transport = options.transport ?? configuredTransport(this.config, options.env);
@@ -96,7 +100,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       store: this.store,
       dbPath: this.dbPath,
       log: this.log,
-      now: this.now,
+      clock: this.clock,
       watchIntervalMs: options.watchIntervalMs,
       leaseTtlMs: options.leaseTtlMs,
       createEngine: () => this.createEngine(),
@@ -349,7 +353,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       debounceMs: values.debounceMs,
       fleetSpreadMs: values.fleetSpreadSeconds * 1000,
       log: this.log,
-      now: this.now,
+      clock: this.clock,
       onChange: () => this.emit('change'),
     });
   }
