@@ -1,6 +1,6 @@
 // Words and numbers for the window: states, times, values, errors. No DOM here.
 import type { AgentStateName, HardwareIdSource, SyncOutcome, SyncTrigger } from '../shared/agent-api.js';
-import type { VariableState, VariableView } from '../shared/variables.js';
+import type { VariableState } from '../shared/variables.js';
 import type { VariableValue } from '../shared/wire.js';
 
 export const STATE_WORDS: Record<AgentStateName, { label: string; detail: string }> = {
@@ -123,22 +123,6 @@ export function describeError(error: unknown): string {
   const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   const message = raw.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, '').trim();
   return message || 'Something went wrong, and the agent did not say what. The logs have the details.';
-}
-
-export type StateFilter = 'all' | VariableState;
-
-/** The variables whose name contains `query` (ignoring case and surrounding spaces), in the given state. */
-export function filterVariables(
-  variables: readonly VariableView[],
-  query: string,
-  state: StateFilter = 'all',
-): VariableView[] {
-  const needle = query.trim().toLocaleLowerCase();
-  return variables.filter(
-    (variable) =>
-      (state === 'all' || variable.state === state) &&
-      (needle === '' || variable.name.toLocaleLowerCase().includes(needle)),
-  );
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -94,6 +94,21 @@ export interface AttemptLogView {
   problem: string | null;
 }
 
+/**
+ * The variables changed since the page last asked (`getVariableChanges`), so that one change costs
+ * the page that change, not the whole list. `full` when the page had nothing to build on (no
+ * cursor, a cursor of another run, or one too old): then `variables` is the whole list, by name.
+ */
+export interface VariableChangesView {
+  /** Give this back as `since` next time. */
+  cursor: string;
+  full: boolean;
+  /** The whole list (full), else the variables added or changed since, by name. */
+  variables: VariableView[];
+  /** Names gone since (never with full). */
+  removed: string[];
+}
+
 export interface SyncResultView {
   outcome: SyncOutcome;
   status: StatusView;
@@ -102,6 +117,8 @@ export interface SyncResultView {
 export interface AgentApi {
   getStatus(): Promise<StatusView>;
   getVariables(): Promise<VariableView[]>;
+  /** What changed in the variables since `since` (a cursor this returned), or all of them when null. */
+  getVariableChanges(since: string | null): Promise<VariableChangesView>;
   getDeadLetters(): Promise<DeadLetterView[]>;
   syncNow(): Promise<SyncResultView>;
   pause(): Promise<void>;

@@ -2,8 +2,9 @@
 // the agent, with its body checked first.
 import { z } from 'zod';
 import { API_BASE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
-import { correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
+import { correlationIdSchema, deadLetterNamesSchema, variableCursorSchema } from '../../shared/ipc.js';
 import type { Agent } from '../core/agent.js';
+import { VariableFeed } from '../core/variable-feed.js';
 import { HttpError } from './http-io.js';
 
 /** Answers one request; undefined means 204 No Content. */
@@ -11,9 +12,11 @@ export type ApiRoute = (body: unknown) => Promise<unknown> | unknown;
 
 /** The routes by "METHOD /api/path". */
 export function apiRoutes(agent: Agent): Map<string, ApiRoute> {
+  const feed = new VariableFeed(() => agent.variables());
   const handlers: Record<HttpApiMethod, ApiRoute> = {
     getStatus: () => agent.status(),
     getVariables: () => agent.variables(),
+    getVariableChanges: (body) => feed.changesSince(parseCursor(body)),
     getDeadLetters: () => agent.deadLetters(),
     syncNow: () => agent.syncNow(),
     pause: () => agent.pause(),
@@ -47,6 +50,15 @@ function parseNames(body: unknown): string[] | undefined {
       `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
     );
   return parsed.data.names;
+}
+
+const cursorBody = z.strictObject({ since: variableCursorSchema });
+
+function parseCursor(body: unknown): string | null {
+  const parsed = cursorBody.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new HttpError(400, 'body must be {"since": null} or {"since": "<cursor of the last answer>"}');
+  return parsed.data.since;
 }
 
 const attemptBody = z.strictObject({ correlationId: correlationIdSchema });

@@ -6,15 +6,16 @@
 // scrolls with the keyboard and its header stays in view.
 import { Component } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { VariableView } from '../../shared/variables.js';
-import { filterVariables, plural, VARIABLE_STATE_WORDS, type StateFilter } from '../format.js';
+import { sameVariable, type VariableView } from '../../shared/variables.js';
+import { plural, VARIABLE_STATE_WORDS } from '../format.js';
+import { filterVariables, type StateFilter } from '../variable-list.js';
 import { useVirtualRows } from '../virtual-rows.js';
 import { Time } from './time.js';
 import { Value } from './value.js';
 
 const COLUMNS = 6;
 
-export function VariablesTable({ variables }: { variables: VariableView[] }) {
+export function VariablesTable({ variables }: { variables: readonly VariableView[] }) {
   const [query, setQuery] = useState('');
   const [state, setState] = useState<StateFilter>('all');
   const shown = useMemo(() => filterVariables(variables, query, state), [variables, query, state]);
@@ -112,7 +113,7 @@ export function VariablesTable({ variables }: { variables: VariableView[] }) {
   );
 }
 
-/** One row; each refresh brings new objects, so compare what is shown, not identity. */
+/** One row; re-rendered only when its place or what it shows changed (a full reload brings new objects). */
 class VariableRow extends Component<{ variable: VariableView; rowIndex: number }> {
   override shouldComponentUpdate(next: { variable: VariableView; rowIndex: number }): boolean {
     return this.props.rowIndex !== next.rowIndex || !sameVariable(this.props.variable, next.variable);
@@ -159,19 +160,5 @@ function Spacer({ height }: { height: number }) {
     <tr class="spacer" aria-hidden="true">
       <td colSpan={COLUMNS} style={{ height: `${height}px` }} />
     </tr>
-  );
-}
-
-function sameVariable(a: VariableView, b: VariableView): boolean {
-  return (
-    a === b ||
-    (a.name === b.name &&
-      a.value === b.value &&
-      a.type === b.type &&
-      a.state === b.state &&
-      a.updatedAt === b.updatedAt &&
-      a.syncedAt === b.syncedAt &&
-      a.error?.code === b.error?.code &&
-      a.error?.message === b.error?.message)
   );
 }

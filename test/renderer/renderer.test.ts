@@ -15,7 +15,8 @@ import {
   type StorageLike,
 } from '../../renderer/transport/token.js';
 import { createRefresher } from '../../renderer/refresh.js';
-import { describeError, filterVariables, formatAgo, formatCountdown, formatDuration } from '../../renderer/format.js';
+import { describeError, formatAgo, formatCountdown, formatDuration } from '../../renderer/format.js';
+import { filterVariables } from '../../renderer/variable-list.js';
 
 const TOKEN = 'run-token-abc';
 
@@ -413,6 +414,7 @@ describe('the preload bridge check', () => {
     const methods = [
       'getStatus',
       'getVariables',
+      'getVariableChanges',
       'getDeadLetters',
       'syncNow',
       'pause',
