@@ -125,6 +125,14 @@ export function describeError(error: unknown): string {
   return message || 'Something went wrong, and the agent did not say what. The logs have the details.';
 }
 
+let countFormat: Intl.NumberFormat | null = null;
+
+/** A count with thousands separators: "10,000" (one shared formatter: toLocaleString builds one per call). */
+export function formatCount(count: number): string {
+  countFormat ??= new Intl.NumberFormat('en');
+  return countFormat.format(count);
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }

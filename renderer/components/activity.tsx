@@ -10,11 +10,12 @@ import {
   ATTEMPT_OUTCOME_STATE,
   ATTEMPT_OUTCOME_WORDS,
   describeError,
+  formatCount,
   formatElapsed,
   TRIGGER_WORDS,
 } from '../format.js';
 import { CopyButton } from './copy-button.js';
-import { HistoryChart } from './history-chart.js';
+import { chartNow, HistoryChart } from './history-chart.js';
 import { Time } from './time.js';
 
 export interface ActivityProps {
@@ -57,10 +58,10 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
         </h2>
       </div>
       <p class="hint">
-        The last {attempts.length.toLocaleString('en')} attempts to send, newest first. Open one to see its log lines;
-        support may ask you to copy them.
+        The last {formatCount(attempts.length)} attempts to send, newest first. Open one to see its log lines; support
+        may ask you to copy them.
       </p>
-      <HistoryChart attempts={attempts} now={Date.now()} />
+      <HistoryChart attempts={attempts} now={chartNow(Date.now())} />
       {attempts.length === 0 ? (
         <p class="empty" data-testid="no-activity">
           No attempts yet: nothing has needed sending.
@@ -157,8 +158,8 @@ class AttemptRow extends Component<AttemptRowProps> {
             {ATTEMPT_OUTCOME_WORDS[attempt.outcome] ?? attempt.outcome}
           </span>
         </td>
-        <td data-label="Requests">{attempt.requests.toLocaleString('en')}</td>
-        <td data-label="Values sent">{attempt.sent.toLocaleString('en')}</td>
+        <td data-label="Requests">{formatCount(attempt.requests)}</td>
+        <td data-label="Values sent">{formatCount(attempt.sent)}</td>
         <td data-label="Took">{formatElapsed(attempt.durationMs)}</td>
         <td data-label="Problem">
           {attempt.problem ? (

@@ -2,6 +2,7 @@
 // attempt (a step line) and every attempt as a dot coloured by its outcome, so that "offline from
 // 9 to 11, caught up at 11:02" is seen. Plain SVG; the Activity table beside it holds the same
 // data as text, and the figure's description says it in words.
+import { Component } from 'preact';
 import type { AttemptView, SyncOutcome } from '../../shared/agent-api.js';
 import { ATTEMPT_OUTCOME_STATE, ATTEMPT_OUTCOME_WORDS, plural } from '../format.js';
 
@@ -14,7 +15,26 @@ const DOTS_Y = HEIGHT - PAD.bottom + 14;
 
 let hourFormat: Intl.DateTimeFormat | null = null;
 
-export function HistoryChart({ attempts, now }: { attempts: AttemptView[]; now: number }) {
+interface ChartProps {
+  attempts: AttemptView[];
+  now: number;
+}
+
+/** Drawn again only when the attempts change or a minute passes (a minute is half a pixel here): not on every refresh. */
+export class HistoryChart extends Component<ChartProps> {
+  override shouldComponentUpdate(next: ChartProps): boolean {
+    return next.attempts !== this.props.attempts || next.now !== this.props.now;
+  }
+
+  override render() {
+    return <Chart {...this.props} />;
+  }
+}
+
+/** `now` to the minute: the chart's right edge. */
+export const chartNow = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+
+function Chart({ attempts, now }: ChartProps) {
   const from = now - DAY_MS;
   const inDay = attempts
     .map((attempt) => ({ attempt, at: Date.parse(attempt.startedAt) + attempt.durationMs }))
@@ -58,7 +78,7 @@ export function HistoryChart({ attempts, now }: { attempts: AttemptView[]; now: 
         </text>
         {ticks.map((at, index) => (
           <text
-            key={at}
+            key={index}
             class="label"
             x={x(at)}
             y={HEIGHT - 4}

@@ -56,9 +56,12 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const lines = useRef<HTMLDListElement>(null);
+  // Also guarded outside state: two clicks can land before the button re-renders as disabled.
+  const inFlight = useRef(false);
 
   async function run() {
-    if (running) return;
+    if (inFlight.current) return;
+    inFlight.current = true;
     setRunning(true);
     setError(null);
     try {
@@ -69,6 +72,7 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
       setCheck(null);
       setError(describeError(failure));
     } finally {
+      inFlight.current = false;
       setRunning(false);
     }
   }

@@ -7,7 +7,7 @@
 import { Component } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { sameVariable, type VariableView } from '../../shared/variables.js';
-import { plural, VARIABLE_STATE_WORDS } from '../format.js';
+import { formatCount, plural, VARIABLE_STATE_WORDS } from '../format.js';
 import { filterVariables, type StateFilter } from '../variable-list.js';
 import { useVirtualRows } from '../virtual-rows.js';
 import { Time } from './time.js';
@@ -61,7 +61,7 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
         {variables.length === 0
           ? ''
           : filtering
-            ? `Showing ${shown.length.toLocaleString('en')} of ${plural(variables.length, 'variable')}.`
+            ? `Showing ${formatCount(shown.length)} of ${plural(variables.length, 'variable')}.`
             : `${plural(variables.length, 'variable')}.`}
       </p>
       {variables.length === 0 ? (

@@ -91,12 +91,14 @@ const method = fc.oneof(
 const API_PATHS = [
   '/api/status',
   '/api/variables',
+  '/api/changes',
   '/api/dead-letters',
   '/api/sync',
   '/api/pause',
   '/api/resume',
   '/api/dead-letters/retry',
   '/api/dead-letters/discard',
+  '/api/network-check',
   '/api/events',
 ];
 const path = fc.oneof(
