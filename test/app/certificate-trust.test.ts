@@ -17,13 +17,12 @@ import {
   type ServerCertificateOptions,
 } from '../../emulator/index.js';
 import { ACCEPT, CHROMIUM_VERDICT, decide, ERR_CERT_AUTHORITY_INVALID } from '../../main/app/certificate-trust.js';
-import { setupAgent } from '../../main/app/agent-setup.js';
 import { setupNetwork } from '../../main/app/network.js';
 import type { AgentRuntime } from '../../main/core/runtime.js';
-import { tempDir } from '../helpers/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
 import { electronCertificate, type ElectronCertificate } from './helpers/fake-chromium-tls.js';
+import { startAppAgent } from './helpers/app-agent.js';
 import { resetFakeElectron, session } from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
 
@@ -174,21 +173,7 @@ describe("the app's agent with caFile, through the session (Chromium's verificat
   });
 
   async function syncThrough(server: Emulator, env: NodeJS.ProcessEnv) {
-    running = await setupAgent({
-      env: {
-        VARSYNC_DATA_DIR: tempDir(),
-        VARSYNC_API_URL: server.url,
-        VARSYNC_PRODUCT: DEMO.product,
-        VARSYNC_LICENSE_KEY: DEMO.licenseKey,
-        VARSYNC_API_KEY: DEMO.apiKey,
-        VARSYNC_SHARED_KEY: DEMO.sharedKey,
-        ...env,
-      },
-      userSettings: objectLayer('user-settings', {}, 'settings'),
-      logger: () => silentLogger,
-      locations: { appDirs: [] },
-      network: (config, log) => setupNetwork(config, session.defaultSession as never, log),
-    });
+    running = await startAppAgent(server.url, env);
     running.agent.set({ color: 'blue' });
     return running.agent.syncNow();
   }

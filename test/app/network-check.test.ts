@@ -7,21 +7,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import {
   createCertificateAuthority,
   createServerCertificate,
-  DEMO,
   startEmulator,
   type Emulator,
 } from '../../emulator/index.js';
-import { setupAgent } from '../../main/app/agent-setup.js';
 import { createAgentService, setupIpc } from '../../main/app/ipc.js';
-import { setupNetwork } from '../../main/app/network.js';
 import { APP_START_URL, createSecureWindow } from '../../main/app/security.js';
-import { objectLayer } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
 import type { AgentRuntime } from '../../main/core/runtime.js';
 import { networkVerdict, type NetworkCheckView } from '../../shared/network-check.js';
-import { tempDir } from '../helpers/agent.js';
 import { startTinyproxy, type Tinyproxy } from '../net/helpers/tinyproxy.js';
-import { ipcMain, resetFakeElectron, session, type FakeBrowserWindow } from './helpers/fake-electron.js';
+import { startAppAgent } from './helpers/app-agent.js';
+import { ipcMain, resetFakeElectron, type FakeBrowserWindow } from './helpers/fake-electron.js';
 
 vi.mock('electron', () => import('./helpers/fake-electron.js'));
 
@@ -50,22 +46,7 @@ afterEach(async () => {
 
 /** The app's agent (the session's transport) with `env`, and the check asked for by the app's page. */
 async function checkFromThePage(env: NodeJS.ProcessEnv): Promise<NetworkCheckView> {
-  running = await setupAgent({
-    env: {
-      VARSYNC_DATA_DIR: tempDir(),
-      VARSYNC_API_URL: emulator.url,
-      VARSYNC_PRODUCT: DEMO.product,
-      VARSYNC_LICENSE_KEY: DEMO.licenseKey,
-      VARSYNC_API_KEY: DEMO.apiKey,
-      VARSYNC_SHARED_KEY: DEMO.sharedKey,
-      VARSYNC_CA_FILE: caFile,
-      ...env,
-    },
-    userSettings: objectLayer('user-settings', {}, 'settings'),
-    logger: () => silentLogger,
-    locations: { appDirs: [] },
-    network: (config, log) => setupNetwork(config, session.defaultSession as never, log),
-  });
+  running = await startAppAgent(emulator.url, { VARSYNC_CA_FILE: caFile, ...env });
   removeHandlers = setupIpc(
     createAgentService(running.agent, async () => true),
     silentLogger,

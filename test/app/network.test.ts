@@ -5,14 +5,13 @@
 // certificates cannot reach the tray app" is fixed by this path). Chromium's net errors are
 // classified like Node's. The emulator is real; only Chromium is stood in for by Node's fetch.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setupAgent } from '../../main/app/agent-setup.js';
 import type { AgentRuntime } from '../../main/core/runtime.js';
 import { setupNetwork } from '../../main/app/network.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
-import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
-import { tempDir } from '../helpers/agent.js';
+import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { app, resetFakeElectron, session } from './helpers/fake-electron.js';
+import { startAppAgent } from './helpers/app-agent.js';
 import { recordingLogger } from './helpers/logger.js';
 
 vi.mock('electron', () => import('./helpers/fake-electron.js'));
@@ -81,20 +80,7 @@ describe('the agent in the app goes through the session', () => {
   });
 
   async function start(): Promise<AgentRuntime> {
-    running = await setupAgent({
-      env: {
-        VARSYNC_DATA_DIR: tempDir(),
-        VARSYNC_API_URL: emulator.url,
-        VARSYNC_PRODUCT: DEMO.product,
-        VARSYNC_LICENSE_KEY: DEMO.licenseKey,
-        VARSYNC_API_KEY: DEMO.apiKey,
-        VARSYNC_SHARED_KEY: DEMO.sharedKey,
-      },
-      userSettings: objectLayer('user-settings', {}, 'settings'),
-      logger: () => silentLogger,
-      locations: { appDirs: [] },
-      network: (config, log) => setupNetwork(config, session.defaultSession as never, log),
-    });
+    running = await startAppAgent(emulator.url);
     return running;
   }
 
