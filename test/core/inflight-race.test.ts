@@ -239,49 +239,46 @@ function report(name: string, numRuns: number, started: number): void {
   );
 }
 
+/** Runs the property `numRuns` times, reports the figures, and checks the emulator's own invariants. */
+async function checkRuns<T>(name: string, numRuns: number, ops: fc.Arbitrary<T>, run: (ops: T) => Promise<void>) {
+  const started = Date.now();
+  figures = newFigures();
+  try {
+    await fc.assert(
+      fc.asyncProperty(ops, async (generated) => {
+        figures.runs++;
+        await run(generated);
+      }),
+      { numRuns },
+    );
+  } finally {
+    report(name, numRuns, started);
+  }
+  expect(emulator.selfCheckFailures).toEqual([]);
+}
+
 describe('The in-flight race', () => {
   it(
     'any interleaving of sets, syncs, failures, sets during a request and restarts ends with the last local value of every name on the server',
-    async () => {
-      const started = Date.now();
-      figures = newFigures();
-      try {
-        await fc.assert(
-          fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 40, size: 'max' }), async (ops) => {
-            figures.runs++;
-            await runScenario(ops);
-          }),
-          { numRuns: NUM_RUNS },
-        );
-      } finally {
-        report('in-flight race', NUM_RUNS, started);
-      }
-      expect(emulator.selfCheckFailures).toEqual([]);
-    },
+    () =>
+      checkRuns('in-flight race', NUM_RUNS, fc.array(opArb, { minLength: 3, maxLength: 40, size: 'max' }), (ops) =>
+        runScenario(ops),
+      ),
     RACE_TIMEOUT_MS,
   );
 
   it(
     'overlapping passes (a sync attempt or a restart while a request is in flight, requests served out of order) still end with the last local value on the server',
-    async () => {
-      const started = Date.now();
-      figures = newFigures();
-      try {
-        await fc.assert(
-          fc.asyncProperty(fc.array(overlappingOpArb, { minLength: 3, maxLength: 25, size: 'max' }), async (ops) => {
-            figures.runs++;
-            // A short engine lease: Agent.close() does not wait for a pass started by syncNow() without
-            // the engine, so that pass cannot release the lease on the closed database, and the agent
-            // opened next in this process would wait the default 15 s for the lease to expire.
-            await runScenario(ops, 200);
-          }),
-          { numRuns: OVERLAP_RUNS },
-        );
-      } finally {
-        report('overlapping passes', OVERLAP_RUNS, started);
-      }
-      expect(emulator.selfCheckFailures).toEqual([]);
-    },
+    () =>
+      checkRuns(
+        'overlapping passes',
+        OVERLAP_RUNS,
+        fc.array(overlappingOpArb, { minLength: 3, maxLength: 25, size: 'max' }),
+        // A short engine lease: Agent.close() does not wait for a pass started by syncNow() without
+        // the engine, so that pass cannot release the lease on the closed database, and the agent
+        // opened next in this process would wait the default 15 s for the lease to expire.
+        (ops) => runScenario(ops, 200),
+      ),
     RACE_TIMEOUT_MS,
   );
 });
