@@ -235,6 +235,7 @@ describe('icon and tooltip for a status', () => {
     engine: { running: true, here: true, pid: 1 },
     database: { path: '/x', recovered: null },
     demo: false,
+    locale: null,
     ...change,
   });
 
