@@ -3,13 +3,18 @@
 // says a catalog's words and formats dates, numbers, durations and relative times through Intl in
 // that locale. `en-XA` is the pseudo-locale (every English message in ⟦ ⟧), which shows at a
 // glance, and lets a test prove, that no word on screen escaped the catalogs.
+import { ar } from './catalogs/ar.js';
+import { de } from './catalogs/de.js';
 import { en, type Catalog, type MessageKey } from './catalogs/en.js';
+import { es } from './catalogs/es.js';
+import { fr } from './catalogs/fr.js';
+import { ja } from './catalogs/ja.js';
 import { formatMessage, type MessageParams } from './message-format.js';
 
 export type { MessageKey, MessageParams };
 
 /** Every language the window speaks, by its base tag. */
-export const CATALOGS = { en } as const satisfies Record<string, Catalog>;
+export const CATALOGS = { en, de, fr, es, ja, ar } as const satisfies Record<string, Catalog>;
 export type Language = keyof typeof CATALOGS;
 export const LANGUAGES = Object.keys(CATALOGS) as Language[];
 
