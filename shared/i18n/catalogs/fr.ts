@@ -1,6 +1,6 @@
 // French. Terms: synchronisation, en attente, variable, agent, ID matériel, éditeur, journal;
 // "License API" and "Varsync" are names and stay as they are. Typography: a narrow no-break space
-// (U+202F) before : ; ? ! as French sets them.
+// (U+202F) before : ; ? ! as French sets them.
 import type { Catalog } from './en.js';
 
 export const fr: Catalog = {
