@@ -1,14 +1,15 @@
-// Benchmark 7: the status page with 10,000 variables in Chromium (the table renders the rows in view). The built renderer is served by the
-// real headless status server (main/web/status-server.ts) for an agent holding 1,000 confirmed
-// variables. Times come from the page's own Performance API (navigation and resource timing,
+// Benchmark 7: the status page with 10,000 variables in Chromium. The built renderer is served by the
+// real headless status server (main/web/status-server.ts) for an agent holding 10,000 confirmed
+// variables, and compared in the same run with the renderer of an earlier commit ("before",
+// BENCH_RENDER_BEFORE; the one that refetched the whole list on every change) served the same way.
+// Times come from the page's own Performance API (navigation and resource timing,
 // MutationObserver, requestAnimationFrame, long tasks; bench/lib/page-probe.js): the first render,
-// and one `set` until its row shows the new value, split into the notification and fetch path and
-// the page's own work once the data has arrived; typing in the name filter, per keystroke; the JS
-// heap. A naive renderer (bench/lib/naive-table.js: the
-// same data, markup and stylesheet, all rows rebuilt with one innerHTML) is measured in the same run.
+// and one `set` until its row shows the new value, with the main thread's CPU time over it; typing
+// in the name filter, per keystroke; the JS heap. BENCH_RENDER_NAIVE=1 adds a naive renderer
+// (bench/lib/naive-table.js: the same data, markup and stylesheet, all rows rebuilt with one
+// innerHTML), which takes minutes at 10,000 rows.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Agent } from '../main/core/agent.js';
 import { silentLogger } from '../main/core/log.js';
@@ -25,15 +26,20 @@ import {
 } from './lib/browser.js';
 import { envInt } from './lib/env.js';
 import { confirmNames, manyName } from './lib/fill.js';
-import { nodeOutput } from './lib/proc.js';
+import { buildCurrentRenderer, buildRendererAt } from './lib/renderer-build.js';
 import { row, type ResultRow } from './lib/report.js';
-import { benchConfig, benchDir, childEnv, sleep } from './lib/setup.js';
+import { benchConfig, benchDir, sleep } from './lib/setup.js';
 import { median, summarize } from './lib/stats.js';
 
 const BENCH_RENDER = '7 render';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HARDWARE_ID = 'bench-render-device';
+/**
+ * The renderer compared with: the last commit before the window applied changes instead of
+ * refetching the list (issue 17), whose page took 892-946 ms from data to first frame and 72-75 ms
+ * of main-thread CPU per change in the runs of docs/BENCHMARKS.md.
+ */
+const BEFORE_COMMIT = 'b7d0a619644bf980e8b3e73d07e3dbe17cd96bb7';
 /** The page refreshes at most once a second (renderer/refresh.ts): wait this long between changes. */
 const APP_REFRESH_GAP_MS = 1_100;
 /** The naive page refreshes on every event; a short pause keeps one change from overlapping the next. */
@@ -76,10 +82,7 @@ interface NaiveLoadTimes {
 /** One change, in ms: the whole way, then its parts. */
 interface Change {
   setToRow: number;
-  setToRequest: number;
-  requestToData: number;
   dataToDom: number;
-  domToFrame: number;
   dataToFrame: number;
   longestTask: number;
   /** The page's main thread over the whole change (CPU time). */
@@ -95,27 +98,29 @@ interface Keystroke {
 /** What is typed into the filter, one keystroke each (the last clears it: every row matches again). */
 const FILTER_KEYSTROKES = ['v', 'va', 'var', 'var-', 'var-1', 'var-12', 'var-123', 'var-12', ''];
 
+/** One load of the app's page (this tree's, or the one before): the load, changes, keystrokes, heap. */
+interface AppPage {
+  load: LoadTimes;
+  loadCpu: MainThreadTime;
+  changes: Change[];
+  keystrokes: Keystroke[];
+  heapBytes: number;
+}
+
+interface NaivePage {
+  load: NaiveLoadTimes;
+  loadCpu: MainThreadTime;
+  changes: Change[];
+}
+
 interface Round {
-  app: { load: LoadTimes; loadCpu: MainThreadTime; changes: Change[]; keystrokes: Keystroke[]; heapBytes: number };
-  naive: { load: NaiveLoadTimes; loadCpu: MainThreadTime; changes: Change[] };
+  app: AppPage;
+  before: AppPage;
+  naive?: NaivePage;
 }
 
 const longest = (tasks: LongTask[]) => Math.max(0, ...tasks.map((task) => task.duration));
 const wallNow = () => performance.timeOrigin + performance.now();
-
-/** The renderer as `npm run build:renderer` builds it, from the current sources, into this run's folder (out/ is left alone). */
-async function buildRenderer(): Promise<string> {
-  const given = process.env.BENCH_RENDERER_DIR;
-  if (given) return given;
-  const outDir = join(benchDir('renderer'), 'renderer');
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  await nodeOutput(
-    [vite, 'build', '--config', 'renderer/vite.config.ts', '--outDir', outDir, '--logLevel', 'warn'],
-    childEnv({}),
-    ROOT,
-  );
-  return outDir;
-}
 
 /** The built page's stylesheet, for the naive page (which must look, and lay out, the same). */
 function stylesheetOf(rendererDir: string): string {
@@ -143,7 +148,7 @@ async function agentWithVariables(count: number): Promise<Agent> {
   }
 }
 
-/** Until the page has fetched the list `fetches` times and made no API call for `quietMs`. */
+/** Until the page has fetched the variables `fetches` times and made no API call for `quietMs`. */
 async function waitQuiet(page: Page, fetches: number, quietMs: number): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -172,13 +177,9 @@ async function measureChange(
   const times = (await page.evaluate('window.varsyncBench.changeResult()')) as ChangeTimes;
   const cpu = timeBetween(before, await meter.read());
   if (times.fetches === 0) throw new Error('the row changed without a fetch: the probe missed the refresh');
-  const wall = (at: number) => times.timeOrigin + at;
   return {
-    setToRow: wall(times.domAt) - setAt,
-    setToRequest: wall(times.requestAt) - setAt,
-    requestToData: times.dataAt - times.requestAt,
+    setToRow: times.timeOrigin + times.domAt - setAt,
     dataToDom: times.domAt - times.dataAt,
-    domToFrame: times.frameAt - times.domAt,
     dataToFrame: times.frameAt - times.dataAt,
     longestTask: longest(times.longTasks),
     cpu,
@@ -193,7 +194,7 @@ function failOnPageErrors(page: Page): () => void {
   };
 }
 
-/** Rows changed: the first of the sorted list, which are in view on both pages (the app renders only those). */
+/** Rows changed: the first of the sorted list, which are in view on every page (the apps render only those). */
 const CHANGED_ROWS = 8;
 
 class Changes {
@@ -221,7 +222,13 @@ class Changes {
   }
 }
 
-async function appRound(context: BrowserContext, url: string, changes: Changes, count: number): Promise<Round['app']> {
+async function appRound(
+  context: BrowserContext,
+  url: string,
+  changes: Changes,
+  count: number,
+  label: string,
+): Promise<AppPage> {
   const page = await context.newPage();
   const check = failOnPageErrors(page);
   try {
@@ -233,7 +240,7 @@ async function appRound(context: BrowserContext, url: string, changes: Changes, 
     // The load's refresh, then the one the event stream's opening asks for a second later.
     await waitQuiet(page, 2, APP_REFRESH_GAP_MS);
     const heapBytes = await meter.heapUsedBytes();
-    const measured = await changes.measure(page, meter, count, APP_REFRESH_GAP_MS, 'app');
+    const measured = await changes.measure(page, meter, count, APP_REFRESH_GAP_MS, label);
     const keystrokes: Keystroke[] = [];
     for (const text of FILTER_KEYSTROKES) {
       const cpuBefore = await meter.read();
@@ -254,7 +261,7 @@ async function naiveRound(
   changes: Changes,
   count: number,
   names: number,
-): Promise<Round['naive']> {
+): Promise<NaivePage> {
   const { origin, token } = server;
   const page = await context.newPage();
   const check = failOnPageErrors(page);
@@ -280,143 +287,204 @@ export async function benchRender(): Promise<ResultRow[]> {
   const names = envInt('BENCH_RENDER_NAMES', 10_000);
   const reps = envInt('BENCH_RENDER_REPS', 4);
   const perPage = envInt('BENCH_RENDER_CHANGES', 3);
-  const rendererDir = await buildRenderer();
+  const withNaive = process.env.BENCH_RENDER_NAIVE === '1';
+  const rendererDir =
+    process.env.BENCH_RENDERER_DIR ?? (await buildCurrentRenderer(join(benchDir('renderer'), 'renderer')));
+  const beforeDir = await buildRendererAt(
+    process.env.BENCH_RENDER_BEFORE ?? BEFORE_COMMIT,
+    join(benchDir('renderer-before'), 'renderer'),
+  );
   const stylesheet = stylesheetOf(rendererDir);
   const agent = await agentWithVariables(names);
-  let server: StatusServer | undefined;
+  const servers: StatusServer[] = [];
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    server = await startStatusServer({ agent, rendererDir, log: silentLogger });
+    const server = await startStatusServer({ agent, rendererDir, log: silentLogger });
+    servers.push(server);
+    const beforeServer = await startStatusServer({ agent, rendererDir: beforeDir, log: silentLogger });
+    servers.push(beforeServer);
     const context = await browser.newContext();
     await context.addInitScript({
       content: `window.varsyncBenchExpectedRows = ${names};\n${pageScript('page-probe.js')}`,
     });
     const changes = new Changes(agent, names);
-    // Warm-up, not counted: caches, JIT and the server warm up. Every app page opens the printed URL:
-    // a new tab has the token only from its fragment (it is kept per tab, in sessionStorage).
-    await appRound(context, server.url, changes, 1);
-    await naiveRound(context, server, stylesheet, changes, 1, names);
+    // Every app page opens the printed URL: a new tab has the token only from its fragment (kept per tab).
+    const app = (count: number) => appRound(context, server.url, changes, count, 'app');
+    const before = (count: number) => appRound(context, beforeServer.url, changes, count, 'before');
+    const naive = (count: number) =>
+      withNaive ? naiveRound(context, server, stylesheet, changes, count, names) : Promise.resolve(undefined);
+    // Warm-up, not counted: caches, JIT and the servers warm up.
+    await app(1);
+    await before(1);
+    await naive(1);
     const rounds: Round[] = [];
     for (let rep = 0; rep < reps; rep++) {
-      // The order alternates, so that neither page always follows the other.
+      // The order alternates, so that no page always follows another.
       if (rep % 2 === 0) {
-        const app = await appRound(context, server.url, changes, perPage);
-        rounds.push({ app, naive: await naiveRound(context, server, stylesheet, changes, perPage, names) });
+        const appPage = await app(perPage);
+        const beforePage = await before(perPage);
+        rounds.push({ app: appPage, before: beforePage, naive: await naive(perPage) });
       } else {
-        const naive = await naiveRound(context, server, stylesheet, changes, perPage, names);
-        rounds.push({ app: await appRound(context, server.url, changes, perPage), naive });
+        const naivePage = await naive(perPage);
+        const beforePage = await before(perPage);
+        rounds.push({ app: await app(perPage), before: beforePage, naive: naivePage });
       }
     }
     return describe(rounds, names);
   } finally {
     await browser?.close();
-    await server?.close();
+    for (const server of servers) await server.close();
     await agent.close();
   }
 }
 
 const of = <T>(list: T[], pick: (item: T) => number) => summarize(list.map(pick));
-const taskCount = (pages: Array<{ load: { longTasks: LongTask[] } }>) =>
-  median(pages.map((page) => page.load.longTasks.length));
 const cpuNote = (list: MainThreadTime[]) =>
   `CPU time; of which style + layout ${median(list.map((cpu) => cpu.styleLayoutMs)).toFixed(0)} ms`;
+const dataToFrame = (load: { dataAt: number; frameAt: number }) => load.frameAt - load.dataAt;
 
 function describe(rounds: Round[], names: number): ResultRow[] {
-  return [...describeLoads(rounds, names), ...describeChanges(rounds, names), ...describeFilterAndHeap(rounds, names)];
+  const naive = rounds.flatMap((round) => (round.naive ? [round.naive] : []));
+  return [
+    ...describeApp(rounds, names, 'app', (round) => round.app),
+    ...describeApp(rounds, names, 'before', (round) => round.before),
+    ...describeRatios(rounds, names),
+    ...(naive.length > 0 ? describeNaive(rounds, naive, names) : []),
+  ];
 }
 
-function describeFilterAndHeap(rounds: Round[], names: number): ResultRow[] {
+/** One page's own figures: `label` is app (this tree) or before (BENCH_RENDER_BEFORE). */
+function describeApp(rounds: Round[], names: number, label: string, pick: (round: Round) => AppPage): ResultRow[] {
   const count = names.toLocaleString('en-US');
-  const keystrokes = rounds.flatMap((round) => round.app.keystrokes);
+  const pages = rounds.map(pick);
+  const changes = pages.flatMap((page) => page.changes);
+  const keystrokes = pages.flatMap((page) => page.keystrokes);
+  const goal = (text: string) => (label === 'app' ? `; goal ${text}` : '');
   return [
     row(
       BENCH_RENDER,
-      `app: filter keystroke over ${count} names → next frame`,
-      of(keystrokes, (keystroke) => keystroke.ms),
+      `${label}: navigation → first frame with ${count} rows`,
+      of(pages, (page) => page.load.frameAt),
       'ms',
-      `${keystrokes.length} keystrokes; goal <= 50 ms`,
+      `${pages.length} page loads, warm HTTP cache`,
     ),
     row(
       BENCH_RENDER,
-      'app: main thread busy per filter keystroke',
+      `${label}: data → first frame with ${count} rows`,
+      of(pages, (page) => dataToFrame(page.load)),
+      'ms',
+      `wall time, the page’s own work${goal('<= 100 ms')}`,
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: main thread busy, whole load`,
+      of(pages, (page) => page.loadCpu.taskMs),
+      'ms',
+      cpuNote(pages.map((page) => page.loadCpu)),
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: longest task while loading`,
+      of(pages, (page) => longest(page.load.longTasks)),
+      'ms',
+      'Long Tasks API',
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: set → row shows the value`,
+      of(changes, (change) => change.setToRow),
+      'ms',
+      `${changes.length} changes; includes 100 ms server coalescing`,
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: data → row updated (DOM)`,
+      of(changes, (change) => change.dataToDom),
+      'ms',
+      'parse, apply, keyed row update',
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: main thread busy per change`,
+      of(changes, (change) => change.cpu.taskMs),
+      'ms',
+      `${cpuNote(changes.map((change) => change.cpu))}${goal('<= 8 ms')}`,
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: filter keystroke over ${count} names → next frame`,
+      of(keystrokes, (keystroke) => keystroke.ms),
+      'ms',
+      `${keystrokes.length} keystrokes${goal('<= 50 ms')}`,
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: main thread busy per filter keystroke`,
       of(keystrokes, (keystroke) => keystroke.cpuMs),
       'ms',
       'CPU time',
     ),
     row(
       BENCH_RENDER,
-      `app: JS heap with ${count} variables`,
-      of(
-        rounds.map((round) => round.app),
-        (page) => page.heapBytes / (1024 * 1024),
-      ),
+      `${label}: JS heap with ${count} variables`,
+      of(pages, (page) => page.heapBytes / (1024 * 1024)),
       'MB',
       'JSHeapUsedSize after the load settled',
     ),
   ];
 }
 
-function describeLoads(rounds: Round[], names: number): ResultRow[] {
+/** This tree's page over the one before, per round (both met the same machine state). */
+function describeRatios(rounds: Round[], names: number): ResultRow[] {
   const count = names.toLocaleString('en-US');
-  const app = rounds.map((round) => round.app);
-  const naive = rounds.map((round) => round.naive);
-  const dataToFrame = (load: { dataAt: number; frameAt: number }) => load.frameAt - load.dataAt;
-  // A ratio of longest tasks only where both pages had one over 50 ms (the API reports no shorter ones).
-  const taskRatios = rounds
-    .map((round) => [longest(round.naive.load.longTasks), longest(round.app.load.longTasks)] as const)
-    .filter(([naiveTask, appTask]) => naiveTask > 0 && appTask > 0)
-    .map(([naiveTask, appTask]) => naiveTask / appTask);
+  const perRound = (pick: (page: AppPage) => number) =>
+    summarize(rounds.map((round) => pick(round.app) / pick(round.before)));
+  const changeCpu = (page: AppPage) => median(page.changes.map((change) => change.cpu.taskMs));
+  const keystroke = (page: AppPage) => median(page.keystrokes.map((entry) => entry.ms));
   return [
     row(
       BENCH_RENDER,
-      `app: navigation → table of ${count} rows in the DOM`,
-      of(app, (page) => page.load.allRowsAt),
-      'ms',
-      `${rounds.length} page loads, warm HTTP cache`,
+      `data → first frame with ${count} rows, app / before (ratio)`,
+      perRound((page) => dataToFrame(page.load)),
+      '×',
+      'per round; goal <= 0.5',
     ),
     row(
       BENCH_RENDER,
-      `app: navigation → first frame with ${count} rows`,
-      of(app, (page) => page.load.frameAt),
-      'ms',
-      'after style, layout and paint',
+      'main thread whole load, app / before (ratio)',
+      perRound((page) => page.loadCpu.taskMs),
+      '×',
+      'CPU time, per round',
     ),
     row(
       BENCH_RENDER,
-      'app: navigation → first row',
-      of(app, (page) => page.load.firstRowAt),
-      'ms',
-      'the rows in view',
+      'main thread per change, app / before (ratio)',
+      perRound(changeCpu),
+      '×',
+      'CPU time, per round, of round medians',
     ),
     row(
       BENCH_RENDER,
-      'app: navigation → its data arrived',
-      of(app, (page) => page.load.dataAt),
-      'ms',
-      'last of status, variables, dead letters, activity',
+      'filter keystroke → next frame, app / before (ratio)',
+      perRound(keystroke),
+      '×',
+      'per round, of round medians',
     ),
     row(
       BENCH_RENDER,
-      `app: data → first frame with ${count} rows`,
-      of(app, (page) => dataToFrame(page.load)),
-      'ms',
-      'wall time, the page’s own work',
+      'JS heap, app / before (ratio)',
+      perRound((page) => page.heapBytes),
+      '×',
+      'per round',
     ),
-    row(
-      BENCH_RENDER,
-      'app: main thread busy, whole load',
-      of(app, (page) => page.loadCpu.taskMs),
-      'ms',
-      cpuNote(app.map((page) => page.loadCpu)),
-    ),
-    row(
-      BENCH_RENDER,
-      'app: longest task while loading',
-      of(app, (page) => longest(page.load.longTasks)),
-      'ms',
-      `Long Tasks API; ${taskCount(app)} tasks over 50 ms (median)`,
-    ),
+  ];
+}
+
+function describeNaive(rounds: Round[], naive: NaivePage[], names: number): ResultRow[] {
+  const count = names.toLocaleString('en-US');
+  const changes = naive.flatMap((page) => page.changes);
+  return [
     row(
       BENCH_RENDER,
       `naive: data → first frame with ${count} rows`,
@@ -433,136 +501,19 @@ function describeLoads(rounds: Round[], names: number): ResultRow[] {
     ),
     row(
       BENCH_RENDER,
-      'naive: longest task while loading',
-      of(naive, (page) => longest(page.load.longTasks)),
+      'naive: main thread busy per change',
+      of(changes, (change) => change.cpu.taskMs),
       'ms',
-      `${taskCount(naive)} tasks over 50 ms (median)`,
+      cpuNote(changes.map((change) => change.cpu)),
     ),
     row(
       BENCH_RENDER,
       `data → first frame with ${count} rows, app / naive (ratio)`,
-      summarize(rounds.map((round) => dataToFrame(round.app.load) / dataToFrame(round.naive.load))),
+      summarize(
+        rounds.flatMap((round) => (round.naive ? [dataToFrame(round.app.load) / dataToFrame(round.naive.load)] : [])),
+      ),
       '×',
       'per round',
-    ),
-    ...(taskRatios.length > 0
-      ? [row(BENCH_RENDER, 'longest task while loading, naive / app (ratio)', summarize(taskRatios), '×', 'per round')]
-      : []),
-  ];
-}
-
-function describeChanges(rounds: Round[], names: number): ResultRow[] {
-  const count = names.toLocaleString('en-US');
-  const app = rounds.flatMap((round) => round.app.changes);
-  const naive = rounds.flatMap((round) => round.naive.changes);
-  /** Per round, naive over app, of the round medians: both pages met the same machine state. */
-  const perRound = (pick: (change: Change) => number) =>
-    summarize(rounds.map((round) => median(round.naive.changes.map(pick)) / median(round.app.changes.map(pick))));
-  return [
-    row(
-      BENCH_RENDER,
-      'app: set → row shows the value',
-      of(app, (change) => change.setToRow),
-      'ms',
-      `${app.length} changes over ${rounds.length} pages`,
-    ),
-    row(
-      BENCH_RENDER,
-      'app: set → refresh request',
-      of(app, (change) => change.setToRequest),
-      'ms',
-      '100 ms server coalescing + event + fetch start',
-    ),
-    row(
-      BENCH_RENDER,
-      'app: refresh request → data',
-      of(app, (change) => change.requestToData),
-      'ms',
-      'status, variables, dead letters',
-    ),
-    row(
-      BENCH_RENDER,
-      'app: data → row updated (DOM)',
-      of(app, (change) => change.dataToDom),
-      'ms',
-      'parse, diff, keyed row update',
-    ),
-    row(
-      BENCH_RENDER,
-      'app: row updated → next frame',
-      of(app, (change) => change.domToFrame),
-      'ms',
-      'style, layout, paint',
-    ),
-    row(
-      BENCH_RENDER,
-      'app: main thread busy per change',
-      of(app, (change) => change.cpu.taskMs),
-      'ms',
-      cpuNote(app.map((change) => change.cpu)),
-    ),
-    row(
-      BENCH_RENDER,
-      'app: longest task per change',
-      of(app, (change) => change.longestTask),
-      'ms',
-      '0 = none over 50 ms',
-    ),
-    row(
-      BENCH_RENDER,
-      'naive: set → row shows the value',
-      of(naive, (change) => change.setToRow),
-      'ms',
-      'fetches only the variables',
-    ),
-    row(
-      BENCH_RENDER,
-      'naive: data → row updated (DOM)',
-      of(naive, (change) => change.dataToDom),
-      'ms',
-      `parse, innerHTML of ${count} rows`,
-    ),
-    row(
-      BENCH_RENDER,
-      'naive: row updated → next frame',
-      of(naive, (change) => change.domToFrame),
-      'ms',
-      'style, layout, paint',
-    ),
-    row(
-      BENCH_RENDER,
-      'naive: main thread busy per change',
-      of(naive, (change) => change.cpu.taskMs),
-      'ms',
-      cpuNote(naive.map((change) => change.cpu)),
-    ),
-    row(
-      BENCH_RENDER,
-      'naive: longest task per change',
-      of(naive, (change) => change.longestTask),
-      'ms',
-      '0 = none over 50 ms',
-    ),
-    row(
-      BENCH_RENDER,
-      'data → row updated, naive / app (ratio)',
-      perRound((change) => change.dataToDom),
-      '×',
-      'per round, of round medians',
-    ),
-    row(
-      BENCH_RENDER,
-      'data → next frame, naive / app (ratio)',
-      perRound((change) => change.dataToFrame),
-      '×',
-      'per round, of round medians',
-    ),
-    row(
-      BENCH_RENDER,
-      'main thread per change, naive / app (ratio)',
-      perRound((change) => change.cpu.taskMs),
-      '×',
-      'CPU time, per round',
     ),
   ];
 }

@@ -72,6 +72,40 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, ()
     expect(await rows.first().getAttribute('data-outcome')).toBe('drained');
   });
 
+  it('is one tab stop: Tab passes the list in one step, the arrow keys, Home and End move within it, Enter opens', async () => {
+    const buttons = page.getByTestId('attempt-open');
+    const count = await buttons.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    const focusedAttempt = () => page.evaluate(() => document.activeElement?.getAttribute('data-attempt') ?? null);
+    const ids = await buttons.evaluateAll((list) => list.map((button) => button.getAttribute('data-attempt')));
+    // Only the first row's button is in the tab order.
+    expect(await buttons.evaluateAll((list) => list.map((button) => button.tabIndex))).toEqual(
+      ids.map((_id, index) => (index === 0 ? 0 : -1)),
+    );
+    await page.getByRole('heading', { name: 'Activity' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focusedAttempt()).toBe(ids[0]);
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedAttempt()).toBe(ids[1]);
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedAttempt()).toBe(ids[0]);
+    await page.keyboard.press('End');
+    expect(await focusedAttempt()).toBe(ids.at(-1));
+    await page.keyboard.press('Home');
+    expect(await focusedAttempt()).toBe(ids[0]);
+    await page.keyboard.press('ArrowDown');
+    // One Tab leaves the list whichever row was last; Shift+Tab comes back to that row.
+    await page.keyboard.press('Tab');
+    expect(await focusedAttempt()).toBeNull();
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="activity"] tbody'))).toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedAttempt()).toBe(ids[1]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('attempt-log').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('attempt-log').locator('h3 code').innerText()).toBe(ids[1]);
+    await page.getByTestId('attempt-log-close').click();
+  });
+
   it('draws the last 24 hours from the same history: a dot per attempt by outcome, and the pending line', async () => {
     const chart = page.getByTestId('history-chart');
     const dots = chart.locator('circle.attempt-dot');

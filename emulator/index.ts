@@ -27,4 +27,5 @@ export {
   createServerCertificate,
   type CertificateAuthority,
   type ServerCertificate,
+  type ServerCertificateOptions,
 } from './certificates.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, sign as signBody, type KeyObject } from 'node:crypto';
 import type { VariableValue } from '../shared/wire.js';
 import { handleAdmin } from './admin.js';
-import { answerApiRequest, API_PREFIX, endpointName, errorBody, TOKEN_PATH } from './api.js';
+import { answerApiRequest, API_PREFIX, endpointName, errorBody, TOKEN_PATH, type ApiContext } from './api.js';
 import { TokenStore } from './authorization.js';
 import { FaultPlan, type Fault } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -88,77 +88,112 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host))
     throw new Error(`The emulator binds to loopback only; "${host}" is not a loopback address.`);
-  const state = new EmulatorState(parseSeed(options.seed ?? demoSeed()));
-  const faults = new FaultPlan();
-  const tokens = new TokenStore();
-  const keys = responseSigningKeys();
-  const requests: RequestLogEntry[] = [];
-  const selfCheckFailures: string[] = [];
-  let seq = 0;
-  const now = (): number => Date.now() + faults.clockSkewMs;
+  const emulator = new EmulatorServer(options);
+  await emulator.listen(options.port ?? 0, host);
+  return emulator;
+}
 
-  const certificate = options.tls === true ? createServerCertificate(createCertificateAuthority()) : options.tls;
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    void handle(req, res).catch((error: unknown) => {
-      // A client that went away in the middle of sending its request (killed, timed out) left
-      // nobody to answer: not a failure of the emulator.
-      if (!req.complete) return;
-      selfCheckFailures.push(`unhandled: ${(error as Error).message}`);
-      if (!res.headersSent)
-        send(res, 500, JSON.stringify({ status: 500, code: 'internal_error', message: 'Emulator failure.' }));
+/** The emulator as it runs: its state and request log, and the handling of each request. */
+class EmulatorServer implements Emulator {
+  readonly state: EmulatorState;
+  readonly faults = new FaultPlan();
+  readonly tokens = new TokenStore();
+  rateLimiter: RateLimiter | undefined;
+  readonly requests: RequestLogEntry[] = [];
+  readonly publicKey: string;
+  readonly selfCheckFailures: string[] = [];
+  readonly caFile: string | undefined;
+  private readonly keys = responseSigningKeys();
+  private readonly certificate: ServerCertificate | undefined;
+  private readonly server: Server;
+  /** What the API's answers need from the server (api.ts). */
+  private readonly api: ApiContext;
+  private seq = 0;
+  private origin = '';
+  private listeningPort = 0;
+
+  /** The server's clock, skew included (a property, so that it can be handed on unbound). */
+  readonly now = (): number => Date.now() + this.faults.clockSkewMs;
+
+  constructor(private readonly options: EmulatorOptions) {
+    this.state = new EmulatorState(parseSeed(options.seed ?? demoSeed()));
+    this.rateLimiter = options.rateLimit && new RateLimiter(options.rateLimit);
+    this.publicKey = this.keys.publicKeyPem;
+    this.certificate = options.tls === true ? createServerCertificate(createCertificateAuthority()) : options.tls;
+    this.caFile = this.certificate?.ca.caFile;
+    this.api = {
+      state: this.state,
+      tokens: this.tokens,
+      now: this.now,
+      wellKnown: { apiBaseUrl: () => this.apiBaseUrl, publicKeyPem: this.keys.publicKeyPem },
+      limiter: () => this.rateLimiter,
+      selfCheckFailures: this.selfCheckFailures,
+    };
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      void this.handle(req, res).catch((error: unknown) => this.fail(req, res, error));
+    };
+    this.server = this.certificate
+      ? createHttpsServer({ key: this.certificate.key, cert: this.certificate.cert }, listener)
+      : createServer(listener);
+  }
+
+  get url(): string {
+    return this.origin;
+  }
+
+  get apiBaseUrl(): string {
+    return `${this.origin}${API_PREFIX}`;
+  }
+
+  get tokenUrl(): string {
+    return `${this.origin}${TOKEN_PATH}`;
+  }
+
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  async listen(port: number, host: string): Promise<void> {
+    const { server } = this;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
     });
-  };
-  const server: Server = certificate
-    ? createHttpsServer({ key: certificate.key, cert: certificate.cert }, listener)
-    : createServer(listener);
+    const address = server.address() as AddressInfo;
+    const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.origin = `${this.certificate ? 'https' : 'http'}://${urlHost}:${address.port}`;
+    this.listeningPort = address.port;
+  }
 
-  const emulator = {} as Emulator;
-  const api = {
-    state,
-    tokens,
-    now,
-    wellKnown: { apiBaseUrl: () => emulator.apiBaseUrl, publicKeyPem: keys.publicKeyPem },
-    limiter: () => emulator.rateLimiter,
-    selfCheckFailures,
-  };
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     if (body === undefined) {
-      return sendError(res, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      return this.sendError(res, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
     }
     if (url.pathname.startsWith('/__admin/')) {
-      if (!options.admin) return sendError(res, 404, 'not_found', 'No such endpoint.');
-      const result = handleAdmin(emulator, method, url, body);
-      return send(res, result.status, JSON.stringify(result.body));
+      if (!this.options.admin) return this.sendError(res, 404, 'not_found', 'No such endpoint.');
+      const result = handleAdmin(this, method, url, body);
+      return this.send(res, result.status, JSON.stringify(result.body));
     }
 
-    const endpoint = endpointName(url.pathname);
-    const entry: RequestLogEntry = { seq: ++seq, at: now(), method, endpoint, status: 0 };
-    requests.push(entry);
-    if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
-
-    const delay = faults.nextDelay();
+    const entry = this.logRequest(method, endpointName(url.pathname));
+    const delay = this.faults.nextDelay();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const fault = faults.take(endpoint);
+    const fault = this.faults.take(entry.endpoint);
     if (fault) entry.fault = fault.type;
-    if (fault?.type === 'drop' && fault.phase === 'before') return drop(req, entry);
-    if (fault?.type === 'status') {
-      const code = fault.code ?? (fault.status >= 500 ? 'server_error' : `http_${fault.status}`);
-      return reply(res, entry, fault.status, errorBody(api, fault.status, code, 'Injected failure.'));
-    }
-    if (fault?.type === 'rate_limit') {
-      res.setHeader('Retry-After', String(fault.retryAfterSeconds));
-      return reply(res, entry, 429, errorBody(api, 429, 'too_many_requests', 'Too many requests; slow down.'));
-    }
-    if (fault?.type === 'raw') {
-      entry.status = fault.status;
-      return send(res, fault.status, fault.body, fault.contentType);
-    }
+    if (fault && fault.type !== 'drop') return this.injectAnswer(res, entry, fault);
+    if (fault?.phase === 'before') return drop(req, entry);
 
-    const result = answerApiRequest(api, {
+    const result = answerApiRequest(this.api, {
       method,
       url,
       headers: { authorization: headerOf(req, 'authorization'), date: headerOf(req, 'date') },
@@ -168,73 +203,77 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     entry.product = result.product;
     entry.hardwareId = result.hardwareId;
     entry.variables = result.variables;
-    if (fault?.type === 'drop') return drop(req, entry); // phase 'after': it took effect, the answer is lost
+    if (fault) return drop(req, entry); // phase 'after': it took effect, the answer is lost
     if (result.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(result.retryAfterSeconds));
-    return reply(res, entry, result.status, result.body, result.contentType);
+    return this.reply(res, entry, result.status, result.body, result.contentType);
   }
 
-  function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-    send(res, status, errorBody(api, status, code, message));
+  private logRequest(method: string, endpoint: string): RequestLogEntry {
+    const entry: RequestLogEntry = { seq: ++this.seq, at: this.now(), method, endpoint, status: 0 };
+    const { requests } = this;
+    requests.push(entry);
+    if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
+    return entry;
   }
 
-  function reply(
-    res: ServerResponse,
-    entry: RequestLogEntry,
-    status: number,
-    body: string,
-    contentType?: string,
-  ): void {
+  /** An injected answer in place of the API's. */
+  private injectAnswer(res: ServerResponse, entry: RequestLogEntry, fault: Exclude<Fault, { type: 'drop' }>): void {
+    switch (fault.type) {
+      case 'status': {
+        const code = fault.code ?? (fault.status >= 500 ? 'server_error' : `http_${fault.status}`);
+        return this.reply(res, entry, fault.status, errorBody(this.api, fault.status, code, 'Injected failure.'));
+      }
+      case 'rate_limit':
+        res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+        return this.reply(
+          res,
+          entry,
+          429,
+          errorBody(this.api, 429, 'too_many_requests', 'Too many requests; slow down.'),
+        );
+      case 'raw':
+        entry.status = fault.status;
+        return this.send(res, fault.status, fault.body, fault.contentType);
+    }
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    // A client that went away in the middle of sending its request (killed, timed out) left
+    // nobody to answer: not a failure of the emulator.
+    if (!req.complete) return;
+    this.selfCheckFailures.push(`unhandled: ${(error as Error).message}`);
+    if (!res.headersSent)
+      this.send(res, 500, JSON.stringify({ status: 500, code: 'internal_error', message: 'Emulator failure.' }));
+  }
+
+  private sendError(res: ServerResponse, status: number, code: string, message: string): void {
+    this.send(res, status, errorBody(this.api, status, code, message));
+  }
+
+  private reply(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, contentType?: string): void {
     entry.status = status;
     if (status >= 400) {
       const parsed = JSON.parse(body) as { code?: string; error?: string };
       entry.code = parsed.code ?? parsed.error;
     }
-    send(res, status, body, contentType);
+    this.send(res, status, body, contentType);
   }
 
-  function send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
+  /** Every answer carries the server's (possibly skewed) Date and the signature of its bytes. */
+  private send(res: ServerResponse, status: number, body: string, contentType = 'application/json'): void {
     const bytes = Buffer.from(body, 'utf8');
     res.statusCode = status;
-    res.setHeader('Date', new Date(now()).toUTCString());
+    res.setHeader('Date', new Date(this.now()).toUTCString());
     res.setHeader('Content-Type', contentType);
     res.setHeader('Content-Length', bytes.length);
-    res.setHeader('LicenseSignature', signBody('sha256', bytes, keys.privateKey).toString('base64'));
+    res.setHeader('LicenseSignature', signBody('sha256', bytes, this.keys.privateKey).toString('base64'));
     res.end(bytes);
   }
+}
 
-  function drop(req: IncomingMessage, entry: RequestLogEntry): void {
-    entry.status = 'dropped';
-    req.socket.destroy();
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${certificate ? 'https' : 'http'}://${urlHost}:${address.port}`;
-  Object.assign(emulator, {
-    url,
-    caFile: certificate?.ca.caFile,
-    apiBaseUrl: `${url}${API_PREFIX}`,
-    tokenUrl: `${url}${TOKEN_PATH}`,
-    port: address.port,
-    state,
-    faults,
-    tokens,
-    rateLimiter: options.rateLimit && new RateLimiter(options.rateLimit),
-    requests,
-    publicKey: keys.publicKeyPem,
-    selfCheckFailures,
-    now,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  } satisfies Emulator);
-  return emulator;
+function drop(req: IncomingMessage, entry: RequestLogEntry): void {
+  entry.status = 'dropped';
+  req.socket.destroy();
 }
 
 /** The settings a Varsync agent needs to talk to this emulator as the demo device's license. */

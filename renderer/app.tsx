@@ -11,6 +11,7 @@ import { Activity } from './components/activity.js';
 import { DeadLetters } from './components/dead-letters.js';
 import { DeviceInfo } from './components/device-info.js';
 import { ErrorBanner } from './components/error-banner.js';
+import { NetworkCheckPanel } from './components/network-check.js';
 import { StatusPanel } from './components/status-panel.js';
 import { VariablesTable } from './components/variables-table.js';
 
@@ -170,6 +171,7 @@ export function App({ transport }: { transport: Transport }) {
                 <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
               )}
               {activity && <Activity attempts={activity} api={api} announce={announce} />}
+              <NetworkCheckPanel api={api} announce={announce} />
               {variables && <VariablesTable variables={variables} />}
             </>
           )}

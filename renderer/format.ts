@@ -1,9 +1,9 @@
 // Words and numbers for the window that are not a catalog message: the colour of an outcome,
-// times and values as data, errors, the variable filter. No DOM here. The words themselves are
+// times and values as data, errors. No DOM here. The words themselves are
 // in shared/i18n (catalogs) and said through the Translator (renderer/i18n.tsx).
 import type { AgentStateName, SyncOutcome } from '../shared/agent-api.js';
 import { english, type MessageKey, type Translator } from '../shared/i18n/translator.js';
-import type { VariableState, VariableView } from '../shared/variables.js';
+import type { VariableState } from '../shared/variables.js';
 import type { VariableValue } from '../shared/wire.js';
 
 /** The catalog keys of a state's name and its one-line detail. */
@@ -58,20 +58,4 @@ export function describeError(error: unknown, translator: Translator = english):
   const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   const message = raw.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, '').trim();
   return message || translator.t('error.unknown');
-}
-
-export type StateFilter = 'all' | VariableState;
-
-/** The variables whose name contains `query` (ignoring case and surrounding spaces), in the given state. */
-export function filterVariables(
-  variables: readonly VariableView[],
-  query: string,
-  state: StateFilter = 'all',
-): VariableView[] {
-  const needle = query.trim().toLocaleLowerCase();
-  return variables.filter(
-    (variable) =>
-      (state === 'all' || variable.state === state) &&
-      (needle === '' || variable.name.toLocaleLowerCase().includes(needle)),
-  );
 }

@@ -24,15 +24,16 @@ export function languagesFromUrl(search: string): string[] {
   return list.split(',').filter((tag) => tag.trim() !== '');
 }
 
-/** In order: the configured locale, the desktop app's languages, the browser's. */
-export function useTranslator(configured: string | null | undefined): Translator {
-  const translator = useMemo(
-    () =>
-      translatorFor(
-        configured ? [configured] : [...languagesFromUrl(window.location.search), ...(navigator.languages ?? [])],
-      ),
-    [configured],
+/** The page's translator: the configured locale, else the desktop app's languages, else the browser's. */
+export function pageTranslator(configured: string | null | undefined): Translator {
+  return translatorFor(
+    configured ? [configured] : [...languagesFromUrl(window.location.search), ...(navigator.languages ?? [])],
   );
+}
+
+/** pageTranslator, with the document's `lang` and `dir` kept in step. */
+export function useTranslator(configured: string | null | undefined): Translator {
+  const translator = useMemo(() => pageTranslator(configured), [configured]);
   // The document says its language and direction, for screen readers, fonts, and the mirrored layout.
   useEffect(() => {
     document.documentElement.lang = translator.lang;

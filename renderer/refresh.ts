@@ -2,6 +2,7 @@
 // the window only needs the latest picture. At most one refresh runs at a time, a change that
 // arrives during one causes exactly one more, and refreshes start at most once per `minGapMs`
 // (the first after a quiet spell starts at once). Actions the user took refresh at once.
+import { systemClock, type Clock } from '../shared/clock.js';
 
 export interface Refresher {
   /** Something changed: refresh soon, merged with any other request in the same window. */
@@ -11,24 +12,8 @@ export interface Refresher {
   dispose(): void;
 }
 
-export interface RefreshClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realClock: RefreshClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 /** `run` must not throw: it reports its own errors. */
-export function createRefresher(
-  run: () => Promise<void>,
-  minGapMs = 1_000,
-  clock: RefreshClock = realClock,
-): Refresher {
+export function createRefresher(run: () => Promise<void>, minGapMs = 1_000, clock: Clock = systemClock): Refresher {
   let inFlight: Promise<void> | null = null;
   let dirty = false;
   let timer: unknown = null;

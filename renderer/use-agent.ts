@@ -1,15 +1,18 @@
 // The agent's data as the window shows it: loaded at start, refreshed (coalesced) on every change
 // notification and after the user's own actions. Failed loads keep the last good data on screen.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+// The variables come as changes since the last answer (variable-list.ts), not the whole list.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttemptView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
 import { createRefresher, type Refresher } from './refresh.js';
+import { applyVariableChanges } from './variable-list.js';
+import { warmUpFormatting } from './warm-up.js';
 import type { Transport } from './transport/transport.js';
 
 export interface AgentData {
   status: StatusView | null;
-  variables: VariableView[] | null;
+  variables: readonly VariableView[] | null;
   deadLetters: DeadLetterView[] | null;
   activity: AttemptView[] | null;
 }
@@ -33,6 +36,8 @@ export function useAgent(transport: Transport): AgentState {
   });
   const [loadError, setLoadError] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
+  // The list as last applied, and the cursor of the answer it came from (refreshes run one at a time).
+  const held = useRef<{ list: readonly VariableView[] | null; cursor: string | null }>({ list: null, cursor: null });
 
   const refresher = useMemo(
     () =>
@@ -40,13 +45,18 @@ export function useAgent(transport: Transport): AgentState {
         const { api } = transport;
         const [status, variables, deadLetters, activity] = await Promise.allSettled([
           api.getStatus(),
-          api.getVariables(),
+          api.getVariableChanges(held.current.cursor),
           api.getDeadLetters(),
           api.getActivity(),
         ]);
+        if (variables.status === 'fulfilled')
+          held.current = {
+            list: applyVariableChanges(held.current.list, variables.value),
+            cursor: variables.value.cursor,
+          };
         setData((previous) => ({
           status: status.status === 'fulfilled' ? status.value : previous.status,
-          variables: variables.status === 'fulfilled' ? variables.value : previous.variables,
+          variables: held.current.list,
           deadLetters: deadLetters.status === 'fulfilled' ? deadLetters.value : previous.deadLetters,
           activity: activity.status === 'fulfilled' ? activity.value : previous.activity,
         }));
@@ -60,6 +70,7 @@ export function useAgent(transport: Transport): AgentState {
     const stopChanges = transport.api.onChange(() => refresher.request());
     const stopConnection = transport.onConnectionChange?.(setConnected);
     void refresher.now();
+    warmUpFormatting();
     return () => {
       stopChanges();
       stopConnection?.();

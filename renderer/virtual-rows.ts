@@ -15,9 +15,9 @@ export interface VirtualRange {
 
 /** Rows rendered beyond each edge of the view, so that a fast scroll rarely shows a gap. */
 const OVERSCAN = 10;
-/** Until the container has been measured: enough rows for a tall window. */
-const FIRST_ROWS = 60;
+/** Until the container has been measured: its tallest (styles.css: 70vh) over a row's usual height. */
 const ESTIMATED_ROW_PX = 40;
+const firstRows = () => Math.ceil((0.7 * window.innerHeight) / ESTIMATED_ROW_PX);
 
 export function useVirtualRows(
   count: number,
@@ -66,7 +66,7 @@ export function useVirtualRows(
   });
 
   const height = rowHeight.current;
-  const visible = view.height > 0 ? Math.ceil(view.height / height) : FIRST_ROWS;
+  const visible = view.height > 0 ? Math.ceil(view.height / height) : firstRows();
   const start = Math.min(count, Math.max(0, Math.floor(view.top / height) - OVERSCAN));
   const end = Math.min(count, start + visible + 2 * OVERSCAN);
   return { start, end, before: start * height, after: (count - end) * height };

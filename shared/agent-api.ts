@@ -2,6 +2,7 @@
 // window.varsync); in the browser over HTTP and server-sent events from the headless daemon.
 // Everything here is plain data, the same on both sides.
 import type { Explanation } from './explanations.js';
+import type { NetworkCheckView } from './network-check.js';
 import type { VariableView } from './variables.js';
 import type { VariableValue } from './wire.js';
 
@@ -95,6 +96,21 @@ export interface AttemptLogView {
   problem: string | null;
 }
 
+/**
+ * The variables changed since the page last asked (`getVariableChanges`), so that one change costs
+ * the page that change, not the whole list. `full` when the page had nothing to build on (no
+ * cursor, a cursor of another run, or one too old): then `variables` is the whole list, by name.
+ */
+export interface VariableChangesView {
+  /** Give this back as `since` next time. */
+  cursor: string;
+  full: boolean;
+  /** The whole list (full), else the variables added or changed since, by name. */
+  variables: VariableView[];
+  /** Names gone since (never with full). */
+  removed: string[];
+}
+
 export interface SyncResultView {
   outcome: SyncOutcome;
   status: StatusView;
@@ -103,6 +119,8 @@ export interface SyncResultView {
 export interface AgentApi {
   getStatus(): Promise<StatusView>;
   getVariables(): Promise<VariableView[]>;
+  /** What changed in the variables since `since` (a cursor this returned), or all of them when null. */
+  getVariableChanges(since: string | null): Promise<VariableChangesView>;
   getDeadLetters(): Promise<DeadLetterView[]>;
   syncNow(): Promise<SyncResultView>;
   pause(): Promise<void>;
@@ -115,6 +133,8 @@ export interface AgentApi {
   getActivity(): Promise<AttemptView[]>;
   /** One attempt's log lines, by its correlation ID. */
   getAttemptLog(correlationId: string): Promise<AttemptLogView>;
+  /** The network self-test: how this device reaches the License API, step by step, with the verdict's inputs. */
+  checkNetwork(): Promise<NetworkCheckView>;
   /** Show the log folder in the file manager (Electron only; false where it cannot). */
   openLogsFolder(): Promise<boolean>;
   /** Called whenever the agent's status or variables change. Returns the unsubscribe function. */

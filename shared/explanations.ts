@@ -2,7 +2,9 @@
 // Used by the CLI, the status page and the window alike: the words are the catalogs' (shared/i18n),
 // English for the command line, and each explanation names its messages so a window can say them
 // in its own language.
-import { english, type MessageKey, type MessageParams } from './i18n/translator.js';
+import { english, type MessageParams, type MessageRef } from './i18n/translator.js';
+
+export type { MessageRef };
 
 export interface ProblemInput {
   kind: string;
@@ -20,17 +22,11 @@ export interface Explanation {
   messages: { reason: MessageRef; action: MessageRef };
 }
 
-/** A message of the catalogs with its parameters. */
-export interface MessageRef {
-  key: MessageKey;
-  params?: MessageParams;
-}
-
 /** An explanation from two catalog messages, its English words filled in. */
 export function explained(reason: MessageRef, action: MessageRef): Explanation {
   return {
-    reason: english.t(reason.key, reason.params),
-    action: english.t(action.key, action.params),
+    reason: english.say(reason),
+    action: english.say(action),
     messages: { reason, action },
   };
 }

@@ -14,6 +14,7 @@ export interface HttpRoute {
 export const HTTP_ROUTES = {
   getStatus: { method: 'GET', path: '/status' },
   getVariables: { method: 'GET', path: '/variables' },
+  getVariableChanges: { method: 'POST', path: '/variables/changes' },
   getDeadLetters: { method: 'GET', path: '/dead-letters' },
   syncNow: { method: 'POST', path: '/sync' },
   pause: { method: 'POST', path: '/pause' },
@@ -22,6 +23,8 @@ export const HTTP_ROUTES = {
   discardDeadLetters: { method: 'POST', path: '/dead-letters/discard' },
   getActivity: { method: 'GET', path: '/activity' },
   getAttemptLog: { method: 'POST', path: '/activity/log' },
+  // POST: it sends requests (a DNS lookup, a connection, a handshake, GET /.well-known).
+  checkNetwork: { method: 'POST', path: '/network-check' },
 } as const satisfies Partial<Record<keyof AgentApi, HttpRoute>>;
 
 export type HttpApiMethod = keyof typeof HTTP_ROUTES;

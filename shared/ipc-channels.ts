@@ -7,6 +7,7 @@ import type { AgentApi } from './agent-api.js';
 export const IPC_METHOD = {
   'agent:get-status': 'getStatus',
   'agent:get-variables': 'getVariables',
+  'agent:get-variable-changes': 'getVariableChanges',
   'agent:get-dead-letters': 'getDeadLetters',
   'agent:sync-now': 'syncNow',
   'agent:pause': 'pause',
@@ -16,6 +17,7 @@ export const IPC_METHOD = {
   'agent:open-logs-folder': 'openLogsFolder',
   'agent:get-activity': 'getActivity',
   'agent:get-attempt-log': 'getAttemptLog',
+  'agent:check-network': 'checkNetwork',
 } as const satisfies Record<string, Exclude<keyof AgentApi, 'onChange'>>;
 
 export type IpcInvokeChannel = keyof typeof IPC_METHOD;

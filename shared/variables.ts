@@ -111,3 +111,23 @@ export function parseAssignment(argument: string): [string, VariableValue] {
   }
   return [name, value];
 }
+
+/** Whether two views show the same thing (the window's rows, and the change feed's diff). */
+export function sameVariable(a: VariableView, b: VariableView): boolean {
+  return (
+    a === b ||
+    (a.name === b.name &&
+      a.value === b.value &&
+      a.type === b.type &&
+      a.state === b.state &&
+      a.updatedAt === b.updatedAt &&
+      a.syncedAt === b.syncedAt &&
+      a.error?.code === b.error?.code &&
+      a.error?.message === b.error?.message)
+  );
+}
+
+/** The order of the agent's list of variables: by name, UTF-16 code unit by code unit (as `<` compares). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

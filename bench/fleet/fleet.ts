@@ -271,6 +271,9 @@ function createDevice(
 ): Device {
   const hardwareId = `fleet-device-${index}`;
   const db = new Database(':memory:');
+  // Each table and index takes at least one page: 512-byte pages instead of 4 KiB save about
+  // 46 KiB per device (a fifth of it) and change nothing the engine or the store can observe.
+  db.pragma('page_size = 512');
   migrate(db);
   const store = new VariableStore(db, clock.now);
   const client = new LicenseApiClient({
@@ -301,9 +304,8 @@ function createDevice(
     fleetSpreadMs: spreadSeconds * 1000,
     pacing: POLICIES[options.policy],
     log: silentLogger,
-    now: clock.now,
+    clock,
     random: random.next,
-    timers: clock.timers,
   });
   return { hardwareId, db, store, engine, latest: new Map(), undelivered: new Set() };
 }

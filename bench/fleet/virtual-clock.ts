@@ -1,7 +1,7 @@
 // One virtual clock for many sync engines: `now`, and timers kept in a heap and fired in time
 // order, with the promise work each one starts run to completion before time moves on. Nothing
 // here waits for real time, so an hour of a fleet runs as fast as the engines can compute.
-import type { EngineTimers } from '../../main/core/sync/engine.js';
+import type { Clock } from '../../shared/clock.js';
 
 interface Timer {
   at: number;
@@ -10,11 +10,10 @@ interface Timer {
   cancelled: boolean;
 }
 
-export class VirtualClock {
+export class VirtualClock implements Clock {
   private time: number;
   private heap: Timer[] = [];
   private seq = 0;
-  readonly timers: EngineTimers;
   readonly now = (): number => this.time;
 
   /**
@@ -26,20 +25,42 @@ export class VirtualClock {
     private readonly resolutionMs = 1,
   ) {
     this.time = start;
-    this.timers = {
-      setTimeout: (callback, ms) => this.at(this.time + Math.max(0, ms), callback),
-      clearTimeout: (handle) => {
-        if (handle) (handle as Timer).cancelled = true;
-      },
-    };
+  }
+
+  setTimeout(callback: () => void, ms: number): Timer {
+    return this.at(this.time + Math.max(0, ms), callback);
+  }
+
+  clearTimeout(handle: unknown): void {
+    if (handle) (handle as Timer).cancelled = true;
+  }
+
+  /** The handle stays the same across repeats, so clearInterval cancels the next one. */
+  setInterval(callback: () => void, ms: number): Timer {
+    const period = Math.max(1, ms);
+    const timer = this.at(this.time + period, () => {
+      callback();
+      if (!timer.cancelled) this.schedule(timer, this.time + period);
+    });
+    return timer;
+  }
+
+  clearInterval(handle: unknown): void {
+    this.clearTimeout(handle);
   }
 
   /** Run `callback` at virtual time `at` (not before now). */
   at(at: number, callback: () => void): Timer {
-    const quantized = Math.ceil(at / this.resolutionMs) * this.resolutionMs;
-    const timer = { at: Math.max(quantized, this.time), seq: this.seq++, callback, cancelled: false };
-    this.push(timer);
+    const timer = { at, seq: 0, callback, cancelled: false };
+    this.schedule(timer, at);
     return timer;
+  }
+
+  private schedule(timer: Timer, at: number): void {
+    const quantized = Math.ceil(at / this.resolutionMs) * this.resolutionMs;
+    timer.at = Math.max(quantized, this.time);
+    timer.seq = this.seq++;
+    this.push(timer);
   }
 
   /** A promise that resolves `ms` of virtual time from now. */

@@ -6,7 +6,9 @@
 // and long tasks. Times are performance.now() values: ms since this document's navigation started.
 (() => {
   if (window.varsyncBench) return;
-  const API = /\/api\/(status|variables|dead-letters|activity)$/;
+  const API = /\/api\/(status|variables|variables\/changes|dead-letters|activity)$/;
+  /** The variables, whole (the naive page, and the app before changes came as changes) or as changes. */
+  const VARIABLES = /\/api\/variables(\/changes)?$/;
   const longTasks = [];
   const keep = (entries) => {
     for (const entry of entries) longTasks.push({ start: entry.startTime, duration: entry.duration });
@@ -101,7 +103,7 @@
       const fetches = apiFetches(0);
       const lastStart = Math.max(-Infinity, ...fetches.map((entry) => entry.startTime));
       return {
-        variableFetches: fetches.filter((entry) => entry.name.endsWith('/api/variables')).length,
+        variableFetches: fetches.filter((entry) => VARIABLES.test(new URL(entry.name).pathname)).length,
         quietMs: performance.now() - lastStart,
       };
     },

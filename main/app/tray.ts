@@ -55,7 +55,7 @@ export function trayTooltip(status: StatusView, now: Date = new Date(), translat
     t('tray.lastSync', { when: formatWhen(status.lastSyncAt, now, translator) }),
   ];
   const reason = status.explanation?.messages.reason;
-  if (reason && trayIconFor(status) === 'attention') lines.push(t(reason.key, reason.params));
+  if (reason && trayIconFor(status) === 'attention') lines.push(translator.say(reason));
   return lines.join('\n').slice(0, 127);
 }
 

@@ -293,23 +293,25 @@ export const COMMANDS: Record<string, Command> = {
     details:
       'Without --out, writes varsync-diagnostics-DATE-TIME.zip in the current folder; prints the path written.\n' +
       '--network only runs the network self-test and prints it: the API URL, the proxy and where that choice came from,\n' +
-      'DNS, TCP, the TLS handshake with the certificate chain as seen, the .well-known answer, timings (no secrets).\n' +
+      'DNS, TCP, the TLS handshake with the certificate chain as seen, the .well-known answer, timings, and the verdict\n' +
+      'with what to do (no secrets).\n' +
       "Secrets, the raw machine ID and the hardware ID are redacted from every file in it; the hardware ID's source is kept.\n" +
       'Logs come from the log folder: Linux $XDG_STATE_HOME/varsync/logs (~/.local/state/varsync/logs),\n' +
       'macOS ~/Library/Logs/Varsync, Windows %LOCALAPPDATA%\\Varsync\\logs.\n' +
       'Exit codes: 0 written, 2 a bad --out or configuration.',
     options: { out: 'string', network: 'boolean' },
     async run(context) {
-      const { bundlePathProblem, defaultBundleName, networkCheckOf, writeDiagnosticsBundle } =
-        await import('../core/diagnostics/bundle.js');
       if (context.options.network) {
-        const { describeNetworkCheck } = await import('../core/diagnostics/network-check.js');
+        const { networkCheckOf } = await import('../core/diagnostics/network-check.js');
+        const { describeNetworkCheck } = await import('../../shared/network-check.js');
         const config = context.config();
         const check = await networkCheckOf(config, configuredTransport(config, context.env));
         if (!check) throw new UsageError(`the API URL ${config.values.apiUrl} cannot be used; see varsync config.`);
         for (const line of describeNetworkCheck(check)) context.out(line);
         return EXIT.ok;
       }
+      const { bundlePathProblem, defaultBundleName, writeDiagnosticsBundle } =
+        await import('../core/diagnostics/bundle.js');
       const out = resolve(typeof context.options.out === 'string' ? context.options.out : defaultBundleName());
       const problem = bundlePathProblem(out);
       if (problem) throw new UsageError(`--out: ${problem}.`);

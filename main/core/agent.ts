@@ -4,6 +4,8 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { AttemptLogView, AttemptView, StatusView, SyncResultView, SyncTrigger } from '../../shared/agent-api.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
+import type { NetworkCheckView } from '../../shared/network-check.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import type { LicenseRef } from './api/client.js';
@@ -21,6 +23,7 @@ import { SyncEngine } from './sync/engine.js';
 import { EngineHost } from './sync/engine-host.js';
 import { readEngineState, saveEngineState } from './sync/engine-state.js';
 import { projectStatus } from './status.js';
+import { networkCheckOf } from './diagnostics/network-check.js';
 
 /** What `status()` returns: the shared StatusView (the window, the status page and the CLI show the same). */
 export type AgentStatus = StatusView;
@@ -28,7 +31,7 @@ export type AgentStatus = StatusView;
 export interface AgentOptions {
   config: ResolvedConfig;
   log?: Logger;
-  now?: () => number;
+  clock?: Clock;
   /** Overrides how the OS machine GUID is read (tests). */
   readMachineId?: () => string | undefined;
   /** How often to look for other processes' writes and requests, in ms. */
@@ -64,19 +67,25 @@ export class Agent extends EventEmitter<{ change: [] }> {
   private readonly dbPath: string;
   private readonly recovery: DatabaseRecovery | undefined;
   private readonly log: Logger;
+  private readonly clock: Clock;
+  /** The time, for the parts that only read it. */
   private readonly now: () => number;
   private readonly host: EngineHost;
   private readonly client: LazyLicenseApiClient | undefined;
+  /** How this agent reaches the License API: its client's requests and the network self-test. */
+  readonly transport: HttpTransport;
   private closed = false;
 
   private constructor(private readonly options: AgentOptions) {
     super();
     this.config = options.config;
     this.log = options.log ?? silentLogger;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.now = () => this.clock.now();
     const values = this.config.values;
     // First, so that a caFile that cannot be read stops start-up before the database is opened.
     const transport = options.transport ?? configuredTransport(this.config, options.env);
+    this.transport = transport;
     const opened = openDatabase(values.dataDir, this.now, options.sqliteNativeBinding);
     this.db = opened.db;
     this.dbPath = opened.path;
@@ -91,7 +100,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       store: this.store,
       dbPath: this.dbPath,
       log: this.log,
-      now: this.now,
+      clock: this.clock,
       watchIntervalMs: options.watchIntervalMs,
       leaseTtlMs: options.leaseTtlMs,
       createEngine: () => this.createEngine(),
@@ -139,9 +148,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
     }
   }
 
-  /** How this agent reaches the License API (undefined when it is not configured to). */
-  get transport(): HttpTransport | undefined {
-    return this.client?.transport;
+  /** The network self-test over this agent's own transport (the window's "Test the connection"). */
+  async checkNetwork(): Promise<NetworkCheckView> {
+    const check = await networkCheckOf(this.config, this.transport, this.now);
+    if (!check) throw new Error(`the API URL ${this.config.values.apiUrl} cannot be used; see varsync config`);
+    return check;
   }
 
   /** Open the data folder (creating it), check the database, resolve the hardware ID, queue the vendor file's new initial variables. */
@@ -343,7 +354,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       debounceMs: values.debounceMs,
       fleetSpreadMs: values.fleetSpreadSeconds * 1000,
       log: this.log,
-      now: this.now,
+      clock: this.clock,
       onChange: () => this.emit('change'),
     });
   }

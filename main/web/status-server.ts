@@ -7,22 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
-import { correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
+import { API_BASE, EVENTS_ROUTE } from '../../shared/http-routes.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { contentTypeOf, resolveRendererFile } from '../core/renderer-files.js';
+import { apiRoutes, type ApiRoute } from './api-routes.js';
+import { EventStreams } from './event-streams.js';
 import { checkPeer, checkRequest } from './guard.js';
+import { HttpError, readJson, sendJson, setSecurityHeaders } from './http-io.js';
 import { statusPageUrl } from './status-url.js';
 
 export { CONTENT_SECURITY_POLICY };
-
-const MAX_BODY_BYTES = 64 * 1024;
-const MAX_EVENT_STREAMS = 16;
-const HEARTBEAT_MS = 15_000;
-const CHANGE_COALESCE_MS = 100;
 
 export interface StatusServerOptions {
   agent: Agent;
@@ -44,60 +40,54 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const page = new StatusPage(options);
+  const port = await page.listen(options.port ?? 0);
+  const origin = `http://127.0.0.1:${port}`;
+  return { url: statusPageUrl(origin, page.token), origin, port, token: page.token, close: () => page.close() };
 }
 
-const namesBody = z.strictObject({ names: deadLetterNamesSchema });
+/** One request at a time: check who asks, then answer from the API, the event streams or the built page. */
+class StatusPage {
+  readonly token: string;
+  private readonly server: Server;
+  private readonly routes: Map<string, ApiRoute>;
+  private readonly events: EventStreams;
+  /** Known once listening; Host and Origin are checked against it. */
+  private port = 0;
 
-export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const { agent, log } = options;
-  const token = options.token ?? randomBytes(24).toString('base64url');
-  const streams = new Set<ServerResponse>();
-  let port = 0;
-
-  const handlers: Record<HttpApiMethod, (body: unknown) => Promise<unknown> | unknown> = {
-    getStatus: () => agent.status(),
-    getVariables: () => agent.variables(),
-    getDeadLetters: () => agent.deadLetters(),
-    syncNow: () => agent.syncNow(),
-    pause: () => agent.pause(),
-    resume: () => agent.resume(),
-    retryDeadLetters: (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
-    discardDeadLetters: (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
-    getActivity: () => agent.activity(),
-    getAttemptLog: (body) => {
-      const id = parseAttemptId(body);
-      const log = agent.attemptLog(id);
-      if (!log) throw new HttpError(404, `no recent sync attempt has the ID ${id}`);
-      return log;
-    },
-  };
-  const api = new Map(
-    (Object.keys(HTTP_ROUTES) as HttpApiMethod[]).map((name) => {
-      const { method, path } = HTTP_ROUTES[name];
-      return [`${method} ${API_BASE}${path}`, handlers[name]];
-    }),
-  );
-
-  const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log.error(`status page: ${(error as Error).message}`);
-      if (!res.headersSent)
-        sendJson(res, status, {
-          error: status === 500 ? 'internal error; see the daemon log' : (error as Error).message,
-        });
-      else res.end();
+  constructor(private readonly options: StatusServerOptions) {
+    this.token = options.token ?? randomBytes(24).toString('base64url');
+    this.routes = apiRoutes(options.agent);
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });
-  });
+    this.events = new EventStreams(options.agent);
+  }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async listen(port: number): Promise<number> {
+    const { server } = this;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    }).catch((error: unknown) => {
+      // Not listening (the port is taken): leave nothing behind that would keep the process alive.
+      this.events.close();
+      throw error;
+    });
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.events.close();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setSecurityHeaders(res);
     let url: URL;
     try {
@@ -107,65 +97,47 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     }
     const method = req.method ?? 'GET';
     const queryToken = url.searchParams.get('token');
-    if (method === 'GET' && url.pathname === '/' && queryToken !== null) {
-      // An older printed URL (`/?token=`): move the token to the fragment, where the page reads it.
-      const verdict = checkRequest(req, port, token, queryToken);
-      if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
-      res.statusCode = 303;
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Location', statusPageUrl('', queryToken));
-      res.end();
-      return;
-    }
+    if (method === 'GET' && url.pathname === '/' && queryToken !== null)
+      return this.moveTokenToFragment(req, res, queryToken);
     // The shell (GET/HEAD outside /api/) is the public build: no token, but still only for our own
     // loopback Host and Origin. Everything else (data, events, any write) needs the Bearer token.
     const isApi = url.pathname.startsWith(`${API_BASE}/`);
     const isShell = (method === 'GET' || method === 'HEAD') && !isApi;
-    const verdict = isShell ? checkPeer(req, port) : checkRequest(req, port, token);
+    const verdict = isShell ? checkPeer(req, this.port) : checkRequest(req, this.port, this.token);
     if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
 
     if (url.pathname === `${API_BASE}${EVENTS_ROUTE.path}` && method === EVENTS_ROUTE.method)
-      return openEventStream(req, res);
-    const route = api.get(`${method} ${url.pathname}`);
-    if (route) {
-      if (method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        throw new HttpError(415, 'send a JSON body with Content-Type: application/json');
-      }
-      const body = method === 'POST' ? await readJson(req) : undefined;
-      const result = await route(body);
-      if (result === undefined) {
-        res.statusCode = 204;
-        res.end();
-      } else sendJson(res, 200, result);
-      return;
-    }
+      return this.events.open(req, res);
+    const route = this.routes.get(`${method} ${url.pathname}`);
+    if (route) return this.answer(req, res, method, route);
     if (isApi) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'only GET is served here');
-    await serveFile(res, url.pathname);
+    await this.serveFile(res, url.pathname);
   }
 
-  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
-    if (streams.size >= MAX_EVENT_STREAMS) throw new HttpError(503, 'too many open status pages');
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-    res.write('retry: 2000\n\n');
-    streams.add(res);
-    req.on('close', () => streams.delete(res));
+  /** An older printed URL (`/?token=`): move the token to the fragment, where the page reads it. */
+  private moveTokenToFragment(req: IncomingMessage, res: ServerResponse, queryToken: string): void {
+    const verdict = checkRequest(req, this.port, this.token, queryToken);
+    if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
+    res.statusCode = 303;
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Location', statusPageUrl('', queryToken));
+    res.end();
   }
 
-  // Coalesce bursts of changes into one event per 100 ms: the page refetches on each.
-  let pendingChange: NodeJS.Timeout | undefined;
-  const onChange = (): void => {
-    pendingChange ??= setTimeout(() => {
-      pendingChange = undefined;
-      for (const stream of streams) stream.write('event: change\ndata: {}\n\n');
-    }, CHANGE_COALESCE_MS);
-  };
-  agent.on('change', onChange);
-  const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.write(': keep-alive\n\n');
-  }, HEARTBEAT_MS);
+  private async answer(req: IncomingMessage, res: ServerResponse, method: string, route: ApiRoute): Promise<void> {
+    if (method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      throw new HttpError(415, 'send a JSON body with Content-Type: application/json');
+    }
+    const body = method === 'POST' ? await readJson(req) : undefined;
+    const result = await route(body);
+    if (result === undefined) {
+      res.statusCode = 204;
+      res.end();
+    } else sendJson(res, 200, result);
+  }
 
-  async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
+  private async serveFile(res: ServerResponse, pathname: string): Promise<void> {
     let decoded: string;
     try {
       decoded = decodeURIComponent(pathname);
@@ -177,7 +149,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       404,
       relative === 'index.html' ? 'the status page is not built: run npm run build:renderer' : 'not found',
     );
-    const file = await resolveRendererFile(options.rendererDir, decoded);
+    const file = await resolveRendererFile(this.options.rendererDir, decoded);
     if (!file) throw notFound;
     let content: Buffer;
     try {
@@ -191,89 +163,14 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     res.end(content);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  }).catch((error: unknown) => {
-    // Not listening (the port is taken): leave nothing behind that would keep the process alive.
-    agent.off('change', onChange);
-    clearInterval(heartbeat);
-    throw error;
-  });
-  port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    url: statusPageUrl(origin, token),
-    origin,
-    port,
-    token,
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.off('change', onChange);
-        clearInterval(heartbeat);
-        clearTimeout(pendingChange);
-        for (const stream of streams) stream.end();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-function parseNames(body: unknown): string[] | undefined {
-  const parsed = namesBody.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new HttpError(
-      400,
-      `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  return parsed.data.names;
-}
-
-const attemptBody = z.strictObject({ correlationId: correlationIdSchema });
-
-function parseAttemptId(body: unknown): string {
-  const parsed = attemptBody.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new HttpError(400, 'body must be {"correlationId": "3f9a0c1e"} (an ID from /api/activity)');
-  return parsed.data.correlationId;
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `bodies are limited to ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve(undefined);
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new HttpError(400, 'the body is not valid JSON'));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(JSON.stringify(body));
-}
-
-function setSecurityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  /** A refusal is answered with its status; anything else is a failure of ours, logged and answered 500. */
+  private fail(res: ServerResponse, error: unknown): void {
+    const status = error instanceof HttpError ? error.status : 500;
+    if (status === 500) this.options.log.error(`status page: ${(error as Error).message}`);
+    if (!res.headersSent)
+      sendJson(res, status, {
+        error: status === 500 ? 'internal error; see the daemon log' : (error as Error).message,
+      });
+    else res.end();
+  }
 }

@@ -1,6 +1,8 @@
 // Activity: the recent sync attempts (what started each, how it ended, requests, values sent,
 // duration, the problem, the correlation ID), newest first. Opening one shows its log lines, read
 // by the agent from the log folder, with a Copy button: "open Activity, click the red one, copy".
+// The list is one tab stop: the arrow keys, Home and End move between its rows (a roving
+// tabindex), Enter opens the row's log.
 import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentApi, AttemptLogView, AttemptView } from '../../shared/agent-api.js';
@@ -24,6 +26,12 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
   const { t } = translator;
   const [opened, setOpened] = useState<Opened | null>(null);
   const request = useRef(0);
+  // The row that Tab enters the list at: the last one the reader was on, while it is listed.
+  const [current, setCurrent] = useState<string | null>(null);
+  const tabStop = attempts.some((attempt) => attempt.correlationId === current)
+    ? current
+    : (attempts[0]?.correlationId ?? null);
+  const rows = useRef<HTMLTableSectionElement>(null);
 
   // One function for every row, so that rows re-render only when they open or close.
   const openLog = useRef((id: string) => void open(id)).current;
@@ -53,7 +61,7 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
           {t('activity.empty')}
         </p>
       ) : (
-        <div class="table-scroll contained short" role="region" aria-labelledby="activity-heading" tabIndex={0}>
+        <div class="table-scroll contained short" role="region" aria-labelledby="activity-heading">
           <table class="data stackable">
             <thead>
               <tr>
@@ -67,12 +75,20 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
                 <th scope="col">{t('activity.correlationId')}</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody
+              ref={rows}
+              onKeyDown={(event) => moveAmongRows(event, rows.current)}
+              onFocusIn={(event) => {
+                const id = (event.target as HTMLElement).dataset['attempt'];
+                if (id) setCurrent(id);
+              }}
+            >
               {attempts.map((attempt) => (
                 <AttemptRow
                   key={attempt.correlationId}
                   attempt={attempt}
                   open={opened?.id === attempt.correlationId}
+                  tabStop={tabStop === attempt.correlationId}
                   onOpen={openLog}
                   translator={translator}
                 />
@@ -86,25 +102,47 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
   );
 }
 
+/** The keys that move focus among the rows' buttons, and where each takes it from `index` of `count`. */
+const ROW_KEYS: Record<string, (index: number, count: number) => number> = {
+  ArrowDown: (index, count) => Math.min(count - 1, index + 1),
+  ArrowUp: (index) => Math.max(0, index - 1),
+  Home: () => 0,
+  End: (_index, count) => count - 1,
+};
+
+/** Arrow keys, Home and End on a row: focus the button of the row they lead to (it becomes the tab stop on focus). */
+function moveAmongRows(event: KeyboardEvent, body: HTMLElement | null): void {
+  const move = ROW_KEYS[event.key];
+  if (!move || !body || event.altKey || event.ctrlKey || event.metaKey) return;
+  const buttons = [...body.querySelectorAll<HTMLButtonElement>('button[data-attempt]')];
+  const index = buttons.findIndex((button) => button.contains(event.target as Node));
+  if (index === -1) return;
+  event.preventDefault();
+  buttons[move(index, buttons.length)]?.focus();
+}
+
 interface AttemptRowProps {
   attempt: AttemptView;
   open: boolean;
+  /** This row's button is the list's one tab stop. */
+  tabStop: boolean;
   onOpen: (id: string) => void;
   translator: Translator;
 }
 
-/** An attempt never changes once recorded: its row re-renders only when it is opened or closed (or the language changes). */
+/** An attempt never changes once recorded: its row re-renders only when it is opened or closed, becomes the tab stop, or the language changes. */
 class AttemptRow extends Component<AttemptRowProps> {
   override shouldComponentUpdate(next: AttemptRowProps): boolean {
     return (
       next.open !== this.props.open ||
+      next.tabStop !== this.props.tabStop ||
       next.attempt.correlationId !== this.props.attempt.correlationId ||
       next.translator !== this.props.translator
     );
   }
 
   override render() {
-    const { attempt, open, onOpen, translator } = this.props;
+    const { attempt, open, tabStop, onOpen, translator } = this.props;
     const { t } = translator;
     return (
       <tr data-testid="attempt-row" data-outcome={attempt.outcome} aria-current={open ? 'true' : undefined}>
@@ -144,6 +182,8 @@ class AttemptRow extends Component<AttemptRowProps> {
           <button
             type="button"
             class="small link"
+            tabIndex={tabStop ? 0 : -1}
+            data-attempt={attempt.correlationId}
             onClick={() => onOpen(attempt.correlationId)}
             aria-label={t('activity.open', { id: attempt.correlationId })}
             aria-expanded={open}

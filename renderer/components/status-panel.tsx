@@ -196,7 +196,7 @@ function idleNextAttempt(status: StatusView): MessageKey {
 /** One sentence of an explanation in this window's language (the agent names its catalog message). */
 function explained(translator: Translator, explanation: Explanation, part: 'reason' | 'action'): string {
   const message = explanation.messages?.[part];
-  return message ? translator.t(message.key, message.params) : explanation[part];
+  return message ? translator.say(message) : explanation[part];
 }
 
 /** Things support should know that are not a sync problem. */

@@ -6,17 +6,18 @@
 // scrolls with the keyboard and its header stays in view.
 import { Component } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { VariableView } from '../../shared/variables.js';
+import { sameVariable, type VariableView } from '../../shared/variables.js';
 import type { Translator } from '../../shared/i18n/translator.js';
-import { filterVariables, variableStateWord, type StateFilter } from '../format.js';
+import { variableStateWord } from '../format.js';
 import { Message, useI18n } from '../i18n.js';
+import { filterVariables, type StateFilter } from '../variable-list.js';
 import { useVirtualRows } from '../virtual-rows.js';
 import { Time } from './time.js';
 import { Value } from './value.js';
 
 const COLUMNS = 6;
 
-export function VariablesTable({ variables }: { variables: VariableView[] }) {
+export function VariablesTable({ variables }: { variables: readonly VariableView[] }) {
   const translator = useI18n();
   const { t } = translator;
   const [query, setQuery] = useState('');
@@ -127,7 +128,7 @@ interface VariableRowProps {
   translator: Translator;
 }
 
-/** One row; each refresh brings new objects, so compare what is shown, not identity. */
+/** One row; re-rendered only when its place, what it shows or the language changed (a full reload brings new objects). */
 class VariableRow extends Component<VariableRowProps> {
   override shouldComponentUpdate(next: VariableRowProps): boolean {
     return (
@@ -182,19 +183,5 @@ function Spacer({ height }: { height: number }) {
     <tr class="spacer" aria-hidden="true">
       <td colSpan={COLUMNS} style={{ height: `${height}px` }} />
     </tr>
-  );
-}
-
-function sameVariable(a: VariableView, b: VariableView): boolean {
-  return (
-    a === b ||
-    (a.name === b.name &&
-      a.value === b.value &&
-      a.type === b.type &&
-      a.state === b.state &&
-      a.updatedAt === b.updatedAt &&
-      a.syncedAt === b.syncedAt &&
-      a.error?.code === b.error?.code &&
-      a.error?.message === b.error?.message)
   );
 }

@@ -11,8 +11,10 @@ import type {
   DeadLetterView,
   StatusView,
   SyncResultView,
+  VariableChangesView,
 } from '../../shared/agent-api.js';
 import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
+import type { NetworkCheckView } from '../../shared/network-check.js';
 import type { VariableView } from '../../shared/variables.js';
 import { ChangeStream, type BodyReaderLike } from './change-stream.js';
 import type { Transport } from './transport.js';
@@ -123,6 +125,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     getStatus: async () => expectObject<StatusView>(await request(HTTP_ROUTES.getStatus), HTTP_ROUTES.getStatus),
     getVariables: async () =>
       expectArray<VariableView>(await request(HTTP_ROUTES.getVariables), HTTP_ROUTES.getVariables),
+    getVariableChanges: async (since) =>
+      expectObject<VariableChangesView>(
+        await request(HTTP_ROUTES.getVariableChanges, { since }),
+        HTTP_ROUTES.getVariableChanges,
+      ),
     getDeadLetters: async () =>
       expectArray<DeadLetterView>(await request(HTTP_ROUTES.getDeadLetters), HTTP_ROUTES.getDeadLetters),
     syncNow: async () => expectObject<SyncResultView>(await request(HTTP_ROUTES.syncNow), HTTP_ROUTES.syncNow),
@@ -140,6 +147,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         await request(HTTP_ROUTES.getAttemptLog, { correlationId }),
         HTTP_ROUTES.getAttemptLog,
       ),
+    checkNetwork: async () =>
+      expectObject<NetworkCheckView>(await request(HTTP_ROUTES.checkNetwork), HTTP_ROUTES.checkNetwork),
     // A browser page cannot open a folder on the machine; the button is hidden (canOpenLogsFolder).
     openLogsFolder: async () => false,
     onChange: (listener) => changes.onChange(listener),

@@ -13,6 +13,12 @@ import { formatMessage, type MessageParams } from './message-format.js';
 
 export type { MessageKey, MessageParams };
 
+/** A message of the catalogs with its parameters, as data (an explanation carries two); a parameter may be a message itself. */
+export interface MessageRef {
+  key: MessageKey;
+  params?: Readonly<Record<string, string | number | MessageRef>>;
+}
+
 /** Every language the window speaks, by its base tag. */
 export const CATALOGS = { en, de, fr, es, ja, ar } as const satisfies Record<string, Catalog>;
 export type Language = keyof typeof CATALOGS;
@@ -89,6 +95,15 @@ export class Translator {
   /** The message `key` with `params` filled in (an arrow, so components can take it out: `const { t } = …`). */
   readonly t = (key: MessageKey, params: MessageParams = {}): string =>
     formatMessage(this.catalog[key] ?? en[key], params, this.choice.tag);
+
+  /** A message reference in this language, its message parameters said first. */
+  readonly say = (ref: MessageRef): string => {
+    if (!ref.params) return this.t(ref.key);
+    const params: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(ref.params))
+      params[name] = typeof value === 'object' ? this.say(value) : value;
+    return this.t(ref.key, params);
+  };
 
   /** Whether `key` names a message (for keys built from codes, such as explanations). */
   has(key: string): key is MessageKey {

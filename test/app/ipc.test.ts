@@ -45,7 +45,7 @@ const trusted = () => window.webContents.ipcEvent();
 describe('IPC handlers', () => {
   it('answer every channel of the shared map, and only those', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.keys(IPC_INVOKE).sort());
-    expect(IPC_CHANNELS).toHaveLength(11);
+    expect(IPC_CHANNELS).toHaveLength(12);
     removeHandlers();
     expect(ipcMain.handlers.size).toBe(0);
   });
@@ -63,6 +63,12 @@ describe('IPC handlers', () => {
       { name: 'color', value: 'blue', state: 'pending' },
       { name: 'seats', value: 3, state: 'pending' },
     ]);
+    const changes = (await ipcMain.invoke('agent:get-variable-changes', trusted(), null)) as {
+      full: boolean;
+      variables: unknown[];
+    };
+    expect(changes).toMatchObject({ full: true });
+    expect(changes.variables).toHaveLength(2);
     expect(await ipcMain.invoke('agent:get-dead-letters', trusted())).toEqual([]);
 
     await ipcMain.invoke('agent:pause', trusted());
@@ -160,9 +166,13 @@ describe('IPC handlers', () => {
       ['agent:discard-dead-letters', [{ length: 1, 0: 'color' }]],
       ['agent:open-logs-folder', ['/etc']],
       ['agent:get-activity', ['all']],
+      ['agent:get-variable-changes', []],
+      ['agent:get-variable-changes', [1]],
+      ['agent:get-variable-changes', ['x'.repeat(65)]],
       ['agent:get-attempt-log', []],
       ['agent:get-attempt-log', ['../../etc/passwd']],
       ['agent:get-attempt-log', [{ id: '3f9a0c1e' }]],
+      ['agent:check-network', ['https://elsewhere.example']],
     ];
 
     it.each(cases)('%s %j', async (channel, args) => {

@@ -178,6 +178,10 @@ const NAME_CHANNELS = new Set<IpcInvokeChannel>(['agent:retry-dead-letters', 'ag
 const ID_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-attempt-log']);
 const idShape = (args: unknown[]) =>
   args.length === 1 && typeof args[0] === 'string' && /^[0-9a-z-]{1,64}$/i.test(args[0]);
+/** Channels that take a change feed's cursor (any text up to 64 characters; one it did not give means "the whole list"), or null. */
+const CURSOR_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-variable-changes']);
+const cursorShape = (args: unknown[]) =>
+  args.length === 1 && (args[0] === null || (typeof args[0] === 'string' && args[0].length <= 64));
 
 function isAppPage(at: string): boolean {
   try {
@@ -228,6 +232,7 @@ function verdictFor(channel: IpcInvokeChannel, from: Sender, args: unknown[]): '
   if (from.kind === 'app-window-at' && !isAppPage(from.url)) return 'refuse';
   if (from.kind !== 'app' && from.kind !== 'app-window-at') return 'refuse';
   if (ID_CHANNELS.has(channel)) return !idShape(args) ? 'refuse' : from.kind === 'app' ? 'accept' : 'either';
+  if (CURSOR_CHANNELS.has(channel)) return !cursorShape(args) ? 'refuse' : from.kind === 'app' ? 'accept' : 'either';
   if (NAME_CHANNELS.has(channel) ? !namesShape(args, false) : args.length > 0) return 'refuse';
   if (from.kind !== 'app') return 'either';
   return !NAME_CHANNELS.has(channel) || namesShape(args, true) ? 'accept' : 'either';
@@ -242,6 +247,14 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
     return typeof (value as { state?: unknown }).state === 'string' ? undefined : 'answered without a state';
   if (channel === 'agent:get-variables' || channel === 'agent:get-dead-letters' || channel === 'agent:get-activity')
     return Array.isArray(value) ? undefined : 'answered without a list';
+  if (channel === 'agent:check-network')
+    return typeof (value as { apiUrl?: unknown }).apiUrl === 'string' ? undefined : 'answered without the API URL';
+  if (CURSOR_CHANNELS.has(channel)) {
+    const answer = value as { cursor?: unknown; variables?: unknown };
+    return typeof answer.cursor === 'string' && Array.isArray(answer.variables)
+      ? undefined
+      : 'answered without changes';
+  }
   return undefined;
 }
 

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
 import { Agent } from '../../main/core/agent.js';
 import { COLLECTORS, enabledCollectors } from '../../main/core/collectors/catalog.js';
-import { COLLECT_INTERVAL_MS, startCollectors, type CollectorTimers } from '../../main/core/collectors/collectors.js';
+import { COLLECT_INTERVAL_MS, startCollectors } from '../../main/core/collectors/collectors.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import {
   collectFacts,
   defaultSystemSources,
@@ -197,7 +198,8 @@ describe('running in the agent', () => {
 
   function manualTimers() {
     const timers = { callback: undefined as (() => void) | undefined, ms: 0, cleared: false };
-    const api: CollectorTimers = {
+    const api: Clock = {
+      ...systemClock,
       setInterval: (callback, ms) => {
         timers.callback = callback;
         timers.ms = ms;
@@ -215,7 +217,7 @@ describe('running in the agent', () => {
     agent = Agent.open({ config });
     const machine = fakeMachine();
     const { timers, api } = manualTimers();
-    const running = startCollectors({ agent, config, sources: machine, timers: api });
+    const running = startCollectors({ agent, config, sources: machine, clock: api });
     expect(timers.ms).toBe(COLLECT_INTERVAL_MS);
     expect(agent.store.pending(10).map((entry) => [entry.name, entry.value])).toEqual([
       ['varsync.memory_total_mb', 16384],
@@ -251,21 +253,19 @@ describe('running in the agent', () => {
   it('a restart with the same facts queues nothing (the confirmed values are on disk)', async () => {
     const config = configured({ collectors: ['standard'], appVersion: '3.1.0' });
     agent = Agent.open({ config });
-    startCollectors({ agent, config, sources: fakeMachine(), timers: manualTimers().api }).stop();
+    startCollectors({ agent, config, sources: fakeMachine(), clock: manualTimers().api }).stop();
     expect(agent.store.pending(20).map((entry) => entry.name)).toContain('varsync.app_version');
     await agent.syncNow();
     await agent.close();
     agent = Agent.open({ config });
-    expect(startCollectors({ agent, config, sources: fakeMachine(), timers: manualTimers().api }).refresh()).toEqual(
-      [],
-    );
+    expect(startCollectors({ agent, config, sources: fakeMachine(), clock: manualTimers().api }).refresh()).toEqual([]);
     expect(agent.store.pendingCount()).toBe(0);
   });
 
   it('hostname and user name only when named; nothing runs when no collector is on', () => {
     const standard = configured({ collectors: ['standard'] });
     agent = Agent.open({ config: standard });
-    startCollectors({ agent, config: standard, sources: fakeMachine(), timers: manualTimers().api });
+    startCollectors({ agent, config: standard, sources: fakeMachine(), clock: manualTimers().api });
     const names = agent.store.pending(20).map((entry) => entry.name);
     expect(names).not.toContain('varsync.hostname');
     expect(names).not.toContain('varsync.username');
@@ -273,7 +273,7 @@ describe('running in the agent', () => {
     const named = configured({ collectors: ['hostname', 'username'] });
     const other = Agent.open({ config: named });
     try {
-      startCollectors({ agent: other, config: named, sources: fakeMachine(), timers: manualTimers().api });
+      startCollectors({ agent: other, config: named, sources: fakeMachine(), clock: manualTimers().api });
       expect(other.store.pending(20).map((entry) => [entry.name, entry.value])).toEqual([
         ['varsync.hostname', 'WS-0042'],
         ['varsync.username', 'alice'],
@@ -286,7 +286,7 @@ describe('running in the agent', () => {
     const { timers, api } = manualTimers();
     const quiet = Agent.open({ config: none });
     try {
-      startCollectors({ agent: quiet, config: none, sources: fakeMachine(), timers: api });
+      startCollectors({ agent: quiet, config: none, sources: fakeMachine(), clock: api });
       expect(timers.callback).toBeUndefined();
       expect(quiet.store.pendingCount()).toBe(0);
     } finally {
@@ -315,7 +315,7 @@ describe('running in the agent', () => {
           throw new Error('statfs failed');
         },
       }),
-      timers: manualTimers().api,
+      clock: manualTimers().api,
     });
     expect(agent.store.pending(5).map((entry) => entry.name)).toEqual(['varsync.arch']);
     expect(lines).toContain('warn collector disk: statfs failed');

@@ -343,5 +343,5 @@ describe('Crash safety', () => {
       expect(report.setsAcked).toBeGreaterThan(0);
     }
     for (const emulator of emulators) expect(emulator.selfCheckFailures).toEqual([]);
-  }, 150_000);
+  }, 600_000);
 });

@@ -481,7 +481,6 @@ describe('files made read-only while the daemon runs', () => {
         const idle = await eventually(
           () => agent.status(),
           (status) => status.lastError?.code === 'database_readonly',
-          5_000,
         );
         expect(idle.state).toBe('attention');
         expect(() => agent.set({ refused: true })).toThrow(
@@ -495,7 +494,6 @@ describe('files made read-only while the daemon runs', () => {
       await eventually(
         () => agent.status(),
         (status) => status.lastError === null,
-        5_000,
       );
 
       // A failed pass: the server stores the value, the agent cannot record it, and backs off for up to an hour.
@@ -504,7 +502,6 @@ describe('files made read-only while the daemon runs', () => {
       await eventually(
         () => agent.status(),
         (status) => status.state === 'syncing',
-        5_000,
       );
       setImmutable(readOnly, true);
       try {
@@ -513,7 +510,6 @@ describe('files made read-only while the daemon runs', () => {
         const failed = await eventually(
           () => agent.status(),
           (status) => status.nextAttemptAt !== null,
-          5_000,
         );
         expect(failed).toMatchObject({ state: 'attention', pending: 1, lastError: { code: 'database_readonly' } });
       } finally {
@@ -523,7 +519,6 @@ describe('files made read-only while the daemon runs', () => {
       const drained = await eventually(
         () => agent.status(),
         (status) => status.pending === 0 && status.state === 'synced',
-        5_000,
       );
       expect(drained.lastError).toBeNull();
       expect(agent.variables().find((variable) => variable.name === 'second')).toMatchObject({

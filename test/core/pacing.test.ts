@@ -90,9 +90,8 @@ function makeEngine(
     recheckMs: 300_000,
     debounceMs: 200,
     log: recordingLog().log,
-    now: clock.now,
+    clock,
     random: () => 0.5,
-    timers: clock.timers,
     ...options,
   });
   engines.push(engine);

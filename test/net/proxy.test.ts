@@ -198,6 +198,10 @@ describe('the network self-test (varsync diagnostics --network)', () => {
     expect(result.stdout).toMatch(
       /\.well-known: FAILED \(\d+ ms\): Could not reach the License API .*UNABLE_TO_VERIFY_LEAF_SIGNATURE/,
     );
+    expect(result.stdout).toContain(
+      "Verdict:     The License API's certificate is not trusted here (a network that inspects HTTPS replaces it). " +
+        'The certificate seen was issued by Example Corp Inspection CA.\n',
+    );
   });
 
   it('straight to the API with caFile: trusted, issued by the private CA, .well-known ok', async () => {
@@ -206,6 +210,7 @@ describe('the network self-test (varsync diagnostics --network)', () => {
     expect(result.stdout).toMatch(/TLS: {9}trusted TLSv1\.3/);
     expect(result.stdout).toMatch(/\[0\] CN=127\.0\.0\.1, issued by CN=Varsync Emulator Test CA/);
     expect(result.stdout).toMatch(/\.well-known: ok \(\d+ ms\)/);
+    expect(result.stdout).toContain('Verdict:     This device reaches the License API.\nWhat to do:  Nothing to do.\n');
   });
 
   it('through a proxy with credentials: they are used and never shown', async () => {

@@ -15,7 +15,8 @@ import {
   type StorageLike,
 } from '../../renderer/transport/token.js';
 import { createRefresher } from '../../renderer/refresh.js';
-import { describeError, filterVariables } from '../../renderer/format.js';
+import { describeError } from '../../renderer/format.js';
+import { filterVariables } from '../../renderer/variable-list.js';
 import { english } from '../../shared/i18n/translator.js';
 
 const TOKEN = 'run-token-abc';
@@ -414,6 +415,7 @@ describe('the preload bridge check', () => {
     const methods = [
       'getStatus',
       'getVariables',
+      'getVariableChanges',
       'getDeadLetters',
       'syncNow',
       'pause',
@@ -423,6 +425,7 @@ describe('the preload bridge check', () => {
       'openLogsFolder',
       'getActivity',
       'getAttemptLog',
+      'checkNetwork',
       'onChange',
     ];
     const bridge = Object.fromEntries(methods.map((method) => [method, () => undefined]));

@@ -212,6 +212,24 @@ describe('the AgentApi over HTTP', () => {
       expect((await authorized('/api/activity/log', { method: 'POST', body })).status, body).toBe(400);
   });
 
+  it('variable changes: the whole list first, then what changed since the cursor', async () => {
+    agent.set({ color: 'blue', seats: 3 });
+    const changes = (since: string | null) =>
+      authorized('/api/variables/changes', { method: 'POST', body: JSON.stringify({ since }) });
+    const first = (await changes(null)).json() as { cursor: string; full: boolean; variables: unknown[] };
+    expect(first).toMatchObject({ full: true, removed: [] });
+    expect(first.variables).toHaveLength(2);
+    agent.set({ seats: 4 });
+    expect((await changes(first.cursor)).json()).toEqual({
+      cursor: expect.not.stringMatching(`^${first.cursor}$`),
+      full: false,
+      variables: [expect.objectContaining({ name: 'seats', value: 4, state: 'pending' })],
+      removed: [],
+    });
+    for (const body of ['{}', '{"since":1}', '{"since":null,"more":1}'])
+      expect((await authorized('/api/variables/changes', { method: 'POST', body })).status, body).toBe(400);
+  });
+
   it('refuses bad bodies with a clear error', async () => {
     expect(
       (await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":"bad"}' })).json(),

@@ -48,11 +48,12 @@ export function readCaFile(path: string): string[] {
 }
 
 /**
- * The roots to trust when the defaults are not enough: Node's bundled roots, the operating
- * system's where this Node can read them (tls.getCACertificates('system'), Node 22.15+/23.5+,
- * so Electron 45's Node 24 but not Node 20), and the extra ones. undefined: Node's defaults.
+ * The roots to trust when the defaults are not enough, for the agent's requests and the self-test's
+ * handshake: Node's bundled roots, the operating system's where this Node can read them
+ * (tls.getCACertificates('system'), Node 22.15+/23.5+, so Electron 45's Node 24 but not Node 20),
+ * and the extra ones. undefined: Node's defaults.
  */
-function trustedRoots(extra: string[]): string[] | undefined {
+export function trustedRoots(extra: string[]): string[] | undefined {
   const read = (tls as { getCACertificates?: (type: 'default' | 'system') => string[] }).getCACertificates;
   const system = systemRoots(read);
   if (extra.length === 0 && system.length === 0) return undefined;
@@ -98,9 +99,11 @@ class TrustingTunnel extends HttpsProxyAgent<string> {
 export function fetchTransport(options: {
   fetch: (input: URL | Request | string, init?: RequestInit) => Promise<Response>;
   describeProxy(url: string): Promise<ProxyChoice & { label: string | undefined }>;
+  /** The caFile's certificates, which that fetch trusts too (the self-test's handshake uses them). */
+  extraCertificates?: string[];
 }): HttpTransport {
   return {
-    extraCertificates: [],
+    extraCertificates: options.extraCertificates ?? [],
     requestOptions: () => ({ adapter: 'fetch', env: { fetch: options.fetch } }),
     // The network stack reports its own proxy failures (net::ERR_TUNNEL_CONNECTION_FAILED...).
     proxyLabel: () => undefined,

@@ -1,6 +1,7 @@
 // Running the collectors a vendor switched on: at start and then daily, each time handing the
 // values to the agent's set(), which queues only what differs from the pending or confirmed
 // value. So an unchanged fact is never sent again, a changed one once.
+import { systemClock, type Clock } from '../../../shared/clock.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { SetOutcome } from '../store/variable-store.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -10,18 +11,13 @@ import { collectFacts, defaultSystemSources, VARSYNC_VERSION, type SystemSources
 
 export const COLLECT_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
-export interface CollectorTimers {
-  setInterval(callback: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
 export interface CollectorOptions {
   /** Where values go: the agent (its set() validates and skips unchanged values). */
   agent: { set(variables: Record<string, VariableValue>): SetOutcome };
   config: ResolvedConfig;
   log?: Logger;
   sources?: SystemSources;
-  timers?: CollectorTimers;
+  clock?: Clock;
   intervalMs?: number;
   varsyncVersion?: string;
 }
@@ -32,16 +28,11 @@ export interface RunningCollectors {
   stop(): void;
 }
 
-const realTimers: CollectorTimers = {
-  setInterval: (callback, ms) => setInterval(callback, ms).unref(),
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
-};
-
 /** Start the configured collectors; with none configured, nothing runs. */
 export function startCollectors(options: CollectorOptions): RunningCollectors {
   const enabled = enabledCollectors(options.config.vendor.collectors);
   const log = options.log ?? silentLogger;
-  const timers = options.timers ?? realTimers;
+  const clock = options.clock ?? systemClock;
   const context = {
     sources: options.sources ?? defaultSystemSources(),
     dataDir: options.config.values.dataDir,
@@ -64,6 +55,6 @@ export function startCollectors(options: CollectorOptions): RunningCollectors {
   if (enabled.length === 0) return { refresh, stop() {} };
   log.info(`collectors on: ${enabled.join(', ')}`);
   refresh();
-  const handle = timers.setInterval(refresh, options.intervalMs ?? COLLECT_INTERVAL_MS);
-  return { refresh, stop: () => timers.clearInterval(handle) };
+  const handle = clock.setInterval(refresh, options.intervalMs ?? COLLECT_INTERVAL_MS);
+  return { refresh, stop: () => clock.clearInterval(handle) };
 }

@@ -16,7 +16,7 @@ import { describeConfig, describeVendorSettings, type ResolvedConfig } from '../
 import { listLogFiles } from '../log/files.js';
 import { Redactor } from '../log/redaction.js';
 import { configuredTransport, type HttpTransport } from '../api/transport.js';
-import { runNetworkCheck, type NetworkCheck } from './network-check.js';
+import { networkCheckOf, type NetworkCheck } from './network-check.js';
 
 export interface DiagnosticsSources {
   config: ResolvedConfig;
@@ -170,25 +170,6 @@ function transportOrUndefined(config: ResolvedConfig): HttpTransport | undefined
     return configuredTransport(config);
   } catch {
     return undefined;
-  }
-}
-
-/** The network self-test (network-check.ts), or null when the API URL or transport cannot be used. */
-export async function networkCheckOf(
-  config: ResolvedConfig,
-  transport: HttpTransport | undefined,
-  now: () => number = Date.now,
-): Promise<NetworkCheck | null> {
-  if (!transport) return null;
-  try {
-    return await runNetworkCheck({
-      apiUrl: config.values.apiUrl,
-      transport,
-      timeoutMs: config.values.requestTimeoutMs,
-      now,
-    });
-  } catch {
-    return null;
   }
 }
 

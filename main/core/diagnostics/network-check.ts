@@ -8,38 +8,28 @@
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { LicenseApiClient } from '../api/client.js';
 import { LicenseApiError } from '../api/errors.js';
-import type { HttpTransport } from '../api/transport.js';
+import { proxyCredentials } from '../api/proxy.js';
+import { trustedRoots, type HttpTransport } from '../api/transport.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { Redactor, sensitiveValues } from '../log/redaction.js';
 import { oneLine } from '../../../shared/one-line.js';
+import type { CertificateView, NetworkCheckView, NetworkStep } from '../../../shared/network-check.js';
 
-interface Step {
-  ok: boolean;
-  ms: number;
-  error?: string;
-}
+type Step = NetworkStep;
 
-export interface NetworkCheck {
-  apiUrl: string;
-  proxy: { used: string | null; source: string };
-  dns: Step & { host: string; addresses?: string[] };
-  tcp: Step & { to: string };
-  tls:
-    | (Step & {
-        authorized: boolean;
-        protocol?: string;
-        chain: Array<{ subject: string; issuer: string; validTo: string }>;
-      })
-    | null;
-  wellKnown: Step & { kind?: string; code?: string; clockOffsetMs?: number | null };
-}
+/** The result, as shared/network-check.ts describes it for the window, the status page and the CLI. */
+export type NetworkCheck = NetworkCheckView;
 
 export interface NetworkCheckOptions {
   apiUrl: string;
   transport: HttpTransport;
   timeoutMs: number;
   now?: () => number;
+  /** Values that must not appear in the result (the configuration's secrets); the proxy's credentials are added. */
+  secrets?: Iterable<string>;
 }
 
 export async function runNetworkCheck(options: NetworkCheckOptions): Promise<NetworkCheck> {
@@ -79,7 +69,9 @@ export async function runNetworkCheck(options: NetworkCheckOptions): Promise<Net
   const tls =
     target.protocol === 'https:'
       ? await (async () => {
-          const result = await timed(() => handshake(host, port, proxy, options.transport.extraCertificates));
+          const result = await timed(() =>
+            handshake(host, port, proxy, trustedRoots(options.transport.extraCertificates)),
+          );
           return {
             ok: result.ok && (result.value?.authorized ?? false),
             ms: result.ms,
@@ -103,7 +95,7 @@ export async function runNetworkCheck(options: NetworkCheckOptions): Promise<Net
       ...(error instanceof LicenseApiError ? { kind: error.kind, code: error.code } : {}),
     };
   }
-  return {
+  const result: NetworkCheck = {
     apiUrl: client.apiBaseUrl,
     proxy: { used: choice.label ?? null, source: choice.source },
     dns: { ok: dns.ok, ms: dns.ms, host: dnsHost, addresses: dns.value, error: dns.error },
@@ -111,29 +103,29 @@ export async function runNetworkCheck(options: NetworkCheckOptions): Promise<Net
     tls,
     wellKnown,
   };
+  // Nothing here should carry a secret; an error message that echoes one is caught all the same.
+  const redactor = new Redactor([...(options.secrets ?? []), ...(proxy ? proxyCredentials(proxy.href) : [])]);
+  return JSON.parse(redactor.redact(JSON.stringify(result))) as NetworkCheck;
 }
 
-/** The self-test in lines a person reads (varsync diagnostics prints them). */
-export function describeNetworkCheck(check: NetworkCheck): string[] {
-  const mark = (step: Step) => (step.ok ? 'ok' : 'FAILED');
-  const detail = (step: Step) => (step.error ? `: ${step.error}` : '');
-  const lines = [
-    `API URL:     ${check.apiUrl}`,
-    `Proxy:       ${check.proxy.used ?? 'none'} (${check.proxy.source})`,
-    `DNS:         ${mark(check.dns)} ${check.dns.host} -> ${check.dns.addresses?.join(', ') ?? '-'} (${check.dns.ms} ms)${detail(check.dns)}`,
-    `TCP:         ${mark(check.tcp)} ${check.tcp.to} (${check.tcp.ms} ms)${detail(check.tcp)}`,
-  ];
-  if (check.tls) {
-    lines.push(
-      `TLS:         ${check.tls.authorized ? 'trusted' : 'NOT TRUSTED'} ${check.tls.protocol ?? ''} (${check.tls.ms} ms)${detail(check.tls)}`,
-    );
-    for (const [index, certificate] of check.tls.chain.entries())
-      lines.push(
-        `  [${index}] ${certificate.subject}, issued by ${certificate.issuer}, valid to ${certificate.validTo}`,
-      );
+/** The self-test of a configuration's API over `transport`, or null when the API URL or transport cannot be used. */
+export async function networkCheckOf(
+  config: ResolvedConfig,
+  transport: HttpTransport | undefined,
+  now: () => number = Date.now,
+): Promise<NetworkCheck | null> {
+  if (!transport) return null;
+  try {
+    return await runNetworkCheck({
+      apiUrl: config.values.apiUrl,
+      transport,
+      timeoutMs: config.values.requestTimeoutMs,
+      now,
+      secrets: sensitiveValues(config),
+    });
+  } catch {
+    return null;
   }
-  lines.push(`.well-known: ${mark(check.wellKnown)} (${check.wellKnown.ms} ms)${detail(check.wellKnown)}`);
-  return lines;
 }
 
 function connectTcp(host: string, port: number): Promise<Socket> {
@@ -174,7 +166,7 @@ interface Handshake {
   authorized: boolean;
   authorizationError?: string;
   protocol?: string;
-  chain: Array<{ subject: string; issuer: string; validTo: string }>;
+  chain: CertificateView[];
 }
 
 /**
@@ -182,14 +174,19 @@ interface Handshake {
  * an untrusted chain to show it, so it does not abort on one: it reports `authorized` and the
  * reason, sends nothing over the connection, and closes it. The agent's own requests always verify.
  */
-async function handshake(host: string, port: number, proxy: URL | undefined, extra: string[]): Promise<Handshake> {
+async function handshake(
+  host: string,
+  port: number,
+  proxy: URL | undefined,
+  ca: string[] | undefined,
+): Promise<Handshake> {
   const socket = await tunnel(host, port, proxy);
   const secure = await new Promise<TLSSocket>((resolve, reject) => {
     const connection = tlsConnect(
       {
         socket,
         servername: /^[\d.]+$|:/.test(host) ? undefined : host,
-        ca: extra.length > 0 ? [...rootCertificates, ...extra] : undefined,
+        ca,
         rejectUnauthorized: false,
       },
       () => resolve(connection),

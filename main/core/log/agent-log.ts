@@ -16,6 +16,8 @@ import { failureCode } from '../failure-code.js';
 type ElectronLogger = typeof electronLog;
 type ElectronTransport = ElectronLogger['transports']['console'];
 type LogMessage = Parameters<ElectronTransport>[0];
+/** The transport for echo or fallback: every line, rendered, to a function. */
+type StreamTransport = ((message: LogMessage) => void) & { level: LogLevel | false; transforms: never[] };
 
 export interface OpenLogOptions {
   /** The log folder (files.ts defaultLogDir); without one, lines only go to `echo` (or stderr). */
@@ -45,23 +47,102 @@ export interface AgentLog {
 }
 
 export function openLog(options: OpenLogOptions): AgentLog {
-  const now = options.now ?? Date.now;
-  const retention: LogRetention = { ...LOG_RETENTION, ...options.retention };
-  const redactor = new Redactor();
-  let secrets = options.secrets;
-  const redact = (text: string) => {
-    if (secrets) {
-      redactor.add(secrets());
-      secrets = undefined;
-    }
-    return redactor.redact(text);
-  };
-  let level = options.level;
+  return new ElectronAgentLog(options);
+}
+
+/** One electron-log instance with two transports: the file, and a stream for echo or fallback. */
+class ElectronAgentLog implements AgentLog {
+  readonly logger: Logger;
+  private readonly elog = electronLog.create({ logId: `varsync-${randomUUID()}` });
+  private readonly stream: StreamTransport;
+  private readonly redactor = new Redactor();
+  /** Asked for once, when the first line is written. */
+  private secrets: (() => Iterable<string | undefined>) | undefined;
+  private readonly now: () => number;
+  private currentLevel: LogLevel;
+  private currentFile: string | undefined;
+  private currentProblem: string | undefined;
+
+  constructor(options: OpenLogOptions) {
+    this.now = options.now ?? Date.now;
+    this.secrets = options.secrets;
+    this.currentLevel = options.level;
+    for (const transport of Object.values(this.elog.transports)) if (transport) transport.level = false;
+    const writer = options.echo ?? options.fallback ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    this.stream = Object.assign((message: LogMessage) => writer(this.render(message)), {
+      level: false as LogLevel | false,
+      transforms: [] as never[],
+    });
+    this.elog.transports.stream = this.stream;
+    if (options.echo || !options.dir) this.stream.level = this.currentLevel;
+    if (options.dir) this.openFile(options.dir, { ...LOG_RETENTION, ...options.retention });
+    this.logger = this.loggerWith('');
+  }
+
+  get file(): string | undefined {
+    return this.currentFile;
+  }
+
+  get problem(): string | undefined {
+    return this.currentProblem;
+  }
+
+  get level(): LogLevel {
+    return this.currentLevel;
+  }
+
+  setLevel(next: LogLevel): void {
+    this.currentLevel = next;
+    if (this.currentFile) this.elog.transports.file.level = next;
+    if (this.stream.level !== false) this.stream.level = next;
+  }
+
+  addSecrets(values: Iterable<string | undefined>): void {
+    this.redactor.add(values);
+  }
+
+  private openFile(dir: string, retention: LogRetention): void {
+    const path = join(dir, LOG_FILE_NAME);
+    const unwritable = checkWritable(dir, path);
+    if (unwritable) return this.giveUpFile(`the log folder ${dir} cannot be written (${unwritable})`);
+    this.currentFile = path;
+    const transport = this.elog.transports.file;
+    transport.setAppName('Varsync'); // or electron-log looks for a package.json to name the app
+    transport.resolvePathFn = () => path;
+    transport.maxSize = retention.maxFileBytes;
+    transport.transforms = [({ message }) => this.render(message)];
+    transport.archiveLogFn = (current) => archive(current, dir, retention, this.now);
+    transport.level = this.currentLevel;
+    // Replace electron-log's console report of a failed write with ours, said once. (Its LogFile
+    // is an EventEmitter; the typings only declare on().)
+    const logFile = transport.getFile();
+    (logFile as unknown as EventEmitter).removeAllListeners('error');
+    logFile.on('error', (error: Error) =>
+      this.giveUpFile(
+        `the log file ${path} cannot be written (${error.message.replace(/^Couldn't write to [^.]*\. /, '')})`,
+      ),
+    );
+    pruneLogFiles(dir, this.now(), retention);
+  }
+
+  private giveUpFile(why: string): void {
+    if (this.currentProblem) return;
+    this.currentProblem = why;
+    this.currentFile = undefined;
+    this.elog.transports.file.level = false;
+    this.stream.level = this.currentLevel;
+    // At error level, so that it shows whatever the level.
+    this.write('error', `${why}; logging to stderr only`);
+  }
+
+  private write(lineLevel: LogLevel, text: string): void {
+    this.elog.processMessage({ data: [text], level: lineLevel, date: new Date(this.now()) });
+  }
 
   // Every line of a message gets the time and level, so that no line of the file lacks them.
-  const render = (message: LogMessage): string => {
+  private render(message: LogMessage): string {
     const head = `${message.date.toISOString()} ${message.level.padEnd(5)} `;
-    return redact(
+    return this.redact(
       message.data
         .map(String)
         .join(' ')
@@ -69,92 +150,28 @@ export function openLog(options: OpenLogOptions): AgentLog {
         .map((line) => head + line)
         .join('\n'),
     );
-  };
+  }
 
-  const elog = electronLog.create({ logId: `varsync-${randomUUID()}` });
-  for (const transport of Object.values(elog.transports)) if (transport) transport.level = false;
-  const writer = options.echo ?? options.fallback ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const stream = Object.assign((message: LogMessage) => writer(render(message)), {
-    level: false as LogLevel | false,
-    transforms: [],
-  });
-  elog.transports.stream = stream;
-  if (options.echo || !options.dir) stream.level = level;
-
-  let file: string | undefined;
-  let problem: string | undefined;
-  const write = (lineLevel: LogLevel, text: string) =>
-    elog.processMessage({ data: [text], level: lineLevel, date: new Date(now()) });
-
-  const giveUpFile = (why: string) => {
-    if (problem) return;
-    problem = why;
-    file = undefined;
-    elog.transports.file.level = false;
-    stream.level = level;
-    // At error level, so that it shows whatever the level.
-    write('error', `${why}; logging to stderr only`);
-  };
-
-  if (options.dir) {
-    const dir = options.dir;
-    const path = join(dir, LOG_FILE_NAME);
-    const unwritable = checkWritable(dir, path);
-    if (unwritable) {
-      giveUpFile(`the log folder ${dir} cannot be written (${unwritable})`);
-    } else {
-      file = path;
-      const transport = elog.transports.file;
-      transport.setAppName('Varsync'); // or electron-log looks for a package.json to name the app
-      transport.resolvePathFn = () => path;
-      transport.maxSize = retention.maxFileBytes;
-      transport.transforms = [({ message }) => render(message)];
-      transport.archiveLogFn = (current) => archive(current, dir, retention, now);
-      transport.level = level;
-      // Replace electron-log's console report of a failed write with ours, said once. (Its LogFile
-      // is an EventEmitter; the typings only declare on().)
-      const logFile = transport.getFile();
-      (logFile as unknown as EventEmitter).removeAllListeners('error');
-      logFile.on('error', (error: Error) =>
-        giveUpFile(
-          `the log file ${path} cannot be written (${error.message.replace(/^Couldn't write to [^.]*\. /, '')})`,
-        ),
-      );
-      pruneLogFiles(dir, now(), retention);
+  private redact(text: string): string {
+    if (this.secrets) {
+      this.redactor.add(this.secrets());
+      this.secrets = undefined;
     }
+    return this.redactor.redact(text);
   }
 
   // A child's prefix (a sync attempt's correlation ID) goes on each line of a message.
-  const loggerWith = (prefix: string): Logger => {
+  private loggerWith(prefix: string): Logger {
     const at = (lineLevel: LogLevel) => (message: string) =>
-      write(lineLevel, prefix ? message.replace(/^/gm, prefix) : message);
+      this.write(lineLevel, prefix ? message.replace(/^/gm, prefix) : message);
     return {
       error: at('error'),
       warn: at('warn'),
       info: at('info'),
       debug: at('debug'),
-      child: (childPrefix) => loggerWith(`${prefix}[${childPrefix}] `),
+      child: (childPrefix) => this.loggerWith(`${prefix}[${childPrefix}] `),
     };
-  };
-
-  return {
-    logger: loggerWith(''),
-    get file() {
-      return file;
-    },
-    get problem() {
-      return problem;
-    },
-    get level() {
-      return level;
-    },
-    setLevel(next) {
-      level = next;
-      if (file) elog.transports.file.level = next;
-      if (stream.level !== false) stream.level = next;
-    },
-    addSecrets: (values) => redactor.add(values),
-  };
+  }
 }
 
 /** undefined when lines can be appended to `path`; otherwise the reason (an errno code). */

@@ -7,7 +7,7 @@ import { StoreError } from './errors.js';
 import { StoreHealth } from './health.js';
 import { META_KEYS } from './meta-keys.js';
 import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
-import { variableType, type VariableView } from '../../../shared/variables.js';
+import { compareNames, variableType, type VariableView } from '../../../shared/variables.js';
 import type { DeadLetterView } from '../../../shared/agent-api.js';
 import { failureCode } from '../failure-code.js';
 
@@ -421,7 +421,7 @@ export class VariableStore {
         syncedAt: views.get(row.name)?.syncedAt ?? null,
       });
     }
-    return [...views.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...views.values()].sort((a, b) => compareNames(a.name, b.name));
   }
 
   recordSync(record: SyncRecord): void {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { StatusView, SyncResultView as SyncResult, SyncTrigger } from '../../../shared/agent-api.js';
+import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../log.js';
 import { StoreError } from '../store/errors.js';
 import { META_KEYS } from '../store/meta-keys.js';
@@ -19,7 +20,7 @@ export interface EngineHostOptions {
   /** The database file, for log lines. */
   dbPath: string;
   log: Logger;
-  now: () => number;
+  clock: Clock;
   /** How often to look for other processes' writes and requests, in ms. */
   watchIntervalMs?: number;
   leaseTtlMs?: number;
@@ -36,8 +37,8 @@ export class EngineHost {
   /** A pass run by syncNow() when no engine runs in this process. */
   private oneOffPass: Promise<SyncResult> | undefined;
   private engineWanted = false;
-  private watchTimer: NodeJS.Timeout | undefined;
-  private leaseTimer: NodeJS.Timeout | undefined;
+  private watchTimer: unknown;
+  private leaseTimer: unknown;
   private lastDataVersion = -1;
   private lastSyncRequest: string | undefined;
   private stopHealthReports: (() => void) | undefined;
@@ -46,7 +47,7 @@ export class EngineHost {
     this.lease = new EngineLease(options.db, {
       owner: randomUUID(),
       ttlMs: options.leaseTtlMs ?? LEASE_TTL_MS,
-      now: options.now,
+      now: () => options.clock.now(),
     });
   }
 
@@ -68,7 +69,7 @@ export class EngineHost {
     this.engineWanted = true;
     this.claimEngine();
     const ttl = this.options.leaseTtlMs ?? LEASE_TTL_MS;
-    this.leaseTimer = setInterval(() => this.claimEngine(), Math.max(50, Math.floor(ttl / 3)));
+    this.leaseTimer = this.options.clock.setInterval(() => this.claimEngine(), Math.max(50, Math.floor(ttl / 3)));
     this.watch();
   }
 
@@ -78,7 +79,10 @@ export class EngineHost {
     const { store } = this.options;
     this.stopHealthReports = store.health.onChange((problem) => this.onStoreHealth(problem));
     this.lastDataVersion = store.dataVersion();
-    this.watchTimer = setInterval(() => this.checkForOutsideChanges(), this.options.watchIntervalMs ?? 250);
+    this.watchTimer = this.options.clock.setInterval(
+      () => this.checkForOutsideChanges(),
+      this.options.watchIntervalMs ?? 250,
+    );
   }
 
   /**
@@ -121,8 +125,9 @@ export class EngineHost {
 
   private stopWatching(): void {
     this.engineWanted = false;
-    clearInterval(this.watchTimer);
-    clearInterval(this.leaseTimer);
+    const { clock } = this.options;
+    clock.clearInterval(this.watchTimer);
+    clock.clearInterval(this.leaseTimer);
     this.stopHealthReports?.();
   }
 
@@ -194,19 +199,19 @@ export class EngineHost {
   }
 
   private async askEngineOwner(timeoutMs: number, trigger: SyncTrigger): Promise<SyncResult> {
-    const { store, now } = this.options;
-    const requestedAt = now();
+    const { store, clock } = this.options;
+    const requestedAt = clock.now();
     store.setMeta(META_KEYS.syncRequest, `${requestedAt}:${randomUUID()}`);
     const deadline = requestedAt + timeoutMs;
-    while (now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    while (clock.now() < deadline) {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 100));
       const done = store.history(5).find((record) => record.startedAt >= requestedAt);
       const idle = store.pendingCount() === 0 && readEngineState(store).state === 'synced';
       if (done || idle) {
         const outcome = done ? (done.outcome as PassOutcome) : 'drained';
         return { outcome, status: this.options.status() };
       }
-      if (!this.lease.activeHolder()) return this.syncNow(Math.max(0, deadline - now()), trigger);
+      if (!this.lease.activeHolder()) return this.syncNow(Math.max(0, deadline - clock.now()), trigger);
     }
     return { outcome: 'retrying', status: this.options.status() };
   }

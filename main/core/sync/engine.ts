@@ -10,6 +10,7 @@ import { StoreError } from '../store/errors.js';
 import type { PendingEntry, VariableStore } from '../store/variable-store.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import type { AgentStateName, SyncOutcome, SyncTrigger } from '../../../shared/agent-api.js';
+import { systemClock, type Clock } from '../../../shared/clock.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import {
   batchSizeAfter,
@@ -33,11 +34,6 @@ export type EngineClient = Pick<
   'trackDeviceVariables' | 'activateLicense' | 'probe' | 'clockOffsetMs'
 >;
 
-export interface EngineTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface SyncEngineOptions {
   store: VariableStore;
   client: EngineClient;
@@ -57,9 +53,8 @@ export interface SyncEngineOptions {
   /** The pacing rules (pacing.ts); the fleet simulator passes naive ones to compare. */
   pacing?: Pacing;
   log: Logger;
-  now?: () => number;
+  clock?: Clock;
   random?: () => number;
-  timers?: EngineTimers;
   onChange?: (snapshot: EngineSnapshot) => void;
 }
 
@@ -77,19 +72,14 @@ export class SyncEngine {
   private holdUntil = 0;
   /** The last bookkeeping write failure logged as an error (see guard). */
   private lastBookkeepingFailure: string | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly timers: EngineTimers;
   private readonly pacing: Pacing;
 
   constructor(private readonly options: SyncEngineOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.pacing = options.pacing ?? GOOD_CITIZEN;
-    this.timers = options.timers ?? {
-      setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-    };
     // Keep history across restarts (last success, the paused switch); timing starts afresh.
     this.snapshot = { ...readEngineState(options.store), nextAttemptAt: null, failures: 0 };
     this.snapshot.state = this.restingState();
@@ -105,7 +95,7 @@ export class SyncEngine {
    */
   start(): void {
     this.stopped = false;
-    const now = this.now();
+    const now = this.clock.now();
     const limitedFor = Math.max(0, (this.snapshot.rateLimitedUntil ?? 0) - now);
     if (limitedFor > 0)
       this.options.log.info(
@@ -120,8 +110,8 @@ export class SyncEngine {
   /** Stop timers and wait for a pass in flight to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.timers.clearTimeout(this.timer);
-    this.timers.clearTimeout(this.debounce);
+    this.clock.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.debounce);
     await this.running;
   }
 
@@ -131,7 +121,7 @@ export class SyncEngine {
     // (Status derives 'pending' from the outbox itself, so nothing needs rewriting here.)
     // The spread after start or coming online, too: the pass it ends in sends this set.
     if (this.stopped || this.snapshot.paused || this.snapshot.failures > 0 || this.snapshot.held) return;
-    const now = this.now();
+    const now = this.clock.now();
     if (now < this.holdUntil) return;
     // The quiet path is the debounce alone; after a recent rate-limit refusal sets gather longer.
     const wait = setWait(
@@ -140,8 +130,8 @@ export class SyncEngine {
       this.options.backoff,
       this.random,
     );
-    this.timers.clearTimeout(this.debounce);
-    this.debounce = this.timers.setTimeout(() => void this.runPass({ trigger: 'set' }), wait);
+    this.clock.clearTimeout(this.debounce);
+    this.debounce = this.clock.setTimeout(() => void this.runPass({ trigger: 'set' }), wait);
   }
 
   /** A person asked (or the system resumed): forget backoff and holds, and run a pass now. */
@@ -169,7 +159,7 @@ export class SyncEngine {
 
   pause(): void {
     this.snapshot.paused = true;
-    this.timers.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.publish();
   }
 
@@ -186,8 +176,8 @@ export class SyncEngine {
       this.rerun ??= trigger;
       return this.running;
     }
-    this.timers.clearTimeout(this.timer);
-    this.timers.clearTimeout(this.debounce);
+    this.clock.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.debounce);
     this.running = this.pass(options.probeFirst ?? true, trigger).finally(() => {
       this.running = undefined;
       const rerun = this.rerun;
@@ -203,7 +193,7 @@ export class SyncEngine {
       return 'paused';
     }
     const { store } = this.options;
-    const startedAt = this.now();
+    const startedAt = this.clock.now();
     const correlationId = randomBytes(4).toString('hex');
     const log = this.options.log.child(`sync ${correlationId}`);
     const counters = { sent: 0, requests: 0 };
@@ -257,7 +247,7 @@ export class SyncEngine {
     this.guard(log, () =>
       store.recordSync({
         startedAt,
-        finishedAt: this.now(),
+        finishedAt: this.clock.now(),
         outcome,
         sent: counters.sent,
         requests: counters.requests,
@@ -329,7 +319,7 @@ export class SyncEngine {
         { password: activation.password, variables: asVariables(batch) },
         log,
       );
-      const createdAt = this.now();
+      const createdAt = this.clock.now();
       store.acknowledge(
         batch,
         batch.map((entry) => ({ name: entry.name, value: entry.value, deviceId: license.device_id ?? 0, createdAt })),
@@ -376,7 +366,7 @@ export class SyncEngine {
 
   /** No pass before `delay` ms from now, whatever is set meanwhile (0: a pass now). */
   private waitBeforeSending(delay: number, trigger: SyncTrigger): void {
-    const now = this.now();
+    const now = this.clock.now();
     this.holdUntil = now + delay;
     this.snapshot.nextAttemptAt = delay > 0 ? now + delay : null;
     this.snapshot.state = this.restingState();
@@ -386,7 +376,7 @@ export class SyncEngine {
 
   /** Schedule what comes after a pass; `retryAfterMs` is what the server asked after a transient failure. */
   private finish(outcome: PassOutcome, log: Logger, retryAfterMs?: number): void {
-    const now = this.now();
+    const now = this.clock.now();
     let delay: number;
     if (outcome === 'drained') {
       this.snapshot.held = false;
@@ -447,8 +437,8 @@ export class SyncEngine {
 
   private schedule(delay: number, trigger: SyncTrigger): void {
     if (this.stopped || this.snapshot.paused) return;
-    this.timers.clearTimeout(this.timer);
-    this.timer = this.timers.setTimeout(() => void this.runPass({ trigger }), delay);
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => void this.runPass({ trigger }), delay);
   }
 
   /** Save and announce the snapshot; `log` is the sync attempt's during a pass. */
@@ -480,7 +470,7 @@ export class SyncEngine {
   /** The configured batch, larger after recent rate-limit refusals (fewer requests for the same values). */
   private batchSize(): number {
     const base = Math.min(Math.max(1, this.options.batchSize), MAX_BATCH_SIZE);
-    if (!recentlyRateLimited(this.snapshot.lastRateLimitAt, this.now())) return base;
+    if (!recentlyRateLimited(this.snapshot.lastRateLimitAt, this.clock.now())) return base;
     return batchSizeAfter(base, this.snapshot.rateLimitRefusals);
   }
 }

@@ -558,6 +558,13 @@ export class FakeSession {
   /** Net errors the next fetches reject with, in order (e.g. 'net::ERR_TUNNEL_CONNECTION_FAILED'). */
   readonly netErrors: string[] = [];
 
+  /** electron.d.ts `setCertificateVerifyProc(proc)`: Chromium asks it for each certificate verification. */
+  certificateVerifyProc: ((request: unknown, callback: (result: number) => void) => void) | null = null;
+
+  setCertificateVerifyProc(proc: ((request: unknown, callback: (result: number) => void) => void) | null): void {
+    this.certificateVerifyProc = proc;
+  }
+
   async setProxy(config: { mode?: string; proxyRules?: string }): Promise<void> {
     this.proxyConfig = { ...config };
   }

@@ -1,0 +1,71 @@
+// The status page's API: each method of the HTTP route table (shared/http-routes.ts) answered by
+// the agent, with its body checked first.
+import { z } from 'zod';
+import { API_BASE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
+import { correlationIdSchema, deadLetterNamesSchema, variableCursorSchema } from '../../shared/ipc.js';
+import type { Agent } from '../core/agent.js';
+import { VariableFeed } from '../core/variable-feed.js';
+import { HttpError } from './http-io.js';
+
+/** Answers one request; undefined means 204 No Content. */
+export type ApiRoute = (body: unknown) => Promise<unknown> | unknown;
+
+/** The routes by "METHOD /api/path". */
+export function apiRoutes(agent: Agent): Map<string, ApiRoute> {
+  const feed = new VariableFeed(() => agent.variables());
+  const handlers: Record<HttpApiMethod, ApiRoute> = {
+    getStatus: () => agent.status(),
+    getVariables: () => agent.variables(),
+    getVariableChanges: (body) => feed.changesSince(parseCursor(body)),
+    getDeadLetters: () => agent.deadLetters(),
+    syncNow: () => agent.syncNow(),
+    pause: () => agent.pause(),
+    resume: () => agent.resume(),
+    retryDeadLetters: (body) => ({ count: agent.retryDeadLetters(parseNames(body)) }),
+    discardDeadLetters: (body) => ({ count: agent.discardDeadLetters(parseNames(body)) }),
+    getActivity: () => agent.activity(),
+    getAttemptLog: (body) => {
+      const id = parseAttemptId(body);
+      const log = agent.attemptLog(id);
+      if (!log) throw new HttpError(404, `no recent sync attempt has the ID ${id}`);
+      return log;
+    },
+    checkNetwork: () => agent.checkNetwork(),
+  };
+  return new Map(
+    (Object.keys(HTTP_ROUTES) as HttpApiMethod[]).map((name) => {
+      const { method, path } = HTTP_ROUTES[name];
+      return [`${method} ${API_BASE}${path}`, handlers[name]];
+    }),
+  );
+}
+
+const namesBody = z.strictObject({ names: deadLetterNamesSchema });
+
+function parseNames(body: unknown): string[] | undefined {
+  const parsed = namesBody.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new HttpError(
+      400,
+      `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
+  return parsed.data.names;
+}
+
+const cursorBody = z.strictObject({ since: variableCursorSchema });
+
+function parseCursor(body: unknown): string | null {
+  const parsed = cursorBody.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new HttpError(400, 'body must be {"since": null} or {"since": "<cursor of the last answer>"}');
+  return parsed.data.since;
+}
+
+const attemptBody = z.strictObject({ correlationId: correlationIdSchema });
+
+function parseAttemptId(body: unknown): string {
+  const parsed = attemptBody.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new HttpError(400, 'body must be {"correlationId": "3f9a0c1e"} (an ID from /api/activity)');
+  return parsed.data.correlationId;
+}
