@@ -50,11 +50,14 @@ export function formatValue(value: VariableValue): string {
 }
 
 /**
- * A thrown thing as one sentence for the error banner: the agent's own words. Electron wraps errors
- * from the main process as "Error invoking remote method 'agent:x': Error: what happened"; only the
- * last part is news.
+ * A thrown thing as one sentence for the error banner: the agent's own words, or this page's when
+ * the agent could not be reached at all (an AgentRequestError without an answer, status 0).
+ * Electron wraps errors from the main process as "Error invoking remote method 'agent:x': Error:
+ * what happened"; only the last part is news.
  */
 export function describeError(error: unknown, translator: Translator = english): string {
+  if (error instanceof Error && error.name === 'AgentRequestError' && (error as { status?: unknown }).status === 0)
+    return translator.t('error.unreachable');
   const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   const message = raw.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, '').trim();
   return message || translator.t('error.unknown');

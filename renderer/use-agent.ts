@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttemptView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
+import { pageTranslator } from './i18n.js';
 import { createRefresher, type Refresher } from './refresh.js';
 import { applyVariableChanges } from './variable-list.js';
 import { warmUpFormatting } from './warm-up.js';
@@ -61,7 +62,7 @@ export function useAgent(transport: Transport): AgentState {
           activity: activity.status === 'fulfilled' ? activity.value : previous.activity,
         }));
         const failure = [status, variables, deadLetters, activity].find((result) => result.status === 'rejected');
-        setLoadError(failure ? describeError(failure.reason) : null);
+        setLoadError(failure ? describeError(failure.reason, pageTranslator(null)) : null);
       }),
     [transport],
   );

@@ -1,5 +1,6 @@
 // Errors the reader should see: a failed action (dismissable) and a failed refresh (retryable).
-// The messages are the agent's own words, in English (they name files, codes and settings).
+// The messages are the agent's own words, in English (they name files, codes and settings), but
+// for the page's own two: the agent cannot be reached, or it did not say what went wrong.
 import { useI18n } from '../i18n.js';
 
 export interface ErrorBannerProps {
@@ -11,6 +12,7 @@ export interface ErrorBannerProps {
 
 export function ErrorBanner({ actionError, loadError, onDismiss, onRetry }: ErrorBannerProps) {
   const { t } = useI18n();
+  const pageWords = new Set([t('error.unreachable'), t('error.unknown')]);
   const messages = [...new Set([actionError, loadError].filter((message): message is string => message !== null))];
   return (
     // Always in the page so screen readers hear the alert when it fills in.
@@ -19,7 +21,7 @@ export function ErrorBanner({ actionError, loadError, onDismiss, onRetry }: Erro
         <div class="error-banner" data-testid="error-banner">
           <div class="error-text">
             {messages.map((message) => (
-              <p key={message} lang="en" dir="auto">
+              <p key={message} lang={pageWords.has(message) ? undefined : 'en'} dir="auto">
                 {message}
               </p>
             ))}

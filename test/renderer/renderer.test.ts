@@ -17,7 +17,7 @@ import {
 import { createRefresher } from '../../renderer/refresh.js';
 import { describeError } from '../../renderer/format.js';
 import { filterVariables } from '../../renderer/variable-list.js';
-import { english } from '../../shared/i18n/translator.js';
+import { english, translatorFor } from '../../shared/i18n/translator.js';
 
 const TOKEN = 'run-token-abc';
 
@@ -505,6 +505,14 @@ describe('words and times', () => {
     ).toBe('The database is locked.');
     expect(describeError(new Error('Plain words.'))).toBe('Plain words.');
     expect(describeError(undefined)).toMatch(/did not say what/);
+    // No answer at all: this page's own words, in its language.
+    const unreachable = Object.assign(new Error('Cannot reach the Varsync agent.'), {
+      name: 'AgentRequestError',
+      status: 0,
+    });
+    expect(describeError(unreachable, translatorFor(['de']))).toBe(
+      'Der Varsync-Agent ist nicht erreichbar. Prüfen Sie, ob er noch läuft, und laden Sie diese Seite dann neu.',
+    );
   });
 
   it('filters by name, ignoring case and spaces, and by state', () => {

@@ -124,6 +124,7 @@ export const ar: Catalog = {
   'app.unreachable': 'تعذّر الوصول إلى الوكيل.',
   'app.noToken': 'افتح عنوان URL الذي طبعه {command} (فهو يحمل رمز هذا التشغيل).',
   'error.unknown': 'حدث خطأ ما ولم يذكر الوكيل السبب. التفاصيل في السجل.',
+  'error.unreachable': 'تعذّر الوصول إلى وكيل Varsync. تحقق من أنه ما زال يعمل، ثم أعد تحميل هذه الصفحة.',
   'error.tryAgain': 'حاول مجددًا',
   'error.dismiss': 'إغلاق',
 

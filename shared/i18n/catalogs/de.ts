@@ -133,6 +133,8 @@ export const de: Catalog = {
   'app.unreachable': 'Der Agent ist nicht erreichbar.',
   'app.noToken': 'Öffnen Sie die URL, die {command} ausgegeben hat (sie enthält das Token dieses Laufs).',
   'error.unknown': 'Etwas ist schiefgegangen, und der Agent hat nicht gesagt, was. Einzelheiten stehen im Protokoll.',
+  'error.unreachable':
+    'Der Varsync-Agent ist nicht erreichbar. Prüfen Sie, ob er noch läuft, und laden Sie diese Seite dann neu.',
   'error.tryAgain': 'Erneut versuchen',
   'error.dismiss': 'Schließen',
 

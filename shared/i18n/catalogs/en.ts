@@ -130,6 +130,7 @@ export const en = {
   'app.unreachable': 'The agent could not be reached.',
   'app.noToken': "Open the URL that {command} printed (it carries this run's token).",
   'error.unknown': 'Something went wrong, and the agent did not say what. The logs have the details.',
+  'error.unreachable': 'Cannot reach the Varsync agent. Check that it is still running, then reload this page.',
   'error.tryAgain': 'Try again',
   'error.dismiss': 'Dismiss',
 

@@ -126,6 +126,8 @@ export const es: Catalog = {
   'app.unreachable': 'No se pudo contactar con el agente.',
   'app.noToken': 'Abra la URL que mostró {command} (lleva el token de esta ejecución).',
   'error.unknown': 'Algo salió mal y el agente no dijo qué. El registro tiene los detalles.',
+  'error.unreachable':
+    'No se puede contactar con el agente de Varsync. Compruebe que sigue en ejecución y vuelva a cargar esta página.',
   'error.tryAgain': 'Reintentar',
   'error.dismiss': 'Cerrar',
 

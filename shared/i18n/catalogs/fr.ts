@@ -132,6 +132,8 @@ export const fr: Catalog = {
   'app.unreachable': 'L’agent est injoignable.',
   'app.noToken': 'Ouvrez l’URL affichée par {command} (elle contient le jeton de cette exécution).',
   'error.unknown': 'Une erreur s’est produite, sans que l’agent dise laquelle. Le journal contient les détails.',
+  'error.unreachable':
+    'Impossible de joindre l’agent Varsync. Vérifiez qu’il fonctionne toujours, puis rechargez cette page.',
   'error.tryAgain': 'Réessayer',
   'error.dismiss': 'Fermer',
 

@@ -126,6 +126,8 @@ export const ja: Catalog = {
   'app.unreachable': 'エージェントに接続できませんでした。',
   'app.noToken': '{command} が表示した URL を開いてください (この実行のトークンが含まれています)。',
   'error.unknown': '問題が発生しましたが、エージェントから詳細は返されませんでした。詳細はログにあります。',
+  'error.unreachable':
+    'Varsync エージェントに接続できません。実行中であることを確認してから、このページを再読み込みしてください。',
   'error.tryAgain': '再試行',
   'error.dismiss': '閉じる',
 
