@@ -61,6 +61,8 @@ export interface FleetReport {
   vendorRefusedShare: number;
   seed: number;
   wallSeconds: number;
+  /** Processor time of the run (user and system): what it costs where it has a core to itself. */
+  cpuSeconds: number;
   heapMegabytes: number;
 }
 
@@ -106,6 +108,7 @@ interface Device {
 
 export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
   const random = seededRandom(options.seed);
   const perMinute = PLAN_REQUESTS_PER_MINUTE[options.plan];
   const spreadSeconds = options.spreadSeconds ?? defaultSpreadSeconds(options.devices, options.plan);
@@ -249,6 +252,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     vendorRefusedShare: share(vendorDuringDrain.refused, vendorDuringDrain.requests),
     seed: options.seed,
     wallSeconds: round((performance.now() - wallStart) / 1000),
+    cpuSeconds: round(cpuSecondsSince(cpuStart)),
     heapMegabytes: Math.round(process.memoryUsage().rss / 1e6),
   };
   return {
@@ -332,6 +336,11 @@ function fleetSeed(devices: number): EmulatorSeed {
 
 function exponential(random: Random, ratePerSecond: number): number {
   return (-Math.log(1 - random.next()) / ratePerSecond) * 1000;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function share(part: number, whole: number): number {

@@ -106,7 +106,7 @@ function table(report: FleetReport): string {
       `${report.vendorRefused} of ${report.vendorRequests} refused during the drain (${(report.vendorRefusedShare * 100).toFixed(1)}%)`,
     ],
     ['seed', String(report.seed)],
-    ['run', `${report.wallSeconds} s wall, ${report.heapMegabytes} MB resident`],
+    ['run', `${report.wallSeconds} s wall, ${report.cpuSeconds} s of processor, ${report.heapMegabytes} MB resident`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');

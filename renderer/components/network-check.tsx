@@ -28,9 +28,12 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const lines = useRef<HTMLDListElement>(null);
+  // Also guarded outside state: two clicks can land before the button re-renders as disabled.
+  const inFlight = useRef(false);
 
   async function run() {
-    if (running) return;
+    if (inFlight.current) return;
+    inFlight.current = true;
     setRunning(true);
     setError(null);
     try {
@@ -41,6 +44,7 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
       setCheck(null);
       setError(describeError(failure, translator));
     } finally {
+      inFlight.current = false;
       setRunning(false);
     }
   }

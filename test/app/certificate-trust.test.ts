@@ -5,20 +5,25 @@
 // Only "no trusted root" (ERR_CERT_AUTHORITY_INVALID) can be turned into a yes, and only for a
 // chain that leads to a caFile CA and passes every other check; every other verdict stands.
 import { readFileSync } from 'node:fs';
-import { connect, type PeerCertificate } from 'node:tls';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { connect, type DetailedPeerCertificate } from 'node:tls';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createCertificateAuthority,
   createServerCertificate,
+  DEMO,
   startEmulator,
   type CertificateAuthority,
   type Emulator,
   type ServerCertificateOptions,
 } from '../../emulator/index.js';
 import { ACCEPT, CHROMIUM_VERDICT, decide, ERR_CERT_AUTHORITY_INVALID } from '../../main/app/certificate-trust.js';
+import { setupAgent } from '../../main/app/agent-setup.js';
 import { setupNetwork } from '../../main/app/network.js';
+import type { AgentRuntime } from '../../main/core/runtime.js';
+import { tempDir } from '../helpers/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
+import { electronCertificate, type ElectronCertificate } from './helpers/fake-chromium-tls.js';
 import { resetFakeElectron, session } from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
 
@@ -44,33 +49,23 @@ afterAll(async () => {
 });
 beforeEach(() => resetFakeElectron());
 
-interface ElectronCertificate {
-  data: string;
-  issuerCert?: ElectronCertificate;
+async function httpsEmulator(from: CertificateAuthority, options: ServerCertificateOptions = {}): Promise<Emulator> {
+  const server = await startEmulator({ tls: createServerCertificate(from, options) });
+  servers.push(server);
+  return server;
 }
 
 /** A real HTTPS emulator with this certificate, and the chain it presents, as Electron's Certificate. */
 async function presented(from: CertificateAuthority, options: ServerCertificateOptions = {}) {
-  const server = await startEmulator({ tls: createServerCertificate(from, options) });
-  servers.push(server);
-  const { port } = new URL(server.url);
-  const peer = await new Promise<PeerCertificate & { issuerCertificate?: PeerCertificate }>((resolve, reject) => {
+  const { port } = new URL((await httpsEmulator(from, options)).url);
+  const peer = await new Promise<DetailedPeerCertificate>((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port: Number(port), rejectUnauthorized: false }, () => {
       resolve(socket.getPeerCertificate(true));
       socket.destroy();
     });
     socket.once('error', reject);
   });
-  const toPem = (raw: Buffer) =>
-    `-----BEGIN CERTIFICATE-----\n${raw
-      .toString('base64')
-      .match(/.{1,64}/g)!
-      .join('\n')}\n-----END CERTIFICATE-----\n`;
-  const chain: ElectronCertificate = { data: toPem(peer.raw) };
-  // Chromium links the issuer when it knows it (here the server sent only its own certificate).
-  if (peer.issuerCertificate && peer.issuerCertificate.fingerprint256 !== peer.fingerprint256)
-    chain.issuerCert = { data: toPem(peer.issuerCertificate.raw) };
-  return chain;
+  return electronCertificate(peer);
 }
 
 const request = (certificate: ElectronCertificate, errorCode: number, hostname = '127.0.0.1') => ({
@@ -168,5 +163,61 @@ describe('setupNetwork and caFile', () => {
   it('without caFile, Chromium decides alone: no verify proc', async () => {
     await setupNetwork(configWith({}), session.defaultSession as never, silentLogger);
     expect(session.defaultSession.certificateVerifyProc).toBeNull();
+  });
+});
+
+describe("the app's agent with caFile, through the session (Chromium's verification modelled by the fake)", () => {
+  let running: AgentRuntime | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  async function syncThrough(server: Emulator, env: NodeJS.ProcessEnv) {
+    running = await setupAgent({
+      env: {
+        VARSYNC_DATA_DIR: tempDir(),
+        VARSYNC_API_URL: server.url,
+        VARSYNC_PRODUCT: DEMO.product,
+        VARSYNC_LICENSE_KEY: DEMO.licenseKey,
+        VARSYNC_API_KEY: DEMO.apiKey,
+        VARSYNC_SHARED_KEY: DEMO.sharedKey,
+        ...env,
+      },
+      userSettings: objectLayer('user-settings', {}, 'settings'),
+      logger: () => silentLogger,
+      locations: { appDirs: [] },
+      network: (config, log) => setupNetwork(config, session.defaultSession as never, log),
+    });
+    running.agent.set({ color: 'blue' });
+    return running.agent.syncNow();
+  }
+
+  it('the private CA in caFile: the queue drains over https', async () => {
+    const server = await httpsEmulator(ca);
+    const result = await syncThrough(server, { VARSYNC_CA_FILE: ca.caFile });
+    expect(result.status.lastError).toBeNull();
+    expect(result.outcome).toBe('drained');
+    expect(server.state.variablesOf(DEMO.product, running!.agent.hardwareId!.id)).toMatchObject({ color: 'blue' });
+  });
+
+  it('without caFile the same server is not trusted: held as tls, nothing refused', async () => {
+    const result = await syncThrough(await httpsEmulator(ca), {});
+    expect(result.outcome).toBe('held');
+    expect(result.status).toMatchObject({
+      pending: 1,
+      failed: 0,
+      lastError: { kind: 'tls', code: 'net::ERR_CERT_AUTHORITY_INVALID' },
+    });
+  });
+
+  it.each([
+    ['another CA (an inspecting proxy)', () => httpsEmulator(foreign)],
+    ['an expired certificate of the caFile CA', () => httpsEmulator(ca, { expired: true })],
+    ['a certificate of the caFile CA for another name', () => httpsEmulator(ca, { names: ['api.other.example'] })],
+  ])('%s stays refused with caFile: held as tls', async (_what, start) => {
+    const result = await syncThrough(await start(), { VARSYNC_CA_FILE: ca.caFile });
+    expect(result.outcome).toBe('held');
+    expect(result.status).toMatchObject({ pending: 1, failed: 0, lastError: { kind: 'tls' } });
   });
 });

@@ -56,6 +56,10 @@ function distCheck(args: string[] = [], extraEnv: Record<string, string> = {}) {
   };
 }
 
+// Each case spawns the check (which loads electron-builder's schema): seconds on a quiet machine,
+// several times that on a loaded one.
+const CHECK_TIMEOUT_MS = 120_000;
+
 let buildBefore: Record<string, string>;
 beforeEach(() => {
   buildBefore = sqliteBuild();
@@ -67,98 +71,120 @@ afterEach(() => {
 });
 
 describe('npm run dist:check on this machine', () => {
-  it('passes, quickly, and says what it checked, what it skipped and why', () => {
-    const run = distCheck();
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(run.seconds).toBeLessThan(30);
-    expect(run.lines[0]).toMatch(/^Varsync dist:check \(electron-builder 26\.\d+\.\d+, electron-builder\.yml\)$/);
-    expect(run.stdout).not.toMatch(/FAILED/);
-    expect(run.stdout).toMatch(/^checked {2}electron-builder\.yml passes electron-builder [\d.]+'s own schema/m);
-    for (const topic of [
-      'win targets: nsis, msi',
-      'mac targets: dmg, zip',
-      'linux targets: AppImage, deb, tar.gz',
-      'fuses: runAsNode false',
-      'electronFuses.resetAdHocDarwinSignature true',
-      'asarUnpack: better-sqlite3',
-      'no file associations',
-      'files: out/main, out/renderer and package.json',
-    ]) {
-      expect(run.stdout).toContain(`checked  ${topic}`);
-    }
-    const skipped = run.lines.filter((line) => line.startsWith('skipped  '));
-    expect(skipped).toHaveLength(3);
-    expect(skipped[0]).toMatch(
-      /^skipped {2}electron-builder --dir \(an unpacked app to inspect\): no Electron distribution given: neither VARSYNC_ELECTRON_DIST nor ELECTRON_OVERRIDE_DIST_PATH is set \(a machine without internet access cannot download Electron\)\./,
-    );
-    expect(skipped[0]).toMatch(
-      new RegExp(
-        `point VARSYNC_ELECTRON_DIST at an unpacked Electron 45\\.\\d+\\.\\d+ for ${process.platform}-${process.arch}\\.$`,
-      ),
-    );
-    expect(skipped[1]).toMatch(
-      /^skipped {2}the installers \(NSIS, MSI, dmg, zip, AppImage, deb, tar\.gz\): they are built on a build machine .*npm run dist/,
-    );
-    expect(skipped[2]).toMatch(
-      /^skipped {2}rebuilding better-sqlite3 for Electron's ABI: never done by dist:check \(npmRebuild false\)/,
-    );
-    expect(run.stdout).toMatch(/^checked {2}node_modules\/better-sqlite3's build is untouched \(sha256 [0-9a-f]{16}/m);
-    expect(run.lines.filter(Boolean).at(-1)).toMatch(
-      /^dist:check passed: \d+ checked, 3 skipped, 0 failed \([\d.]+ s\)$/,
-    );
-  });
+  it(
+    'passes, quickly, and says what it checked, what it skipped and why',
+    () => {
+      const run = distCheck();
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(run.seconds).toBeLessThan(30);
+      expect(run.lines[0]).toMatch(/^Varsync dist:check \(electron-builder 26\.\d+\.\d+, electron-builder\.yml\)$/);
+      expect(run.stdout).not.toMatch(/FAILED/);
+      expect(run.stdout).toMatch(/^checked {2}electron-builder\.yml passes electron-builder [\d.]+'s own schema/m);
+      for (const topic of [
+        'win targets: nsis, msi',
+        'mac targets: dmg, zip',
+        'linux targets: AppImage, deb, tar.gz',
+        'fuses: runAsNode false',
+        'electronFuses.resetAdHocDarwinSignature true',
+        'asarUnpack: better-sqlite3',
+        'no file associations',
+        'files: out/main, out/renderer and package.json',
+      ]) {
+        expect(run.stdout).toContain(`checked  ${topic}`);
+      }
+      const skipped = run.lines.filter((line) => line.startsWith('skipped  '));
+      expect(skipped).toHaveLength(3);
+      expect(skipped[0]).toMatch(
+        /^skipped {2}electron-builder --dir \(an unpacked app to inspect\): no Electron distribution given: neither VARSYNC_ELECTRON_DIST nor ELECTRON_OVERRIDE_DIST_PATH is set \(a machine without internet access cannot download Electron\)\./,
+      );
+      expect(skipped[0]).toMatch(
+        new RegExp(
+          `point VARSYNC_ELECTRON_DIST at an unpacked Electron 45\\.\\d+\\.\\d+ for ${process.platform}-${process.arch}\\.$`,
+        ),
+      );
+      expect(skipped[1]).toMatch(
+        /^skipped {2}the installers \(NSIS, MSI, dmg, zip, AppImage, deb, tar\.gz\): they are built on a build machine .*npm run dist/,
+      );
+      expect(skipped[2]).toMatch(
+        /^skipped {2}rebuilding better-sqlite3 for Electron's ABI: never done by dist:check \(npmRebuild false\)/,
+      );
+      expect(run.stdout).toMatch(
+        /^checked {2}node_modules\/better-sqlite3's build is untouched \(sha256 [0-9a-f]{16}/m,
+      );
+      expect(run.lines.filter(Boolean).at(-1)).toMatch(
+        /^dist:check passed: \d+ checked, 3 skipped, 0 failed \([\d.]+ s\)$/,
+      );
+    },
+    CHECK_TIMEOUT_MS,
+  );
 
-  it('explains an Electron distribution variable that points at no Electron', () => {
-    const empty = tempDir('varsync-no-electron-');
-    const run = distCheck([], { VARSYNC_ELECTRON_DIST: empty });
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toContain(
-      `skipped  electron-builder --dir (an unpacked app to inspect): VARSYNC_ELECTRON_DIST (${empty}) has no `,
-    );
-  });
+  it(
+    'explains an Electron distribution variable that points at no Electron',
+    () => {
+      const empty = tempDir('varsync-no-electron-');
+      const run = distCheck([], { VARSYNC_ELECTRON_DIST: empty });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain(
+        `skipped  electron-builder --dir (an unpacked app to inspect): VARSYNC_ELECTRON_DIST (${empty}) has no `,
+      );
+    },
+    CHECK_TIMEOUT_MS,
+  );
 
-  it('fails on a configuration that misses a target, weakens a fuse, associates files or packs the tests, naming each', () => {
-    const dir = tempDir('varsync-bad-builder-');
-    const broken = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')
-      .replace('    - msi\n', '')
-      .replace('runAsNode: false', 'runAsNode: true')
-      .replace('resetAdHocDarwinSignature: true', 'resetAdHocDarwinSignature: false')
-      .replace('fileAssociations: []', 'fileAssociations:\n  - ext: vars\n    name: Varsync variables')
-      .replace('  - out/main/**/*\n', '  - out/main/**/*\n  - test/**/*\n');
-    writeFileSync(join(dir, 'electron-builder.yml'), broken);
-    const run = distCheck(['--config', join(dir, 'electron-builder.yml')]);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain('FAILED   win targets: nsis, msi: missing msi (has nsis)');
-    expect(run.stdout).toContain('runAsNode is true');
-    expect(run.stdout).toMatch(/^FAILED {3}electronFuses\.resetAdHocDarwinSignature true: .*: it is false$/m);
-    expect(run.stdout).toContain('FAILED   no file associations or URL schemes: fileAssociations set');
-    expect(run.stdout).toContain('test/app/packaging.test.ts packed');
-    expect(run.stdout).toContain('skipped  electron-builder --dir');
-    expect(run.lines.filter(Boolean).at(-1)).toMatch(/^dist:check FAILED: \d+ checked, 3 skipped, 5 failed/);
-  });
+  it(
+    'fails on a configuration that misses a target, weakens a fuse, associates files or packs the tests, naming each',
+    () => {
+      const dir = tempDir('varsync-bad-builder-');
+      const broken = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')
+        .replace('    - msi\n', '')
+        .replace('runAsNode: false', 'runAsNode: true')
+        .replace('resetAdHocDarwinSignature: true', 'resetAdHocDarwinSignature: false')
+        .replace('fileAssociations: []', 'fileAssociations:\n  - ext: vars\n    name: Varsync variables')
+        .replace('  - out/main/**/*\n', '  - out/main/**/*\n  - test/**/*\n');
+      writeFileSync(join(dir, 'electron-builder.yml'), broken);
+      const run = distCheck(['--config', join(dir, 'electron-builder.yml')]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('FAILED   win targets: nsis, msi: missing msi (has nsis)');
+      expect(run.stdout).toContain('runAsNode is true');
+      expect(run.stdout).toMatch(/^FAILED {3}electronFuses\.resetAdHocDarwinSignature true: .*: it is false$/m);
+      expect(run.stdout).toContain('FAILED   no file associations or URL schemes: fileAssociations set');
+      expect(run.stdout).toContain('test/app/packaging.test.ts packed');
+      expect(run.stdout).toContain('skipped  electron-builder --dir');
+      expect(run.lines.filter(Boolean).at(-1)).toMatch(/^dist:check FAILED: \d+ checked, 3 skipped, 5 failed/);
+    },
+    CHECK_TIMEOUT_MS,
+  );
 
-  it("fails on what electron-builder's schema refuses, and on a file it cannot read", () => {
-    const dir = tempDir('varsync-bad-builder-');
-    writeFileSync(
-      join(dir, 'unknown.yml'),
-      `${readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')}\nnsisOptions:\n  oneClick: false\n`,
-    );
-    const unknown = distCheck(['--config', join(dir, 'unknown.yml')]);
-    expect(unknown.status).toBe(1);
-    expect(unknown.stdout).toMatch(/^FAILED {3}electron-builder's schema: .*unknown property 'nsisOptions'/m);
+  it(
+    "fails on what electron-builder's schema refuses, and on a file it cannot read",
+    () => {
+      const dir = tempDir('varsync-bad-builder-');
+      writeFileSync(
+        join(dir, 'unknown.yml'),
+        `${readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')}\nnsisOptions:\n  oneClick: false\n`,
+      );
+      const unknown = distCheck(['--config', join(dir, 'unknown.yml')]);
+      expect(unknown.status).toBe(1);
+      expect(unknown.stdout).toMatch(/^FAILED {3}electron-builder's schema: .*unknown property 'nsisOptions'/m);
 
-    writeFileSync(join(dir, 'syntax.yml'), 'appId: [unclosed\n');
-    const syntax = distCheck(['--config', join(dir, 'syntax.yml')]);
-    expect(syntax.status).toBe(1);
-    expect(syntax.stdout).toContain(`FAILED   electron-builder could not load ${join(dir, 'syntax.yml')}`);
-  });
+      writeFileSync(join(dir, 'syntax.yml'), 'appId: [unclosed\n');
+      const syntax = distCheck(['--config', join(dir, 'syntax.yml')]);
+      expect(syntax.status).toBe(1);
+      expect(syntax.stdout).toContain(`FAILED   electron-builder could not load ${join(dir, 'syntax.yml')}`);
+    },
+    CHECK_TIMEOUT_MS,
+  );
 
-  it('refuses an unknown argument with its usage', () => {
-    const run = distCheck(['--bogus']);
-    expect(run.status).toBe(2);
-    expect(run.stdout).toContain('dist:check: unknown argument --bogus');
-    expect(run.stdout).toContain('npm run dist:check');
-  });
+  it(
+    'refuses an unknown argument with its usage',
+    () => {
+      const run = distCheck(['--bogus']);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toContain('dist:check: unknown argument --bogus');
+      expect(run.stdout).toContain('npm run dist:check');
+    },
+    CHECK_TIMEOUT_MS,
+  );
 });
 
 /**

@@ -18,7 +18,7 @@ import { APP_START_URL, createSecureWindow } from '../../main/app/security.js';
 import { objectLayer } from '../../main/core/config/resolve.js';
 import { silentLogger } from '../../main/core/log.js';
 import type { AgentRuntime } from '../../main/core/runtime.js';
-import type { NetworkCheckView } from '../../shared/network-check.js';
+import { networkVerdict, type NetworkCheckView } from '../../shared/network-check.js';
 import { tempDir } from '../helpers/agent.js';
 import { startTinyproxy, type Tinyproxy } from '../net/helpers/tinyproxy.js';
 import { ipcMain, resetFakeElectron, session, type FakeBrowserWindow } from './helpers/fake-electron.js';
@@ -103,5 +103,12 @@ describe('the self-test over IPC in the tray app', () => {
     });
     expect(check.dns).toMatchObject({ ok: true, host: '127.0.0.1', addresses: ['127.0.0.1'] });
     expect(check.tls).toMatchObject({ authorized: true });
+    // The session's fetch trusted the private CA through caFile (the verify proc): the API answered.
+    expect(check.wellKnown.ok).toBe(true);
+    expect(networkVerdict(check)).toEqual({
+      ok: true,
+      reason: 'This device reaches the License API.',
+      action: 'Nothing to do.',
+    });
   });
 });

@@ -97,6 +97,7 @@ const API_PATHS = [
   '/api/resume',
   '/api/dead-letters/retry',
   '/api/dead-letters/discard',
+  '/api/network-check',
   '/api/events',
 ];
 const path = fc.oneof(

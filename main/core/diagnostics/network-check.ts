@@ -62,15 +62,18 @@ export async function runNetworkCheck(options: NetworkCheckOptions): Promise<Net
   const dnsHost = proxy ? proxy.hostname : host;
   const dns = await timed(async () => (await lookup(dnsHost, { all: true })).map((entry) => entry.address));
   const tcpTo = proxy ? `${proxy.hostname}:${proxy.port || 80} (proxy)` : `${host}:${port}`;
+  // Every connection the steps open, closed at the end: a step that timed out leaves none behind.
+  const opened = new Set<{ destroy(): void }>();
+  const track = <T extends { destroy(): void }>(connection: T): T => (opened.add(connection), connection);
   const tcp = await timed(async () => {
-    const socket = await connectTcp(proxy ? proxy.hostname : host, proxy ? Number(proxy.port || 80) : port);
+    const socket = await connectTcp(proxy ? proxy.hostname : host, proxy ? Number(proxy.port || 80) : port, track);
     socket.destroy();
   });
   const tls =
     target.protocol === 'https:'
       ? await (async () => {
           const result = await timed(() =>
-            handshake(host, port, proxy, trustedRoots(options.transport.extraCertificates)),
+            handshake(host, port, proxy, trustedRoots(options.transport.extraCertificates), track),
           );
           return {
             ok: result.ok && (result.value?.authorized ?? false),
@@ -82,6 +85,7 @@ export async function runNetworkCheck(options: NetworkCheckOptions): Promise<Net
           };
         })()
       : null;
+  for (const connection of opened) connection.destroy();
   const started = now();
   let wellKnown: NetworkCheck['wellKnown'];
   try {
@@ -128,29 +132,34 @@ export async function networkCheckOf(
   }
 }
 
-function connectTcp(host: string, port: number): Promise<Socket> {
+type Track = <T extends { destroy(): void }>(connection: T) => T;
+
+function connectTcp(host: string, port: number, track: Track): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port }, () => resolve(socket));
+    const socket = track(netConnect({ host, port }, () => resolve(socket)));
     socket.once('error', reject);
   });
 }
 
 /** A socket to host:port, through the proxy's CONNECT when there is one. */
-function tunnel(host: string, port: number, proxy: URL | undefined): Promise<Socket> {
-  if (!proxy) return connectTcp(host, port);
+function tunnel(host: string, port: number, proxy: URL | undefined, track: Track): Promise<Socket> {
+  if (!proxy) return connectTcp(host, port, track);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Host: `${host}:${port}` };
     if (proxy.username || proxy.password)
       headers['Proxy-Authorization'] =
         `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
-    const connect = httpRequest({
-      host: proxy.hostname,
-      port: Number(proxy.port || 80),
-      method: 'CONNECT',
-      path: `${host.includes(':') ? `[${host}]` : host}:${port}`,
-      headers,
-    });
+    const connect = track(
+      httpRequest({
+        host: proxy.hostname,
+        port: Number(proxy.port || 80),
+        method: 'CONNECT',
+        path: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+        headers,
+      }),
+    );
     connect.once('connect', (response, socket) => {
+      track(socket);
       if (response.statusCode === 200) resolve(socket);
       else {
         socket.destroy();
@@ -179,17 +188,20 @@ async function handshake(
   port: number,
   proxy: URL | undefined,
   ca: string[] | undefined,
+  track: Track,
 ): Promise<Handshake> {
-  const socket = await tunnel(host, port, proxy);
+  const socket = await tunnel(host, port, proxy, track);
   const secure = await new Promise<TLSSocket>((resolve, reject) => {
-    const connection = tlsConnect(
-      {
-        socket,
-        servername: /^[\d.]+$|:/.test(host) ? undefined : host,
-        ca,
-        rejectUnauthorized: false,
-      },
-      () => resolve(connection),
+    const connection = track(
+      tlsConnect(
+        {
+          socket,
+          servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+          ca,
+          rejectUnauthorized: false,
+        },
+        () => resolve(connection),
+      ),
     );
     connection.once('error', reject);
   });
@@ -229,8 +241,9 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The error's message, with its code when the message does not already name it. */
 function describe(error: unknown): string {
-  if (error instanceof LicenseApiError) return `${error.message} (${error.code})`;
+  const message = (error as Error).message ?? String(error);
   const code = (error as { code?: unknown }).code;
-  return oneLine(`${(error as Error).message ?? String(error)}${typeof code === 'string' ? ` (${code})` : ''}`);
+  return oneLine(typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message);
 }

@@ -7,20 +7,20 @@ import { StoreError } from './errors.js';
 import { StoreHealth } from './health.js';
 import { META_KEYS } from './meta-keys.js';
 import type { DeviceVariable, VariableValue } from '../../../shared/wire.js';
-import { compareNames, variableType, type VariableView } from '../../../shared/variables.js';
-import type { DeadLetterView } from '../../../shared/agent-api.js';
+import type { VariableView } from '../../../shared/variables.js';
 import { failureCode } from '../failure-code.js';
+import {
+  toDeadLetter,
+  toPending,
+  toSyncRecord,
+  variableViews,
+  type DeadLetter,
+  type PendingEntry,
+  type SyncRecord,
+} from './records.js';
+import { prepareStatements, type Statements } from './statements.js';
 
-export interface PendingEntry {
-  name: string;
-  value: VariableValue;
-  seq: number;
-  queuedAt: number;
-  attempts: number;
-}
-
-/** A value the server refused, kept with its reason (the shared view is exactly what the store holds). */
-export type DeadLetter = DeadLetterView;
+export type { DeadLetter, PendingEntry, SyncRecord } from './records.js';
 
 export interface SetOutcome {
   /** Names whose value was queued for sending. */
@@ -29,40 +29,15 @@ export interface SetOutcome {
   unchanged: string[];
 }
 
-export interface SyncRecord {
-  startedAt: number;
-  finishedAt: number;
-  outcome: string;
-  sent: number;
-  requests: number;
-  code?: string;
-  /** The problem's kind (network, server, ... storage) when the attempt failed. */
-  kind?: string;
-  message?: string;
-  correlationId: string;
-  /** What started the attempt; absent in records written before it was kept. */
-  trigger?: string;
-  /** Values left pending when it ended; absent in records written before it was kept. */
-  pending?: number;
-}
-
 /** The sync attempts kept (the window's Activity shows them). */
 export const HISTORY_KEPT = 200;
-
-interface OutboxRow {
-  name: string;
-  value: string;
-  seq: number;
-  queued_at: number;
-  attempts: number;
-}
 
 export class VariableStore {
   /** Whether the database could be used at the last operation, and why not. */
   readonly health: StoreHealth;
   /** Set when this connection was opened on a file it cannot write: it stays read-only until reopened. */
   private readOnlyAtOpen: StoreError | undefined;
-  private readonly statements;
+  private readonly statements: Statements;
   // Built once: better-sqlite3 wraps a function per transaction() call, which costs more than
   // the statements themselves on the set path.
   private readonly transactions;
@@ -71,88 +46,7 @@ export class VariableStore {
     private readonly db: Database.Database,
     private readonly now: () => number,
   ) {
-    this.statements = {
-      nextSeq: db.prepare<[], { value: string }>(
-        `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = '${META_KEYS.lastSeq}' RETURNING value`,
-      ),
-      pendingValue: db.prepare<[string], { value: string }>('SELECT value FROM outbox WHERE name = ?'),
-      confirmedValue: db.prepare<[string], { value: string }>('SELECT value FROM confirmed WHERE name = ?'),
-      upsertOutbox: db.prepare(
-        `INSERT INTO outbox (name, value, seq, queued_at, attempts) VALUES (@name, @value, @seq, @queuedAt, 0)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, seq = excluded.seq, queued_at = excluded.queued_at, attempts = 0`,
-      ),
-      deleteDeadLetter: db.prepare<[string]>('DELETE FROM dead_letters WHERE name = ?'),
-      isDeadLetter: db.prepare<[string], { name: string }>('SELECT name FROM dead_letters WHERE name = ?'),
-      pending: db.prepare<[number], OutboxRow>(
-        'SELECT name, value, seq, queued_at, attempts FROM outbox ORDER BY seq LIMIT ?',
-      ),
-      pendingCount: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM outbox'),
-      deadLetterCount: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM dead_letters'),
-      deleteIfSeq: db.prepare<[string, number]>('DELETE FROM outbox WHERE name = ? AND seq = ?'),
-      countAttempt: db.prepare<[string, number]>(
-        'UPDATE outbox SET attempts = attempts + 1 WHERE name = ? AND seq = ?',
-      ),
-      upsertConfirmed: db.prepare(
-        `INSERT INTO confirmed (name, value, seq, device_id, created_at, changed_at, synced_at)
-         VALUES (@name, @value, @seq, @deviceId, @createdAt, @changedAt, @syncedAt)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, seq = excluded.seq, device_id = excluded.device_id,
-           created_at = excluded.created_at, changed_at = excluded.changed_at, synced_at = excluded.synced_at
-         WHERE excluded.seq >= confirmed.seq`,
-      ),
-      insertDeadLetter: db.prepare(
-        `INSERT INTO dead_letters (name, value, code, message, attempts, queued_at, first_failed_at, last_failed_at)
-         VALUES (@name, @value, @code, @message, @attempts, @queuedAt, @at, @at)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, code = excluded.code, message = excluded.message,
-           attempts = dead_letters.attempts + excluded.attempts, queued_at = excluded.queued_at, last_failed_at = excluded.last_failed_at`,
-      ),
-      deadLetters: db.prepare<
-        [],
-        {
-          name: string;
-          value: string;
-          code: string;
-          message: string;
-          attempts: number;
-          queued_at: number;
-          first_failed_at: number;
-          last_failed_at: number;
-        }
-      >('SELECT * FROM dead_letters ORDER BY name'),
-      confirmedAll: db.prepare<[], { name: string; value: string; changed_at: number; synced_at: number }>(
-        'SELECT name, value, changed_at, synced_at FROM confirmed',
-      ),
-      outboxAll: db.prepare<[], OutboxRow>('SELECT name, value, seq, queued_at, attempts FROM outbox'),
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare<[string, string]>(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
-      insertHistory: db.prepare(
-        `INSERT INTO sync_history (started_at, finished_at, outcome, sent, requests, code, kind, message, correlation_id, trigger, pending)
-         VALUES (@startedAt, @finishedAt, @outcome, @sent, @requests, @code, @kind, @message, @correlationId, @trigger, @pending)`,
-      ),
-      trimHistory: db.prepare<[number]>('DELETE FROM sync_history WHERE id <= (SELECT MAX(id) FROM sync_history) - ?'),
-      history: db.prepare<
-        [number],
-        {
-          started_at: number;
-          finished_at: number;
-          outcome: string;
-          sent: number;
-          requests: number;
-          code: string | null;
-          kind: string | null;
-          message: string | null;
-          correlation_id: string;
-          trigger: string | null;
-          pending: number | null;
-        }
-      >('SELECT * FROM sync_history ORDER BY id DESC LIMIT ?'),
-      lastEvent: db.prepare<[string], { at: number; detail: string }>(
-        'SELECT at, detail FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1',
-      ),
-      insertEvent: db.prepare<[number, string, string]>('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)'),
-      dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    };
+    this.statements = prepareStatements(db);
     this.transactions = this.buildTransactions();
     this.health = new StoreHealth(db.name);
     this.checkWritable();
@@ -363,15 +257,7 @@ export class VariableStore {
   }
 
   deadLetters(): DeadLetter[] {
-    return this.read(() => this.statements.deadLetters.all()).map((row) => ({
-      name: row.name,
-      value: JSON.parse(row.value) as VariableValue,
-      code: row.code,
-      message: row.message,
-      attempts: row.attempts,
-      firstFailedAt: row.first_failed_at,
-      lastFailedAt: row.last_failed_at,
-    }));
+    return this.read(() => this.statements.deadLetters.all()).map(toDeadLetter);
   }
 
   /** Queue dead letters again (all, or the named ones). Returns how many were queued. */
@@ -386,42 +272,8 @@ export class VariableStore {
 
   /** Every name with its latest local value and where it stands. */
   view(): VariableView[] {
-    const views = new Map<string, VariableView>();
     const { confirmed, deadLetters, outbox } = this.read(() => this.transactions.viewRows());
-    for (const row of confirmed) {
-      const value = JSON.parse(row.value) as VariableValue;
-      views.set(row.name, {
-        name: row.name,
-        value,
-        type: variableType(value),
-        state: 'synced',
-        updatedAt: iso(row.changed_at),
-        syncedAt: iso(row.synced_at),
-      });
-    }
-    for (const letter of deadLetters) {
-      views.set(letter.name, {
-        name: letter.name,
-        value: letter.value,
-        type: variableType(letter.value),
-        state: 'failed',
-        updatedAt: iso(letter.firstFailedAt),
-        syncedAt: views.get(letter.name)?.syncedAt ?? null,
-        error: { code: letter.code, message: letter.message },
-      });
-    }
-    for (const row of outbox) {
-      const value = JSON.parse(row.value) as VariableValue;
-      views.set(row.name, {
-        name: row.name,
-        value,
-        type: variableType(value),
-        state: 'pending',
-        updatedAt: iso(row.queued_at),
-        syncedAt: views.get(row.name)?.syncedAt ?? null,
-      });
-    }
-    return [...views.values()].sort((a, b) => compareNames(a.name, b.name));
+    return variableViews(confirmed, deadLetters, outbox);
   }
 
   recordSync(record: SyncRecord): void {
@@ -429,19 +281,7 @@ export class VariableStore {
   }
 
   history(limit = 20): SyncRecord[] {
-    return this.read(() => this.statements.history.all(limit)).map((row) => ({
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      outcome: row.outcome,
-      sent: row.sent,
-      requests: row.requests,
-      code: row.code ?? undefined,
-      kind: row.kind ?? undefined,
-      message: row.message ?? undefined,
-      correlationId: row.correlation_id,
-      trigger: row.trigger ?? undefined,
-      pending: row.pending ?? undefined,
-    }));
+    return this.read(() => this.statements.history.all(limit)).map(toSyncRecord);
   }
 
   getMeta(key: string): string | undefined {
@@ -476,18 +316,4 @@ export class VariableStore {
     const wanted = new Set(names);
     return all.filter((letter) => wanted.has(letter.name));
   }
-}
-
-function toPending(row: OutboxRow): PendingEntry {
-  return {
-    name: row.name,
-    value: JSON.parse(row.value) as VariableValue,
-    seq: row.seq,
-    queuedAt: row.queued_at,
-    attempts: row.attempts,
-  };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

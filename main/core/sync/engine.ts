@@ -1,14 +1,14 @@
-// The sync engine: one pass at a time sends the outbox in batches, oldest first, and acts on the
-// kind of each failure exactly as DESIGN.md lists: retry transient ones with backoff, hold on
-// clock, credential, license, device, proxy and TLS problems (re-checking slowly), activate an unknown
-// device when allowed, and isolate refused variables into dead letters. Nothing is dropped.
+// The sync engine: when passes run and what each outcome leaves. One pass at a time sends the
+// outbox (outbox-sender.ts: batches oldest first, refused variables into dead letters, an unknown
+// device activated when allowed) and acts on the kind of each failure exactly as DESIGN.md lists:
+// retry transient ones with backoff, hold on clock, credential, license, device, proxy and TLS
+// problems (re-checking slowly). The waits are pacing.ts's rules. Nothing is dropped.
 import { randomBytes } from 'node:crypto';
 import type { LicenseApiClient, LicenseRef } from '../api/client.js';
 import { LicenseApiError } from '../api/errors.js';
 import type { Logger } from '../log.js';
 import { StoreError } from '../store/errors.js';
-import type { PendingEntry, VariableStore } from '../store/variable-store.js';
-import type { VariableValue } from '../../../shared/wire.js';
+import type { VariableStore } from '../store/variable-store.js';
 import type { AgentStateName, SyncOutcome, SyncTrigger } from '../../../shared/agent-api.js';
 import { systemClock, type Clock } from '../../../shared/clock.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
@@ -24,6 +24,7 @@ import {
 } from './pacing.js';
 
 import { readEngineState, saveEngineState, type EngineSnapshot, type SyncProblem } from './engine-state.js';
+import { OutboxSender, type OutboxSenderOptions, type PassCounters } from './outbox-sender.js';
 
 export { MAX_BATCH_SIZE } from './pacing.js';
 
@@ -75,11 +76,15 @@ export class SyncEngine {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly pacing: Pacing;
+  /** What each pass's OutboxSender works with. */
+  private readonly outbox: OutboxSenderOptions;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.pacing = options.pacing ?? GOOD_CITIZEN;
+    const { store, client, ref, activation } = options;
+    this.outbox = { store, client, ref, activation, now: () => this.clock.now() };
     // Keep history across restarts (last success, the paused switch); timing starts afresh.
     this.snapshot = { ...readEngineState(options.store), nextAttemptAt: null, failures: 0 };
     this.snapshot.state = this.restingState();
@@ -196,7 +201,7 @@ export class SyncEngine {
     const startedAt = this.clock.now();
     const correlationId = randomBytes(4).toString('hex');
     const log = this.options.log.child(`sync ${correlationId}`);
-    const counters = { sent: 0, requests: 0 };
+    const counters: PassCounters = { sent: 0, requests: 0 };
     if (store.pendingCount() === 0 && !this.snapshot.held && this.snapshot.failures === 0) {
       // Routine check with nothing to send: no request, no history.
       this.publish();
@@ -223,10 +228,8 @@ export class SyncEngine {
         // Back online: the whole fleet may be finding the server back now; send after the spread.
         throw new CameOnline();
       }
-      const pass = { activated: false };
-      for (let batch = store.pending(this.batchSize()); batch.length > 0; batch = store.pending(this.batchSize())) {
-        await this.sendBatch(batch, pass, counters, log);
-      }
+      const sender = new OutboxSender(this.outbox, counters, log, () => (this.snapshot.failures = 0));
+      await sender.sendAll(() => this.batchSize());
       outcome = 'drained';
     } catch (error) {
       if (error instanceof CameOnline) {
@@ -263,76 +266,6 @@ export class SyncEngine {
       `pass ${outcome}: ${counters.sent} sent in ${counters.requests} request(s), ${store.pendingCount()} pending`,
     );
     return outcome;
-  }
-
-  /** Send one batch; a refused batch is split to find the refused names, which become dead letters. */
-  private async sendBatch(
-    batch: PendingEntry[],
-    pass: { activated: boolean },
-    counters: { sent: number; requests: number },
-    log: Logger,
-  ): Promise<void> {
-    const { store, client, ref } = this.options;
-    store.countAttempt(batch);
-    try {
-      counters.requests++;
-      const answer = await client.trackDeviceVariables(ref, asVariables(batch), log);
-      store.acknowledge(batch, answer);
-      counters.sent += batch.length;
-      this.snapshot.failures = 0;
-    } catch (error) {
-      if (!(error instanceof LicenseApiError)) throw error;
-      if (error.kind === 'payload') {
-        if (batch.length === 1) {
-          const entry = batch[0]!;
-          if (store.deadLetter(entry, error.code, error.message))
-            log.warn(`variable "${entry.name}" refused by the server (${error.code}): ${error.message}`);
-          return;
-        }
-        const middle = Math.ceil(batch.length / 2);
-        log.debug(`batch of ${batch.length} refused (${error.code}); splitting to find the refused variables`);
-        await this.sendBatch(batch.slice(0, middle), pass, counters, log);
-        await this.sendBatch(batch.slice(middle), pass, counters, log);
-        return;
-      }
-      if (error.code === 'device_not_found' && this.options.activation.allowed && !pass.activated) {
-        pass.activated = true;
-        await this.activate(batch, counters, log);
-        return;
-      }
-      throw error;
-    }
-  }
-
-  /** Activate this device, sending the batch in the activation itself. */
-  private async activate(
-    batch: PendingEntry[],
-    counters: { sent: number; requests: number },
-    log: Logger,
-  ): Promise<void> {
-    const { store, client, ref, activation } = this.options;
-    log.info('device not activated on the license; activating it');
-    counters.requests++;
-    try {
-      const license = await client.activateLicense(
-        ref,
-        { password: activation.password, variables: asVariables(batch) },
-        log,
-      );
-      const createdAt = this.clock.now();
-      store.acknowledge(
-        batch,
-        batch.map((entry) => ({ name: entry.name, value: entry.value, deviceId: license.device_id ?? 0, createdAt })),
-      );
-      counters.sent += batch.length;
-    } catch (error) {
-      // A variable the activation refused must not block the activation: activate bare, then
-      // the batch goes through track and its splitting as usual.
-      if (!(error instanceof LicenseApiError) || error.kind !== 'payload') throw error;
-      counters.requests++;
-      await client.activateLicense(ref, { password: activation.password }, log);
-    }
-    log.info('device activated');
   }
 
   private recordProblem(
@@ -497,8 +430,4 @@ function asProblem(error: unknown): SyncProblem & { retryAfterMs?: number; clock
   }
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'internal', code: 'internal_error', message: `An unexpected error stopped the sync: ${message}` };
-}
-
-function asVariables(batch: PendingEntry[]): Record<string, VariableValue> {
-  return Object.fromEntries(batch.map((entry) => [entry.name, entry.value]));
 }

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { fetchOverVerifiedTls } from './fake-chromium-tls.js';
 
 export interface FakeEvent {
   defaultPrevented: boolean;
@@ -551,8 +552,9 @@ export class FakeSession {
 
   // Network: electron.d.ts `Session.setProxy(config: ProxyConfig): Promise<void>`,
   // `resolveProxy(url: string): Promise<string>` (a PAC-style answer: "DIRECT", "PROXY host:port"),
-  // `fetch(input, init)`: net.fetch through this session. The fake's fetch is Node's own fetch,
-  // or rejects as Chromium's network stack does (an Error whose message is the net error name).
+  // `fetch(input, init)`: net.fetch through this session. The fake's fetch is Node's own fetch
+  // (https: fake-chromium-tls.ts, which asks the certificate verify proc as Chromium does), or
+  // rejects as Chromium's network stack does (an Error whose message is the net error name).
   proxyConfig: { mode?: string; proxyRules?: string } | undefined;
   readonly fetched: string[] = [];
   /** Net errors the next fetches reject with, in order (e.g. 'net::ERR_TUNNEL_CONNECTION_FAILED'). */
@@ -577,6 +579,9 @@ export class FakeSession {
     this.fetched.push(typeof input === 'string' ? input : input.url);
     const failure = this.netErrors.shift();
     if (failure) throw new Error(failure);
+    // HTTPS as Chromium verifies it, asking this session's certificate verify proc.
+    if (new URL(typeof input === 'string' ? input : input.url).protocol === 'https:')
+      return fetchOverVerifiedTls(input, init, this.certificateVerifyProc);
     return fetch(input, init);
   }
 }
