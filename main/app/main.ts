@@ -60,10 +60,11 @@ async function start(handover: InstanceHandover): Promise<void> {
 
     setupWebContentsSecurity(log);
     restrictPermissions(session.defaultSession, log);
+    const languages = appLanguages(running.config.values.locale);
+    const translator = translatorFor(languages);
     setupApplicationMenu();
     setupAppProtocol(paths.rendererDir);
-    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false));
-    const languages = appLanguages(running.config.values.locale);
+    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false, translator));
     const window = new MainWindow({
       preload: paths.preload,
       bounds: settings,
@@ -93,7 +94,7 @@ async function start(handover: InstanceHandover): Promise<void> {
         launchAtLogin: loginItem,
       },
       paths.trayIconsDir,
-      translatorFor(languages),
+      translator,
     );
     const stopSyncTriggers = setupSyncTriggers(agent, log);
     const stopShell = () => {

@@ -338,4 +338,5 @@ export const ar: Catalog = {
   'tray.logLevel.debug': 'تصحيح الأخطاء (أكثر تفصيلًا)',
   'tray.diagnostics': 'جمع بيانات التشخيص…',
   'tray.quit': 'إنهاء',
+  'menu.file': '&ملف',
 };

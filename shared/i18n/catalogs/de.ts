@@ -353,4 +353,5 @@ export const de: Catalog = {
   'tray.logLevel.debug': 'Debug (am ausführlichsten)',
   'tray.diagnostics': 'Diagnose sammeln …',
   'tray.quit': 'Beenden',
+  'menu.file': '&Datei',
 };

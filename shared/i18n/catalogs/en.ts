@@ -357,6 +357,7 @@ export const en = {
   'tray.logLevel.debug': 'Debug (most detail)',
   'tray.diagnostics': 'Collect diagnostics...',
   'tray.quit': 'Quit',
+  'menu.file': '&File',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -346,4 +346,5 @@ export const es: Catalog = {
   'tray.logLevel.debug': 'Depuración (máximo detalle)',
   'tray.diagnostics': 'Recopilar diagnósticos…',
   'tray.quit': 'Salir',
+  'menu.file': '&Archivo',
 };

@@ -352,4 +352,5 @@ export const fr: Catalog = {
   'tray.logLevel.debug': 'Débogage (le plus détaillé)',
   'tray.diagnostics': 'Collecter les diagnostics…',
   'tray.quit': 'Quitter',
+  'menu.file': '&Fichier',
 };

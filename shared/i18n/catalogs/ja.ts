@@ -344,4 +344,5 @@ export const ja: Catalog = {
   'tray.logLevel.debug': 'デバッグ (最も詳細)',
   'tray.diagnostics': '診断情報を収集…',
   'tray.quit': '終了',
+  'menu.file': 'ファイル(&F)',
 };
