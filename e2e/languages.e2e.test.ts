@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { BROWSER, launchChromium } from '../bench/lib/browser.js';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
-import { CATALOGS, type Language } from '../shared/i18n/translator.js';
+import { CATALOGS, type Language } from '../shared/i18n/languages.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
 import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';

@@ -4,13 +4,8 @@
 // ID) inside a translated sentence, wherever that language places them.
 import { createContext, Fragment, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useMemo } from 'preact/hooks';
-import {
-  english,
-  translatorFor,
-  type MessageKey,
-  type MessageParams,
-  type Translator,
-} from '../shared/i18n/translator.js';
+import { english, type MessageKey, type MessageParams, type Translator } from '../shared/i18n/translator.js';
+import { translatorFor } from '../shared/i18n/languages.js';
 
 export const I18n = createContext<Translator>(english);
 

@@ -12,7 +12,7 @@ import { setupCrashHandling } from './crash-handling.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
 import { appLanguages, windowUrl } from './locale.js';
-import { translatorFor } from '../../shared/i18n/translator.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
 import { setupLogFile } from './logging.js';
 import { setupNetwork } from './network.js';

@@ -1,17 +1,11 @@
-// The window's and the tray's language: which catalog a list of preferred languages picks (exact
-// tag, then its base language, then the next preference, then English), and a Translator that
-// says a catalog's words and formats dates, numbers, durations and relative times through Intl in
-// that locale. `en-XA` is the pseudo-locale (every English message in ⟦ ⟧), which shows at a
-// glance, and lets a test prove, that no word on screen escaped the catalogs.
-import { ar } from './catalogs/ar.js';
-import { de } from './catalogs/de.js';
+// A Translator says one catalog's words and formats dates, numbers, durations and relative times
+// through Intl in one locale. This file loads English only: the command line's words (and the
+// source of every key); the other languages and the choice among them are in languages.ts, which
+// only the window, the status page and the tray load.
 import { en, type Catalog, type MessageKey } from './catalogs/en.js';
-import { es } from './catalogs/es.js';
-import { fr } from './catalogs/fr.js';
-import { ja } from './catalogs/ja.js';
 import { formatMessage, type MessageParams } from './message-format.js';
 
-export type { MessageKey, MessageParams };
+export type { Catalog, MessageKey, MessageParams };
 
 /** A message of the catalogs with its parameters, as data (an explanation carries two); a parameter may be a message itself. */
 export interface MessageRef {
@@ -19,32 +13,17 @@ export interface MessageRef {
   params?: Readonly<Record<string, string | number | MessageRef>>;
 }
 
-/** Every language the window speaks, by its base tag. */
-export const CATALOGS = { en, de, fr, es, ja, ar } as const satisfies Record<string, Catalog>;
-export type Language = keyof typeof CATALOGS;
-export const LANGUAGES = Object.keys(CATALOGS) as Language[];
-
-export const PSEUDO_LOCALE = 'en-XA';
-export const PSEUDO_OPEN = '⟦';
-export const PSEUDO_CLOSE = '⟧';
-
-const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'he', 'ur']);
-
-/** English with every message in markers: what a string that bypassed the catalogs lacks. */
-export function pseudoCatalog(source: Catalog = en): Catalog {
-  return Object.fromEntries(
-    Object.entries(source).map(([key, text]) => [key, `${PSEUDO_OPEN}${text}${PSEUDO_CLOSE}`]),
-  ) as Catalog;
-}
-
 export interface LocaleChoice {
-  /** The catalog. */
-  language: Language | typeof PSEUDO_LOCALE;
+  /** The catalog: a language's base tag, or the pseudo-locale. */
+  language: string;
   /** The full tag, for Intl (de-CH groups digits unlike de-DE). */
   tag: string;
 }
 
-function canonical(tag: string): string | undefined {
+const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'he', 'ur']);
+
+/** The canonical form of a language tag (ja_JP -> ja-JP), or undefined when it is not one. */
+export function canonicalTag(tag: string): string | undefined {
   try {
     return Intl.getCanonicalLocales(tag.trim().replace(/_/g, '-'))[0];
   } catch {
@@ -54,28 +33,7 @@ function canonical(tag: string): string | undefined {
 
 /** Whether `tag` is a well-formed language tag (BCP 47), such as de, fr-CA or zh-Hant-TW. */
 export function isLanguageTag(tag: string): boolean {
-  return tag.trim() !== '' && canonical(tag) !== undefined;
-}
-
-/** The first preference there is a catalog for (exact tag, then base language), else English. */
-export function pickLocale(preferred: ReadonlyArray<string | null | undefined>): LocaleChoice {
-  for (const wanted of preferred) {
-    const tag = wanted ? canonical(wanted) : undefined;
-    if (!tag) continue;
-    if (tag === PSEUDO_LOCALE) return { language: PSEUDO_LOCALE, tag };
-    const exact = tag.toLowerCase();
-    if (exact in CATALOGS) return { language: exact as Language, tag };
-    const base = exact.split('-')[0]!;
-    if (base in CATALOGS) return { language: base as Language, tag };
-  }
-  return { language: 'en', tag: 'en' };
-}
-
-let pseudo: Catalog | undefined;
-
-function catalogOf(language: LocaleChoice['language']): Catalog {
-  if (language === PSEUDO_LOCALE) return (pseudo ??= pseudoCatalog());
-  return CATALOGS[language];
+  return tag.trim() !== '' && canonicalTag(tag) !== undefined;
 }
 
 /** A catalog's words and Intl's formats in one locale. Formatters are made once per translator. */
@@ -86,8 +44,11 @@ export class Translator {
   private readonly catalog: Catalog;
   private readonly formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
 
-  constructor(readonly choice: LocaleChoice) {
-    this.catalog = catalogOf(choice.language);
+  constructor(
+    readonly choice: LocaleChoice,
+    catalog: Catalog,
+  ) {
+    this.catalog = catalog;
     this.lang = choice.tag;
     this.dir = RIGHT_TO_LEFT.has(choice.tag.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr';
   }
@@ -202,18 +163,5 @@ export class Translator {
   }
 }
 
-const translators = new Map<string, Translator>();
-
-/** The translator for a list of preferred languages (one per locale, so its formatters are shared). */
-export function translatorFor(preferred: ReadonlyArray<string | null | undefined>): Translator {
-  const choice = pickLocale(preferred);
-  let translator = translators.get(choice.tag);
-  if (!translator) {
-    translator = new Translator(choice);
-    translators.set(choice.tag, translator);
-  }
-  return translator;
-}
-
 /** The words the command line prints, and the source every other catalog is checked against. */
-export const english = translatorFor(['en']);
+export const english = new Translator({ language: 'en', tag: 'en' }, en);

@@ -19,7 +19,7 @@ import type { StatusView } from '../../shared/agent-api.js';
 import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
 import { app, FakeTray, resetFakeElectron } from './helpers/fake-electron.js';
 import { appLanguages, windowUrl } from '../../main/app/locale.js';
-import { translatorFor } from '../../shared/i18n/translator.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 
 vi.mock('electron', () => import('./helpers/fake-electron.js'));
 

@@ -3,7 +3,7 @@
 // The steps themselves are measured for real in test/net/proxy.test.ts and the e2e spec.
 import { describe, expect, it } from 'vitest';
 import { describeNetworkCheck, networkVerdict, type NetworkCheckView } from '../../shared/network-check.js';
-import { translatorFor } from '../../shared/i18n/translator.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 
 const ok = { ok: true, ms: 3 };
 const base: NetworkCheckView = {

@@ -13,7 +13,7 @@ import {
   pseudoCatalog,
   translatorFor,
   type Language,
-} from '../../shared/i18n/translator.js';
+} from '../../shared/i18n/languages.js';
 import { explainProblem } from '../../shared/explanations.js';
 
 const englishKeys = Object.keys(en).sort();

@@ -17,7 +17,8 @@ import {
 import { createRefresher } from '../../renderer/refresh.js';
 import { describeError } from '../../renderer/format.js';
 import { filterVariables } from '../../renderer/variable-list.js';
-import { english, translatorFor } from '../../shared/i18n/translator.js';
+import { english } from '../../shared/i18n/translator.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 
 const TOKEN = 'run-token-abc';
 
