@@ -81,7 +81,7 @@ describe.skipIf(chromiumMissing)('status page in Chromium', { timeout: 60_000 },
     ).toEqual([]);
     const apiCalls = pageRequests.filter((request) => new URL(request.url()).pathname.startsWith('/api/'));
     expect(apiCalls.map((request) => new URL(request.url()).pathname)).toEqual(
-      expect.arrayContaining(['/api/status', '/api/variables', '/api/events']),
+      expect.arrayContaining(['/api/changes', '/api/events']),
     );
     for (const request of apiCalls)
       expect((await request.headerValue('authorization')) === `Bearer ${token}`, request.url()).toBe(true);

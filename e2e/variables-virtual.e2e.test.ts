@@ -1,9 +1,11 @@
 // 10,000 variables in the status page of a real `varsync run --ui`, in Chromium: the table declares
 // every row to screen readers (aria-rowcount, each row its aria-rowindex) but renders only those in
-// view; its box scrolls by keyboard, its header stays in view, and the name filter finds any row.
+// view; its box scrolls by keyboard, its header stays in view, and the name filter finds any row. A
+// change in another process reaches the page as that change alone: no list is fetched again, and
+// only the changed row's DOM is touched.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { BROWSER, launchChromium } from '../bench/lib/browser.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../test/helpers/agent.js';
@@ -16,6 +18,7 @@ const chromiumMissing = 'problem' in BROWSER;
 if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
+let env: NodeJS.ProcessEnv;
 let daemon: DaemonProcess;
 let browser: Browser;
 let page: Page;
@@ -30,7 +33,7 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     emulator = await startEmulator();
-    const env = emulatorEnv(emulator, tempDir(), { VARSYNC_HARDWARE_ID: 'e2e-virtual-device' });
+    env = emulatorEnv(emulator, tempDir(), { VARSYNC_HARDWARE_ID: 'e2e-virtual-device' });
     await varsync(['set', ...names.map((name, index) => `${name}=value-${index}`)], env);
     daemon = await startDaemon(env);
     browser = await launchChromium();
@@ -52,6 +55,65 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
     expect(indexes[0]).toBe(2); // the header is row 1
     expect(indexes).toEqual(indexes.map((_unused, offset) => 2 + offset));
     expect(await renderedRows().first().getAttribute('data-name')).toBe(names[0]);
+  });
+
+  it('applies a change made in another process to its row alone, without fetching the list again', async () => {
+    // Settled first: every value confirmed, so that the only change from here on is the one made below.
+    await expect.poll(() => page.getByTestId('pending-count').innerText(), { timeout: 30_000 }).toBe('0');
+    await expect.poll(() => page.locator('.variables [data-state="pending"]').count(), { timeout: 10_000 }).toBe(0);
+    const changed = names[0]!;
+    const answers: Response[] = [];
+    const onResponse = (response: Response) => void answers.push(response);
+    page.on('response', onResponse);
+    // Which rows' DOM the page touches from now on (the spacers and the header are not rows).
+    await page.evaluate(() => {
+      const touched = new Set<string>();
+      (window as unknown as { touchedRows: Set<string> }).touchedRows = touched;
+      const body = document.querySelector('.variables tbody')!;
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const target = record.target instanceof Element ? record.target : record.target.parentElement;
+          touched.add(target?.closest('tr')?.getAttribute('data-name') ?? '(not a row)');
+        }
+      }).observe(body, { childList: true, subtree: true, characterData: true, attributes: true });
+    });
+    await varsync(['set', `${changed}=changed-elsewhere`], env);
+    const row = page.locator(`[data-testid="variable-row"][data-name="${changed}"]`);
+    await expect.poll(() => row.locator('.value-text').innerText(), { timeout: 10_000 }).toBe('changed-elsewhere');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('synced');
+    page.off('response', onResponse);
+
+    const paths = answers.map((response) => new URL(response.url()).pathname);
+    expect(paths.filter((path) => path === '/api/variables')).toEqual([]);
+    const changes = answers.filter((response) => new URL(response.url()).pathname === '/api/changes');
+    expect(changes.length).toBeGreaterThan(0);
+    const bodies = (await Promise.all(changes.map((response) => response.json()))) as Array<{
+      variables: { full: boolean; variables: Array<{ name: string }>; removed: string[] };
+    }>;
+    for (const { variables } of bodies) {
+      expect(variables.full).toBe(false);
+      expect(variables.removed).toEqual([]);
+      expect(variables.variables.map((variable) => variable.name)).toEqual(
+        variables.variables.length === 0 ? [] : [changed],
+      );
+    }
+    expect(bodies.some(({ variables }) => variables.variables.length === 1)).toBe(true);
+    expect(await page.evaluate(() => [...(window as unknown as { touchedRows: Set<string> }).touchedRows])).toEqual([
+      changed,
+    ]);
+  });
+
+  it('numbers the rendered rows by their place in the whole list after a scroll to the middle', async () => {
+    const box = page.locator('.variables .table-scroll');
+    await box.evaluate((element) => (element.scrollTop = element.scrollHeight / 2));
+    await expect.poll(async () => (await rowIndexes())[0] ?? 0, { timeout: 10_000 }).toBeGreaterThan(COUNT / 3);
+    const shown = await renderedRows().evaluateAll((rows) =>
+      rows.map((row) => [row.getAttribute('data-name'), Number(row.getAttribute('aria-rowindex'))] as const),
+    );
+    expect(shown.length).toBeGreaterThan(5);
+    for (const [name, rowIndex] of shown) expect([name, rowIndex]).toEqual([name, names.indexOf(name!) + 2]);
+    await box.evaluate((element) => (element.scrollTop = 0));
+    await expect.poll(async () => (await rowIndexes())[0], { timeout: 10_000 }).toBe(2);
   });
 
   it('scrolls by keyboard to the last row, keeping the header in view', async () => {

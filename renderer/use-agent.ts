@@ -1,8 +1,9 @@
 // The agent's data as the window shows it: loaded at start, refreshed (coalesced) on every change
 // notification and after the user's own actions. Failed loads keep the last good data on screen.
-// The variables come as changes since the last answer (variable-list.ts), not the whole list.
+// One call per refresh brings what changed since the last answer (the variables as changes,
+// variable-list.ts), not everything again.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AttemptView, DeadLetterView, StatusView } from '../shared/agent-api.js';
+import type { AttemptView, ChangesView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
 import { pageTranslator } from './i18n.js';
@@ -37,32 +38,28 @@ export function useAgent(transport: Transport): AgentState {
   });
   const [loadError, setLoadError] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
-  // The list as last applied, and the cursor of the answer it came from (refreshes run one at a time).
-  const held = useRef<{ list: readonly VariableView[] | null; cursor: string | null }>({ list: null, cursor: null });
+  // The cursor of the last answer applied, and the list it brought (refreshes run one at a time).
+  const held = useRef<{ cursor: string | null; list: readonly VariableView[] | null }>({ cursor: null, list: null });
 
   const refresher = useMemo(
     () =>
       createRefresher(async () => {
-        const { api } = transport;
-        const [status, variables, deadLetters, activity] = await Promise.allSettled([
-          api.getStatus(),
-          api.getVariableChanges(held.current.cursor),
-          api.getDeadLetters(),
-          api.getActivity(),
-        ]);
-        if (variables.status === 'fulfilled')
-          held.current = {
-            list: applyVariableChanges(held.current.list, variables.value),
-            cursor: variables.value.cursor,
-          };
+        let changes: ChangesView;
+        try {
+          changes = await transport.api.getChanges(held.current.cursor);
+        } catch (error) {
+          setLoadError(describeError(error, pageTranslator(null)));
+          return;
+        }
+        held.current = { cursor: changes.cursor, list: applyVariableChanges(held.current.list, changes.variables) };
+        // What did not change keeps its identity, so what shows it need not render again.
         setData((previous) => ({
-          status: status.status === 'fulfilled' ? status.value : previous.status,
+          status: changes.status,
           variables: held.current.list,
-          deadLetters: deadLetters.status === 'fulfilled' ? deadLetters.value : previous.deadLetters,
-          activity: activity.status === 'fulfilled' ? activity.value : previous.activity,
+          deadLetters: changes.deadLetters ?? previous.deadLetters,
+          activity: changes.activity ?? previous.activity,
         }));
-        const failure = [status, variables, deadLetters, activity].find((result) => result.status === 'rejected');
-        setLoadError(failure ? describeError(failure.reason, pageTranslator(null)) : null);
+        setLoadError(null);
       }),
     [transport],
   );

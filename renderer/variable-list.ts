@@ -1,5 +1,5 @@
 // The window's copy of the agent's variables, kept by applying the agent's answers to
-// getVariableChanges: a change to one variable replaces one entry, and every other entry keeps its
+// getChanges: a change to one variable replaces one entry, and every other entry keeps its
 // identity (so the table's rows compare in one step). The list stays in the agent's order. No DOM here.
 import type { VariableChangesView } from '../shared/agent-api.js';
 import { compareNames, type VariableState, type VariableView } from '../shared/variables.js';

@@ -25,9 +25,9 @@ export function useVirtualRows(
   body: MutableRef<HTMLElement | null>,
 ): VirtualRange {
   const rowHeight = useRef(ESTIMATED_ROW_PX);
-  const [view, setView] = useState({ top: 0, height: 0 });
+  const [view, setView] = useState({ top: 0, height: 0, width: 0 });
 
-  // Follow the container's scroll position and size.
+  // Follow the container's scroll position and size (its width changes the rows' height: stacked when narrow).
   useLayoutEffect(() => {
     const element = container.current;
     if (!element) return;
@@ -35,9 +35,11 @@ export function useVirtualRows(
     const update = () => {
       frame = 0;
       setView((previous) =>
-        previous.top === element.scrollTop && previous.height === element.clientHeight
+        previous.top === element.scrollTop &&
+        previous.height === element.clientHeight &&
+        previous.width === element.clientWidth
           ? previous
-          : { top: element.scrollTop, height: element.clientHeight },
+          : { top: element.scrollTop, height: element.clientHeight, width: element.clientWidth },
       );
     };
     const onScroll = () => (frame ||= requestAnimationFrame(update));
@@ -52,7 +54,14 @@ export function useVirtualRows(
     };
   }, [container.current]);
 
-  // Learn the row height from what is on screen (spacers excluded).
+  const height = rowHeight.current;
+  const visible = view.height > 0 ? Math.ceil(view.height / height) : firstRows();
+  const first = Math.floor(view.top / height);
+  const start = Math.min(count, Math.max(0, first - OVERSCAN));
+  const end = Math.min(count, first + visible + OVERSCAN);
+
+  // Learn the row height from what is on screen (spacers excluded) when other rows came into view
+  // or the box changed size: reading it forces a layout, which a changed value need not pay.
   useLayoutEffect(() => {
     const rows = body.current?.querySelectorAll<HTMLElement>('tr[aria-rowindex]');
     if (!rows || rows.length === 0) return;
@@ -63,11 +72,6 @@ export function useVirtualRows(
       rowHeight.current = measured;
       setView((previous) => ({ ...previous }));
     }
-  });
-
-  const height = rowHeight.current;
-  const visible = view.height > 0 ? Math.ceil(view.height / height) : firstRows();
-  const start = Math.min(count, Math.max(0, Math.floor(view.top / height) - OVERSCAN));
-  const end = Math.min(count, start + visible + 2 * OVERSCAN);
+  }, [start, end, view.height, view.width]);
   return { start, end, before: start * height, after: (count - end) * height };
 }

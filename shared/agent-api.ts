@@ -97,18 +97,30 @@ export interface AttemptLogView {
 }
 
 /**
- * The variables changed since the page last asked (`getVariableChanges`), so that one change costs
- * the page that change, not the whole list. `full` when the page had nothing to build on (no
- * cursor, a cursor of another run, or one too old): then `variables` is the whole list, by name.
+ * The variables changed since the page last asked, so that one change costs the page that change,
+ * not the whole list. `full` when the page had nothing to build on (no cursor, a cursor of another
+ * run, or one too old): then `variables` is the whole list, by name.
  */
 export interface VariableChangesView {
-  /** Give this back as `since` next time. */
-  cursor: string;
   full: boolean;
   /** The whole list (full), else the variables added or changed since, by name. */
   variables: VariableView[];
   /** Names gone since (never with full). */
   removed: string[];
+}
+
+/**
+ * Everything the window shows, as changes since the page last asked (`getChanges`): one call per
+ * refresh. The status always; the variables as changes; the refused values and the activity only
+ * when they differ from what the page was last sent (null: keep what you have).
+ */
+export interface ChangesView {
+  /** Give this back as `since` next time. */
+  cursor: string;
+  status: StatusView;
+  variables: VariableChangesView;
+  deadLetters: DeadLetterView[] | null;
+  activity: AttemptView[] | null;
 }
 
 export interface SyncResultView {
@@ -119,8 +131,8 @@ export interface SyncResultView {
 export interface AgentApi {
   getStatus(): Promise<StatusView>;
   getVariables(): Promise<VariableView[]>;
-  /** What changed in the variables since `since` (a cursor this returned), or all of them when null. */
-  getVariableChanges(since: string | null): Promise<VariableChangesView>;
+  /** What the window shows, changed since `since` (a cursor this returned), or all of it when null. */
+  getChanges(since: string | null): Promise<ChangesView>;
   getDeadLetters(): Promise<DeadLetterView[]>;
   syncNow(): Promise<SyncResultView>;
   pause(): Promise<void>;

@@ -14,7 +14,7 @@ export interface HttpRoute {
 export const HTTP_ROUTES = {
   getStatus: { method: 'GET', path: '/status' },
   getVariables: { method: 'GET', path: '/variables' },
-  getVariableChanges: { method: 'POST', path: '/variables/changes' },
+  getChanges: { method: 'POST', path: '/changes' },
   getDeadLetters: { method: 'GET', path: '/dead-letters' },
   syncNow: { method: 'POST', path: '/sync' },
   pause: { method: 'POST', path: '/pause' },

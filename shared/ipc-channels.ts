@@ -7,7 +7,7 @@ import type { AgentApi } from './agent-api.js';
 export const IPC_METHOD = {
   'agent:get-status': 'getStatus',
   'agent:get-variables': 'getVariables',
-  'agent:get-variable-changes': 'getVariableChanges',
+  'agent:get-changes': 'getChanges',
   'agent:get-dead-letters': 'getDeadLetters',
   'agent:sync-now': 'syncNow',
   'agent:pause': 'pause',

@@ -13,14 +13,14 @@ export const deadLetterNamesSchema = z.array(z.string().min(1).max(NAME_MAX_CHAR
 export const CORRELATION_ID_PATTERN = /^[0-9a-z-]{1,64}$/i;
 export const correlationIdSchema = z.string().regex(CORRELATION_ID_PATTERN);
 
-/** A cursor of `getVariableChanges` (VariableFeed: run ID, colon, version), or null for the whole list. IPC and the HTTP API. */
-export const variableCursorSchema = z.string().max(64).nullable();
+/** A cursor of `getChanges` (main/core/change-feed.ts), or null for everything. IPC and the HTTP API. */
+export const changesCursorSchema = z.string().max(80).nullable();
 
 /** Invoke channel -> the zod schema of its argument tuple. */
 export const IPC_INVOKE = {
   'agent:get-status': z.tuple([]),
   'agent:get-variables': z.tuple([]),
-  'agent:get-variable-changes': z.tuple([variableCursorSchema]),
+  'agent:get-changes': z.tuple([changesCursorSchema]),
   'agent:get-dead-letters': z.tuple([]),
   'agent:sync-now': z.tuple([]),
   'agent:pause': z.tuple([]),

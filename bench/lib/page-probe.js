@@ -6,9 +6,9 @@
 // and long tasks. Times are performance.now() values: ms since this document's navigation started.
 (() => {
   if (window.varsyncBench) return;
-  const API = /\/api\/(status|variables|variables\/changes|dead-letters|activity)$/;
-  /** The variables, whole (the naive page, and the app before changes came as changes) or as changes. */
-  const VARIABLES = /\/api\/variables(\/changes)?$/;
+  const API = /\/api\/(status|variables|changes|dead-letters|activity)$/;
+  /** The calls that bring the variables: the whole list (the naive page, and the app before it asked for changes) or the changes. */
+  const VARIABLES = /\/api\/(variables|changes)$/;
   const longTasks = [];
   const keep = (entries) => {
     for (const entry of entries) longTasks.push({ start: entry.startTime, duration: entry.duration });

@@ -6,18 +6,18 @@ import type { AgentApi } from '../../shared/agent-api.js';
 import { IPC_CHANGED_EVENT, IPC_INVOKE, IPC_METHOD, type IpcInvokeChannel } from '../../shared/ipc.js';
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
-import { VariableFeed } from '../core/variable-feed.js';
+import { ChangeFeed } from '../core/change-feed.js';
 import { senderProblem } from './security.js';
 
 /** What the renderer can ask of the agent: AgentApi without the event subscription. */
 export type AgentService = Omit<AgentApi, 'onChange'>;
 
 export function createAgentService(agent: Agent, openLogsFolder: () => Promise<boolean>): AgentService {
-  const feed = new VariableFeed(() => agent.variables());
+  const feed = new ChangeFeed(agent);
   return {
     getStatus: async () => agent.status(),
     getVariables: async () => agent.variables(),
-    getVariableChanges: async (since) => feed.changesSince(since),
+    getChanges: async (since) => feed.changesSince(since),
     getDeadLetters: async () => agent.deadLetters(),
     syncNow: async () => agent.syncNow(),
     pause: async () => agent.pause(),

@@ -9,7 +9,7 @@ import type { NetworkCheckView } from '../../shared/network-check.js';
 import { validateVariables, type VariableView } from '../../shared/variables.js';
 import type { LicenseObject } from '../../shared/wire.js';
 import type { LicenseRef } from './api/client.js';
-import { LazyLicenseApiClient } from './api/lazy-client.js';
+import type { LazyLicenseApiClient } from './api/lazy-client.js';
 import { configuredTransport, type HttpTransport } from './api/transport.js';
 import { serverSettingsProblem, type ResolvedConfig } from './config/resolve.js';
 import { queueInitialVariables } from './config/initial-variables.js';
@@ -17,6 +17,7 @@ import { resolveHardwareId, type HardwareId } from './identity/hardware-id.js';
 import { silentLogger, type Logger } from './log.js';
 import { Redactor, sensitiveValues } from './log/redaction.js';
 import { attemptLog, attemptView } from './activity.js';
+import { apiClientFor, engineSettingsFor, licenseRefFor } from './agent-parts.js';
 import { describeRecovery, openDatabase, type DatabaseRecovery } from './store/database.js';
 import { HISTORY_KEPT, VariableStore, type DeadLetter, type SetOutcome } from './store/variable-store.js';
 import { SyncEngine } from './sync/engine.js';
@@ -125,27 +126,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
             : 'keeping the first one (configure hardwareId to change it)'),
       );
     }
-    if (!serverSettingsProblem(this.config)) {
-      this.client = new LazyLicenseApiClient({
-        baseUrl: values.apiUrl,
-        credentials:
-          values.apiKey !== undefined
-            ? { type: 'hmac', apiKey: values.apiKey, sharedKey: values.sharedKey! }
-            : {
-                type: 'oauth',
-                clientId: values.clientId!,
-                clientSecret: values.clientSecret!,
-                tokenUrl: values.tokenUrl,
-              },
-        timeoutMs: values.requestTimeoutMs,
-        responsePublicKey: values.responsePublicKey,
-        transport,
-        logger: this.log,
-        now: this.now,
-        // A server that echoes a secret in an error must not put it in status, history or the window.
-        secrets: sensitiveValues(this.config),
-      });
-    }
+    this.client = apiClientFor(this.config, { transport, log: this.log, now: this.now });
   }
 
   /** The network self-test over this agent's own transport (the window's "Test the connection"). */
@@ -338,21 +319,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
   }
 
   private createEngine(): SyncEngine {
-    const values = this.config.values;
     return new SyncEngine({
+      ...engineSettingsFor(this.config.values),
       store: this.store,
       client: this.client!,
       ref: this.licenseRef(),
-      activation: {
-        allowed: values.autoActivate ?? (values.licenseKey !== undefined || values.username !== undefined),
-        password: values.password,
-      },
-      batchSize: values.batchSize,
-      backoff: { baseMs: values.retryBaseMs, maxMs: values.retryMaxMs },
-      intervalMs: values.syncIntervalSeconds * 1000,
-      recheckMs: values.recheckSeconds * 1000,
-      debounceMs: values.debounceMs,
-      fleetSpreadMs: values.fleetSpreadSeconds * 1000,
       log: this.log,
       clock: this.clock,
       onChange: () => this.emit('change'),
@@ -360,15 +331,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
   }
 
   private licenseRef(): LicenseRef {
-    const values = this.config.values;
-    return {
-      product: values.product!,
-      hardwareId: this.hardwareId!.id,
-      licenseKey: values.licenseKey,
-      username: values.licenseKey === undefined ? values.username : undefined,
-      licenseId: values.licenseId,
-      bundleCode: values.bundleCode,
-    };
+    return licenseRefFor(this.config.values, this.hardwareId!.id);
   }
 
   private requireServer(): LazyLicenseApiClient {

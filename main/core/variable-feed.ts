@@ -1,9 +1,8 @@
-// The variables as a feed of changes, for the window and the status page: a page that already
-// holds the list asks for what changed since its cursor and gets those rows only, instead of all
-// 10,000 on every change. The feed diffs the agent's list against the one it last saw, when asked
+// The variables as a feed of changes (a part of change-feed.ts's answer): a page that already holds
+// the list asks for what changed since its version and gets those rows only, instead of all 10,000
+// on every change. The feed diffs the agent's list against the one it last saw, when asked
 // (nothing runs while no page asks), and keeps a short log of which names changed in each version.
-// A cursor it cannot serve (another run's, or older than the log) gets the whole list.
-import { randomBytes } from 'node:crypto';
+// A version it cannot serve (newer than its own, or older than the log) gets the whole list.
 import type { VariableChangesView } from '../../shared/agent-api.js';
 import { compareNames, sameVariable, type VariableView } from '../../shared/variables.js';
 
@@ -18,8 +17,6 @@ interface Version {
 }
 
 export class VariableFeed {
-  /** Tells this feed's cursors from another run's (a restarted daemon starts again at version 0). */
-  private readonly run = randomBytes(6).toString('base64url');
   private version = 0;
   private seen: Map<string, VariableView> | null = null;
   private log: Version[] = [];
@@ -27,12 +24,14 @@ export class VariableFeed {
 
   constructor(private readonly read: () => VariableView[]) {}
 
-  changesSince(cursor: string | null): VariableChangesView {
+  /** The changes since version `since` (undefined: the whole list), and the version they bring the page to. */
+  changesSince(since: number | undefined): { version: number; changes: VariableChangesView } {
     const current = this.read();
     const byName = new Map(current.map((variable) => [variable.name, variable]));
     this.advance(byName);
-    const since = this.versionOf(cursor);
-    if (since === undefined) return { cursor: this.cursor(), full: true, variables: current, removed: [] };
+    const version = this.version;
+    if (since === undefined || !this.canServe(since))
+      return { version, changes: { full: true, variables: current, removed: [] } };
     const names = new Set<string>();
     for (const entry of this.log) if (entry.version > since) for (const name of entry.names) names.add(name);
     const variables: VariableView[] = [];
@@ -43,7 +42,7 @@ export class VariableFeed {
       else removed.push(name);
     }
     variables.sort((a, b) => compareNames(a.name, b.name));
-    return { cursor: this.cursor(), full: false, variables, removed };
+    return { version, changes: { full: false, variables, removed } };
   }
 
   /** A new version when the list differs from the one seen last. */
@@ -65,18 +64,10 @@ export class VariableFeed {
       this.loggedNames -= this.log.shift()!.names.length;
   }
 
-  private cursor(): string {
-    return `${this.run}:${this.version}`;
-  }
-
-  /** The version a cursor stands for, when this feed can still say what changed since. */
-  private versionOf(cursor: string | null): number | undefined {
-    if (cursor === null) return undefined;
-    const [run, text] = cursor.split(':');
-    const version = Number(text);
-    if (run !== this.run || !Number.isInteger(version) || version > this.version) return undefined;
+  /** Whether the log holds every version after `since`. */
+  private canServe(since: number): boolean {
+    if (!Number.isInteger(since) || since < 0 || since > this.version) return false;
     const oldest = this.log[0]?.version ?? this.version + 1;
-    // The log must hold every version after `since`: from since + 1 on.
-    return version >= oldest - 1 ? version : undefined;
+    return since >= oldest - 1;
   }
 }

@@ -2,9 +2,9 @@
 // the agent, with its body checked first.
 import { z } from 'zod';
 import { API_BASE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
-import { correlationIdSchema, deadLetterNamesSchema, variableCursorSchema } from '../../shared/ipc.js';
+import { changesCursorSchema, correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
 import type { Agent } from '../core/agent.js';
-import { VariableFeed } from '../core/variable-feed.js';
+import { ChangeFeed } from '../core/change-feed.js';
 import { HttpError } from './http-io.js';
 
 /** Answers one request; undefined means 204 No Content. */
@@ -12,11 +12,11 @@ export type ApiRoute = (body: unknown) => Promise<unknown> | unknown;
 
 /** The routes by "METHOD /api/path". */
 export function apiRoutes(agent: Agent): Map<string, ApiRoute> {
-  const feed = new VariableFeed(() => agent.variables());
+  const feed = new ChangeFeed(agent);
   const handlers: Record<HttpApiMethod, ApiRoute> = {
     getStatus: () => agent.status(),
     getVariables: () => agent.variables(),
-    getVariableChanges: (body) => feed.changesSince(parseCursor(body)),
+    getChanges: (body) => feed.changesSince(parseCursor(body)),
     getDeadLetters: () => agent.deadLetters(),
     syncNow: () => agent.syncNow(),
     pause: () => agent.pause(),
@@ -52,7 +52,7 @@ function parseNames(body: unknown): string[] | undefined {
   return parsed.data.names;
 }
 
-const cursorBody = z.strictObject({ since: variableCursorSchema });
+const cursorBody = z.strictObject({ since: changesCursorSchema });
 
 function parseCursor(body: unknown): string | null {
   const parsed = cursorBody.safeParse(body ?? {});

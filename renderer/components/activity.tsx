@@ -10,7 +10,7 @@ import type { Translator } from '../../shared/i18n/translator.js';
 import { ATTEMPT_OUTCOME_STATE, describeError, kindWord } from '../format.js';
 import { Message, useI18n } from '../i18n.js';
 import { CopyButton } from './copy-button.js';
-import { HistoryChart } from './history-chart.js';
+import { chartNow, HistoryChart } from './history-chart.js';
 import { Time } from './time.js';
 
 export interface ActivityProps {
@@ -55,7 +55,7 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
         </h2>
       </div>
       <p class="hint">{t('activity.hint', { count: attempts.length })}</p>
-      <HistoryChart attempts={attempts} now={Date.now()} />
+      <HistoryChart attempts={attempts} now={chartNow(Date.now())} />
       {attempts.length === 0 ? (
         <p class="empty" data-testid="no-activity">
           {t('activity.empty')}

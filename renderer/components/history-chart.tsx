@@ -3,6 +3,7 @@
 // 9 to 11, caught up at 11:02" is seen. Plain SVG; the Activity table beside it holds the same
 // data as text, and the figure's description says it in words. Time runs the way the page reads:
 // left to right, or right to left in a right-to-left language (the pending scale on the start side).
+import { Component } from 'preact';
 import type { AttemptView, SyncOutcome } from '../../shared/agent-api.js';
 import { ATTEMPT_OUTCOME_STATE } from '../format.js';
 import { useI18n } from '../i18n.js';
@@ -14,7 +15,26 @@ const PAD = { start: 44, end: 12, top: 12, bottom: 40 };
 /** The strip under the line where the attempts' dots sit. */
 const DOTS_Y = HEIGHT - PAD.bottom + 14;
 
-export function HistoryChart({ attempts, now }: { attempts: AttemptView[]; now: number }) {
+interface ChartProps {
+  attempts: AttemptView[];
+  now: number;
+}
+
+/** Drawn again only when the attempts change or a minute passes (a minute is half a pixel here): not on every refresh. */
+export class HistoryChart extends Component<ChartProps> {
+  override shouldComponentUpdate(next: ChartProps): boolean {
+    return next.attempts !== this.props.attempts || next.now !== this.props.now;
+  }
+
+  override render() {
+    return <Chart {...this.props} />;
+  }
+}
+
+/** `now` to the minute: the chart's newest edge. */
+export const chartNow = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+
+function Chart({ attempts, now }: ChartProps) {
   const translator = useI18n();
   const { t } = translator;
   const rtl = translator.dir === 'rtl';
@@ -67,7 +87,7 @@ export function HistoryChart({ attempts, now }: { attempts: AttemptView[]; now: 
         </text>
         {ticks.map((at, index) => (
           <text
-            key={at}
+            key={index}
             class="label"
             x={x(at)}
             y={HEIGHT - 4}

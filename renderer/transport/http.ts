@@ -10,8 +10,8 @@ import type {
   AttemptView,
   DeadLetterView,
   StatusView,
+  ChangesView,
   SyncResultView,
-  VariableChangesView,
 } from '../../shared/agent-api.js';
 import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
 import type { NetworkCheckView } from '../../shared/network-check.js';
@@ -125,11 +125,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     getStatus: async () => expectObject<StatusView>(await request(HTTP_ROUTES.getStatus), HTTP_ROUTES.getStatus),
     getVariables: async () =>
       expectArray<VariableView>(await request(HTTP_ROUTES.getVariables), HTTP_ROUTES.getVariables),
-    getVariableChanges: async (since) =>
-      expectObject<VariableChangesView>(
-        await request(HTTP_ROUTES.getVariableChanges, { since }),
-        HTTP_ROUTES.getVariableChanges,
-      ),
+    getChanges: async (since) =>
+      expectObject<ChangesView>(await request(HTTP_ROUTES.getChanges, { since }), HTTP_ROUTES.getChanges),
     getDeadLetters: async () =>
       expectArray<DeadLetterView>(await request(HTTP_ROUTES.getDeadLetters), HTTP_ROUTES.getDeadLetters),
     syncNow: async () => expectObject<SyncResultView>(await request(HTTP_ROUTES.syncNow), HTTP_ROUTES.syncNow),

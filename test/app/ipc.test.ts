@@ -63,12 +63,12 @@ describe('IPC handlers', () => {
       { name: 'color', value: 'blue', state: 'pending' },
       { name: 'seats', value: 3, state: 'pending' },
     ]);
-    const changes = (await ipcMain.invoke('agent:get-variable-changes', trusted(), null)) as {
-      full: boolean;
-      variables: unknown[];
+    const changes = (await ipcMain.invoke('agent:get-changes', trusted(), null)) as {
+      status: { pending: number };
+      variables: { full: boolean; variables: unknown[] };
     };
-    expect(changes).toMatchObject({ full: true });
-    expect(changes.variables).toHaveLength(2);
+    expect(changes).toMatchObject({ status: { pending: 2 }, variables: { full: true }, deadLetters: [], activity: [] });
+    expect(changes.variables.variables).toHaveLength(2);
     expect(await ipcMain.invoke('agent:get-dead-letters', trusted())).toEqual([]);
 
     await ipcMain.invoke('agent:pause', trusted());
@@ -166,9 +166,9 @@ describe('IPC handlers', () => {
       ['agent:discard-dead-letters', [{ length: 1, 0: 'color' }]],
       ['agent:open-logs-folder', ['/etc']],
       ['agent:get-activity', ['all']],
-      ['agent:get-variable-changes', []],
-      ['agent:get-variable-changes', [1]],
-      ['agent:get-variable-changes', ['x'.repeat(65)]],
+      ['agent:get-changes', []],
+      ['agent:get-changes', [1]],
+      ['agent:get-changes', ['x'.repeat(81)]],
       ['agent:get-attempt-log', []],
       ['agent:get-attempt-log', ['../../etc/passwd']],
       ['agent:get-attempt-log', [{ id: '3f9a0c1e' }]],

@@ -91,6 +91,7 @@ const method = fc.oneof(
 const API_PATHS = [
   '/api/status',
   '/api/variables',
+  '/api/changes',
   '/api/dead-letters',
   '/api/sync',
   '/api/pause',

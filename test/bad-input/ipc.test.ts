@@ -178,10 +178,10 @@ const NAME_CHANNELS = new Set<IpcInvokeChannel>(['agent:retry-dead-letters', 'ag
 const ID_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-attempt-log']);
 const idShape = (args: unknown[]) =>
   args.length === 1 && typeof args[0] === 'string' && /^[0-9a-z-]{1,64}$/i.test(args[0]);
-/** Channels that take a change feed's cursor (any text up to 64 characters; one it did not give means "the whole list"), or null. */
-const CURSOR_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-variable-changes']);
+/** Channels that take a change feed's cursor (any text up to 80 characters; one it did not give means "the whole list"), or null. */
+const CURSOR_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-changes']);
 const cursorShape = (args: unknown[]) =>
-  args.length === 1 && (args[0] === null || (typeof args[0] === 'string' && args[0].length <= 64));
+  args.length === 1 && (args[0] === null || (typeof args[0] === 'string' && args[0].length <= 80));
 
 function isAppPage(at: string): boolean {
   try {
@@ -250,8 +250,8 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
   if (channel === 'agent:check-network')
     return typeof (value as { apiUrl?: unknown }).apiUrl === 'string' ? undefined : 'answered without the API URL';
   if (CURSOR_CHANNELS.has(channel)) {
-    const answer = value as { cursor?: unknown; variables?: unknown };
-    return typeof answer.cursor === 'string' && Array.isArray(answer.variables)
+    const answer = value as { cursor?: unknown; variables?: { variables?: unknown } };
+    return typeof answer.cursor === 'string' && Array.isArray(answer.variables?.variables)
       ? undefined
       : 'answered without changes';
   }

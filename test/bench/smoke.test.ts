@@ -93,6 +93,9 @@ it('runs every benchmark end to end at the smallest sizes, and each reports what
     ['4', 'daemon RSS / node + better-sqlite3 (ratio)'],
   ] as const)
     expect(figure(bench, metric).count, metric).toBe(bench === '3' && !metric.startsWith('phase') ? 2 : 1);
-  // Every filter keystroke of the one page measured (bench/render.ts FILTER_KEYSTROKES).
+  // Every filter keystroke of the one page measured (bench/render.ts FILTER_KEYSTROKES), on this tree's
+  // page and on the one built from the commit before (BENCH_RENDER_BEFORE), compared per round.
   expect(figure('7', 'app: filter keystroke over 60 names → next frame').count).toBe(9);
+  expect(figure('7', 'before: filter keystroke over 60 names → next frame').count).toBe(9);
+  expect(figure('7', 'main thread per change, app / before (ratio)').count).toBe(1);
 }, 600_000);

@@ -145,8 +145,12 @@ describe('HTTP transport', () => {
         ? answer(200, { count: 2 })
         : url.endsWith('/sync')
           ? answer(200, { outcome: 'drained', status: {} })
-          : answer(204),
+          : url.endsWith('/changes')
+            ? answer(200, { cursor: 'c1' })
+            : answer(204),
     );
+    expect((await api.getChanges(null)).cursor).toBe('c1');
+    expect((await api.getChanges('c1')).cursor).toBe('c1');
     expect(await api.retryDeadLetters(['a', 'b'])).toBe(2);
     expect(await api.discardDeadLetters()).toBe(2);
     expect((await api.syncNow()).outcome).toBe('drained');
@@ -161,6 +165,8 @@ describe('HTTP transport', () => {
         call.init.headers.Authorization,
       ]),
     ).toEqual([
+      ['POST', '/api/changes', '{"since":null}', 'application/json', `Bearer ${TOKEN}`],
+      ['POST', '/api/changes', '{"since":"c1"}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/dead-letters/retry', '{"names":["a","b"]}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/dead-letters/discard', '{}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/sync', '{}', 'application/json', `Bearer ${TOKEN}`],
@@ -416,7 +422,7 @@ describe('the preload bridge check', () => {
     const methods = [
       'getStatus',
       'getVariables',
-      'getVariableChanges',
+      'getChanges',
       'getDeadLetters',
       'syncNow',
       'pause',

@@ -212,22 +212,46 @@ describe('the AgentApi over HTTP', () => {
       expect((await authorized('/api/activity/log', { method: 'POST', body })).status, body).toBe(400);
   });
 
-  it('variable changes: the whole list first, then what changed since the cursor', async () => {
+  it('changes: everything first, then the status, the variables changed since the cursor, and only the parts that changed', async () => {
     agent.set({ color: 'blue', seats: 3 });
     const changes = (since: string | null) =>
-      authorized('/api/variables/changes', { method: 'POST', body: JSON.stringify({ since }) });
-    const first = (await changes(null)).json() as { cursor: string; full: boolean; variables: unknown[] };
-    expect(first).toMatchObject({ full: true, removed: [] });
-    expect(first.variables).toHaveLength(2);
+      authorized('/api/changes', { method: 'POST', body: JSON.stringify({ since }) });
+    const first = (await changes(null)).json() as { cursor: string; variables: { variables: unknown[] } };
+    expect(first).toMatchObject({
+      status: { pending: 2 },
+      variables: { full: true, removed: [] },
+      deadLetters: [],
+      activity: [],
+    });
+    expect(first.variables.variables).toHaveLength(2);
     agent.set({ seats: 4 });
-    expect((await changes(first.cursor)).json()).toEqual({
+    const second = (await changes(first.cursor)).json() as { cursor: string };
+    expect(second).toEqual({
       cursor: expect.not.stringMatching(`^${first.cursor}$`),
-      full: false,
-      variables: [expect.objectContaining({ name: 'seats', value: 4, state: 'pending' })],
-      removed: [],
+      status: expect.objectContaining({ pending: 2 }),
+      variables: {
+        full: false,
+        variables: [expect.objectContaining({ name: 'seats', value: 4, state: 'pending' })],
+        removed: [],
+      },
+      deadLetters: null,
+      activity: null,
+    });
+    await authorized('/api/sync', { method: 'POST', body: '{}' });
+    expect((await changes(second.cursor)).json()).toMatchObject({
+      status: { pending: 0 },
+      variables: {
+        full: false,
+        variables: [
+          { name: 'color', state: 'synced' },
+          { name: 'seats', state: 'synced' },
+        ],
+      },
+      deadLetters: null,
+      activity: [expect.objectContaining({ outcome: 'drained', sent: 2 })],
     });
     for (const body of ['{}', '{"since":1}', '{"since":null,"more":1}'])
-      expect((await authorized('/api/variables/changes', { method: 'POST', body })).status, body).toBe(400);
+      expect((await authorized('/api/changes', { method: 'POST', body })).status, body).toBe(400);
   });
 
   it('refuses bad bodies with a clear error', async () => {

@@ -1,0 +1,181 @@
+// The change feed (main/core/change-feed.ts, variable-feed.ts) and the window's side of it
+// (renderer/variable-list.ts): a page that applies each answer to what it holds always ends up
+// with the agent's list, however the list changed and however often the page asked.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/index.js';
+import { Agent } from '../../main/core/agent.js';
+import { ChangeFeed } from '../../main/core/change-feed.js';
+import { VariableFeed } from '../../main/core/variable-feed.js';
+import { applyVariableChanges } from '../../renderer/variable-list.js';
+import type { DeadLetterView, StatusView } from '../../shared/agent-api.js';
+import { compareNames, type VariableView } from '../../shared/variables.js';
+import { emulatorConfig, tempDir } from '../helpers/agent.js';
+
+const view = (name: string, value: string): VariableView => ({
+  name,
+  value,
+  type: 'string',
+  state: 'pending',
+  updatedAt: '2026-12-06T10:00:00.000Z',
+  syncedAt: null,
+});
+
+/** A list the test sets, and a feed over it. */
+function fakeList() {
+  let list: VariableView[] = [];
+  return {
+    feed: new VariableFeed(() => list.slice()),
+    set(next: Record<string, string>) {
+      list = Object.entries(next)
+        .map(([name, value]) => view(name, value))
+        .sort((a, b) => compareNames(a.name, b.name));
+    },
+    get list() {
+      return list;
+    },
+  };
+}
+
+describe('the variables feed', () => {
+  it('sends the whole list first, then only what changed, and nothing when nothing did', () => {
+    const agent = fakeList();
+    agent.set({ a: '1', b: '2', c: '3' });
+    const first = agent.feed.changesSince(undefined);
+    expect(first.changes).toMatchObject({ full: true, removed: [] });
+    expect(first.changes.variables.map((variable) => variable.name)).toEqual(['a', 'b', 'c']);
+
+    agent.set({ a: '1', b: 'two', c: '3', d: '4' });
+    const second = agent.feed.changesSince(first.version);
+    expect(second.changes).toMatchObject({ full: false, removed: [] });
+    expect(second.changes.variables.map((variable) => [variable.name, variable.value])).toEqual([
+      ['b', 'two'],
+      ['d', '4'],
+    ]);
+
+    agent.set({ a: '1', b: 'two', d: '4' });
+    const third = agent.feed.changesSince(second.version);
+    expect(third.changes).toEqual({ full: false, variables: [], removed: ['c'] });
+
+    expect(agent.feed.changesSince(third.version)).toEqual({
+      version: third.version,
+      changes: { full: false, variables: [], removed: [] },
+    });
+  });
+
+  it('sends the whole list for a version it cannot serve: from the future, or older than it keeps', () => {
+    const agent = fakeList();
+    agent.set({ a: '1' });
+    const { version } = agent.feed.changesSince(undefined);
+    expect(agent.feed.changesSince(version + 1).changes.full).toBe(true);
+    for (let step = 0; step < 70; step++) {
+      agent.set({ a: String(step) });
+      agent.feed.changesSince(undefined);
+    }
+    const stale = agent.feed.changesSince(version).changes;
+    expect(stale.full).toBe(true);
+    expect(stale.variables).toEqual(agent.list);
+  });
+
+  it('keeps a page that applies every answer in step with the list, whatever the changes and whenever it asks', () => {
+    const names = ['a', 'B', 'b', 'é', 'seat-limit', 'seats', 'z'];
+    const step = fc.record({
+      list: fc.dictionary(fc.constantFrom(...names), fc.constantFrom('1', '2', '3'), { maxKeys: names.length }),
+      pageAsks: fc.boolean(),
+      pageRestarts: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const agent = fakeList();
+        let held: readonly VariableView[] | null = null;
+        let version: number | undefined;
+        for (const { list, pageAsks, pageRestarts } of steps) {
+          agent.set(list);
+          if (pageRestarts) [held, version] = [null, undefined];
+          if (!pageAsks) continue;
+          const answer = agent.feed.changesSince(version);
+          held = applyVariableChanges(held, answer.changes);
+          version = answer.version;
+          expect(held).toEqual(agent.list);
+        }
+      }),
+    );
+  });
+
+  it('leaves every unchanged row the same object, and the list itself when nothing changed', () => {
+    const agent = fakeList();
+    agent.set({ a: '1', b: '2', c: '3' });
+    const first = agent.feed.changesSince(undefined);
+    const held = applyVariableChanges(null, first.changes);
+    agent.set({ a: '1', b: 'two', c: '3' });
+    const next = applyVariableChanges(held, agent.feed.changesSince(first.version).changes);
+    expect(next[0]).toBe(held[0]);
+    expect(next[1]).not.toBe(held[1]);
+    expect(next[2]).toBe(held[2]);
+    expect(applyVariableChanges(next, { full: false, variables: [], removed: [] })).toBe(next);
+  });
+});
+
+describe('the change feed', () => {
+  const status = { state: 'pending', pending: 1 } as StatusView;
+  const letter: DeadLetterView = {
+    name: 'bad',
+    value: 1,
+    code: 'validation_error',
+    message: 'refused',
+    attempts: 1,
+    firstFailedAt: 1,
+    lastFailedAt: 1,
+  };
+
+  it('sends the refused values and the activity again only when they changed; a cursor of another run gets everything', () => {
+    let deadLetters: DeadLetterView[] = [];
+    const agent = {
+      status: () => status,
+      variables: () => [view('a', '1')],
+      deadLetters: () => deadLetters,
+      activity: () => [],
+    };
+    const feed = new ChangeFeed(agent);
+    const first = feed.changesSince(null);
+    expect(first).toMatchObject({ status, variables: { full: true }, deadLetters: [], activity: [] });
+    const second = feed.changesSince(first.cursor);
+    expect(second).toMatchObject({ variables: { full: false, variables: [] }, deadLetters: null, activity: null });
+    deadLetters = [letter];
+    expect(feed.changesSince(second.cursor)).toMatchObject({ deadLetters: [letter], activity: null });
+    const other = new ChangeFeed(agent).changesSince(second.cursor);
+    expect(other.variables.full).toBe(true);
+    expect(feed.changesSince('not:a:cursor').variables.full).toBe(true);
+  });
+
+  it("follows a real agent: a set, then the server's confirmation", async () => {
+    const emulator = await startEmulator();
+    const agent = Agent.open({ config: emulatorConfig(emulator, tempDir(), { hardwareId: 'feed-device' }) });
+    try {
+      const feed = new ChangeFeed(agent);
+      agent.set({ color: 'blue', seats: 3 });
+      const first = feed.changesSince(null);
+      expect(first.variables.variables.map(({ name, state }) => [name, state])).toEqual([
+        ['color', 'pending'],
+        ['seats', 'pending'],
+      ]);
+      agent.set({ color: 'red' });
+      const second = feed.changesSince(first.cursor);
+      expect(second.variables.variables.map(({ name, value }) => [name, value])).toEqual([['color', 'red']]);
+      expect(second.activity).toBeNull();
+      await agent.activate();
+      expect((await agent.syncNow()).outcome).toBe('drained');
+      const third = feed.changesSince(second.cursor);
+      expect(third.variables.variables.map(({ name, state }) => [name, state])).toEqual([
+        ['color', 'synced'],
+        ['seats', 'synced'],
+      ]);
+      expect(third.status.pending).toBe(0);
+      const held = applyVariableChanges(applyVariableChanges(null, first.variables), second.variables);
+      expect(applyVariableChanges(held, third.variables)).toEqual(agent.variables());
+    } finally {
+      await agent.close();
+      await emulator.close();
+    }
+  });
+});
