@@ -31,8 +31,8 @@ export class HistoryChart extends Component<ChartProps> {
   }
 }
 
-/** `now` to the minute: the chart's newest edge. */
-export const chartNow = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+/** `now` up to the next minute: the chart's newest edge, so an attempt of this very minute is drawn too. */
+export const chartNow = (ms: number) => Math.ceil(ms / 60_000) * 60_000;
 
 function Chart({ attempts, now }: ChartProps) {
   const translator = useI18n();
