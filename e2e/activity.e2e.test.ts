@@ -123,7 +123,7 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, ()
     expect(levels).toHaveLength(2);
     expect(Number(levels[0])).toBeLessThan(Number(levels[1])); // higher on screen: more pending
     expect(await chart.locator('desc').textContent()).toMatch(
-      /^2 attempts in the last 24 hours: 1 failed, will retry, 1 sent\. At most 2 values left pending/,
+      /^2 attempts in the last 24 hours: Failed, will retry: 1 and Sent: 1\. At most 2 values left pending/,
     );
   });
 

@@ -3,7 +3,8 @@
 // polite live region, then refreshes.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentStateName } from '../shared/agent-api.js';
-import { describeError, plural, STATE_WORDS, SYNC_OUTCOME_WORDS } from './format.js';
+import { describeError, stateWords, SYNC_OUTCOME_NOTICE } from './format.js';
+import { I18n, useTranslator } from './i18n.js';
 import { useAgent } from './use-agent.js';
 import type { Transport } from './transport/transport.js';
 import { Activity } from './components/activity.js';
@@ -26,6 +27,8 @@ export function App({ transport }: { transport: Transport }) {
   const agent = useAgent(transport);
   const { api } = transport;
   const { status, variables, deadLetters, activity } = agent;
+  const translator = useTranslator(status?.locale);
+  const { t } = translator;
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -48,9 +51,9 @@ export function App({ transport }: { transport: Transport }) {
   useEffect(() => {
     if (transport.kind !== 'http') return;
     document.title = status
-      ? `${STATE_WORDS[status.state]?.label ?? status.state} · Varsync${status.demo ? ' (demo)' : ''}`
+      ? t(status.demo ? 'app.titleDemo' : 'app.title', { state: stateWords(t, status.state).label })
       : 'Varsync';
-  }, [transport.kind, status?.state, status?.demo]);
+  }, [transport.kind, status?.state, status?.demo, translator]);
 
   /** Runs one action at a time per key; `work` returns what to announce. */
   async function act(key: string, work: () => Promise<string | undefined>, focusAfter?: () => HTMLElement | null) {
@@ -62,7 +65,7 @@ export function App({ transport }: { transport: Transport }) {
       const message = await work();
       if (message) announce(message);
     } catch (error) {
-      setActionError(describeError(error));
+      setActionError(describeError(error, translator));
     } finally {
       running.current.delete(key);
       setBusy((current) => {
@@ -85,7 +88,7 @@ export function App({ transport }: { transport: Transport }) {
       const result = await api.syncNow();
       agent.showStatus(result.status);
       // "Sync finished" must not linger next to a state that says otherwise a moment later.
-      announce(SYNC_OUTCOME_WORDS[result.outcome] ?? `Sync ended: ${result.outcome}.`, result.status.state);
+      announce(t(SYNC_OUTCOME_NOTICE[result.outcome]), result.status.state);
       return undefined;
     });
 
@@ -93,89 +96,87 @@ export function App({ transport }: { transport: Transport }) {
     act('pause', async () => {
       if (status?.paused) {
         await api.resume();
-        return 'Syncing resumed.';
+        return t('notice.resumed');
       }
       await api.pause();
-      return 'Syncing paused. Changes are kept until you resume.';
+      return t('notice.paused');
     });
 
   const onOpenLogsFolder = () =>
-    act('logs', async () => ((await api.openLogsFolder()) ? undefined : 'The logs folder could not be opened here.'));
+    act('logs', async () => ((await api.openLogsFolder()) ? undefined : t('notice.logsFolderFailed')));
 
   const onRetry = (names?: string[]) =>
     act(
       `retry:${names?.join('\n') ?? '*'}`,
-      async () => `${plural(await api.retryDeadLetters(names), 'value')} queued to send again.`,
+      async () => t('notice.retried', { count: await api.retryDeadLetters(names) }),
       focusDeadLettersOrVariables,
     );
 
   const onDiscard = (names?: string[]) =>
     act(
       `discard:${names?.join('\n') ?? '*'}`,
-      async () => `${plural(await api.discardDeadLetters(names), 'value')} discarded.`,
+      async () => t('notice.discarded', { count: await api.discardDeadLetters(names) }),
       focusDeadLettersOrVariables,
     );
 
   return (
-    <div class="app">
-      <header class="top">
-        <div class="brand">
-          <h1>Varsync</h1>
-          {status?.demo && (
-            <span class="demo-badge" data-testid="demo-badge">
-              Demo
-            </span>
-          )}
-        </div>
-        {status?.demo && (
-          <p class="demo-note">
-            This is the built-in demo: it syncs with a License API emulator on this computer, not a real server.
-          </p>
-        )}
-      </header>
-      <ErrorBanner
-        actionError={actionError}
-        loadError={agent.loadError}
-        onDismiss={() => setActionError(null)}
-        onRetry={() => void agent.refresher.now()}
-      />
-      {!agent.connected && (
-        <p class="connection" role="status" data-testid="connection-lost">
-          Lost contact with the agent's live updates; reconnecting. What you see may be out of date.
-        </p>
-      )}
-      <main>
-        {status === null ? (
-          <p class="loading" aria-busy="true">
-            {agent.loadError ? 'The agent could not be reached.' : 'Loading…'}
-          </p>
-        ) : (
-          <>
-            <div class="overview">
-              <StatusPanel
-                status={status}
-                busy={busy}
-                canOpenLogsFolder={transport.canOpenLogsFolder}
-                onSyncNow={onSyncNow}
-                onTogglePause={onTogglePause}
-                onOpenLogsFolder={onOpenLogsFolder}
-              />
-              <DeviceInfo status={status} announce={announce} />
-            </div>
-            <p class="announcer" role="status" data-testid="notice">
-              {notice && (notice.whileState === undefined || notice.whileState === status.state) && (
-                <span key={notice.id}>{notice.text}</span>
-              )}
-            </p>
-            {deadLetters && (
-              <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
+    <I18n.Provider value={translator}>
+      <div class="app">
+        <header class="top">
+          <div class="brand">
+            <h1 translate={false}>Varsync</h1>
+            {status?.demo && (
+              <span class="demo-badge" data-testid="demo-badge">
+                {t('app.demo')}
+              </span>
             )}
-            {activity && <Activity attempts={activity} api={api} announce={announce} />}
-            <NetworkCheckPanel api={api} announce={announce} />
-            {variables && <VariablesTable variables={variables} />}
-          </>
+          </div>
+          {status?.demo && <p class="demo-note">{t('app.demoNote')}</p>}
+        </header>
+        <ErrorBanner
+          actionError={actionError}
+          loadError={agent.loadError}
+          onDismiss={() => setActionError(null)}
+          onRetry={() => void agent.refresher.now()}
+        />
+        {!agent.connected && (
+          <p class="connection" role="status" data-testid="connection-lost">
+            {t('app.connectionLost')}
+          </p>
         )}
-      </main>
-    </div>
+        <main>
+          {status === null ? (
+            <p class="loading" aria-busy="true">
+              {agent.loadError ? t('app.unreachable') : t('app.loading')}
+            </p>
+          ) : (
+            <>
+              <div class="overview">
+                <StatusPanel
+                  status={status}
+                  busy={busy}
+                  canOpenLogsFolder={transport.canOpenLogsFolder}
+                  onSyncNow={onSyncNow}
+                  onTogglePause={onTogglePause}
+                  onOpenLogsFolder={onOpenLogsFolder}
+                />
+                <DeviceInfo status={status} announce={announce} />
+              </div>
+              <p class="announcer" role="status" data-testid="notice">
+                {notice && (notice.whileState === undefined || notice.whileState === status.state) && (
+                  <span key={notice.id}>{notice.text}</span>
+                )}
+              </p>
+              {deadLetters && (
+                <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
+              )}
+              {activity && <Activity attempts={activity} api={api} announce={announce} />}
+              <NetworkCheckPanel api={api} announce={announce} />
+              {variables && <VariablesTable variables={variables} />}
+            </>
+          )}
+        </main>
+      </div>
+    </I18n.Provider>
   );
 }

@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import { describeError } from './format.js';
+import { I18n, Message, useTranslator } from './i18n.js';
 import { chooseTransport } from './transport/choose.js';
 import { MissingTokenError } from './transport/token.js';
 import './styles.css';
@@ -11,17 +12,24 @@ if (root) {
   try {
     render(<App transport={chooseTransport()} />, root);
   } catch (error) {
-    render(
+    render(<StartFailure error={error} />, root);
+  }
+}
+
+/** The page cannot start: no token in its URL, or no agent interface. */
+function StartFailure({ error }: { error: unknown }) {
+  const translator = useTranslator(null);
+  return (
+    <I18n.Provider value={translator}>
       <div role="alert" class="error-banner" data-testid="error-banner">
         {error instanceof MissingTokenError ? (
           <p data-testid="no-token">
-            Open the URL that <code>varsync run --ui</code> printed (it carries this run's token).
+            <Message id="app.noToken" parts={{ command: <code translate={false}>varsync run --ui</code> }} />
           </p>
         ) : (
-          <p>{describeError(error)}</p>
+          <p lang="en">{describeError(error, translator)}</p>
         )}
-      </div>,
-      root,
-    );
-  }
+      </div>
+    </I18n.Provider>
+  );
 }

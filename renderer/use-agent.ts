@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttemptView, ChangesView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
+import { pageTranslator } from './i18n.js';
 import { createRefresher, type Refresher } from './refresh.js';
 import { applyVariableChanges } from './variable-list.js';
 import { warmUpFormatting } from './warm-up.js';
@@ -47,7 +48,7 @@ export function useAgent(transport: Transport): AgentState {
         try {
           changes = await transport.api.getChanges(held.current.cursor);
         } catch (error) {
-          setLoadError(describeError(error));
+          setLoadError(describeError(error, pageTranslator(null)));
           return;
         }
         held.current = { cursor: changes.cursor, list: applyVariableChanges(held.current.list, changes.variables) };

@@ -55,6 +55,8 @@ export interface StatusView {
     } | null;
   };
   demo: boolean;
+  /** The language the configuration fixes for the window and the tray (`locale`), or null: the OS's or the browser's. */
+  locale: string | null;
 }
 
 /** A value the server refused, kept with its reason until retried or discarded. */

@@ -2,7 +2,7 @@
 // the status page and `varsync diagnostics --network` show it: the steps with their timings, the
 // same lines for a person to read or copy, and the verdict in plain words with what to do.
 // Plain data, no secrets: the proxy is shown without its credentials.
-import { explainProblem, type Explanation } from './explanations.js';
+import { explained, explainProblem, type Explanation } from './explanations.js';
 
 export interface NetworkStep {
   ok: boolean;
@@ -41,33 +41,34 @@ export interface NetworkVerdict extends Explanation {
 /** What the self-test found, in plain words, with what to do: the first step that failed decides. */
 export function networkVerdict(check: NetworkCheckView): NetworkVerdict {
   const proxy = check.proxy.used;
+  const command = 'varsync config';
   if (check.wellKnown.ok)
     return {
       ok: true,
-      reason: `This device reaches the License API${proxy ? ` through the proxy ${proxy}` : ''}.`,
-      action: 'Nothing to do.',
+      ...explained(
+        proxy ? { key: 'net.reachesThroughProxy.reason', params: { proxy } } : { key: 'net.reaches.reason' },
+        { key: 'net.reaches.action' },
+      ),
     };
   const fix = (explanation: Explanation): NetworkVerdict => ({ ok: false, ...explanation });
-  const checkProxy = 'Check the proxy setting (varsync config), or ask your network administrator.';
+  const checkProxy = { key: 'net.checkProxy.action', params: { command } } as const;
   if (!check.dns.ok)
     return fix(
       proxy
-        ? { reason: `This device cannot find the proxy ${proxy}: its name does not resolve.`, action: checkProxy }
-        : {
-            reason: `This device cannot find ${check.dns.host}: the name does not resolve.`,
-            action:
-              'Check the API URL (varsync config) and that this device is on a network; a network that only lets a proxy out needs the proxy setting.',
-          },
+        ? explained({ key: 'net.proxyUnresolved.reason', params: { proxy } }, checkProxy)
+        : explained(
+            { key: 'net.hostUnresolved.reason', params: { host: check.dns.host } },
+            { key: 'net.hostUnresolved.action', params: { command } },
+          ),
     );
   if (!check.tcp.ok)
     return fix(
       proxy
-        ? { reason: `The proxy ${proxy} does not accept connections.`, action: checkProxy }
-        : {
-            reason: `Nothing answers at ${check.tcp.to}.`,
-            action:
-              'Check the API URL and its port (varsync config); a firewall may block it, or this network needs a proxy (proxy setting).',
-          },
+        ? explained({ key: 'net.proxyRefused.reason', params: { proxy } }, checkProxy)
+        : explained(
+            { key: 'net.nothingAnswers.reason', params: { address: check.tcp.to } },
+            { key: 'net.nothingAnswers.action', params: { command } },
+          ),
     );
   const tls = check.tls;
   if (tls && !tls.ok) {
@@ -78,14 +79,22 @@ export function networkVerdict(check: NetworkCheckView): NetworkVerdict {
     } else {
       const explanation = explainProblem({ kind: 'tls', code: tls.error ?? '', message: tls.error ?? '' });
       const issuer = commonName(tls.chain[tls.chain.length - 1]!.issuer);
-      return fix({ ...explanation, reason: `${explanation.reason} The certificate seen was issued by ${issuer}.` });
+      return fix(
+        explained(
+          { key: 'net.issuedBy.reason', params: { reason: explanation.messages.reason, issuer } },
+          explanation.messages.action,
+        ),
+      );
     }
   }
   const { kind, code, error } = check.wellKnown;
   return fix(
     kind && code
       ? explainProblem({ kind, code, message: error ?? code })
-      : { reason: error ?? 'The License API did not answer.', action: 'See the logs for details.' },
+      : explained(
+          error ? { key: 'explain.unknown.reason', params: { message: error } } : { key: 'net.noAnswer.reason' },
+          { key: 'explain.unknown.action' },
+        ),
   );
 }
 

@@ -5,6 +5,7 @@
 // all; macOS, where the menu bar is always there and Cmd+C, Cmd+V... go through the Edit menu,
 // gets the app, Edit and Window menus, nothing that reloads or opens the developer tools.
 import { Menu, type MenuItemConstructorOptions } from 'electron';
+import { english, type Translator } from '../../shared/i18n/translator.js';
 
 export function macMenuTemplate(): MenuItemConstructorOptions[] {
   return [
@@ -25,12 +26,19 @@ export function macMenuTemplate(): MenuItemConstructorOptions[] {
   ];
 }
 
-/** Where no tray icon can be seen (tray-host.ts) the tray's Quit is missing: File > Quit (Ctrl+Q) stands in. */
-export function noTrayMenuTemplate(): MenuItemConstructorOptions[] {
-  return [{ label: '&File', submenu: [{ role: 'quit' }] }];
+/**
+ * Where no tray icon can be seen (tray-host.ts) the tray's Quit is missing: File > Quit (Ctrl+Q)
+ * stands in, "File" in the app's language (roles such as Quit are labelled by Electron itself).
+ */
+export function noTrayMenuTemplate(translator: Translator = english): MenuItemConstructorOptions[] {
+  return [{ label: translator.t('menu.file'), submenu: [{ role: 'quit' }] }];
 }
 
-export function setupApplicationMenu(platform: NodeJS.Platform = process.platform, trayIconVisible = true): void {
+export function setupApplicationMenu(
+  platform: NodeJS.Platform = process.platform,
+  trayIconVisible = true,
+  translator: Translator = english,
+): void {
   if (platform === 'darwin') Menu.setApplicationMenu(Menu.buildFromTemplate(macMenuTemplate()));
-  else Menu.setApplicationMenu(trayIconVisible ? null : Menu.buildFromTemplate(noTrayMenuTemplate()));
+  else Menu.setApplicationMenu(trayIconVisible ? null : Menu.buildFromTemplate(noTrayMenuTemplate(translator)));
 }

@@ -11,6 +11,8 @@ import { setupApplicationMenu } from './app-menu.js';
 import { setupCrashHandling } from './crash-handling.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { createAgentService, forwardChanges, setupIpc } from './ipc.js';
+import { appLanguages, windowUrl } from './locale.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 import { failStartup, setupLifecycle } from './lifecycle.js';
 import { setupLogFile } from './logging.js';
 import { setupNetwork } from './network.js';
@@ -58,10 +60,18 @@ async function start(handover: InstanceHandover): Promise<void> {
 
     setupWebContentsSecurity(log);
     restrictPermissions(session.defaultSession, log);
+    const languages = appLanguages(running.config.values.locale);
+    const translator = translatorFor(languages);
     setupApplicationMenu();
     setupAppProtocol(paths.rendererDir);
-    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false));
-    const window = new MainWindow({ preload: paths.preload, bounds: settings, log, trayIconVisible: trayIconShown });
+    const trayIconShown = watchTrayIcon(log, () => setupApplicationMenu(process.platform, false, translator));
+    const window = new MainWindow({
+      preload: paths.preload,
+      bounds: settings,
+      log,
+      trayIconVisible: trayIconShown,
+      url: windowUrl(languages),
+    });
     setupIpc(createAgentService(agent, logFile.openFolder), log);
     forwardChanges(agent, () => window.contents);
     const loginItem = setupLoginItem(settings);
@@ -84,6 +94,7 @@ async function start(handover: InstanceHandover): Promise<void> {
         launchAtLogin: loginItem,
       },
       paths.trayIconsDir,
+      translator,
     );
     const stopSyncTriggers = setupSyncTriggers(agent, log);
     const stopShell = () => {

@@ -1,31 +1,17 @@
 // The tray: an icon for the state at a glance, a tooltip with what is pending and when the last
 // sync was, and the menu (Open, Sync now, Pause/Resume, Open logs folder, Log level, Collect
 // diagnostics..., Quit). It follows the
-// agent's 'change' events; the menu is rebuilt each time, so its labels are always current.
+// agent's 'change' events; the menu is rebuilt each time, so its labels are always current. Its
+// words are the window's catalogs (shared/i18n), in the language the app chose (main/app/locale.ts).
 import { Menu, nativeImage, Tray, type MenuItem, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { StatusView } from '../../shared/agent-api.js';
+import { english, type Translator } from '../../shared/i18n/translator.js';
 import type { Agent } from '../core/agent.js';
 import { LOG_LEVELS, type LogLevel } from '../core/log.js';
 
 export type TrayIconName = 'synced' | 'syncing' | 'pending' | 'attention' | 'paused';
 export const TRAY_ICON_NAMES: TrayIconName[] = ['synced', 'syncing', 'pending', 'attention', 'paused'];
-
-export const LOG_LEVEL_LABELS: Record<LogLevel, string> = {
-  error: 'Errors only',
-  warn: 'Warnings',
-  info: 'Normal',
-  debug: 'Debug (most detail)',
-};
-
-const STATE_LABELS: Record<StatusView['state'], string> = {
-  synced: 'Synced',
-  syncing: 'Syncing…',
-  pending: 'Waiting to send',
-  offline: 'Offline, will send when back',
-  attention: 'Needs attention',
-  paused: 'Paused',
-};
 
 export interface TrayActions {
   open(): void;
@@ -53,57 +39,64 @@ export function trayIconFor(status: StatusView): TrayIconName {
 }
 
 /** The status in a few words, for the tooltip and the menu's first line. */
-export function statusLine(status: StatusView): string {
-  const state = STATE_LABELS[status.state];
-  return status.demo ? `${state} (demo)` : state;
+export function statusLine(status: StatusView, { t }: Translator = english): string {
+  const state = t(`tray.state.${status.state}`);
+  return status.demo ? t('tray.demo', { state }) : state;
 }
 
 /** At most a few short lines (Windows cuts tooltips at 127 characters). */
-export function trayTooltip(status: StatusView, now: Date = new Date()): string {
-  const counts = [`${status.pending} pending`];
-  if (status.failed > 0) counts.push(`${status.failed} refused`);
+export function trayTooltip(status: StatusView, now: Date = new Date(), translator: Translator = english): string {
+  const { t } = translator;
+  const counts = [t('tray.pending', { count: status.pending })];
+  if (status.failed > 0) counts.push(t('tray.refused', { count: status.failed }));
   const lines = [
-    `Varsync: ${statusLine(status)}`,
-    counts.join(', '),
-    `Last sync: ${formatWhen(status.lastSyncAt, now)}`,
+    t('tray.tooltip', { status: statusLine(status, translator) }),
+    translator.list(counts, 'unit'),
+    t('tray.lastSync', { when: formatWhen(status.lastSyncAt, now, translator) }),
   ];
-  if (status.explanation && trayIconFor(status) === 'attention') lines.push(status.explanation.reason);
+  const reason = status.explanation?.messages.reason;
+  if (reason && trayIconFor(status) === 'attention') lines.push(translator.say(reason));
   return lines.join('\n').slice(0, 127);
 }
 
-export function trayMenuTemplate(status: StatusView, actions: TrayActions): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(
+  status: StatusView,
+  actions: TrayActions,
+  translator: Translator = english,
+): MenuItemConstructorOptions[] {
+  const { t } = translator;
   return [
-    { label: statusLine(status), enabled: false },
+    { label: statusLine(status, translator), enabled: false },
     { type: 'separator' },
-    { label: 'Open', click: () => actions.open() },
-    { label: 'Sync now', enabled: !status.paused, click: () => actions.syncNow() },
+    { label: t('tray.open'), click: () => actions.open() },
+    { label: t('tray.syncNow'), enabled: !status.paused, click: () => actions.syncNow() },
     status.paused
-      ? { label: 'Resume', click: () => actions.resume() }
-      : { label: 'Pause', click: () => actions.pause() },
+      ? { label: t('tray.resume'), click: () => actions.resume() }
+      : { label: t('tray.pause'), click: () => actions.pause() },
     { type: 'separator' },
     ...(actions.launchAtLogin.supported
       ? [
           {
-            label: 'Start at login',
+            label: t('tray.startAtLogin'),
             type: 'checkbox' as const,
             checked: actions.launchAtLogin.enabled,
             click: (item: MenuItem) => actions.launchAtLogin.set(item.checked),
           },
         ]
       : []),
-    { label: 'Open logs folder', click: () => actions.openLogsFolder() },
+    { label: t('tray.openLogs'), click: () => actions.openLogsFolder() },
     {
-      label: 'Log level',
-      submenu: LOG_LEVELS.map((level) => ({
-        label: LOG_LEVEL_LABELS[level],
+      label: t('tray.logLevel'),
+      submenu: LOG_LEVELS.map((level: LogLevel) => ({
+        label: t(`tray.logLevel.${level}`),
         type: 'radio' as const,
         checked: actions.logLevel.current === level,
         click: () => actions.logLevel.set(level),
       })),
     },
-    { label: 'Collect diagnostics...', click: () => actions.collectDiagnostics() },
+    { label: t('tray.diagnostics'), click: () => actions.collectDiagnostics() },
     { type: 'separator' },
-    { label: 'Quit', click: () => actions.quit() },
+    { label: t('tray.quit'), click: () => actions.quit() },
   ];
 }
 
@@ -111,7 +104,12 @@ export interface AppTray {
   destroy(): void;
 }
 
-export function setupTray(agent: Agent, actions: TrayActions, iconsDir: string): AppTray {
+export function setupTray(
+  agent: Agent,
+  actions: TrayActions,
+  iconsDir: string,
+  translator: Translator = english,
+): AppTray {
   // 16x16 with a 32x32 @2x companion, which nativeImage picks up by its name.
   const icons = new Map(
     TRAY_ICON_NAMES.map((name) => [name, nativeImage.createFromPath(join(iconsDir, `${name}.png`))]),
@@ -127,8 +125,8 @@ export function setupTray(agent: Agent, actions: TrayActions, iconsDir: string):
       tray.setImage(icons.get(icon)!);
       shown = icon;
     }
-    tray.setToolTip(trayTooltip(current));
-    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(current, actions)));
+    tray.setToolTip(trayTooltip(current, new Date(), translator));
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(current, actions, translator)));
   };
   update();
   agent.on('change', update);
@@ -140,9 +138,9 @@ export function setupTray(agent: Agent, actions: TrayActions, iconsDir: string):
   };
 }
 
-function formatWhen(iso: string | null, now: Date): string {
-  if (!iso) return 'never';
+function formatWhen(iso: string | null, now: Date, translator: Translator): string {
+  if (!iso) return translator.t('tray.never');
   const when = new Date(iso);
-  const time = when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return when.toDateString() === now.toDateString() ? time : `${when.toLocaleDateString()} ${time}`;
+  const time = translator.time(when.getTime());
+  return when.toDateString() === now.toDateString() ? time : `${translator.date(when.getTime())} ${time}`;
 }

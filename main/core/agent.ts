@@ -206,6 +206,7 @@ export class Agent extends EventEmitter<{ change: [] }> {
       hardwareId: this.hardwareId,
       database: { path: this.dbPath, recovered: this.recovery },
       demo: this.options.demo === true,
+      locale: this.config.values.locale,
     });
   }
 

@@ -20,6 +20,7 @@ export interface StatusFacts {
   hardwareId: HardwareId | undefined;
   database: { path: string; recovered: DatabaseRecovery | undefined };
   demo: boolean;
+  locale: string | undefined;
 }
 
 /**
@@ -59,7 +60,9 @@ export function projectStatus(facts: StatusFacts): StatusView {
     lastError: storeProblem
       ? { kind: 'storage', code: storeProblem.code, message: storeProblem.message }
       : snapshot.lastError,
-    explanation: storeProblem?.explanation ?? explainSyncError(snapshot, facts.database.path),
+    explanation: storeProblem
+      ? { ...storeProblem.explanation, messages: explainStorageCode(storeProblem.code, facts.database.path).messages }
+      : explainSyncError(snapshot, facts.database.path),
     clockOffsetMs: snapshot.clockOffsetMs,
     paused: snapshot.paused,
     product: facts.product ?? null,
@@ -67,6 +70,7 @@ export function projectStatus(facts: StatusFacts): StatusView {
     engine,
     database: { path: facts.database.path, recovered: facts.database.recovered ?? null },
     demo: facts.demo,
+    locale: facts.locale ?? null,
   };
 }
 

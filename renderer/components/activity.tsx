@@ -6,14 +6,9 @@
 import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentApi, AttemptLogView, AttemptView } from '../../shared/agent-api.js';
-import {
-  ATTEMPT_OUTCOME_STATE,
-  ATTEMPT_OUTCOME_WORDS,
-  describeError,
-  formatCount,
-  formatElapsed,
-  TRIGGER_WORDS,
-} from '../format.js';
+import type { Translator } from '../../shared/i18n/translator.js';
+import { ATTEMPT_OUTCOME_STATE, describeError, kindWord } from '../format.js';
+import { Message, useI18n } from '../i18n.js';
 import { CopyButton } from './copy-button.js';
 import { chartNow, HistoryChart } from './history-chart.js';
 import { Time } from './time.js';
@@ -27,6 +22,8 @@ export interface ActivityProps {
 type Opened = { id: string; log: AttemptLogView | null; error: string | null };
 
 export function Activity({ attempts, api, announce }: ActivityProps) {
+  const translator = useI18n();
+  const { t } = translator;
   const [opened, setOpened] = useState<Opened | null>(null);
   const request = useRef(0);
   // The row that Tab enters the list at: the last one the reader was on, while it is listed.
@@ -46,7 +43,7 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
       const log = await api.getAttemptLog(id);
       if (ticket === request.current) setOpened({ id, log, error: null });
     } catch (error) {
-      if (ticket === request.current) setOpened({ id, log: null, error: describeError(error) });
+      if (ticket === request.current) setOpened({ id, log: null, error: describeError(error, translator) });
     }
   }
 
@@ -54,31 +51,28 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
     <section class="panel activity" aria-labelledby="activity-heading" data-testid="activity">
       <div class="section-head">
         <h2 id="activity-heading" tabIndex={-1}>
-          Activity
+          {t('activity.heading')}
         </h2>
       </div>
-      <p class="hint">
-        The last {formatCount(attempts.length)} attempts to send, newest first. Open one to see its log lines; support
-        may ask you to copy them.
-      </p>
+      <p class="hint">{t('activity.hint', { count: attempts.length })}</p>
       <HistoryChart attempts={attempts} now={chartNow(Date.now())} />
       {attempts.length === 0 ? (
         <p class="empty" data-testid="no-activity">
-          No attempts yet: nothing has needed sending.
+          {t('activity.empty')}
         </p>
       ) : (
         <div class="table-scroll contained short" role="region" aria-labelledby="activity-heading">
           <table class="data stackable">
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Started by</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Requests</th>
-                <th scope="col">Values sent</th>
-                <th scope="col">Took</th>
-                <th scope="col">Problem</th>
-                <th scope="col">Correlation ID</th>
+                <th scope="col">{t('activity.when')}</th>
+                <th scope="col">{t('activity.startedBy')}</th>
+                <th scope="col">{t('activity.outcome')}</th>
+                <th scope="col">{t('activity.requests')}</th>
+                <th scope="col">{t('activity.sent')}</th>
+                <th scope="col">{t('activity.took')}</th>
+                <th scope="col">{t('activity.problem')}</th>
+                <th scope="col">{t('activity.correlationId')}</th>
               </tr>
             </thead>
             <tbody
@@ -96,6 +90,7 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
                   open={opened?.id === attempt.correlationId}
                   tabStop={tabStop === attempt.correlationId}
                   onOpen={openLog}
+                  translator={translator}
                 />
               ))}
             </tbody>
@@ -132,57 +127,70 @@ interface AttemptRowProps {
   /** This row's button is the list's one tab stop. */
   tabStop: boolean;
   onOpen: (id: string) => void;
+  translator: Translator;
 }
 
-/** An attempt never changes once recorded: its row re-renders only when it is opened or closed, or becomes the tab stop. */
+/** An attempt never changes once recorded: its row re-renders only when it is opened or closed, becomes the tab stop, or the language changes. */
 class AttemptRow extends Component<AttemptRowProps> {
   override shouldComponentUpdate(next: AttemptRowProps): boolean {
     return (
       next.open !== this.props.open ||
       next.tabStop !== this.props.tabStop ||
-      next.attempt.correlationId !== this.props.attempt.correlationId
+      next.attempt.correlationId !== this.props.attempt.correlationId ||
+      next.translator !== this.props.translator
     );
   }
 
   override render() {
-    const { attempt, open, tabStop, onOpen } = this.props;
+    const { attempt, open, tabStop, onOpen, translator } = this.props;
+    const { t } = translator;
     return (
       <tr data-testid="attempt-row" data-outcome={attempt.outcome} aria-current={open ? 'true' : undefined}>
         <th scope="row" class="time">
           <Time at={attempt.startedAt} />
         </th>
-        <td data-label="Started by">{attempt.trigger ? TRIGGER_WORDS[attempt.trigger] : '—'}</td>
-        <td data-label="Outcome">
+        <td data-label={t('activity.startedBy')}>{attempt.trigger ? t(`trigger.${attempt.trigger}`) : '—'}</td>
+        <td data-label={t('activity.outcome')}>
           <span class="var-state" data-state={ATTEMPT_OUTCOME_STATE[attempt.outcome]}>
             <span class="dot" aria-hidden="true" />
-            {ATTEMPT_OUTCOME_WORDS[attempt.outcome] ?? attempt.outcome}
+            {t(`outcome.${attempt.outcome}`)}
           </span>
         </td>
-        <td data-label="Requests">{formatCount(attempt.requests)}</td>
-        <td data-label="Values sent">{formatCount(attempt.sent)}</td>
-        <td data-label="Took">{formatElapsed(attempt.durationMs)}</td>
-        <td data-label="Problem">
+        <td data-label={t('activity.requests')} data-intl>
+          {translator.number(attempt.requests)}
+        </td>
+        <td data-label={t('activity.sent')} data-intl>
+          {translator.number(attempt.sent)}
+        </td>
+        <td data-label={t('activity.took')} data-intl>
+          {translator.elapsed(attempt.durationMs)}
+        </td>
+        <td data-label={t('activity.problem')}>
           {attempt.problem ? (
             <span title={attempt.problem.message}>
-              {attempt.problem.kind}: <code>{attempt.problem.code}</code>
+              <Message
+                id="activity.problemValue"
+                params={{ kind: kindWord(translator, attempt.problem.kind) }}
+                parts={{ code: <code translate={false}>{attempt.problem.code}</code> }}
+              />
             </span>
           ) : (
             '—'
           )}
         </td>
-        <td data-label="Correlation ID">
+        <td data-label={t('activity.correlationId')}>
           <button
             type="button"
             class="small link"
             tabIndex={tabStop ? 0 : -1}
             data-attempt={attempt.correlationId}
             onClick={() => onOpen(attempt.correlationId)}
-            aria-label={`Show the log of attempt ${attempt.correlationId}`}
+            aria-label={t('activity.open', { id: attempt.correlationId })}
             aria-expanded={open}
             aria-controls="attempt-log"
             data-testid="attempt-open"
           >
-            <code>{attempt.correlationId}</code>
+            <code translate={false}>{attempt.correlationId}</code>
           </button>
         </td>
       </tr>
@@ -199,6 +207,8 @@ function AttemptLog({
   onClose: () => void;
   announce: (message: string) => void;
 }) {
+  const translator = useI18n();
+  const { t } = translator;
   const heading = useRef<HTMLHeadingElement>(null);
   const lines = useRef<HTMLPreElement>(null);
   // Opening an attempt takes the reader to its lines.
@@ -209,39 +219,43 @@ function AttemptLog({
     <div class="attempt-log" id="attempt-log" data-testid="attempt-log" aria-busy={!opened.log && !opened.error}>
       <div class="section-head">
         <h3 ref={heading} tabIndex={-1}>
-          Log of attempt <code>{opened.id}</code>
+          <Message id="log.heading" parts={{ id: <code translate={false}>{opened.id}</code> }} />
         </h3>
         <div class="button-row">
           {opened.log && opened.log.lines.length > 0 && (
             <CopyButton
               text={text}
-              what={`log of attempt ${opened.id}`}
+              what={t('log.what', { id: opened.id })}
               source={lines}
               announce={announce}
               testId="attempt-log-copy"
             />
           )}
           <button type="button" class="small" onClick={onClose} data-testid="attempt-log-close">
-            Close
+            {t('log.close')}
           </button>
         </div>
       </div>
       {opened.error ? (
-        <p class="empty">{opened.error}</p>
+        <p class="empty" lang="en" dir="auto">
+          {opened.error}
+        </p>
       ) : !opened.log ? (
-        <p class="loading">Reading the log…</p>
+        <p class="loading">{t('log.reading')}</p>
       ) : opened.log.lines.length === 0 ? (
-        <p class="empty" data-testid="attempt-log-problem">
+        <p class="empty" lang="en" dir="auto" data-testid="attempt-log-problem">
           {opened.log.problem}
         </p>
       ) : (
         <>
-          {opened.log.truncated && <p class="hint">Only the newest {opened.log.lines.length} lines are shown.</p>}
+          {opened.log.truncated && <p class="hint">{t('log.truncated', { count: opened.log.lines.length })}</p>}
           <pre
             ref={lines}
             class="log-lines"
+            translate={false}
+            dir="ltr"
             tabIndex={0}
-            aria-label={`Log lines of attempt ${opened.id}`}
+            aria-label={t('log.lines', { id: opened.id })}
             data-testid="attempt-log-lines"
           >
             {text}

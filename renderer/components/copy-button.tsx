@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { copyText } from '../clipboard.js';
+import { useI18n } from '../i18n.js';
 
 export interface CopyButtonProps {
   text: string;
-  /** What is copied, in words: "hardware ID". */
+  /** What is copied, in this window's words: "hardware ID". */
   what: string;
   /** The element showing the text, selected when copying is impossible. */
   source: { current: HTMLElement | null };
@@ -12,6 +13,7 @@ export interface CopyButtonProps {
 }
 
 export function CopyButton({ text, what, source, announce, testId }: CopyButtonProps) {
+  const { t } = useI18n();
   const [copied, setCopied] = useState(false);
   const reset = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(reset.current), []);
@@ -19,11 +21,11 @@ export function CopyButton({ text, what, source, announce, testId }: CopyButtonP
   async function copy() {
     if (await copyText(text, source.current)) {
       setCopied(true);
-      announce(`The ${what} is copied.`);
+      announce(t('copy.done', { what }));
       clearTimeout(reset.current);
       reset.current = setTimeout(() => setCopied(false), 2_000);
     } else {
-      announce(`Copying is not possible here. The ${what} is selected: press Ctrl+C (⌘C on a Mac) to copy it.`);
+      announce(t('copy.impossible', { what }));
     }
   }
 
@@ -33,10 +35,10 @@ export function CopyButton({ text, what, source, announce, testId }: CopyButtonP
       type="button"
       class="small"
       onClick={copy}
-      aria-label={`${copied ? 'Copied' : 'Copy'} the ${what}`}
+      aria-label={t(copied ? 'copy.copiedLabel' : 'copy.copyLabel', { what })}
       data-testid={testId}
     >
-      {copied ? 'Copied' : 'Copy'}
+      {t(copied ? 'copy.copied' : 'copy.copy')}
     </button>
   );
 }

@@ -2,7 +2,7 @@
 // cannot be undone.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeadLetterView } from '../../shared/agent-api.js';
-import { plural } from '../format.js';
+import { useI18n } from '../i18n.js';
 import { Time } from './time.js';
 import { Value } from './value.js';
 
@@ -17,6 +17,8 @@ export interface DeadLettersProps {
 }
 
 export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLettersProps) {
+  const translator = useI18n();
+  const { t } = translator;
   const [confirming, setConfirming] = useState<string | null>(null);
   if (deadLetters.length === 0) return null;
   const anyBusy = busy.has(`retry:${ALL}`) || busy.has(`discard:${ALL}`);
@@ -25,12 +27,15 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
     <section class="panel dead-letters" aria-labelledby="dead-letters-heading" data-testid="dead-letters">
       <div class="section-head">
         <h2 id="dead-letters-heading" tabIndex={-1}>
-          Refused by the server <span class="count">({deadLetters.length.toLocaleString('en')})</span>
+          {t('refused.heading')}{' '}
+          <span class="count" data-intl>
+            ({translator.number(deadLetters.length)})
+          </span>
         </h2>
         <div class="button-row">
           {confirming === ALL ? (
             <ConfirmDiscard
-              question={`Discard all ${plural(deadLetters.length, 'refused value')} for good?`}
+              question={t('refused.confirmAll', { count: deadLetters.length })}
               testId="discard-all-confirm"
               onConfirm={() => {
                 setConfirming(null);
@@ -41,7 +46,7 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
           ) : (
             <>
               <button type="button" onClick={() => onRetry()} disabled={anyBusy} data-testid="retry-all-button">
-                Retry all
+                {t('refused.retryAll')}
               </button>
               <button
                 type="button"
@@ -50,27 +55,24 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
                 disabled={anyBusy}
                 data-testid="discard-all-button"
               >
-                Discard all…
+                {t('refused.discardAll')}
               </button>
             </>
           )}
         </div>
       </div>
-      <p class="hint">
-        The server would not accept these values, so they are kept here instead of being sent again and again. Fix the
-        cause (usually in the application that sets them), then retry; or discard them.
-      </p>
+      <p class="hint">{t('refused.hint')}</p>
       <div class="table-scroll" role="region" aria-labelledby="dead-letters-heading" tabIndex={0}>
         <table class="data stackable">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-              <th scope="col">Server's reason</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last refused</th>
+              <th scope="col">{t('refused.name')}</th>
+              <th scope="col">{t('refused.value')}</th>
+              <th scope="col">{t('refused.reason')}</th>
+              <th scope="col">{t('refused.attempts')}</th>
+              <th scope="col">{t('refused.lastRefused')}</th>
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{t('refused.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -80,28 +82,32 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
               return (
                 <tr key={letter.name} data-testid="dead-letter-row" data-name={letter.name}>
                   <th scope="row" class="name">
-                    <code>{letter.name}</code>
+                    <code translate={false}>{letter.name}</code>
                   </th>
-                  <td class="value" data-label="Value">
+                  <td class="value" data-label={t('refused.value')}>
                     <Value value={letter.value} />
                   </td>
-                  <td class="refusal" data-label="Reason">
+                  <td class="refusal" data-label={t('refused.reason')}>
                     <div>
-                      <code data-testid="dead-letter-code">{letter.code}</code>
-                      <span data-testid="dead-letter-message">{letter.message}</span>
+                      <code translate={false} data-testid="dead-letter-code">
+                        {letter.code}
+                      </code>
+                      <span lang="en" dir="auto" data-testid="dead-letter-message">
+                        {letter.message}
+                      </span>
                     </div>
                   </td>
-                  <td class="number" data-label="Attempts">
-                    {letter.attempts}
+                  <td class="number" data-label={t('refused.attempts')} data-intl>
+                    {translator.number(letter.attempts)}
                   </td>
-                  <td class="time" data-label="Last refused">
+                  <td class="time" data-label={t('refused.lastRefused')}>
                     <Time at={letter.lastFailedAt} />
                   </td>
                   <td class="row-actions">
                     <div class="button-row">
                       {confirming === letter.name ? (
                         <ConfirmDiscard
-                          question={`Discard ${letter.name} for good?`}
+                          question={t('refused.confirmOne', { name: letter.name })}
                           testId="discard-confirm"
                           onConfirm={() => {
                             setConfirming(null);
@@ -116,20 +122,20 @@ export function DeadLetters({ deadLetters, busy, onRetry, onDiscard }: DeadLette
                             class="small"
                             onClick={() => onRetry([letter.name])}
                             disabled={rowBusy}
-                            aria-label={`Retry ${letter.name}`}
+                            aria-label={t('refused.retryName', { name: letter.name })}
                             data-testid="retry-button"
                           >
-                            Retry
+                            {t('refused.retry')}
                           </button>
                           <button
                             type="button"
                             class="small danger"
                             onClick={() => setConfirming(letter.name)}
                             disabled={rowBusy}
-                            aria-label={`Discard ${letter.name}`}
+                            aria-label={t('refused.discardName', { name: letter.name })}
                             data-testid="discard-button"
                           >
-                            Discard…
+                            {t('refused.discardEllipsis')}
                           </button>
                         </>
                       )}
@@ -154,6 +160,7 @@ interface ConfirmDiscardProps {
 
 /** "Discard for good? [Discard] [Cancel]" in place of the buttons; Escape cancels. */
 function ConfirmDiscard({ question, testId, onConfirm, onCancel }: ConfirmDiscardProps) {
+  const { t } = useI18n();
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => confirmRef.current?.focus(), []);
   return (
@@ -167,10 +174,10 @@ function ConfirmDiscard({ question, testId, onConfirm, onCancel }: ConfirmDiscar
     >
       <span class="confirm-question">{question}</span>
       <button type="button" class="small danger" ref={confirmRef} onClick={onConfirm} data-testid={testId}>
-        Discard
+        {t('refused.discard')}
       </button>
       <button type="button" class="small" onClick={onCancel} data-testid="discard-cancel">
-        Cancel
+        {t('refused.cancel')}
       </button>
     </span>
   );

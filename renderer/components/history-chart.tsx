@@ -1,19 +1,19 @@
 // The last 24 hours at a glance, drawn from the sync history: values left pending after each
 // attempt (a step line) and every attempt as a dot coloured by its outcome, so that "offline from
 // 9 to 11, caught up at 11:02" is seen. Plain SVG; the Activity table beside it holds the same
-// data as text, and the figure's description says it in words.
+// data as text, and the figure's description says it in words. Time runs the way the page reads:
+// left to right, or right to left in a right-to-left language (the pending scale on the start side).
 import { Component } from 'preact';
 import type { AttemptView, SyncOutcome } from '../../shared/agent-api.js';
-import { ATTEMPT_OUTCOME_STATE, ATTEMPT_OUTCOME_WORDS, plural } from '../format.js';
+import { ATTEMPT_OUTCOME_STATE } from '../format.js';
+import { useI18n } from '../i18n.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WIDTH = 720;
 const HEIGHT = 160;
-const PAD = { left: 44, right: 12, top: 12, bottom: 40 };
+const PAD = { start: 44, end: 12, top: 12, bottom: 40 };
 /** The strip under the line where the attempts' dots sit. */
 const DOTS_Y = HEIGHT - PAD.bottom + 14;
-
-let hourFormat: Intl.DateTimeFormat | null = null;
 
 interface ChartProps {
   attempts: AttemptView[];
@@ -31,10 +31,13 @@ export class HistoryChart extends Component<ChartProps> {
   }
 }
 
-/** `now` to the minute: the chart's right edge. */
-export const chartNow = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+/** `now` up to the next minute: the chart's newest edge, so an attempt of this very minute is drawn too. */
+export const chartNow = (ms: number) => Math.ceil(ms / 60_000) * 60_000;
 
 function Chart({ attempts, now }: ChartProps) {
+  const translator = useI18n();
+  const { t } = translator;
+  const rtl = translator.dir === 'rtl';
   const from = now - DAY_MS;
   const inDay = attempts
     .map((attempt) => ({ attempt, at: Date.parse(attempt.startedAt) + attempt.durationMs }))
@@ -42,7 +45,10 @@ function Chart({ attempts, now }: ChartProps) {
     .sort((a, b) => a.at - b.at);
   const mostPending = Math.max(0, ...inDay.map(({ attempt }) => attempt.pendingAfter ?? 0));
   const peak = Math.max(1, mostPending);
-  const x = (at: number) => PAD.left + ((at - from) / DAY_MS) * (WIDTH - PAD.left - PAD.right);
+  const along = (at: number) => PAD.start + ((at - from) / DAY_MS) * (WIDTH - PAD.start - PAD.end);
+  const x = (at: number) => (rtl ? WIDTH - along(at) : along(at));
+  /** The x of the scale's labels, just before the chart starts. */
+  const scaleX = rtl ? WIDTH - PAD.start + 6 : PAD.start - 6;
   const y = (pending: number) => HEIGHT - PAD.bottom - (pending / peak) * (HEIGHT - PAD.top - PAD.bottom);
 
   // A step line: the count holds from one attempt's end to the next.
@@ -53,28 +59,31 @@ function Chart({ attempts, now }: ChartProps) {
     return [`${x(at).toFixed(1)},${level.toFixed(1)}`, `${x(next).toFixed(1)},${level.toFixed(1)}`];
   });
 
-  hourFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
   const ticks = [0, 6, 12, 18, 24].map((hours) => from + hours * 60 * 60 * 1000);
   const counts = new Map<SyncOutcome, number>();
   for (const { attempt } of inDay) counts.set(attempt.outcome, (counts.get(attempt.outcome) ?? 0) + 1);
   const description =
     inDay.length === 0
-      ? 'No attempts to send in the last 24 hours.'
-      : `${plural(inDay.length, 'attempt')} in the last 24 hours: ${[...counts]
-          .map(([outcome, count]) => `${count} ${ATTEMPT_OUTCOME_WORDS[outcome].toLowerCase()}`)
-          .join(', ')}. At most ${plural(mostPending, 'value')} left pending after an attempt.`;
+      ? t('chart.none')
+      : t('chart.summary', {
+          count: inDay.length,
+          pending: mostPending,
+          outcomes: translator.list(
+            [...counts].map(([outcome, count]) => t('chart.outcomeCount', { outcome: t(`outcome.${outcome}`), count })),
+          ),
+        });
 
   return (
     <figure class="history-chart" data-testid="history-chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="history-chart-title history-chart-desc">
-        <title id="history-chart-title">The last 24 hours</title>
+        <title id="history-chart-title">{t('chart.title')}</title>
         <desc id="history-chart-desc">{description}</desc>
-        <line class="axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} />
-        <text class="label" x={PAD.left - 6} y={y(peak) + 4} text-anchor="end">
-          {peak.toLocaleString()}
+        <line class="axis" x1={x(from)} x2={x(now)} y1={y(0)} y2={y(0)} />
+        <text class="label" x={scaleX} y={y(peak) + 4} text-anchor="end" data-intl>
+          {translator.number(peak)}
         </text>
-        <text class="label" x={PAD.left - 6} y={y(0) + 4} text-anchor="end">
-          0
+        <text class="label" x={scaleX} y={y(0) + 4} text-anchor="end" data-intl>
+          {translator.number(0)}
         </text>
         {ticks.map((at, index) => (
           <text
@@ -83,8 +92,9 @@ function Chart({ attempts, now }: ChartProps) {
             x={x(at)}
             y={HEIGHT - 4}
             text-anchor={index === 0 ? 'start' : index === ticks.length - 1 ? 'end' : 'middle'}
+            data-intl
           >
-            {hourFormat!.format(at)}
+            {translator.time(at)}
           </text>
         ))}
         {points.length > 0 && <polyline class="pending-line" points={points.join(' ')} data-testid="pending-line" />}
@@ -100,10 +110,7 @@ function Chart({ attempts, now }: ChartProps) {
           />
         ))}
       </svg>
-      <figcaption class="hint">
-        Line: values waiting to be sent after each attempt. Dots: attempts, coloured as in the list below (green: sent;
-        red: failed or on hold).
-      </figcaption>
+      <figcaption class="hint">{t('chart.caption')}</figcaption>
     </figure>
   );
 }

@@ -13,38 +13,8 @@ import {
   type NetworkStep,
 } from '../../shared/network-check.js';
 import { describeError } from '../format.js';
+import { Message, useI18n } from '../i18n.js';
 import { CopyButton } from './copy-button.js';
-
-/** Every word this panel shows, in one place (for the message catalogs). */
-const WORDS = {
-  heading: 'Connection to the License API',
-  hint: 'Test how this device reaches the License API: the proxy, the name lookup, the connection, the certificate and the answer. Nothing secret is shown.',
-  run: 'Test the connection',
-  running: 'Testing…',
-  copyWhat: 'connection test result',
-  verdictOk: 'Result: ',
-  verdictProblem: 'Problem: ',
-  action: 'What to do: ',
-  ok: 'OK',
-  failed: 'Failed',
-  trusted: 'Trusted',
-  notTrusted: 'Not trusted',
-  apiUrl: 'API URL',
-  proxy: 'Proxy',
-  noProxy: 'None (straight to the server)',
-  proxyFrom: (source: string) => `Chosen by: ${source}`,
-  dns: 'Name lookup (DNS)',
-  tcp: 'Connection (TCP)',
-  tls: 'Certificate (TLS)',
-  wellKnown: 'License API answer (.well-known)',
-  took: (ms: number) => `${ms.toLocaleString('en')} ms`,
-  chainLabel: 'Certificate chain as this device sees it',
-  certificate: (subject: string, issuer: string, validTo: string) =>
-    `${subject}, issued by ${issuer}, valid to ${validTo}`,
-  noAddresses: 'no address',
-  finished: (ok: boolean) =>
-    ok ? 'Connection test finished: the License API answers.' : 'Connection test found a problem.',
-};
 
 export interface NetworkCheckPanelProps {
   api: Pick<AgentApi, 'checkNetwork'>;
@@ -52,6 +22,8 @@ export interface NetworkCheckPanelProps {
 }
 
 export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
+  const translator = useI18n();
+  const { t } = translator;
   const [check, setCheck] = useState<NetworkCheckView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
@@ -67,10 +39,10 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
     try {
       const result = await api.checkNetwork();
       setCheck(result);
-      announce(WORDS.finished(networkVerdict(result).ok));
+      announce(t(networkVerdict(result).ok ? 'net.finishedOk' : 'net.finishedProblem'));
     } catch (failure) {
       setCheck(null);
-      setError(describeError(failure));
+      setError(describeError(failure, translator));
     } finally {
       inFlight.current = false;
       setRunning(false);
@@ -81,17 +53,17 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
   return (
     <section class="panel network-check" aria-labelledby="network-heading" data-testid="network-check">
       <div class="section-head">
-        <h2 id="network-heading">{WORDS.heading}</h2>
+        <h2 id="network-heading">{t('net.heading')}</h2>
       </div>
-      <p class="hint">{WORDS.hint}</p>
+      <p class="hint">{t('net.hint')}</p>
       <div class="button-row">
         <button type="button" onClick={() => void run()} disabled={running} data-testid="network-check-run">
-          {running ? WORDS.running : WORDS.run}
+          {running ? t('net.running') : t('net.run')}
         </button>
         {check && (
           <CopyButton
             text={describeNetworkCheck(check).join('\n')}
-            what={WORDS.copyWhat}
+            what={t('net.copyWhat')}
             source={lines}
             announce={announce}
             testId="network-check-copy"
@@ -99,7 +71,7 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
         )}
       </div>
       {error && (
-        <p class="empty" data-testid="network-check-error">
+        <p class="empty" lang="en" dir="auto" data-testid="network-check-error">
           {error}
         </p>
       )}
@@ -107,57 +79,76 @@ export function NetworkCheckPanel({ api, announce }: NetworkCheckPanelProps) {
         <>
           <div class="problem" data-state={verdict.ok ? 'synced' : 'failed'} data-testid="network-verdict">
             <p>
-              <strong>{verdict.ok ? WORDS.verdictOk : WORDS.verdictProblem}</strong>
-              <span data-testid="network-verdict-reason">{verdict.reason}</span>
+              <strong>{verdict.ok ? t('net.result') : t('status.problem')}</strong>{' '}
+              <span data-testid="network-verdict-reason">{translator.say(verdict.messages.reason)}</span>
             </p>
             <p>
-              <strong>{WORDS.action}</strong>
-              <span data-testid="network-verdict-action">{verdict.action}</span>
+              <strong>{t('status.whatToDo')}</strong>{' '}
+              <span data-testid="network-verdict-action">{translator.say(verdict.messages.action)}</span>
             </p>
           </div>
           <dl class="pairs network-steps" ref={lines} data-testid="network-steps">
             <div>
-              <dt>{WORDS.apiUrl}</dt>
+              <dt>{t('net.apiUrl')}</dt>
               <dd>
-                <code data-testid="network-api-url">{check.apiUrl}</code>
+                <code translate={false} data-testid="network-api-url">
+                  {check.apiUrl}
+                </code>
               </dd>
             </div>
             <div>
-              <dt>{WORDS.proxy}</dt>
+              <dt>{t('net.proxy')}</dt>
               <dd data-testid="network-proxy">
-                {check.proxy.used ? <code>{check.proxy.used}</code> : WORDS.noProxy}
+                {check.proxy.used ? <code translate={false}>{check.proxy.used}</code> : t('net.noProxy')}{' '}
                 <span class="hint" data-testid="network-proxy-source">
-                  {' '}
-                  {WORDS.proxyFrom(check.proxy.source)}
+                  <Message
+                    id="net.proxyFrom"
+                    parts={{
+                      source: (
+                        <span lang="en" dir="auto">
+                          {check.proxy.source}
+                        </span>
+                      ),
+                    }}
+                  />
                 </span>
               </dd>
             </div>
-            <StepRow label={WORDS.dns} step={check.dns} testId="network-dns">
-              {check.dns.host} → {check.dns.addresses?.join(', ') || WORDS.noAddresses}
+            <StepRow label={t('net.dns')} step={check.dns} testId="network-dns">
+              <span translate={false} dir="ltr">
+                {check.dns.host} → {check.dns.addresses?.join(', ')}
+              </span>
+              {!check.dns.addresses?.length && t('net.noAddresses')}
             </StepRow>
-            <StepRow label={WORDS.tcp} step={check.tcp} testId="network-tcp">
-              {check.tcp.to}
+            <StepRow label={t('net.tcp')} step={check.tcp} testId="network-tcp">
+              <span translate={false} dir="ltr">
+                {check.tcp.to}
+              </span>
             </StepRow>
             {check.tls && (
               <StepRow
-                label={WORDS.tls}
+                label={t('net.tls')}
                 step={check.tls}
                 testId="network-tls"
-                mark={check.tls.authorized ? WORDS.trusted : WORDS.notTrusted}
+                mark={check.tls.authorized ? t('net.trusted') : t('net.notTrusted')}
               >
-                {check.tls.protocol ?? ''}
+                <span translate={false}>{check.tls.protocol ?? ''}</span>
                 {check.tls.chain.length > 0 && (
-                  <ol class="chain" aria-label={WORDS.chainLabel} data-testid="network-chain">
+                  <ol class="chain" aria-label={t('net.chain')} data-testid="network-chain">
                     {check.tls.chain.map((certificate, index) => (
                       <li key={index} data-testid="network-certificate">
-                        {WORDS.certificate(certificate.subject, certificate.issuer, certificate.validTo)}
+                        {t('net.certificate', {
+                          subject: certificate.subject,
+                          issuer: certificate.issuer,
+                          validTo: certificate.validTo,
+                        })}
                       </li>
                     ))}
                   </ol>
                 )}
               </StepRow>
             )}
-            <StepRow label={WORDS.wellKnown} step={check.wellKnown} testId="network-well-known" />
+            <StepRow label={t('net.wellKnown')} step={check.wellKnown} testId="network-well-known" />
           </dl>
         </>
       )}
@@ -179,16 +170,24 @@ function StepRow({
   mark?: string;
   children?: ComponentChildren;
 }) {
+  const translator = useI18n();
   return (
     <div data-testid={testId} data-ok={String(step.ok)}>
       <dt>{label}</dt>
       <dd>
         <span class="var-state" data-state={step.ok ? 'synced' : 'failed'}>
           <span class="dot" aria-hidden="true" />
-          {mark ?? (step.ok ? WORDS.ok : WORDS.failed)}
+          {mark ?? translator.t(step.ok ? 'net.ok' : 'net.failed')}
         </span>{' '}
-        <span class="hint">{WORDS.took(step.ms)}</span> {children}
-        {step.error && <span class="reason">{step.error}</span>}
+        <span class="hint" data-intl>
+          {translator.elapsed(step.ms)}
+        </span>{' '}
+        {children}
+        {step.error && (
+          <span class="reason" lang="en" dir="auto">
+            {step.error}
+          </span>
+        )}
       </dd>
     </div>
   );

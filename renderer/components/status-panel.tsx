@@ -2,7 +2,10 @@
 // numbers that matter, and the buttons. Only the state and the problem are announced to screen
 // readers (the countdown ticks every second and would drown everything else).
 import type { StatusView } from '../../shared/agent-api.js';
-import { formatAgo, formatCountdown, formatDateTime, plural, STATE_WORDS, toMillis } from '../format.js';
+import type { Explanation } from '../../shared/explanations.js';
+import type { MessageKey, Translator } from '../../shared/i18n/translator.js';
+import { kindWord, stateWords, toMillis } from '../format.js';
+import { useI18n } from '../i18n.js';
 import { useNow } from '../use-agent.js';
 import { Time } from './time.js';
 
@@ -23,13 +26,15 @@ export function StatusPanel({
   onTogglePause,
   onOpenLogsFolder,
 }: StatusPanelProps) {
-  const words = STATE_WORDS[status.state] ?? { label: status.state, detail: '' };
+  const translator = useI18n();
+  const { t } = translator;
+  const words = stateWords(t, status.state);
   const { explanation, lastError } = status;
   const syncing = busy.has('sync');
   return (
     <section class="panel status" data-state={status.state} aria-labelledby="status-heading">
       <h2 id="status-heading" class="sr-only" tabIndex={-1}>
-        Sync status
+        {t('status.heading')}
       </h2>
       <div class="live" aria-live="polite" aria-atomic="true">
         <p class="state-line">
@@ -42,44 +47,55 @@ export function StatusPanel({
         {explanation && (
           <div class="problem" data-testid="problem">
             <p>
-              <strong>Problem: </strong>
-              <span data-testid="status-reason">{explanation.reason}</span>
+              <strong>{t('status.problem')}</strong>{' '}
+              <span data-testid="status-reason">{explained(translator, explanation, 'reason')}</span>
             </p>
             <p>
-              <strong>What to do: </strong>
-              <span data-testid="status-action">{explanation.action}</span>
+              <strong>{t('status.whatToDo')}</strong>{' '}
+              <span data-testid="status-action">{explained(translator, explanation, 'action')}</span>
             </p>
           </div>
         )}
       </div>
       {lastError && (
         <details class="technical">
-          <summary>Technical details</summary>
+          <summary>{t('status.technical')}</summary>
           <dl class="pairs compact">
             <div>
-              <dt>Kind</dt>
-              <dd>{lastError.kind}</dd>
+              <dt>{t('status.kind')}</dt>
+              <dd>{kindWord(translator, lastError.kind)}</dd>
             </div>
             <div>
-              <dt>Code</dt>
+              <dt>{t('status.code')}</dt>
               <dd>
-                <code data-testid="error-code">{lastError.code}</code>
+                <code translate={false} data-testid="error-code">
+                  {lastError.code}
+                </code>
               </dd>
             </div>
             <div>
-              <dt>Message</dt>
-              <dd>{lastError.message}</dd>
+              <dt>{t('status.message')}</dt>
+              <dd lang="en" dir="auto">
+                {lastError.message}
+              </dd>
             </div>
             {status.clockOffsetMs !== null && (
               <div>
-                <dt>Clock offset</dt>
-                <dd>{(status.clockOffsetMs / 1000).toFixed(1)} s (server minus this device)</dd>
+                <dt>{t('status.clockOffset')}</dt>
+                <dd>
+                  {t('status.clockOffsetValue', {
+                    seconds: translator.number(status.clockOffsetMs / 1000, {
+                      minimumFractionDigits: 1,
+                      maximumFractionDigits: 1,
+                    }),
+                  })}
+                </dd>
               </div>
             )}
             <div>
-              <dt>Last attempt</dt>
+              <dt>{t('status.lastAttempt')}</dt>
               <dd>
-                <Time at={status.lastAttemptAt} fallback="None yet" />
+                <Time at={status.lastAttemptAt} fallback={t('status.noneYet')} />
               </dd>
             </div>
           </dl>
@@ -88,7 +104,7 @@ export function StatusPanel({
       <Facts status={status} />
       <div class="button-row">
         <button type="button" class="primary" onClick={onSyncNow} disabled={syncing} data-testid="sync-now">
-          {syncing ? 'Syncing…' : 'Sync now'}
+          {syncing ? t('status.syncing') : t('status.syncNow')}
         </button>
         <button
           type="button"
@@ -97,11 +113,11 @@ export function StatusPanel({
           data-testid="pause-toggle"
           data-paused={String(status.paused)}
         >
-          {status.paused ? 'Resume syncing' : 'Pause syncing'}
+          {status.paused ? t('status.resume') : t('status.pause')}
         </button>
         {canOpenLogsFolder && (
           <button type="button" onClick={onOpenLogsFolder} disabled={busy.has('logs')} data-testid="open-logs">
-            Open logs folder
+            {t('status.openLogs')}
           </button>
         )}
       </div>
@@ -112,50 +128,56 @@ export function StatusPanel({
 
 /** The figures that change with time; the only part that re-renders every second. */
 function Facts({ status }: { status: StatusView }) {
+  const translator = useI18n();
+  const { t } = translator;
   const now = useNow();
   const lastSync = toMillis(status.lastSyncAt);
   const nextAttempt = toMillis(status.nextAttemptAt);
   return (
     <dl class="facts">
       <div>
-        <dt>Pending</dt>
+        <dt>{t('status.pending')}</dt>
         <dd>
-          <span class="figure" data-testid="pending-count">
-            {status.pending.toLocaleString('en')}
+          <span class="figure" data-testid="pending-count" data-intl>
+            {translator.number(status.pending)}
           </span>
-          {status.failed > 0 && <span class="hint"> and {plural(status.failed, 'refused value')}</span>}
+          {status.failed > 0 && <span class="hint"> {t('status.andRefused', { count: status.failed })}</span>}
         </dd>
       </div>
       <div>
-        <dt>Last successful sync</dt>
+        <dt>{t('status.lastSync')}</dt>
         <dd>
           {lastSync === null ? (
-            <span data-testid="last-sync">Never</span>
+            <span data-testid="last-sync">{t('status.never')}</span>
           ) : (
             <>
               <time
                 data-testid="last-sync"
                 dateTime={new Date(lastSync).toISOString()}
-                title={formatDateTime(lastSync)}
+                title={translator.dateTime(lastSync)}
               >
-                {formatAgo(lastSync, now)}
+                {translator.ago(lastSync, now)}
               </time>
-              <span class="hint">{formatDateTime(lastSync)}</span>
+              <time class="hint" dateTime={new Date(lastSync).toISOString()}>
+                {translator.dateTime(lastSync)}
+              </time>
             </>
           )}
         </dd>
       </div>
       <div>
-        <dt>Next attempt</dt>
+        <dt>{t('status.nextAttempt')}</dt>
         <dd>
           {nextAttempt === null ? (
-            <span data-testid="next-attempt">{idleNextAttempt(status)}</span>
+            <span data-testid="next-attempt">{t(idleNextAttempt(status))}</span>
           ) : (
             <>
               <time data-testid="next-attempt" dateTime={new Date(nextAttempt).toISOString()}>
-                {formatCountdown(nextAttempt, now)}
+                {translator.countdown(nextAttempt, now)}
               </time>
-              <span class="hint">{formatDateTime(nextAttempt)}</span>
+              <time class="hint" dateTime={new Date(nextAttempt).toISOString()}>
+                {translator.dateTime(nextAttempt)}
+              </time>
             </>
           )}
         </dd>
@@ -164,38 +186,49 @@ function Facts({ status }: { status: StatusView }) {
   );
 }
 
-function idleNextAttempt(status: StatusView): string {
-  if (status.paused) return 'Not while paused';
-  if (!status.engine.running) return 'When the agent runs';
-  if (status.state === 'syncing') return 'Sending now';
-  return 'When something changes';
+function idleNextAttempt(status: StatusView): MessageKey {
+  if (status.paused) return 'status.next.paused';
+  if (!status.engine.running) return 'status.next.notRunning';
+  if (status.state === 'syncing') return 'status.next.sending';
+  return 'status.next.idle';
+}
+
+/** One sentence of an explanation in this window's language (the agent names its catalog message). */
+function explained(translator: Translator, explanation: Explanation, part: 'reason' | 'action'): string {
+  const message = explanation.messages?.[part];
+  return message ? translator.say(message) : explanation[part];
 }
 
 /** Things support should know that are not a sync problem. */
 function Notices({ status }: { status: StatusView }) {
+  const translator = useI18n();
+  const { t } = translator;
   const change = status.hardwareId?.change ?? null;
   const recovered = status.database.recovered;
   const notices: Array<{ key: string; text: string }> = [];
   if (!status.engine.running) {
     notices.push({
       key: 'engine',
-      text: 'No Varsync agent is running, so nothing is being sent. Changes are kept until it runs again.',
+      text: t('status.notice.engineStopped'),
     });
   }
   if (change) {
     notices.push({
       key: 'hwid',
-      text: `This device's hardware ID changed on ${formatDateTime(change.detectedAt)} (it was ${change.previous}). ${
-        change.followed
-          ? 'The agent now uses the configured ID.'
-          : 'The agent keeps using the first ID, so the license stays matched.'
-      }`,
+      text: `${t('status.notice.hardwareIdChanged', {
+        date: translator.dateTime(change.detectedAt),
+        previous: change.previous,
+      })} ${t(change.followed ? 'status.notice.hardwareIdFollowed' : 'status.notice.hardwareIdKept')}`,
     });
   }
   if (recovered) {
     notices.push({
       key: 'db',
-      text: `The local database could not be read (${recovered.reason}) on ${formatDateTime(recovered.at)} and a new one was started. The old file was kept as ${recovered.movedTo}.`,
+      text: t('status.notice.databaseRecovered', {
+        reason: recovered.reason,
+        date: translator.dateTime(recovered.at),
+        path: recovered.movedTo,
+      }),
     });
   }
   if (notices.length === 0) return null;

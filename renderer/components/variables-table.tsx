@@ -7,7 +7,9 @@
 import { Component } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { sameVariable, type VariableView } from '../../shared/variables.js';
-import { formatCount, plural, VARIABLE_STATE_WORDS } from '../format.js';
+import type { Translator } from '../../shared/i18n/translator.js';
+import { variableStateWord } from '../format.js';
+import { Message, useI18n } from '../i18n.js';
 import { filterVariables, type StateFilter } from '../variable-list.js';
 import { useVirtualRows } from '../virtual-rows.js';
 import { Time } from './time.js';
@@ -16,6 +18,8 @@ import { Value } from './value.js';
 const COLUMNS = 6;
 
 export function VariablesTable({ variables }: { variables: readonly VariableView[] }) {
+  const translator = useI18n();
+  const { t } = translator;
   const [query, setQuery] = useState('');
   const [state, setState] = useState<StateFilter>('all');
   const shown = useMemo(() => filterVariables(variables, query, state), [variables, query, state]);
@@ -28,11 +32,11 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
     <section class="panel variables" aria-labelledby="variables-heading">
       <div class="section-head">
         <h2 id="variables-heading" tabIndex={-1}>
-          Variables
+          {t('variables.heading')}
         </h2>
         <div class="filters">
           <label class="field">
-            <span>Filter by name</span>
+            <span>{t('variables.filter')}</span>
             <input
               type="search"
               value={query}
@@ -43,16 +47,16 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
             />
           </label>
           <label class="field">
-            <span>State</span>
+            <span>{t('variables.state')}</span>
             <select
               value={state}
               onChange={(event) => setState(event.currentTarget.value as StateFilter)}
               data-testid="state-filter"
             >
-              <option value="all">All</option>
-              <option value="pending">Pending</option>
-              <option value="failed">Failed</option>
-              <option value="synced">Synced</option>
+              <option value="all">{t('variables.all')}</option>
+              <option value="pending">{t('variable.pending')}</option>
+              <option value="failed">{t('variable.failed')}</option>
+              <option value="synced">{t('variable.synced')}</option>
             </select>
           </label>
         </div>
@@ -61,16 +65,16 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
         {variables.length === 0
           ? ''
           : filtering
-            ? `Showing ${formatCount(shown.length)} of ${plural(variables.length, 'variable')}.`
-            : `${plural(variables.length, 'variable')}.`}
+            ? t('variables.showing', { shown: shown.length, count: variables.length })
+            : t('variables.count', { count: variables.length })}
       </p>
       {variables.length === 0 ? (
         <p class="empty" data-testid="no-variables">
-          No variables yet. An application (or <code>varsync set NAME=VALUE</code>) sets them.
+          <Message id="variables.empty" parts={{ command: <code translate={false}>varsync set NAME=VALUE</code> }} />
         </p>
       ) : shown.length === 0 ? (
         <p class="empty" data-testid="no-matches">
-          No variable matches this filter.
+          {t('variables.noMatches')}
         </p>
       ) : (
         <div
@@ -91,18 +95,23 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
             </colgroup>
             <thead>
               <tr aria-rowindex={1}>
-                <th scope="col">Name</th>
-                <th scope="col">Value</th>
-                <th scope="col">Type</th>
-                <th scope="col">State</th>
-                <th scope="col">Changed</th>
-                <th scope="col">Confirmed by the server</th>
+                <th scope="col">{t('variables.name')}</th>
+                <th scope="col">{t('variables.value')}</th>
+                <th scope="col">{t('variables.type')}</th>
+                <th scope="col">{t('variables.state')}</th>
+                <th scope="col">{t('variables.changed')}</th>
+                <th scope="col">{t('variables.confirmed')}</th>
               </tr>
             </thead>
             <tbody ref={body}>
               {range.before > 0 && <Spacer height={range.before} />}
               {shown.slice(range.start, range.end).map((variable, offset) => (
-                <VariableRow key={variable.name} variable={variable} rowIndex={range.start + offset + 2} />
+                <VariableRow
+                  key={variable.name}
+                  variable={variable}
+                  rowIndex={range.start + offset + 2}
+                  translator={translator}
+                />
               ))}
               {range.after > 0 && <Spacer height={range.after} />}
             </tbody>
@@ -113,41 +122,55 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
   );
 }
 
-/** One row; re-rendered only when its place or what it shows changed (a full reload brings new objects). */
-class VariableRow extends Component<{ variable: VariableView; rowIndex: number }> {
-  override shouldComponentUpdate(next: { variable: VariableView; rowIndex: number }): boolean {
-    return this.props.rowIndex !== next.rowIndex || !sameVariable(this.props.variable, next.variable);
+interface VariableRowProps {
+  variable: VariableView;
+  rowIndex: number;
+  translator: Translator;
+}
+
+/** One row; re-rendered only when its place, what it shows or the language changed (a full reload brings new objects). */
+class VariableRow extends Component<VariableRowProps> {
+  override shouldComponentUpdate(next: VariableRowProps): boolean {
+    return (
+      this.props.rowIndex !== next.rowIndex ||
+      this.props.translator !== next.translator ||
+      !sameVariable(this.props.variable, next.variable)
+    );
   }
 
   override render() {
-    const { variable, rowIndex } = this.props;
+    const { variable, rowIndex, translator } = this.props;
+    const { t } = translator;
     return (
       <tr data-testid="variable-row" data-name={variable.name} data-state={variable.state} aria-rowindex={rowIndex}>
         <th scope="row" class="name">
-          <code>{variable.name}</code>
+          <code translate={false}>{variable.name}</code>
         </th>
-        <td class="value" data-label="Value">
+        <td class="value" data-label={t('variables.value')}>
           <Value value={variable.value} />
         </td>
-        <td data-label="Type">{variable.type}</td>
-        <td class="state" data-label="State">
+        <td data-label={t('variables.type')}>{t(`type.${variable.type}`)}</td>
+        <td class="state" data-label={t('variables.state')}>
           <div>
             <span class="var-state" data-state={variable.state}>
               <span class="dot" aria-hidden="true" />
-              {VARIABLE_STATE_WORDS[variable.state] ?? variable.state}
+              {variableStateWord(t, variable.state)}
             </span>
             {variable.error && (
               <span class="reason">
-                <code>{variable.error.code}</code> {variable.error.message}
+                <code translate={false}>{variable.error.code}</code>{' '}
+                <span lang="en" dir="auto">
+                  {variable.error.message}
+                </span>
               </span>
             )}
           </div>
         </td>
-        <td class="time" data-label="Changed">
+        <td class="time" data-label={t('variables.changed')}>
           <Time at={variable.updatedAt} />
         </td>
-        <td class="time" data-label="Confirmed">
-          <Time at={variable.syncedAt} fallback="Not yet" />
+        <td class="time" data-label={t('variables.confirmedShort')}>
+          <Time at={variable.syncedAt} fallback={t('variables.notYet')} />
         </td>
       </tr>
     );

@@ -173,7 +173,8 @@ describe('the built main process', () => {
     ]);
     expect(state.schemes).toEqual(['app']);
     expect(state.windows).toHaveLength(1);
-    expect(state.windows[0]!.url).toBe('app://varsync/index.html');
+    // The page is told the OS's languages (the fake's app.getPreferredSystemLanguages()).
+    expect(state.windows[0]!.url).toBe('app://varsync/index.html?lang=en-US');
     expect(state.windows[0]!.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,

@@ -2,6 +2,7 @@
 // StatusNotifier host on the session bus, asked with gdbus, else dbus-send, else taken as no.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { noTrayMenuTemplate } from '../../main/app/app-menu.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 import { trayIconVisible, watchTrayIcon, type RunProgram } from '../../main/app/tray-host.js';
 import { FakeMenu, resetFakeElectron } from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
@@ -65,5 +66,7 @@ describe('the tray icon', () => {
 
   it("has File > Quit stand in for the tray menu's Quit", () => {
     expect(new FakeMenu(noTrayMenuTemplate() as never).roles).toEqual(['quit']);
+    // "File" in the app's language, its access key with it.
+    expect(noTrayMenuTemplate(translatorFor(['de']))[0]!.label).toBe('&Datei');
   });
 });

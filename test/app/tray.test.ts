@@ -17,7 +17,9 @@ import { shownState } from '../../main/core/status.js';
 import type { LogLevel } from '../../main/core/log.js';
 import type { StatusView } from '../../shared/agent-api.js';
 import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
-import { FakeTray, resetFakeElectron } from './helpers/fake-electron.js';
+import { app, FakeTray, resetFakeElectron } from './helpers/fake-electron.js';
+import { appLanguages, windowUrl } from '../../main/app/locale.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 
 vi.mock('electron', () => import('./helpers/fake-electron.js'));
 
@@ -218,6 +220,77 @@ describe('the tray against a License API', () => {
   });
 });
 
+describe('the tray in the language of the OS or the configuration', () => {
+  beforeEach(() => {
+    agent = Agent.open({ config: resolveConfig([objectLayer('flag', { dataDir: tempDir('varsync-tray-') }, 'test')]) });
+  });
+
+  it("follows the OS's preferred languages, unless the configuration's locale fixes one", () => {
+    app.systemLanguages = ['de-CH', 'en-US'];
+    app.locale = 'de';
+    expect(appLanguages(undefined)).toEqual(['de-CH', 'en-US', 'de']);
+    expect(appLanguages('fr')).toEqual(['fr']);
+    expect(translatorFor(appLanguages(undefined)).choice).toEqual({ language: 'de', tag: 'de-CH' });
+    // The window gets the same list in its URL, so its first frame is in that language.
+    expect(windowUrl(['de-CH', 'en-US'])).toBe('app://varsync/index.html?lang=de-CH%2Cen-US');
+  });
+
+  it('says its menu, submenu and tooltip in German, and its clicks still do what they say', () => {
+    app.systemLanguages = ['de-DE'];
+    const actions = recordingActions(agent);
+    tray = setupTray(agent, actions, ICONS, translatorFor(appLanguages(undefined)));
+    expect(trayShown().tooltip).toBe('Varsync: Synchronisiert\n0 ausstehend\nLetzte Synchronisierung: nie');
+    expect(trayShown().menu.labels).toEqual([
+      'Synchronisiert',
+      'Öffnen',
+      'Jetzt synchronisieren',
+      'Pausieren',
+      'Bei der Anmeldung starten',
+      'Protokollordner öffnen',
+      'Protokollstufe',
+      'Diagnose sammeln …',
+      'Beenden',
+    ]);
+    expect(
+      trayShown()
+        .menu.item('Protokollstufe')
+        .submenu!.map((item) => item.label),
+    ).toEqual(['Nur Fehler', 'Warnungen', 'Normal', 'Debug (am ausführlichsten)']);
+    agent.set({ farbe: 'blau', plätze: 3 });
+    expect(trayShown().tooltip).toMatch(/^Varsync: Wartet auf das Senden\n2 ausstehend\n/);
+    trayShown().menu.click('Pausieren');
+    expect(agent.status().paused).toBe(true);
+    expect(trayShown().menu.labels).toContain('Fortsetzen');
+    trayShown().menu.click('Öffnen');
+    expect(actions.calls).toEqual(['open']);
+  });
+
+  it("says a held sync's reason in the tooltip in its language", () => {
+    const text = trayTooltip(
+      {
+        ...agent.status(),
+        state: 'attention',
+        explanation: {
+          reason: "This device's license is disabled.",
+          action: 'Contact your administrator.',
+          messages: {
+            reason: { key: 'explain.code.license_not_enabled.reason' },
+            action: { key: 'explain.code.license_not_enabled.action' },
+          },
+        },
+      },
+      new Date(),
+      translatorFor(['de']),
+    );
+    expect(text.split('\n')).toEqual([
+      'Varsync: Aktion erforderlich',
+      '0 ausstehend',
+      'Letzte Synchronisierung: nie',
+      'Die Lizenz dieses Geräts ist deaktiviert.',
+    ]);
+  });
+});
+
 describe('icon and tooltip for a status', () => {
   const status = (change: Partial<StatusView>): StatusView => ({
     state: 'synced',
@@ -235,6 +308,7 @@ describe('icon and tooltip for a status', () => {
     engine: { running: true, here: true, pid: 1 },
     database: { path: '/x', recovered: null },
     demo: false,
+    locale: null,
     ...change,
   });
 

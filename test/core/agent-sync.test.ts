@@ -172,6 +172,10 @@ describe('failure classes: state, reason, next step, and recovery without restar
     expect(held.explanation).toEqual({
       reason: "This device's license is disabled.",
       action: 'Contact your administrator.',
+      messages: {
+        reason: { key: 'explain.code.license_not_enabled.reason' },
+        action: { key: 'explain.code.license_not_enabled.action' },
+      },
     });
     expect(held.pending).toBe(1);
     emulator.state.changeLicense(license, { enabled: true });

@@ -104,6 +104,7 @@ describe('bad configuration stops start-up with file, key and problem', () => {
     [{ batchSize: 5000 }, /key "batchSize": .*1000/],
     [{ apiUrl: 'ftp://x' }, /key "apiUrl"/],
     [{ sharedKey: 5 }, /key "sharedKey": [^(]*\.$/], // never echoes a secret's value
+    [{ locale: 'not a tag!' }, /key "locale": expected a language tag such as de, fr-CA or ar \(BCP 47\)/],
   ])('%j', (content, message) => {
     expect(() => fileLayer(vendorFile(content))).toThrow(message);
   });
@@ -122,6 +123,7 @@ describe('bad configuration stops start-up with file, key and problem', () => {
       /^environment variable VARSYNC_BATCH_SIZE: .* \(got "many"\)\.$/,
     );
     expect(envLayer({ VARSYNC_AUTO_ACTIVATE: 'no', VARSYNC_CONFIG: '/x' }).values).toEqual({ autoActivate: false });
+    expect(envLayer({ VARSYNC_LOCALE: 'de-CH' }).values).toEqual({ locale: 'de-CH' });
   });
 
   it('flags: unknown flags and bad values name the flag', () => {

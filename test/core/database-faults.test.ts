@@ -386,6 +386,11 @@ describe('files made read-only while the daemon runs', () => {
         expect(reported.explanation).toEqual({
           reason: `The database ${path} cannot be written (SQLITE_IOERR_WRITE): the file is not writable (EPERM).`,
           action: 'Make the data folder and the files in it writable again.',
+          // The window says the code's words in its language (the details are under Technical details).
+          messages: {
+            reason: { key: 'explain.storage.database_readonly.reason', params: { path } },
+            action: { key: 'explain.storage.database_readonly.action' },
+          },
         });
         // The server took them; locally they are still pending, to be sent again: nothing is dropped.
         await eventually(onServer, (values) => values.second === '2' && values.third === '3', 5_000);

@@ -3,6 +3,7 @@
 // The steps themselves are measured for real in test/net/proxy.test.ts and the e2e spec.
 import { describe, expect, it } from 'vitest';
 import { describeNetworkCheck, networkVerdict, type NetworkCheckView } from '../../shared/network-check.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 
 const ok = { ok: true, ms: 3 };
 const base: NetworkCheckView = {
@@ -26,6 +27,7 @@ describe('the network verdict', () => {
       ok: true,
       reason: 'This device reaches the License API.',
       action: 'Nothing to do.',
+      messages: { reason: { key: 'net.reaches.reason' }, action: { key: 'net.reaches.action' } },
     });
     expect(networkVerdict({ ...base, proxy: viaProxy }).reason).toBe(
       'This device reaches the License API through the proxy http://proxy.corp:3128.',
@@ -74,6 +76,10 @@ describe('the network verdict', () => {
       "The License API's certificate is not trusted here (a network that inspects HTTPS replaces it). The certificate seen was issued by Example Corp Inspection CA.",
     );
     expect(verdict.action).toMatch(/^Install your organization's root certificate \(caFile setting/);
+    // The window says the same verdict in its language, the issuer's name inside it.
+    expect(translatorFor(['de']).say(verdict.messages.reason)).toBe(
+      'Dem Zertifikat der License API wird hier nicht vertraut (ein Netzwerk, das HTTPS untersucht, ersetzt es). Das gesehene Zertifikat wurde ausgestellt von Example Corp Inspection CA.',
+    );
     expect(networkVerdict({ ...base, tls: { ...tls, error: 'CERT_HAS_EXPIRED' }, wellKnown }).reason).toMatch(
       /^The License API's certificate has expired\. The certificate seen was issued by Example Corp Inspection CA\.$/,
     );

@@ -15,8 +15,10 @@ import {
   type StorageLike,
 } from '../../renderer/transport/token.js';
 import { createRefresher } from '../../renderer/refresh.js';
-import { describeError, formatAgo, formatCountdown, formatDuration } from '../../renderer/format.js';
+import { describeError } from '../../renderer/format.js';
 import { filterVariables } from '../../renderer/variable-list.js';
+import { english } from '../../shared/i18n/translator.js';
+import { translatorFor } from '../../shared/i18n/languages.js';
 
 const TOKEN = 'run-token-abc';
 
@@ -491,15 +493,17 @@ describe('coalesced refresh', () => {
 
 describe('words and times', () => {
   it('counts down and back in plain units', () => {
-    expect(formatDuration(12)).toBe('12 s');
-    expect(formatDuration(245)).toBe('4 min 5 s');
-    expect(formatDuration(3_600)).toBe('1 h');
-    expect(formatDuration(93_600)).toBe('1 d 2 h');
-    expect(formatCountdown(10_500, 0)).toBe('in 11 s');
-    expect(formatCountdown(0, 10)).toBe('any moment now');
-    expect(formatAgo(0, 2_000)).toBe('just now');
-    expect(formatAgo(0, 22 * 60_000 + 5_000)).toBe('22 min ago');
-    expect(formatAgo(0, 2 * 86_400_000)).toBe('2 days ago');
+    expect(english.duration(12)).toBe('12 sec');
+    expect(english.duration(245)).toBe('4 min, 5 sec');
+    expect(english.duration(3_600)).toBe('1 hr');
+    expect(english.duration(93_600)).toBe('1 day, 2 hr');
+    expect(english.countdown(10_500, 0)).toBe('in 11 sec');
+    expect(english.countdown(0, 10)).toBe('any moment now');
+    expect(english.ago(0, 2_000)).toBe('just now');
+    expect(english.ago(0, 22 * 60_000 + 5_000)).toBe('22 minutes ago');
+    expect(english.ago(0, 2 * 86_400_000)).toBe('2 days ago');
+    expect(english.elapsed(850)).toBe('850 ms');
+    expect(english.elapsed(2_430)).toBe('2.4 sec');
   });
 
   it("keeps only the news from Electron's wrapped errors", () => {
@@ -508,6 +512,14 @@ describe('words and times', () => {
     ).toBe('The database is locked.');
     expect(describeError(new Error('Plain words.'))).toBe('Plain words.');
     expect(describeError(undefined)).toMatch(/did not say what/);
+    // No answer at all: this page's own words, in its language.
+    const unreachable = Object.assign(new Error('Cannot reach the Varsync agent.'), {
+      name: 'AgentRequestError',
+      status: 0,
+    });
+    expect(describeError(unreachable, translatorFor(['de']))).toBe(
+      'Der Varsync-Agent ist nicht erreichbar. Prüfen Sie, ob er noch läuft, und laden Sie diese Seite dann neu.',
+    );
   });
 
   it('filters by name, ignoring case and spaces, and by state', () => {

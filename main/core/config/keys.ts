@@ -10,6 +10,7 @@ import { nameProblem, valueProblem } from '../../../shared/variables.js';
 import type { VariableValue } from '../../../shared/wire.js';
 import { COLLECTOR_CHOICES } from '../collectors/catalog.js';
 import { proxyCredentials, proxySettingProblem, redactProxy } from '../api/proxy.js';
+import { isLanguageTag } from '../../../shared/i18n/translator.js';
 
 z.config(en()); // the messages the full build gives (it loads English by itself)
 
@@ -151,6 +152,17 @@ export const CONFIG_KEYS = {
     env: 'VARSYNC_CA_FILE',
     flag: 'ca-file',
     about: "PEM file of CA certificates trusted in addition to the system's (verification is never switched off)",
+  },
+  locale: {
+    schema: z.string().check(
+      z.refine((tag) => isLanguageTag(tag), {
+        error: 'expected a language tag such as de, fr-CA or ar (BCP 47)',
+      }),
+    ),
+    env: 'VARSYNC_LOCALE',
+    flag: 'locale',
+    about:
+      "the window's, status page's and tray's language (default: the OS's, or the browser's); the command line stays English",
   },
   logLevel: {
     schema: z.enum(['error', 'warn', 'info', 'debug']),

@@ -3,7 +3,7 @@
 // line, the daemon's log and status all say the same thing.
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Explanation } from '../../../shared/explanations.js';
+import { explained, type Explanation } from '../../../shared/explanations.js';
 import { lockHolders } from './lock-holders.js';
 import { failureCode } from '../failure-code.js';
 
@@ -38,8 +38,8 @@ export class StoreError extends Error {
     return new StoreError(this.code, this.reason, this.action, this.systemCode, context);
   }
 
-  /** Two sentences for status (the window, the status page, varsync status). */
-  get explanation(): Explanation {
+  /** Two sentences for status (varsync status; the window says its code's catalog words). */
+  get explanation(): Pick<Explanation, 'reason' | 'action'> {
     return { reason: `${capitalize(this.reason)}.`, action: `${capitalize(this.action)}.` };
   }
 }
@@ -173,28 +173,26 @@ function unwritablePart(path: string): string | undefined {
   return undefined;
 }
 
+type ExplainedStorageCode = 'database_locked' | 'database_readonly' | 'disk_full' | 'database_corrupt';
+const EXPLAINED_STORAGE_CODES: ReadonlySet<string> = new Set<ExplainedStorageCode>([
+  'database_locked',
+  'database_readonly',
+  'disk_full',
+  'database_corrupt',
+]);
+const isExplained = (code: string): code is ExplainedStorageCode => EXPLAINED_STORAGE_CODES.has(code);
+
 /** Plain words for a storage problem recorded earlier (only its code is known): the engine's last error, another process's. */
 export function explainStorageCode(code: string, path: string): Explanation {
-  const known: Partial<Record<string, Explanation>> = {
-    database_locked: {
-      reason: `The database ${path} was locked by another process.`,
-      action: 'Close the program holding it; sending resumes by itself.',
-    },
-    database_readonly: {
-      reason: `The database ${path} could not be written.`,
-      action: 'Make the data folder and the files in it writable again; nothing queued is dropped.',
-    },
-    disk_full: { reason: `The disk holding ${path} was full.`, action: 'Free some space; nothing queued is dropped.' },
-    database_corrupt: {
-      reason: `The database ${path} is damaged.`,
-      action: 'Restart Varsync: it keeps the damaged file and recovers what it can read.',
-    },
-  };
-  return (
-    known[code] ?? {
-      reason: `The database ${path} failed (${code}).`,
-      action: 'Check the disk and the data folder; nothing queued is dropped.',
-    }
+  if (!isExplained(code)) {
+    return explained(
+      { key: 'explain.storage.other.reason', params: { path, code } },
+      { key: 'explain.storage.other.action' },
+    );
+  }
+  return explained(
+    { key: `explain.storage.${code}.reason`, params: { path } },
+    { key: `explain.storage.${code}.action` },
   );
 }
 

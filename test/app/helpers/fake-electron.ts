@@ -345,6 +345,9 @@ class FakeApp extends EventEmitter {
    */
   readonly windowsStartup = { run: new Map<string, string>(), disabled: new Set<string>() };
   appUserModelId = 'electron.app.Electron';
+  /** What the OS's language settings say (getPreferredSystemLanguages) and Chromium's locale (getLocale). */
+  systemLanguages: string[] = ['en-US'];
+  locale = 'en-US';
   wasOpenedAtLogin = false;
   sandboxEnabled = false;
   quitRequests = 0;
@@ -394,6 +397,14 @@ class FakeApp extends EventEmitter {
 
   getVersion(): string {
     return '0.0.0-test';
+  }
+
+  getPreferredSystemLanguages(): string[] {
+    return [...this.systemLanguages];
+  }
+
+  getLocale(): string {
+    return this.locale;
   }
 
   setAppUserModelId(id: string): void {
@@ -700,6 +711,8 @@ export function resetFakeElectron(): void {
     lockData: [],
     loginItemSettings: [],
     appUserModelId: 'electron.app.Electron',
+    systemLanguages: ['en-US'],
+    locale: 'en-US',
     wasOpenedAtLogin: false,
     sandboxEnabled: false,
     quitRequests: 0,
