@@ -39,7 +39,7 @@ const HARDWARE_ID = 'bench-render-device';
  * refetching the list (issue 17), whose page took 892-946 ms from data to first frame and 72-75 ms
  * of main-thread CPU per change in the runs of docs/BENCHMARKS.md.
  */
-const BEFORE_COMMIT = 'b7d0a619644bf980e8b3e73d07e3dbe17cd96bb7';
+export const BEFORE_COMMIT = 'b7d0a619644bf980e8b3e73d07e3dbe17cd96bb7';
 /** The page refreshes at most once a second (renderer/refresh.ts): wait this long between changes. */
 const APP_REFRESH_GAP_MS = 1_100;
 /** The naive page refreshes on every event; a short pause keeps one change from overlapping the next. */
@@ -290,10 +290,14 @@ export async function benchRender(): Promise<ResultRow[]> {
   const withNaive = process.env.BENCH_RENDER_NAIVE === '1';
   const rendererDir =
     process.env.BENCH_RENDERER_DIR ?? (await buildCurrentRenderer(join(benchDir('renderer'), 'renderer')));
-  const beforeDir = await buildRendererAt(
-    process.env.BENCH_RENDER_BEFORE ?? BEFORE_COMMIT,
-    join(benchDir('renderer-before'), 'renderer'),
-  );
+  // Where the git history is missing (a copy without .git, a shallow clone), an existing build may
+  // stand in for the before page (BENCH_RENDER_BEFORE_DIR): the comparison then runs, against it.
+  const beforeDir =
+    process.env.BENCH_RENDER_BEFORE_DIR ??
+    (await buildRendererAt(
+      process.env.BENCH_RENDER_BEFORE ?? BEFORE_COMMIT,
+      join(benchDir('renderer-before'), 'renderer'),
+    ));
   const stylesheet = stylesheetOf(rendererDir);
   const agent = await agentWithVariables(names);
   const servers: StatusServer[] = [];
