@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openDatabase, StoreError } from '../../main/core/store/database.js';
-import { SCHEMA_VERSION } from '../../main/core/store/migrations.js';
+import { applyMigrations, SCHEMA_VERSION } from '../../main/core/store/migrations.js';
 import { VariableStore } from '../../main/core/store/variable-store.js';
 import { Agent } from '../../main/core/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
@@ -20,6 +20,21 @@ describe('opening the database', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
+  });
+
+  it('migrates a new file once when two connections found it new together (daemon start beside a command)', () => {
+    const path = join(tempDir(), 'race.db');
+    const late = new Database(path);
+    const early = new Database(path);
+    // Both read version 0; the early one migrates first, then the late one goes on with what it read.
+    expect(late.pragma('user_version', { simple: true })).toBe(0);
+    applyMigrations(early);
+    expect(() => applyMigrations(late)).not.toThrow();
+    expect(late.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    new VariableStore(late, Date.now).set({ a: 1 });
+    expect(new VariableStore(early, Date.now).pendingCount()).toBe(1);
+    early.close();
+    late.close();
   });
 
   it('keeps what was queued across a reopen', () => {

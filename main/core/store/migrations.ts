@@ -88,10 +88,23 @@ export function migrate(db: Database.Database): void {
       },
     );
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
+  if (current < SCHEMA_VERSION) applyMigrations(db);
+}
+
+/**
+ * Each step reads the version again inside its write transaction: two processes opening a new
+ * database together (the daemon starting while a command reads) both saw version 0, and the one
+ * that wrote second failed on "table meta already exists".
+ */
+export function applyMigrations(db: Database.Database): void {
+  const step = db.transaction((): boolean => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return false;
+    db.exec(MIGRATIONS[version]!);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction, until none is left
   }
 }
