@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentStateName } from '../shared/agent-api.js';
 import { describeError, stateWords, SYNC_OUTCOME_NOTICE } from './format.js';
 import { I18n, useTranslator } from './i18n.js';
+import { pure, useStableCallback } from './pure.js';
 import { useAgent } from './use-agent.js';
 import type { Transport } from './transport/transport.js';
 import { Activity } from './components/activity.js';
@@ -16,6 +17,14 @@ import { StatusPanel } from './components/status-panel.js';
 import { VariablesTable } from './components/variables-table.js';
 
 const NOTICE_MS = 15_000;
+
+// A refresh brings a new status; these sections render again only when what they show changed.
+const StatusSection = pure(StatusPanel);
+const DeviceSection = pure(DeviceInfo);
+const DeadLettersSection = pure(DeadLetters);
+const ActivitySection = pure(Activity);
+const NetworkCheckSection = pure(NetworkCheckPanel);
+const VariablesSection = pure(VariablesTable);
 
 interface Notice {
   id: number;
@@ -36,8 +45,9 @@ export function App({ transport }: { transport: Transport }) {
   const running = useRef(new Set<string>());
 
   /** Says `text` in the live region; with `whileState`, only for as long as the agent stays in that state. */
-  const announce = (text: string, whileState?: AgentStateName) =>
-    setNotice((previous) => ({ id: (previous?.id ?? 0) + 1, text, whileState }));
+  const announce = useStableCallback((text: string, whileState?: AgentStateName) =>
+    setNotice((previous) => ({ id: (previous?.id ?? 0) + 1, text, whileState })),
+  );
 
   // A result stays readable for a while, then goes, so an old "Sync finished" never misleads.
   useEffect(() => {
@@ -83,16 +93,17 @@ export function App({ transport }: { transport: Transport }) {
   const focusDeadLettersOrVariables = () =>
     document.getElementById('dead-letters-heading') ?? document.getElementById('variables-heading');
 
-  const onSyncNow = () =>
+  const onSyncNow = useStableCallback(() =>
     act('sync', async () => {
       const result = await api.syncNow();
       agent.showStatus(result.status);
       // "Sync finished" must not linger next to a state that says otherwise a moment later.
       announce(t(SYNC_OUTCOME_NOTICE[result.outcome]), result.status.state);
       return undefined;
-    });
+    }),
+  );
 
-  const onTogglePause = () =>
+  const onTogglePause = useStableCallback(() =>
     act('pause', async () => {
       if (status?.paused) {
         await api.resume();
@@ -100,24 +111,31 @@ export function App({ transport }: { transport: Transport }) {
       }
       await api.pause();
       return t('notice.paused');
-    });
+    }),
+  );
 
-  const onOpenLogsFolder = () =>
-    act('logs', async () => ((await api.openLogsFolder()) ? undefined : t('notice.logsFolderFailed')));
+  const onOpenLogsFolder = useStableCallback(() =>
+    act('logs', async () => ((await api.openLogsFolder()) ? undefined : t('notice.logsFolderFailed'))),
+  );
 
-  const onRetry = (names?: string[]) =>
+  const onRetry = useStableCallback((names?: string[]) =>
     act(
       `retry:${names?.join('\n') ?? '*'}`,
       async () => t('notice.retried', { count: await api.retryDeadLetters(names) }),
       focusDeadLettersOrVariables,
-    );
+    ),
+  );
 
-  const onDiscard = (names?: string[]) =>
+  const onDiscard = useStableCallback((names?: string[]) =>
     act(
       `discard:${names?.join('\n') ?? '*'}`,
       async () => t('notice.discarded', { count: await api.discardDeadLetters(names) }),
       focusDeadLettersOrVariables,
-    );
+    ),
+  );
+
+  const dismissActionError = useStableCallback(() => setActionError(null));
+  const reload = useStableCallback(() => void agent.refresher.now());
 
   return (
     <I18n.Provider value={translator}>
@@ -136,8 +154,8 @@ export function App({ transport }: { transport: Transport }) {
         <ErrorBanner
           actionError={actionError}
           loadError={agent.loadError}
-          onDismiss={() => setActionError(null)}
-          onRetry={() => void agent.refresher.now()}
+          onDismiss={dismissActionError}
+          onRetry={reload}
         />
         {!agent.connected && (
           <p class="connection" role="status" data-testid="connection-lost">
@@ -152,7 +170,7 @@ export function App({ transport }: { transport: Transport }) {
           ) : (
             <>
               <div class="overview">
-                <StatusPanel
+                <StatusSection
                   status={status}
                   busy={busy}
                   canOpenLogsFolder={transport.canOpenLogsFolder}
@@ -160,7 +178,12 @@ export function App({ transport }: { transport: Transport }) {
                   onTogglePause={onTogglePause}
                   onOpenLogsFolder={onOpenLogsFolder}
                 />
-                <DeviceInfo status={status} announce={announce} />
+                <DeviceSection
+                  product={status.product}
+                  hardwareId={status.hardwareId?.id ?? null}
+                  hardwareIdSource={status.hardwareId?.source ?? null}
+                  announce={announce}
+                />
               </div>
               <p class="announcer" role="status" data-testid="notice">
                 {notice && (notice.whileState === undefined || notice.whileState === status.state) && (
@@ -168,11 +191,11 @@ export function App({ transport }: { transport: Transport }) {
                 )}
               </p>
               {deadLetters && (
-                <DeadLetters deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
+                <DeadLettersSection deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
               )}
-              {activity && <Activity attempts={activity} api={api} announce={announce} />}
-              <NetworkCheckPanel api={api} announce={announce} />
-              {variables && <VariablesTable variables={variables} />}
+              {activity && <ActivitySection attempts={activity} api={api} announce={announce} />}
+              <NetworkCheckSection api={api} announce={announce} />
+              {variables && <VariablesSection variables={variables} />}
             </>
           )}
         </main>

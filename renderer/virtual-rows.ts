@@ -2,6 +2,12 @@
 // 10,000 variables costs the DOM of a few dozen rows. Row height is measured from the rows on
 // screen (it differs between the wide table and the stacked cards of a narrow window or 200% zoom)
 // and the rows out of view are stood in for by two spacers of that height times their count.
+//
+// Nothing here reads the layout while the page renders: sizes come from a ResizeObserver (called
+// after the browser's own layout, so reading them costs nothing more) and from scrolling. The first
+// render guesses from the window's height; the observer corrects it in the same frame. A table that
+// is out of view (styles.css: its section is not laid out until it comes near) is measured when it
+// comes into view.
 import { useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 
 export interface VirtualRange {
@@ -19,34 +25,58 @@ const OVERSCAN = 10;
 const ESTIMATED_ROW_PX = 40;
 const firstRows = () => Math.ceil((0.7 * window.innerHeight) / ESTIMATED_ROW_PX);
 
+interface View {
+  top: number;
+  height: number;
+  width: number;
+  rowHeight: number;
+}
+
+/** The average height of the rows rendered (spacers excluded), or `fallback` when none are. */
+function measuredRowHeight(body: HTMLElement | null, fallback: number): number {
+  const rows = body?.querySelectorAll<HTMLElement>('tr[aria-rowindex]');
+  if (!rows || rows.length === 0) return fallback;
+  let total = 0;
+  for (const row of rows) total += row.offsetHeight;
+  const measured = total / rows.length;
+  return measured > 0 && Math.abs(measured - fallback) > 0.5 ? measured : fallback;
+}
+
 export function useVirtualRows(
   count: number,
   container: MutableRef<HTMLElement | null>,
   body: MutableRef<HTMLElement | null>,
 ): VirtualRange {
-  const rowHeight = useRef(ESTIMATED_ROW_PX);
-  const [view, setView] = useState({ top: 0, height: 0, width: 0 });
+  const [view, setView] = useState<View>({ top: 0, height: 0, width: 0, rowHeight: ESTIMATED_ROW_PX });
 
-  // Follow the container's scroll position and size (its width changes the rows' height: stacked when narrow).
+  // Follow the container's scroll position and size (its width changes the rows' height: stacked
+  // when narrow), and the body's size (other rows came into view, and may be of another height).
   useLayoutEffect(() => {
     const element = container.current;
     if (!element) return;
     let frame = 0;
     const update = () => {
       frame = 0;
-      setView((previous) =>
-        previous.top === element.scrollTop &&
-        previous.height === element.clientHeight &&
-        previous.width === element.clientWidth
+      setView((previous) => {
+        const next = {
+          top: element.scrollTop,
+          height: element.clientHeight,
+          width: element.clientWidth,
+          rowHeight: measuredRowHeight(body.current, previous.rowHeight),
+        };
+        return next.top === previous.top &&
+          next.height === previous.height &&
+          next.width === previous.width &&
+          next.rowHeight === previous.rowHeight
           ? previous
-          : { top: element.scrollTop, height: element.clientHeight, width: element.clientWidth },
-      );
+          : next;
+      });
     };
     const onScroll = () => (frame ||= requestAnimationFrame(update));
-    update();
     element.addEventListener('scroll', onScroll, { passive: true });
-    const resize = new ResizeObserver(onScroll);
+    const resize = new ResizeObserver(update);
     resize.observe(element);
+    if (body.current) resize.observe(body.current);
     return () => {
       element.removeEventListener('scroll', onScroll);
       resize.disconnect();
@@ -54,24 +84,10 @@ export function useVirtualRows(
     };
   }, [container.current]);
 
-  const height = rowHeight.current;
+  const height = view.rowHeight;
   const visible = view.height > 0 ? Math.ceil(view.height / height) : firstRows();
   const first = Math.floor(view.top / height);
   const start = Math.min(count, Math.max(0, first - OVERSCAN));
   const end = Math.min(count, first + visible + OVERSCAN);
-
-  // Learn the row height from what is on screen (spacers excluded) when other rows came into view
-  // or the box changed size: reading it forces a layout, which a changed value need not pay.
-  useLayoutEffect(() => {
-    const rows = body.current?.querySelectorAll<HTMLElement>('tr[aria-rowindex]');
-    if (!rows || rows.length === 0) return;
-    let total = 0;
-    for (const row of rows) total += row.offsetHeight;
-    const measured = total / rows.length;
-    if (measured > 0 && Math.abs(measured - rowHeight.current) > 0.5) {
-      rowHeight.current = measured;
-      setView((previous) => ({ ...previous }));
-    }
-  }, [start, end, view.height, view.width]);
   return { start, end, before: start * height, after: (count - end) * height };
 }

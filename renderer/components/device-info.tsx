@@ -1,14 +1,21 @@
 // The product and hardware ID this device reports, for support calls and the vendor's portal.
 import { useRef } from 'preact/hooks';
-import type { StatusView } from '../../shared/agent-api.js';
+import type { HardwareIdSource } from '../../shared/agent-api.js';
 import { useI18n } from '../i18n.js';
 import { CopyButton } from './copy-button.js';
 
-export function DeviceInfo({ status, announce }: { status: StatusView; announce: (message: string) => void }) {
+/** Plain values, so that a refreshed status with the same device does not render this again. */
+export interface DeviceInfoProps {
+  product: string | null;
+  hardwareId: string | null;
+  hardwareIdSource: HardwareIdSource | null;
+  announce: (message: string) => void;
+}
+
+export function DeviceInfo({ product, hardwareId, hardwareIdSource, announce }: DeviceInfoProps) {
   const { t } = useI18n();
   const productRef = useRef<HTMLElement>(null);
   const hardwareIdRef = useRef<HTMLElement>(null);
-  const { product, hardwareId } = status;
   return (
     <section class="panel device" aria-labelledby="device-heading">
       <h2 id="device-heading">{t('device.heading')}</h2>
@@ -43,18 +50,18 @@ export function DeviceInfo({ status, announce }: { status: StatusView; announce:
               <>
                 <span class="copyable">
                   <code ref={hardwareIdRef} translate={false} data-testid="hardware-id">
-                    {hardwareId.id}
+                    {hardwareId}
                   </code>
                   <CopyButton
-                    text={hardwareId.id}
+                    text={hardwareId}
                     what={t('device.what.hardwareId')}
                     source={hardwareIdRef}
                     announce={announce}
                     testId="copy-hardware-id"
                   />
                 </span>
-                <span class="muted hint" data-testid="hardware-id-source" data-source={hardwareId.source}>
-                  {t(`device.source.${hardwareId.source}`)}
+                <span class="muted hint" data-testid="hardware-id-source" data-source={hardwareIdSource}>
+                  {hardwareIdSource && t(`device.source.${hardwareIdSource}`)}
                 </span>
               </>
             ) : (
