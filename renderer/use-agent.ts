@@ -1,9 +1,11 @@
 // The agent's data as the window shows it: loaded at start, refreshed (coalesced) on every change
 // notification and after the user's own actions. Failed loads keep the last good data on screen.
 // One call per refresh brings what changed since the last answer (the variables as changes,
-// variable-list.ts), not everything again.
+// variable-list.ts), not everything again; a change the agent pushed with its notification is
+// applied without asking, when it is for the cursor the page holds. Answers are applied only onto
+// the cursor they were given for, so a late one never undoes a newer one.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AttemptView, ChangesView, DeadLetterView, StatusView } from '../shared/agent-api.js';
+import type { AttemptView, ChangesPush, ChangesView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
 import { pageTranslator } from './i18n.js';
@@ -41,31 +43,43 @@ export function useAgent(transport: Transport): AgentState {
   // The cursor of the last answer applied, and the list it brought (refreshes run one at a time).
   const held = useRef<{ cursor: string | null; list: readonly VariableView[] | null }>({ cursor: null, list: null });
 
-  const refresher = useMemo(
-    () =>
-      createRefresher(async () => {
-        let changes: ChangesView;
-        try {
-          changes = await transport.api.getChanges(held.current.cursor);
-        } catch (error) {
-          setLoadError(describeError(error, pageTranslator(null)));
-          return;
-        }
-        held.current = { cursor: changes.cursor, list: applyVariableChanges(held.current.list, changes.variables) };
-        // What did not change keeps its identity, so what shows it need not render again.
-        setData((previous) => ({
-          status: changes.status,
-          variables: held.current.list,
-          deadLetters: changes.deadLetters ?? previous.deadLetters,
-          activity: changes.activity ?? previous.activity,
-        }));
-        setLoadError(null);
-      }),
-    [transport],
-  );
+  const refresher = useMemo(() => {
+    /** Shows an answer given for the cursor the page holds; what did not change keeps its identity. */
+    const apply = (changes: ChangesView) => {
+      held.current = { cursor: changes.cursor, list: applyVariableChanges(held.current.list, changes.variables) };
+      setData((previous) => ({
+        status: changes.status,
+        variables: held.current.list,
+        deadLetters: changes.deadLetters ?? previous.deadLetters,
+        activity: changes.activity ?? previous.activity,
+      }));
+      setLoadError(null);
+    };
+    const ask = createRefresher(async () => {
+      const since = held.current.cursor;
+      let changes: ChangesView;
+      try {
+        changes = await transport.api.getChanges(since);
+      } catch (error) {
+        setLoadError(describeError(error, pageTranslator(null)));
+        return;
+      }
+      // A push was applied while this was on its way: this answer is for a cursor the page no
+      // longer holds (it may be older than the push), so ask again from the one it holds.
+      if (held.current.cursor !== since) ask.request();
+      else apply(changes);
+    });
+    return {
+      ...ask,
+      pushed(push: ChangesPush | null) {
+        if (push && push.since === held.current.cursor && held.current.cursor !== null) apply(push.changes);
+        else ask.request();
+      },
+    };
+  }, [transport]);
 
   useEffect(() => {
-    const stopChanges = transport.api.onChange(() => refresher.request());
+    const stopChanges = transport.api.onChange((push) => refresher.pushed(push));
     const stopConnection = transport.onConnectionChange?.(setConnected);
     void refresher.now();
     warmUpFormatting();

@@ -123,6 +123,16 @@ export interface ChangesView {
   activity: AttemptView[] | null;
 }
 
+/**
+ * An answer the agent sends with a change, without being asked (the status page's event stream):
+ * `changes` is what getChanges(`since`) would answer, so a page whose cursor is `since` applies it
+ * as it would its own answer; any other page asks.
+ */
+export interface ChangesPush {
+  since: string;
+  changes: ChangesView;
+}
+
 export interface SyncResultView {
   outcome: SyncOutcome;
   status: StatusView;
@@ -149,6 +159,9 @@ export interface AgentApi {
   checkNetwork(): Promise<NetworkCheckView>;
   /** Show the log folder in the file manager (Electron only; false where it cannot). */
   openLogsFolder(): Promise<boolean>;
-  /** Called whenever the agent's status or variables change. Returns the unsubscribe function. */
-  onChange(listener: () => void): () => void;
+  /**
+   * Called whenever the agent's status or variables change, with the changes when the agent sent
+   * them along (else null: ask getChanges). Returns the unsubscribe function.
+   */
+  onChange(listener: (push: ChangesPush | null) => void): () => void;
 }

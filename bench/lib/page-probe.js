@@ -1,4 +1,4 @@
-/* global window, document, location, performance, MutationObserver, PerformanceObserver, requestAnimationFrame, CSS, Event */
+/* global window, document, location, performance, MutationObserver, PerformanceObserver, requestAnimationFrame, CSS, Event, ReadableStreamDefaultReader */
 // Runs in every page of the render benchmark (bench/render.ts), before the page's own scripts:
 // Playwright's addInitScript, which the page's Content-Security-Policy does not govern. Plain
 // JavaScript read from disk, so that no TypeScript transform touches what runs in the browser.
@@ -19,6 +19,19 @@
     longTaskObserver.observe({ type: 'longtask', buffered: true });
   } catch {
     // No Long Tasks API here: the figures then count none.
+  }
+
+  // The page reads its event stream (the agent's pushed changes) with a reader: when a chunk of it
+  // arrived is when a pushed change's data was there. (json() and text() do not use this method.)
+  let lastStreamChunkAt = -Infinity;
+  if (typeof ReadableStreamDefaultReader === 'function') {
+    const read = ReadableStreamDefaultReader.prototype.read;
+    ReadableStreamDefaultReader.prototype.read = function () {
+      return read.call(this).then((result) => {
+        if (!result.done) lastStreamChunkAt = performance.now();
+        return result;
+      });
+    };
   }
 
   /** requestAnimationFrame runs before style, layout and paint; a task queued from it runs after them. */
@@ -98,10 +111,10 @@
       return { ms: frameAt - started, rows: Number(table?.getAttribute('aria-rowcount') ?? 1) - 1 };
     },
 
-    /** How many variable lists the page fetched, and how long ago the last API call started. */
+    /** How many variable lists the page fetched, and how long ago the last API call started or event came. */
     apiActivity() {
       const fetches = apiFetches(0);
-      const lastStart = Math.max(-Infinity, ...fetches.map((entry) => entry.startTime));
+      const lastStart = Math.max(lastStreamChunkAt, ...fetches.map((entry) => entry.startTime));
       return {
         variableFetches: fetches.filter((entry) => VARIABLES.test(new URL(entry.name).pathname)).length,
         quietMs: performance.now() - lastStart,
@@ -127,16 +140,20 @@
       return performance.timeOrigin + armedAt;
     },
 
-    /** When the watched row changed, when the data that changed it had arrived, and the long tasks in between. */
+    /**
+     * When the watched row changed, when the data that changed it had arrived (the answers the page
+     * asked for, else the event that brought it), how it came, and the long tasks in between.
+     */
     async changeResult() {
       const times = await change;
       const fetches = apiFetches(times.armedAt, times.domAt);
+      const pushed = fetches.length === 0 && lastStreamChunkAt > times.armedAt && lastStreamChunkAt <= times.domAt;
       return {
         ...times,
         timeOrigin: performance.timeOrigin,
         fetches: fetches.length,
-        requestAt: Math.min(...fetches.map((entry) => entry.startTime)),
-        dataAt: Math.max(...fetches.map((entry) => entry.responseEnd)),
+        pushed,
+        dataAt: pushed ? lastStreamChunkAt : Math.max(...fetches.map((entry) => entry.responseEnd)),
         longTasks: tasksBetween(times.armedAt, times.frameAt),
       };
     },

@@ -7,13 +7,18 @@ import { IPC_CHANGED_EVENT, IPC_INVOKE, IPC_METHOD, type IpcInvokeChannel } from
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { ChangeFeed } from '../core/change-feed.js';
+import { ChangePusher, onChangeBursts } from '../core/change-push.js';
 import { senderProblem } from './security.js';
 
 /** What the renderer can ask of the agent: AgentApi without the event subscription. */
 export type AgentService = Omit<AgentApi, 'onChange'>;
 
-export function createAgentService(agent: Agent, openLogsFolder: () => Promise<boolean>): AgentService {
-  const feed = new ChangeFeed(agent);
+/** `feed` answers getChanges; the window's pushes (forwardChanges) must come from the same one. */
+export function createAgentService(
+  agent: Agent,
+  openLogsFolder: () => Promise<boolean>,
+  feed = new ChangeFeed(agent),
+): AgentService {
   return {
     getStatus: async () => agent.status(),
     getVariables: async () => agent.variables(),
@@ -66,12 +71,11 @@ export function setupIpc(service: AgentService, log: Logger): () => void {
   };
 }
 
-/** Tell the window's page when the agent changes; it asks for what it shows. */
-export function forwardChanges(agent: Agent, page: () => WebContents | undefined): () => void {
-  const notify = () => {
+/** Tell the window's page when the agent changes, with the changes since the previous push (core/change-push.ts). */
+export function forwardChanges(agent: Agent, feed: ChangeFeed, page: () => WebContents | undefined): () => void {
+  const pusher = new ChangePusher(feed);
+  return onChangeBursts(agent, () => {
     const contents = page();
-    if (contents && !contents.isDestroyed()) contents.send(IPC_CHANGED_EVENT);
-  };
-  agent.on('change', notify);
-  return () => agent.off('change', notify);
+    if (contents && !contents.isDestroyed()) contents.send(IPC_CHANGED_EVENT, pusher.next());
+  });
 }

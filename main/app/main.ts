@@ -4,6 +4,7 @@
 import { app, session } from 'electron';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ChangeFeed } from '../core/change-feed.js';
 import { silentLogger } from '../core/log.js';
 import { existsSync } from 'node:fs';
 import { electronConfigLocations, setupAgent } from './agent-setup.js';
@@ -72,8 +73,9 @@ async function start(handover: InstanceHandover): Promise<void> {
       trayIconVisible: trayIconShown,
       url: windowUrl(languages),
     });
-    setupIpc(createAgentService(agent, logFile.openFolder), log);
-    forwardChanges(agent, () => window.contents);
+    const feed = new ChangeFeed(agent);
+    setupIpc(createAgentService(agent, logFile.openFolder, feed), log);
+    forwardChanges(agent, feed, () => window.contents);
     const loginItem = setupLoginItem(settings);
     const tray = setupTray(
       agent,

@@ -4,15 +4,14 @@ import { z } from 'zod';
 import { API_BASE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
 import { changesCursorSchema, correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
 import type { Agent } from '../core/agent.js';
-import { ChangeFeed } from '../core/change-feed.js';
+import type { ChangeFeed } from '../core/change-feed.js';
 import { HttpError } from './http-io.js';
 
 /** Answers one request; undefined means 204 No Content. */
 export type ApiRoute = (body: unknown) => Promise<unknown> | unknown;
 
-/** The routes by "METHOD /api/path". */
-export function apiRoutes(agent: Agent): Map<string, ApiRoute> {
-  const feed = new ChangeFeed(agent);
+/** The routes by "METHOD /api/path"; `feed` answers getChanges (the event streams push from it too). */
+export function apiRoutes(agent: Agent, feed: ChangeFeed): Map<string, ApiRoute> {
   const handlers: Record<HttpApiMethod, ApiRoute> = {
     getStatus: () => agent.status(),
     getVariables: () => agent.variables(),

@@ -13,6 +13,7 @@ import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { contentTypeOf, resolveRendererFile } from '../core/renderer-files.js';
 import { apiRoutes, type ApiRoute } from './api-routes.js';
+import { ChangeFeed } from '../core/change-feed.js';
 import { EventStreams } from './event-streams.js';
 import { checkPeer, checkRequest } from './guard.js';
 import { HttpError, readJson, sendJson, setSecurityHeaders } from './http-io.js';
@@ -58,11 +59,12 @@ class StatusPage {
 
   constructor(private readonly options: StatusServerOptions) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
-    this.routes = apiRoutes(options.agent);
+    const feed = new ChangeFeed(options.agent);
+    this.routes = apiRoutes(options.agent, feed);
     this.server = createServer((req, res) => {
       void this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });
-    this.events = new EventStreams(options.agent);
+    this.events = new EventStreams(options.agent, feed);
   }
 
   async listen(port: number): Promise<number> {

@@ -1,6 +1,8 @@
 // The agent's change events for the page the headless daemon serves: one text/event-stream
 // (`GET /api/events`, read with fetch so that it can carry the Bearer header) shared by every
-// listener, reopened after a drop, and the parser of its format. Runs without a DOM.
+// listener, reopened after a drop, and the parser of its format. Each event carries the changes
+// (a ChangesPush) for the page to apply without asking. Runs without a DOM.
+import type { ChangesPush } from '../../shared/agent-api.js';
 
 /** The part of a response body's reader this uses (a ReadableStream's default reader). */
 export interface BodyReaderLike {
@@ -27,7 +29,7 @@ export class ChangeStream {
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelayMs: number;
   private connected = true; // optimistic until the first failure: no "lost contact" flash on load
-  private readonly changeListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(push: ChangesPush | null) => void>();
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
 
   constructor(
@@ -37,7 +39,7 @@ export class ChangeStream {
     this.retryDelayMs = delays.retryDelayMs;
   }
 
-  onChange(listener: () => void): () => void {
+  onChange(listener: (push: ChangesPush | null) => void): () => void {
     this.changeListeners.add(listener);
     this.start();
     return () => {
@@ -76,10 +78,10 @@ export class ChangeStream {
     }
     controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
     this.setConnected(true);
-    this.emitChange();
+    this.emitChange(null);
     const parser = new EventStreamParser({
-      onEvent: (type) => {
-        if (type === 'change') this.emitChange();
+      onEvent: (type, data) => {
+        if (type === 'changes') this.emitChange(pushIn(data));
       },
       onRetry: (delayMs) => (this.retryDelayMs = delayMs),
     });
@@ -111,8 +113,8 @@ export class ChangeStream {
     this.controller = null;
   }
 
-  private emitChange(): void {
-    for (const listener of [...this.changeListeners]) listener();
+  private emitChange(push: ChangesPush | null): void {
+    for (const listener of [...this.changeListeners]) listener(push);
   }
 
   private setConnected(connected: boolean): void {
@@ -122,21 +124,39 @@ export class ChangeStream {
   }
 }
 
+/** A `changes` event's data as a push; null (so the page asks instead) when it is not one. */
+function pushIn(data: string): ChangesPush | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const push = value as Partial<ChangesPush> | null;
+  return typeof push?.since === 'string' && typeof push.changes?.cursor === 'string' ? (push as ChangesPush) : null;
+}
+
 /**
  * The text/event-stream format, as far as this page needs it: `event:`, `data:` and `retry:`
- * fields, comment lines, and a blank line ending an event (a change's data is not used). Chunks may
- * split lines, and UTF-8 characters, anywhere. Lines end in "\n" or "\r\n" (the agent sends "\n").
+ * fields, comment lines, and a blank line ending an event. Chunks may split lines, and UTF-8
+ * characters, anywhere. Lines end in "\n" or "\r\n" (the agent sends "\n").
  */
 export class EventStreamParser {
   private readonly decoder = new TextDecoder();
   private buffer = '';
   private type = '';
+  private data: string[] = [];
   private hasFields = false;
 
-  constructor(private readonly handlers: { onEvent(type: string): void; onRetry(delayMs: number): void }) {}
+  constructor(
+    private readonly handlers: { onEvent(type: string, data: string): void; onRetry(delayMs: number): void },
+  ) {}
 
   push(chunk: Uint8Array): void {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
+    const text = this.decoder.decode(chunk, { stream: true });
+    this.buffer += text;
+    // A long `data:` line comes in many chunks: split only when one ends a line.
+    if (!text.includes('\n')) return;
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? ''; // not ended yet
     for (const line of lines) this.line(line.endsWith('\r') ? line.slice(0, -1) : line);
@@ -144,8 +164,9 @@ export class EventStreamParser {
 
   private line(line: string): void {
     if (line === '') {
-      if (this.hasFields) this.handlers.onEvent(this.type || 'message');
+      if (this.hasFields) this.handlers.onEvent(this.type || 'message', this.data.join('\n'));
       this.type = '';
+      this.data = [];
       this.hasFields = false;
       return;
     }
@@ -156,7 +177,9 @@ export class EventStreamParser {
     if (field === 'event') {
       this.type = value;
       this.hasFields = true;
-    } else if (field === 'data') this.hasFields = true;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.handlers.onRetry(Number(value));
+    } else if (field === 'data') {
+      this.data.push(value);
+      this.hasFields = true;
+    } else if (field === 'retry' && /^\d+$/.test(value)) this.handlers.onRetry(Number(value));
   }
 }

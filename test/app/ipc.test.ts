@@ -4,11 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Emulator } from '../../emulator/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { createAgentService, forwardChanges, IPC_CHANNELS, setupIpc } from '../../main/app/ipc.js';
+import { ChangeFeed } from '../../main/core/change-feed.js';
+import type { ChangesPush } from '../../shared/agent-api.js';
 import { APP_START_URL, createSecureWindow } from '../../main/app/security.js';
 import { Agent } from '../../main/core/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import { IPC_CHANGED_EVENT, IPC_INVOKE } from '../../shared/ipc.js';
-import { emulatorConfig, tempDir } from '../helpers/agent.js';
+import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
 import { FakeWebContents, ipcMain, resetFakeElectron, shell, type FakeBrowserWindow } from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
 
@@ -190,13 +192,26 @@ describe('IPC handlers', () => {
     });
   });
 
-  it('tell the app page when the agent changes, and nobody once the window is gone', () => {
-    const stop = forwardChanges(agent, () => window.webContents as never);
+  it('tell the app page when the agent changes, with the changes since the last push, and nobody once the window is gone', async () => {
+    const feed = new ChangeFeed(agent);
+    const first = feed.changesSince(null);
+    const stop = forwardChanges(agent, feed, () => window.webContents as never);
+    // A burst of changes is one push, what getChanges(first cursor) would answer.
     agent.set({ color: 'blue' });
-    expect(window.webContents.sent).toEqual([IPC_CHANGED_EVENT]);
+    agent.set({ size: 3 });
+    await eventually(
+      () => window.webContents.sent.length,
+      (count) => count > 0,
+    );
+    expect(window.webContents.sent).toHaveLength(1);
+    const [channel, push] = window.webContents.sent[0] as [string, ChangesPush];
+    expect(channel).toBe(IPC_CHANGED_EVENT);
+    expect(push.since).toBe(first.cursor);
+    expect(push.changes.variables.variables.map((variable) => variable.name)).toEqual(['color', 'size']);
     window.destroy();
     agent.set({ color: 'green' });
-    expect(window.webContents.sent).toEqual([IPC_CHANGED_EVENT]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(window.webContents.sent).toHaveLength(1);
     stop();
     expect(agent.listenerCount('change')).toBe(0);
   });

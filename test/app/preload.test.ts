@@ -37,15 +37,17 @@ describe('the preload', () => {
     expect(ipcRenderer.invoked).toHaveLength(Object.keys(IPC_METHOD).length);
   });
 
-  it('tells listeners of changes without handing them the IPC event, until they unsubscribe', () => {
+  it('tells listeners of changes with the pushed changes only (never the IPC event), until they unsubscribe', () => {
     const listener = vi.fn();
     const unsubscribe = api.onChange(listener);
-    ipcRenderer.emit(IPC_CHANGED_EVENT, { sender: ipcRenderer, ports: [] }, 'extra');
-    expect(listener).toHaveBeenCalledTimes(1);
-    expect(listener.mock.calls[0]).toEqual([]);
+    const push = { since: 'c1', changes: { cursor: 'c2' } };
+    ipcRenderer.emit(IPC_CHANGED_EVENT, { sender: ipcRenderer, ports: [] }, push, 'extra');
+    // Anything else than a push is passed on as null: the page then asks.
+    ipcRenderer.emit(IPC_CHANGED_EVENT, { sender: ipcRenderer, ports: [] }, { sender: ipcRenderer });
+    expect(listener.mock.calls).toEqual([[push], [null]]);
     unsubscribe();
     ipcRenderer.emit(IPC_CHANGED_EVENT, {});
-    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveBeenCalledTimes(2);
     expect(ipcRenderer.listenerCount(IPC_CHANGED_EVENT)).toBe(0);
   });
 

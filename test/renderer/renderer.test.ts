@@ -213,7 +213,7 @@ describe('HTTP transport', () => {
 });
 
 describe('the event stream, read with fetch', () => {
-  it('is one request with the Bearer token, shared by every listener; each connection and each change event is a change', async () => {
+  it('is one request with the Bearer token, shared by every listener; each connection and each changes event is a change, with its push', async () => {
     vi.useFakeTimers();
     const { api, streams } = setup();
     const first = vi.fn();
@@ -228,20 +228,27 @@ describe('the event stream, read with fetch', () => {
       credentials: 'omit',
       headers: { Accept: 'text/event-stream', Authorization: `Bearer ${TOKEN}` },
     });
-    // Connected: events may have been missed before, so that is a change too.
-    expect(first).toHaveBeenCalledTimes(1);
+    // Connected: events may have been missed before, so that is a change too (nothing pushed: ask).
+    expect(first.mock.calls).toEqual([[null]]);
     stream!.write('retry: 2000\n\n: keep-alive\n\n');
     await settle();
     expect(first).toHaveBeenCalledTimes(1);
-    // A change event split across chunks anywhere, and one with CRLF line ends.
+    // A changes event split across chunks anywhere (inside its data too), and one with CRLF line ends.
+    const push = { since: 'c1', changes: { cursor: 'c2', status: { state: 'synced' } } };
+    const data = JSON.stringify(push);
     stream!.write('event: cha');
-    stream!.write('nge\ndata: {}\n');
+    stream!.write(`nges\ndata: ${data.slice(0, 20)}`);
+    stream!.write(`${data.slice(20)}\n`);
     await settle();
     expect(first).toHaveBeenCalledTimes(1);
-    stream!.write('\nevent: change\r\ndata: {}\r\n\r\n');
+    stream!.write(`\nevent: changes\r\ndata: ${data}\r\n\r\n`);
     await settle();
-    expect(first).toHaveBeenCalledTimes(3);
+    expect(first.mock.calls).toEqual([[null], [push], [push]]);
     expect(second).toHaveBeenCalledTimes(3);
+    // Data that is not a push still tells of a change: the page asks.
+    stream!.write('event: changes\ndata: {"since":1}\n\nevent: changes\ndata: not json\n\n');
+    await settle();
+    expect(first.mock.calls.slice(3)).toEqual([[null], [null]]);
     stopFirst();
     expect(init.signal!.aborted).toBe(false);
     stopSecond();
@@ -320,17 +327,20 @@ describe('the event stream, read with fetch', () => {
 
 describe('the event stream parser', () => {
   it('dispatches on blank lines, skips comments, takes retry, and survives UTF-8 split mid-character', () => {
-    const events: string[] = [];
+    const events: Array<[string, string]> = [];
     const retries: number[] = [];
     const parser = new EventStreamParser({
-      onEvent: (type) => events.push(type),
+      onEvent: (type, data) => events.push([type, data]),
       onRetry: (delay) => retries.push(delay),
     });
     const bytes = new TextEncoder().encode(
-      'retry: 1500\n\n: ping\n\nevent: change\ndata: {"é":1}\n\ndata: x\n\nretry: soon\n\n',
+      'retry: 1500\n\n: ping\n\nevent: changes\ndata: {"é":1}\n\ndata: x\ndata:y\n\nretry: soon\n\n',
     );
     for (const byte of bytes) parser.push(Uint8Array.of(byte));
-    expect(events).toEqual(['change', 'message']);
+    expect(events).toEqual([
+      ['changes', '{"é":1}'],
+      ['message', 'x\ny'],
+    ]);
     expect(retries).toEqual([1500]);
   });
 });

@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, startEmulator, type Emulator } from '../../emulator/index.js';
+import type { ChangesPush, ChangesView } from '../../shared/agent-api.js';
 import { Agent } from '../../main/core/agent.js';
 import { silentLogger } from '../../main/core/log.js';
 import { CONTENT_SECURITY_POLICY, startStatusServer, type StatusServer } from '../../main/web/status-server.js';
@@ -274,17 +275,23 @@ describe('the AgentApi over HTTP', () => {
     ).toBe(413);
   });
 
-  it('pushes a change event when the agent changes, also for a set from another process', async () => {
-    const events = await new Promise<string>((resolve, reject) => {
+  it('pushes the changes when the agent changes, also for a set from another process: what getChanges would answer the page', async () => {
+    // The page's first answer, asked as its stream opens: the push continues from its cursor.
+    const first = (await authorized('/api/changes', { method: 'POST', body: '{"since":null}' })).json() as ChangesView;
+    const text = await new Promise<string>((resolve, reject) => {
       const req = request(
         `${server.origin}/api/events`,
         { headers: { Authorization: 'Bearer test-token-123' } },
         (res) => {
           expect(res.headers['content-type']).toBe('text/event-stream');
+          // The stream is open (its answers start from here): another process writes to the same data folder.
+          const other = Agent.open({ config: agent.config });
+          other.set({ from_elsewhere: true });
+          void other.close();
           let text = '';
           res.on('data', (chunk: Buffer) => {
             text += chunk.toString();
-            if (text.includes('event: change')) {
+            if (/event: changes\ndata: .*\n\n/.test(text)) {
               req.destroy();
               resolve(text);
             }
@@ -293,13 +300,18 @@ describe('the AgentApi over HTTP', () => {
       );
       req.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
       req.end();
-      setTimeout(() => {
-        // Another process writes to the same data folder.
-        const other = Agent.open({ config: agent.config });
-        other.set({ from_elsewhere: true });
-        void other.close();
-      }, 100);
     });
-    expect(events).toContain('event: change');
+    const push = JSON.parse(/event: changes\ndata: (.*)\n\n/.exec(text)![1]!) as ChangesPush;
+    expect(push.since).toBe(first.cursor);
+    expect(push.changes.variables.full).toBe(false);
+    expect(push.changes.variables.variables.map((variable) => [variable.name, variable.value])).toEqual([
+      ['from_elsewhere', true],
+    ]);
+    expect(push.changes.status.pending).toBe(first.status.pending + 1);
+    // What the page would have been answered had it asked from the same cursor: the same cursor.
+    const asked = (
+      await authorized('/api/changes', { method: 'POST', body: JSON.stringify({ since: first.cursor }) })
+    ).json() as ChangesView;
+    expect(asked.cursor).toBe(push.changes.cursor);
   });
 });

@@ -52,7 +52,8 @@ let nextId = 1;
 export class FakeWebContents extends EventEmitter {
   readonly id = nextId++;
   readonly mainFrame = new FakeWebFrame('about:blank', this.id, 1);
-  readonly sent: string[] = [];
+  /** What was sent to the page: the channel, then its arguments. */
+  readonly sent: Array<[string, ...unknown[]]> = [];
   destroyed = false;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
 
@@ -60,8 +61,8 @@ export class FakeWebContents extends EventEmitter {
     this.windowOpenHandler = handler;
   }
 
-  send(channel: string): void {
-    this.sent.push(channel);
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push([channel, ...args]);
   }
 
   isDestroyed(): boolean {
