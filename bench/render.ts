@@ -116,11 +116,21 @@ interface NaivePage {
   changes: Change[];
 }
 
+/** The floor page's one load (naive-table.js varsyncFloor). */
+interface FloorPage {
+  load: NaiveLoadTimes;
+  loadCpu: MainThreadTime;
+}
+
 interface Round {
   app: AppPage;
   before: AppPage;
+  floor: FloorPage;
   naive?: NaivePage;
 }
+
+/** Rows the floor page draws: about what the app shows in its first frame (a 720 px high window). */
+const FLOOR_ROWS = 25;
 
 const longest = (tasks: LongTask[]) => Math.max(0, ...tasks.map((task) => task.duration));
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -260,6 +270,32 @@ async function appRound(
   }
 }
 
+/** The floor: the app's first answer parsed and its first rows drawn, nothing else (naive-table.js). */
+async function floorRound(
+  context: BrowserContext,
+  server: StatusServer,
+  stylesheet: string,
+  names: number,
+): Promise<FloorPage> {
+  const page = await context.newPage();
+  const check = failOnPageErrors(page);
+  try {
+    await page.goto(`${server.origin}/api/dead-letters`); // the origin and its policy, as for the naive page
+    await page.evaluate(pageScript('naive-table.js'));
+    const meter = await mainThreadMeter(context, page);
+    const before = await meter.read();
+    const load = (await page.evaluate(
+      call('window.varsyncFloor.start', stylesheet, server.token, FLOOR_ROWS),
+    )) as NaiveLoadTimes;
+    const loadCpu = timeBetween(before, await meter.read());
+    if (load.rows !== names) throw new Error(`the floor page read ${load.rows} rows, expected ${names}`);
+    check();
+    return { load, loadCpu };
+  } finally {
+    await page.close();
+  }
+}
+
 async function naiveRound(
   context: BrowserContext,
   server: StatusServer,
@@ -324,9 +360,11 @@ export async function benchRender(): Promise<ResultRow[]> {
     const before = (count: number) => appRound(context, beforeServer.url, changes, count, 'before');
     const naive = (count: number) =>
       withNaive ? naiveRound(context, server, stylesheet, changes, count, names) : Promise.resolve(undefined);
+    const floor = () => floorRound(context, server, stylesheet, names);
     // Warm-up, not counted: caches, JIT and the servers warm up.
     await app(1);
     await before(1);
+    await floor();
     await naive(1);
     const rounds: Round[] = [];
     for (let rep = 0; rep < reps; rep++) {
@@ -334,11 +372,13 @@ export async function benchRender(): Promise<ResultRow[]> {
       if (rep % 2 === 0) {
         const appPage = await app(perPage);
         const beforePage = await before(perPage);
-        rounds.push({ app: appPage, before: beforePage, naive: await naive(perPage) });
+        const floorPage = await floor();
+        rounds.push({ app: appPage, before: beforePage, floor: floorPage, naive: await naive(perPage) });
       } else {
         const naivePage = await naive(perPage);
+        const floorPage = await floor();
         const beforePage = await before(perPage);
-        rounds.push({ app: await app(perPage), before: beforePage, naive: naivePage });
+        rounds.push({ app: await app(perPage), before: beforePage, floor: floorPage, naive: naivePage });
       }
     }
     return describe(rounds, names);
@@ -360,6 +400,7 @@ function describe(rounds: Round[], names: number): ResultRow[] {
     ...describeApp(rounds, names, 'app', (round) => round.app),
     ...describeApp(rounds, names, 'before', (round) => round.before),
     ...describeRatios(rounds, names),
+    ...describeFloor(rounds, names),
     ...(naive.length > 0 ? describeNaive(rounds, naive, names) : []),
   ];
 }
@@ -487,6 +528,34 @@ function describeRatios(rounds: Round[], names: number): ResultRow[] {
       perRound((page) => page.heapBytes),
       '×',
       'per round',
+    ),
+  ];
+}
+
+function describeFloor(rounds: Round[], names: number): ResultRow[] {
+  const count = names.toLocaleString('en-US');
+  const floors = rounds.map((round) => round.floor);
+  return [
+    row(
+      BENCH_RENDER,
+      `floor: data → first frame, ${count} parsed, ${FLOOR_ROWS} rows drawn`,
+      of(floors, (page) => dataToFrame(page.load)),
+      'ms',
+      'wall time; the app’s first answer and one innerHTML, nothing else on the page',
+    ),
+    row(
+      BENCH_RENDER,
+      'floor: main thread busy, fetch to frame',
+      of(floors, (page) => page.loadCpu.taskMs),
+      'ms',
+      cpuNote(floors.map((page) => page.loadCpu)),
+    ),
+    row(
+      BENCH_RENDER,
+      `data → first frame with ${count} rows, app / floor (ratio)`,
+      summarize(rounds.map((round) => dataToFrame(round.app.load) / dataToFrame(round.floor.load))),
+      '×',
+      'per round: what the whole window costs over the least any page needs here',
     ),
   ];
 }

@@ -2,6 +2,7 @@
 // getChanges: a change to one variable replaces one entry, and every other entry keeps its
 // identity (so the table's rows compare in one step). The list stays in the agent's order. No DOM here.
 import type { VariableChangesView } from '../shared/agent-api.js';
+import { fromColumns } from '../shared/variable-columns.js';
 import { compareNames, type VariableState, type VariableView } from '../shared/variables.js';
 
 /** The list after `changes`: the same array when nothing changed, else a new one (one linear merge). */
@@ -9,7 +10,9 @@ export function applyVariableChanges(
   list: readonly VariableView[] | null,
   changes: VariableChangesView,
 ): readonly VariableView[] {
-  if (changes.full || list === null) return changes.variables;
+  if (changes.full) return fromColumns(changes.columns);
+  // Changes need a list to apply to; the agent answers a page without one (no cursor) in full.
+  if (list === null) return changes.variables;
   if (changes.variables.length === 0 && changes.removed.length === 0) return list;
   const removed = new Set(changes.removed);
   const changed = changes.variables; // sorted by name, like the list

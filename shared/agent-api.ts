@@ -3,6 +3,7 @@
 // Everything here is plain data, the same on both sides.
 import type { Explanation } from './explanations.js';
 import type { NetworkCheckView } from './network-check.js';
+import type { VariableColumns } from './variable-columns.js';
 import type { VariableView } from './variables.js';
 import type { VariableValue } from './wire.js';
 
@@ -99,15 +100,17 @@ export interface AttemptLogView {
 /**
  * The variables changed since the page last asked, so that one change costs the page that change,
  * not the whole list. `full` when the page had nothing to build on (no cursor, a cursor of another
- * run, or one too old): then `variables` is the whole list, by name.
+ * run, or one too old): then the whole list, by name, as columns (variable-columns.ts).
  */
-export interface VariableChangesView {
-  full: boolean;
-  /** The whole list (full), else the variables added or changed since, by name. */
-  variables: VariableView[];
-  /** Names gone since (never with full). */
-  removed: string[];
-}
+export type VariableChangesView =
+  | { full: true; columns: VariableColumns }
+  | {
+      full: false;
+      /** The variables added or changed since, by name. */
+      variables: VariableView[];
+      /** Names gone since. */
+      removed: string[];
+    };
 
 /**
  * Everything the window shows, as changes since the page last asked (`getChanges`): one call per

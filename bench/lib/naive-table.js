@@ -4,6 +4,9 @@
 // innerHTML (no keys, no diffing, no batching). bench/render.ts installs it, after page-probe.js,
 // into a page of the status server's own origin, under the same Content-Security-Policy, with the
 // run's token (sent as a Bearer header, as the app does; the event stream is read with fetch too).
+// `floor` is the least any page could do with the same answer: the app's first call (the whole list,
+// as columns), its first rows drawn with one innerHTML, nothing else on the page: what this machine
+// needs from data to first frame whatever the renderer.
 (() => {
   const escape = (text) => String(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   const STATE_WORDS = { synced: 'Synced', pending: 'Pending', failed: 'Failed' };
@@ -30,22 +33,67 @@
     '<th scope="col">Value</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Changed</th>' +
     '<th scope="col">Confirmed by the server</th></tr></thead><tbody></tbody></table></div></section></main></div></div>';
 
+  /** The rows of a whole-list answer's columns (shared/variable-columns.ts), the first `count`. */
+  const firstRows = (columns, count) =>
+    columns.names.slice(0, count).map((name, index) => ({
+      name,
+      value: columns.values[index],
+      type: columns.types[index],
+      state: columns.states[index],
+      updatedAt: columns.updatedAt[index],
+      syncedAt: columns.syncedAt[index],
+    }));
+
+  /** Replace this document with the stylesheet and the empty table; resolves with its body. */
+  async function installTable(stylesheet) {
+    document.head.replaceChildren();
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = stylesheet;
+    await new Promise((resolve, reject) => {
+      link.onload = resolve;
+      link.onerror = () => reject(new Error(`the stylesheet ${stylesheet} did not load`));
+      document.head.append(link);
+    });
+    document.body.innerHTML = TABLE;
+    return document.querySelector('tbody');
+  }
+
+  window.varsyncFloor = {
+    /** Load the whole list as the app's first call does and draw its first `shown` rows; resolves with the times. */
+    async start(stylesheet, token, shown) {
+      const probe = window.varsyncBench;
+      const tbody = await installTable(stylesheet);
+      performance.clearResourceTimings();
+      const startedAt = performance.now();
+      const answer = await fetch('/api/changes', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{"since":null}',
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      const { variables } = await answer.json();
+      tbody.innerHTML = firstRows(variables.columns, shown).map(rowHtml).join('');
+      const allRowsAt = performance.now();
+      const frameAt = await probe.afterNextFrame();
+      const { dataAt } = probe.firstData(allRowsAt);
+      return {
+        rows: variables.columns.names.length,
+        dataAt,
+        allRowsAt,
+        frameAt,
+        longTasks: probe.tasksBetween(startedAt, frameAt),
+      };
+    },
+  };
+
   window.varsyncNaive = {
     /** Replace this document with the naive page, render the list once, then re-render it on every change event. */
     async start(stylesheet, token) {
       const headers = { Authorization: `Bearer ${token}` };
       const probe = window.varsyncBench;
-      document.head.replaceChildren();
-      const link = document.createElement('link');
-      link.rel = 'stylesheet';
-      link.href = stylesheet;
-      await new Promise((resolve, reject) => {
-        link.onload = resolve;
-        link.onerror = () => reject(new Error(`the stylesheet ${stylesheet} did not load`));
-        document.head.append(link);
-      });
-      document.body.innerHTML = TABLE;
-      const tbody = document.querySelector('tbody');
+      const tbody = await installTable(stylesheet);
       const refresh = async () => {
         const answer = await fetch('/api/variables', {
           headers: { ...headers, Accept: 'application/json' },

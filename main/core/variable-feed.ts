@@ -2,8 +2,9 @@
 // the list asks for what changed since its version and gets those rows only, instead of all 10,000
 // on every change. The feed diffs the agent's list against the one it last saw, when asked
 // (nothing runs while no page asks), and keeps a short log of which names changed in each version.
-// A version it cannot serve (newer than its own, or older than the log) gets the whole list.
+// A version it cannot serve (newer than its own, or older than the log) gets the whole list, as columns.
 import type { VariableChangesView } from '../../shared/agent-api.js';
+import { toColumns } from '../../shared/variable-columns.js';
 import { compareNames, sameVariable, type VariableView } from '../../shared/variables.js';
 
 /** Versions kept, and names over all of them: past either, a page that far behind reloads the list. */
@@ -31,7 +32,7 @@ export class VariableFeed {
     this.advance(byName);
     const version = this.version;
     if (since === undefined || !this.canServe(since))
-      return { version, changes: { full: true, variables: current, removed: [] } };
+      return { version, changes: { full: true, columns: toColumns(current) } };
     const names = new Set<string>();
     for (const entry of this.log) if (entry.version > since) for (const name of entry.names) names.add(name);
     const variables: VariableView[] = [];

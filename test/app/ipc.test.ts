@@ -5,12 +5,13 @@ import type { Emulator } from '../../emulator/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { createAgentService, forwardChanges, IPC_CHANNELS, setupIpc } from '../../main/app/ipc.js';
 import { ChangeFeed } from '../../main/core/change-feed.js';
-import type { ChangesPush } from '../../shared/agent-api.js';
+import type { ChangesPush, ChangesView } from '../../shared/agent-api.js';
 import { APP_START_URL, createSecureWindow } from '../../main/app/security.js';
 import { Agent } from '../../main/core/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
 import { IPC_CHANGED_EVENT, IPC_INVOKE } from '../../shared/ipc.js';
 import { emulatorConfig, eventually, tempDir } from '../helpers/agent.js';
+import { rowsOf } from '../helpers/changes.js';
 import { FakeWebContents, ipcMain, resetFakeElectron, shell, type FakeBrowserWindow } from './helpers/fake-electron.js';
 import { recordingLogger } from './helpers/logger.js';
 
@@ -65,12 +66,9 @@ describe('IPC handlers', () => {
       { name: 'color', value: 'blue', state: 'pending' },
       { name: 'seats', value: 3, state: 'pending' },
     ]);
-    const changes = (await ipcMain.invoke('agent:get-changes', trusted(), null)) as {
-      status: { pending: number };
-      variables: { full: boolean; variables: unknown[] };
-    };
+    const changes = (await ipcMain.invoke('agent:get-changes', trusted(), null)) as ChangesView;
     expect(changes).toMatchObject({ status: { pending: 2 }, variables: { full: true }, deadLetters: [], activity: [] });
-    expect(changes.variables.variables).toHaveLength(2);
+    expect(rowsOf(changes.variables)).toHaveLength(2);
     expect(await ipcMain.invoke('agent:get-dead-letters', trusted())).toEqual([]);
 
     await ipcMain.invoke('agent:pause', trusted());
@@ -207,7 +205,8 @@ describe('IPC handlers', () => {
     const [channel, push] = window.webContents.sent[0] as [string, ChangesPush];
     expect(channel).toBe(IPC_CHANGED_EVENT);
     expect(push.since).toBe(first.cursor);
-    expect(push.changes.variables.variables.map((variable) => variable.name)).toEqual(['color', 'size']);
+    expect(push.changes.variables.full).toBe(false);
+    expect(rowsOf(push.changes.variables).map((variable) => variable.name)).toEqual(['color', 'size']);
     window.destroy();
     agent.set({ color: 'green' });
     await new Promise((resolve) => setTimeout(resolve, 300));

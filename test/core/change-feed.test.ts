@@ -11,6 +11,7 @@ import { applyVariableChanges } from '../../renderer/variable-list.js';
 import type { DeadLetterView, StatusView } from '../../shared/agent-api.js';
 import { compareNames, type VariableView } from '../../shared/variables.js';
 import { emulatorConfig, tempDir } from '../helpers/agent.js';
+import { rowsOf } from '../helpers/changes.js';
 
 const view = (name: string, value: string): VariableView => ({
   name,
@@ -42,13 +43,13 @@ describe('the variables feed', () => {
     const agent = fakeList();
     agent.set({ a: '1', b: '2', c: '3' });
     const first = agent.feed.changesSince(undefined);
-    expect(first.changes).toMatchObject({ full: true, removed: [] });
-    expect(first.changes.variables.map((variable) => variable.name)).toEqual(['a', 'b', 'c']);
+    expect(first.changes.full).toBe(true);
+    expect(rowsOf(first.changes).map((variable) => variable.name)).toEqual(['a', 'b', 'c']);
 
     agent.set({ a: '1', b: 'two', c: '3', d: '4' });
     const second = agent.feed.changesSince(first.version);
     expect(second.changes).toMatchObject({ full: false, removed: [] });
-    expect(second.changes.variables.map((variable) => [variable.name, variable.value])).toEqual([
+    expect(rowsOf(second.changes).map((variable) => [variable.name, variable.value])).toEqual([
       ['b', 'two'],
       ['d', '4'],
     ]);
@@ -74,7 +75,7 @@ describe('the variables feed', () => {
     }
     const stale = agent.feed.changesSince(version).changes;
     expect(stale.full).toBe(true);
-    expect(stale.variables).toEqual(agent.list);
+    expect(rowsOf(stale)).toEqual(agent.list);
   });
 
   it('keeps a page that applies every answer in step with the list, whatever the changes and whenever it asks', () => {
@@ -155,18 +156,18 @@ describe('the change feed', () => {
       const feed = new ChangeFeed(agent);
       agent.set({ color: 'blue', seats: 3 });
       const first = feed.changesSince(null);
-      expect(first.variables.variables.map(({ name, state }) => [name, state])).toEqual([
+      expect(rowsOf(first.variables).map(({ name, state }) => [name, state])).toEqual([
         ['color', 'pending'],
         ['seats', 'pending'],
       ]);
       agent.set({ color: 'red' });
       const second = feed.changesSince(first.cursor);
-      expect(second.variables.variables.map(({ name, value }) => [name, value])).toEqual([['color', 'red']]);
+      expect(rowsOf(second.variables).map(({ name, value }) => [name, value])).toEqual([['color', 'red']]);
       expect(second.activity).toBeNull();
       await agent.activate();
       expect((await agent.syncNow()).outcome).toBe('drained');
       const third = feed.changesSince(second.cursor);
-      expect(third.variables.variables.map(({ name, state }) => [name, state])).toEqual([
+      expect(rowsOf(third.variables).map(({ name, state }) => [name, state])).toEqual([
         ['color', 'synced'],
         ['seats', 'synced'],
       ]);

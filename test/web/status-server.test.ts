@@ -12,6 +12,7 @@ import { Agent } from '../../main/core/agent.js';
 import { silentLogger } from '../../main/core/log.js';
 import { CONTENT_SECURITY_POLICY, startStatusServer, type StatusServer } from '../../main/web/status-server.js';
 import { emulatorConfig, tempDir } from '../helpers/agent.js';
+import { rowsOf } from '../helpers/changes.js';
 import { rawRequest } from '../helpers/http.js';
 
 let emulator: Emulator;
@@ -217,14 +218,19 @@ describe('the AgentApi over HTTP', () => {
     agent.set({ color: 'blue', seats: 3 });
     const changes = (since: string | null) =>
       authorized('/api/changes', { method: 'POST', body: JSON.stringify({ since }) });
-    const first = (await changes(null)).json() as { cursor: string; variables: { variables: unknown[] } };
+    const first = (await changes(null)).json() as ChangesView;
     expect(first).toMatchObject({
       status: { pending: 2 },
-      variables: { full: true, removed: [] },
+      variables: { full: true },
       deadLetters: [],
       activity: [],
     });
-    expect(first.variables.variables).toHaveLength(2);
+    // The whole list comes as columns.
+    expect(first.variables).toMatchObject({ columns: { names: ['color', 'seats'], values: ['blue', 3] } });
+    expect(rowsOf(first.variables).map((variable) => [variable.name, variable.state])).toEqual([
+      ['color', 'pending'],
+      ['seats', 'pending'],
+    ]);
     agent.set({ seats: 4 });
     const second = (await changes(first.cursor)).json() as { cursor: string };
     expect(second).toEqual({
@@ -304,7 +310,7 @@ describe('the AgentApi over HTTP', () => {
     const push = JSON.parse(/event: changes\ndata: (.*)\n\n/.exec(text)![1]!) as ChangesPush;
     expect(push.since).toBe(first.cursor);
     expect(push.changes.variables.full).toBe(false);
-    expect(push.changes.variables.variables.map((variable) => [variable.name, variable.value])).toEqual([
+    expect(rowsOf(push.changes.variables).map((variable) => [variable.name, variable.value])).toEqual([
       ['from_elsewhere', true],
     ]);
     expect(push.changes.status.pending).toBe(first.status.pending + 1);
