@@ -85,9 +85,13 @@ export function useVirtualRows(
   }, [container.current]);
 
   const height = view.rowHeight;
-  const visible = view.height > 0 ? Math.ceil(view.height / height) : firstRows();
+  const measured = view.height > 0;
+  const visible = measured ? Math.ceil(view.height / height) : firstRows();
+  // Before the box is measured (the first frame, or while the table is out of view) only the rows
+  // it can show: the rows beyond are for scrolling, which starts after a measurement.
+  const overscan = measured ? OVERSCAN : 0;
   const first = Math.floor(view.top / height);
-  const start = Math.min(count, Math.max(0, first - OVERSCAN));
-  const end = Math.min(count, first + visible + OVERSCAN);
+  const start = Math.min(count, Math.max(0, first - overscan));
+  const end = Math.min(count, first + visible + overscan);
   return { start, end, before: start * height, after: (count - end) * height };
 }
