@@ -22,6 +22,8 @@ let env: NodeJS.ProcessEnv;
 let daemon: DaemonProcess;
 let browser: Browser;
 let page: Page;
+/** When the page last had an answer to /api/changes (ms since the epoch). */
+let lastChangesAnswerAt = 0;
 const names = Array.from({ length: COUNT }, (_unused, index) => `var-${index}`).sort();
 
 const table = () => page.locator('.variables table');
@@ -38,6 +40,9 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
     daemon = await startDaemon(env);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/changes') lastChangesAnswerAt = Date.now();
+    });
     await page.goto(daemon.url);
   }, 120_000);
 
@@ -58,9 +63,12 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
   });
 
   it('applies a change made in another process to its row alone, from the event stream, without a request', async () => {
-    // Settled first: every value confirmed, so that the only change from here on is the one made below.
+    // Settled first: every value confirmed, so that the only change from here on is the one made below,
+    // and the page's own asking done (its first answer, and the one its event stream's opening asks
+    // for: they are at most a second apart).
     await expect.poll(() => page.getByTestId('pending-count').innerText(), { timeout: 30_000 }).toBe('0');
     await expect.poll(() => page.locator('.variables [data-state="pending"]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => Date.now() - lastChangesAnswerAt, { timeout: 15_000 }).toBeGreaterThan(1_500);
     const changed = names[0]!;
     const answers: Response[] = [];
     const onResponse = (response: Response) => void answers.push(response);

@@ -162,42 +162,49 @@ export function App({ transport }: { transport: Transport }) {
             {t('app.connectionLost')}
           </p>
         )}
-        <main>
-          {status === null ? (
-            <p class="loading" aria-busy="true">
-              {agent.loadError ? t('app.unreachable') : t('app.loading')}
-            </p>
-          ) : (
-            <>
-              <div class="overview">
-                <StatusSection
-                  status={status}
-                  busy={busy}
-                  canOpenLogsFolder={transport.canOpenLogsFolder}
-                  onSyncNow={onSyncNow}
-                  onTogglePause={onTogglePause}
-                  onOpenLogsFolder={onOpenLogsFolder}
-                />
-                <DeviceSection
-                  product={status.product}
-                  hardwareId={status.hardwareId?.id ?? null}
-                  hardwareIdSource={status.hardwareId?.source ?? null}
-                  announce={announce}
-                />
-              </div>
-              <p class="announcer" role="status" data-testid="notice">
-                {notice && (notice.whileState === undefined || notice.whileState === status.state) && (
-                  <span key={notice.id}>{notice.text}</span>
-                )}
-              </p>
-              {deadLetters && (
-                <DeadLettersSection deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
-              )}
-              {activity && <ActivitySection attempts={activity} api={api} announce={announce} />}
-              <NetworkCheckSection api={api} announce={announce} />
-              {variables && <VariablesSection variables={variables} />}
-            </>
+        {/* The window's frame shows at once; each section says it is loading until the first answer,
+            so that only the data is new when it lands (bench 7). */}
+        <main aria-busy={status === null}>
+          <div class="overview">
+            {status ? (
+              <StatusSection
+                status={status}
+                busy={busy}
+                canOpenLogsFolder={transport.canOpenLogsFolder}
+                onSyncNow={onSyncNow}
+                onTogglePause={onTogglePause}
+                onOpenLogsFolder={onOpenLogsFolder}
+              />
+            ) : (
+              <section class="panel status" aria-labelledby="status-heading">
+                <h2 id="status-heading" class="sr-only">
+                  {t('status.heading')}
+                </h2>
+                <p class="loading" data-testid="loading">
+                  {agent.loadError ? t('app.unreachable') : t('app.loading')}
+                </p>
+              </section>
+            )}
+            {status && (
+              <DeviceSection
+                product={status.product}
+                hardwareId={status.hardwareId?.id ?? null}
+                hardwareIdSource={status.hardwareId?.source ?? null}
+                announce={announce}
+              />
+            )}
+          </div>
+          <p class="announcer" role="status" data-testid="notice">
+            {notice && (notice.whileState === undefined || notice.whileState === status?.state) && (
+              <span key={notice.id}>{notice.text}</span>
+            )}
+          </p>
+          {deadLetters && (
+            <DeadLettersSection deadLetters={deadLetters} busy={busy} onRetry={onRetry} onDiscard={onDiscard} />
           )}
+          <ActivitySection attempts={activity} api={api} announce={announce} />
+          <NetworkCheckSection api={api} announce={announce} />
+          <VariablesSection variables={variables} />
         </main>
       </div>
     </I18n.Provider>

@@ -3,12 +3,13 @@
 // screen (it differs between the wide table and the stacked cards of a narrow window or 200% zoom)
 // and the rows out of view are stood in for by two spacers of that height times their count.
 //
-// Nothing here reads the layout while the page renders: sizes come from a ResizeObserver (called
-// after the browser's own layout, so reading them costs nothing more) and from scrolling. The first
-// render guesses from the window's height; the observer corrects it in the same frame. A table that
-// is out of view (styles.css: its section is not laid out until it comes near) is measured when it
-// comes into view.
-import { useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
+// Nothing here reads the layout while the page renders: the box's size comes from a ResizeObserver
+// (called after the browser's own layout, so reading it costs nothing more) and from scrolling, the
+// rows' height after the frame that showed other rows. The first render guesses from the window's
+// height; the observer corrects it in the same frame. A table that is out of view (styles.css: its
+// section is not laid out until it comes near) is measured when it comes into view. A changed value
+// measures nothing: its row re-renders alone.
+import { useEffect, useLayoutEffect, useState, type MutableRef } from 'preact/hooks';
 
 export interface VirtualRange {
   /** The first row to render, and one past the last. */
@@ -49,8 +50,7 @@ export function useVirtualRows(
 ): VirtualRange {
   const [view, setView] = useState<View>({ top: 0, height: 0, width: 0, rowHeight: ESTIMATED_ROW_PX });
 
-  // Follow the container's scroll position and size (its width changes the rows' height: stacked
-  // when narrow), and the body's size (other rows came into view, and may be of another height).
+  // Follow the container's scroll position and size (its width changes the rows' height: stacked when narrow).
   useLayoutEffect(() => {
     const element = container.current;
     if (!element) return;
@@ -76,7 +76,6 @@ export function useVirtualRows(
     element.addEventListener('scroll', onScroll, { passive: true });
     const resize = new ResizeObserver(update);
     resize.observe(element);
-    if (body.current) resize.observe(body.current);
     return () => {
       element.removeEventListener('scroll', onScroll);
       resize.disconnect();
@@ -93,5 +92,13 @@ export function useVirtualRows(
   const first = Math.floor(view.top / height);
   const start = Math.min(count, Math.max(0, first - overscan));
   const end = Math.min(count, first + visible + overscan);
+
+  // Other rows came into view: learn their height once they are painted (the layout is clean then).
+  useEffect(() => {
+    setView((previous) => {
+      const rowHeight = measuredRowHeight(body.current, previous.rowHeight);
+      return rowHeight === previous.rowHeight ? previous : { ...previous, rowHeight };
+    });
+  }, [start, end]);
   return { start, end, before: start * height, after: (count - end) * height };
 }

@@ -16,6 +16,9 @@ export const correlationIdSchema = z.string().regex(CORRELATION_ID_PATTERN);
 /** A cursor of `getChanges` (main/core/change-feed.ts), or null for everything. IPC and the HTTP API. */
 export const changesCursorSchema = z.string().max(80).nullable();
 
+/** The name a status page gives its getChanges calls and its event stream, so that pushes follow on from its answers. */
+export const pageNameSchema = z.string().regex(/^[\w-]{8,64}$/);
+
 /** Invoke channel -> the zod schema of its argument tuple. */
 export const IPC_INVOKE = {
   'agent:get-status': z.tuple([]),

@@ -13,6 +13,9 @@ import { senderProblem } from './security.js';
 /** What the renderer can ask of the agent: AgentApi without the event subscription. */
 export type AgentService = Omit<AgentApi, 'onChange'>;
 
+/** The app window's name in the change feed: its answers and its pushes follow on from each other. */
+export const WINDOW_PAGE = 'app-window';
+
 /** `feed` answers getChanges; the window's pushes (forwardChanges) must come from the same one. */
 export function createAgentService(
   agent: Agent,
@@ -22,7 +25,7 @@ export function createAgentService(
   return {
     getStatus: async () => agent.status(),
     getVariables: async () => agent.variables(),
-    getChanges: async (since) => feed.changesSince(since),
+    getChanges: async (since) => feed.changesSince(since, WINDOW_PAGE),
     getDeadLetters: async () => agent.deadLetters(),
     syncNow: async () => agent.syncNow(),
     pause: async () => agent.pause(),
@@ -73,9 +76,10 @@ export function setupIpc(service: AgentService, log: Logger): () => void {
 
 /** Tell the window's page when the agent changes, with the changes since the previous push (core/change-push.ts). */
 export function forwardChanges(agent: Agent, feed: ChangeFeed, page: () => WebContents | undefined): () => void {
-  const pusher = new ChangePusher(feed);
+  const pusher = new ChangePusher(feed, WINDOW_PAGE);
   return onChangeBursts(agent, () => {
     const contents = page();
+    // null before the page's first answer: it asks.
     if (contents && !contents.isDestroyed()) contents.send(IPC_CHANGED_EVENT, pusher.next());
   });
 }

@@ -1,7 +1,8 @@
 // Answers sent along with a change, to a page that listens (the status page's event stream, the
-// window over IPC): each is the feed's answer since the previous one sent to that page, so that a
-// page which applied that one needs no request of its own. A page that asked in between holds
-// another cursor, and asks again. Bursts of changes (one per queued value) are sent as one.
+// window over IPC): each is the feed's answer since the last one that page was given, asked for or
+// pushed (the feed keeps it per page), so the page applies it without a request of its own. Only
+// when the two cross on their way does the page find another cursor than the push's, and ask.
+// Bursts of changes (one per queued value) are sent as one.
 import type { ChangesPush } from '../../shared/agent-api.js';
 import type { Agent } from './agent.js';
 import type { ChangeFeed } from './change-feed.js';
@@ -10,18 +11,17 @@ import type { ChangeFeed } from './change-feed.js';
 export const CHANGE_COALESCE_MS = 100;
 
 export class ChangePusher {
-  private cursor: string;
+  constructor(
+    private readonly feed: ChangeFeed,
+    /** The name the page gives with its own getChanges calls. */
+    private readonly page: string,
+  ) {}
 
-  /** Starts from what the agent shows now: the page's first answer, asked at the same moment, has this cursor. */
-  constructor(private readonly feed: ChangeFeed) {
-    this.cursor = feed.changesSince(null).cursor;
-  }
-
-  next(): ChangesPush {
-    const since = this.cursor;
-    const changes = this.feed.changesSince(since);
-    this.cursor = changes.cursor;
-    return { since, changes };
+  /** The changes since the page's last answer; null while it has had none (it asks for its first). */
+  next(): ChangesPush | null {
+    const since = this.feed.cursorOf(this.page);
+    if (since === undefined) return null;
+    return { since, changes: this.feed.changesSince(since, this.page) };
   }
 }
 

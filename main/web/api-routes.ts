@@ -2,7 +2,7 @@
 // the agent, with its body checked first.
 import { z } from 'zod';
 import { API_BASE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
-import { changesCursorSchema, correlationIdSchema, deadLetterNamesSchema } from '../../shared/ipc.js';
+import { changesCursorSchema, correlationIdSchema, deadLetterNamesSchema, pageNameSchema } from '../../shared/ipc.js';
 import type { Agent } from '../core/agent.js';
 import type { ChangeFeed } from '../core/change-feed.js';
 import { HttpError } from './http-io.js';
@@ -15,7 +15,10 @@ export function apiRoutes(agent: Agent, feed: ChangeFeed): Map<string, ApiRoute>
   const handlers: Record<HttpApiMethod, ApiRoute> = {
     getStatus: () => agent.status(),
     getVariables: () => agent.variables(),
-    getChanges: (body) => feed.changesSince(parseCursor(body)),
+    getChanges: (body) => {
+      const { since, page } = parseCursor(body);
+      return feed.changesSince(since, page);
+    },
     getDeadLetters: () => agent.deadLetters(),
     syncNow: () => agent.syncNow(),
     pause: () => agent.pause(),
@@ -51,13 +54,16 @@ function parseNames(body: unknown): string[] | undefined {
   return parsed.data.names;
 }
 
-const cursorBody = z.strictObject({ since: changesCursorSchema });
+const cursorBody = z.strictObject({ since: changesCursorSchema, page: pageNameSchema.optional() });
 
-function parseCursor(body: unknown): string | null {
+function parseCursor(body: unknown): { since: string | null; page?: string } {
   const parsed = cursorBody.safeParse(body ?? {});
   if (!parsed.success)
-    throw new HttpError(400, 'body must be {"since": null} or {"since": "<cursor of the last answer>"}');
-  return parsed.data.since;
+    throw new HttpError(
+      400,
+      'body must be {"since": null} or {"since": "<cursor of the last answer>"}, with "page": "<the page\'s name>" if it listens to /api/events?page=',
+    );
+  return parsed.data;
 }
 
 const attemptBody = z.strictObject({ correlationId: correlationIdSchema });

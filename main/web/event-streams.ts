@@ -1,18 +1,20 @@
-// The status page's server-sent events: at most 16 open streams, one `changes` event per burst of
-// the agent's changes (coalesced per 100 ms) carrying what changed since the previous event on that
-// stream (core/change-push.ts), so that the page applies it without asking; and a keep-alive
-// comment every 15 s so that proxies and browsers keep the stream open.
+// The status page's server-sent events: at most 16 open streams, one event per burst of the agent's
+// changes (coalesced per 100 ms), and a keep-alive comment every 15 s so that proxies and browsers
+// keep the stream open. A page that names itself (`?page=`, the name it gives its getChanges calls)
+// gets `changes` events carrying what changed since its last answer (core/change-push.ts), which it
+// applies without asking; any other reader, or a page before its first answer, a bare `change`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Agent } from '../core/agent.js';
 import type { ChangeFeed } from '../core/change-feed.js';
 import { ChangePusher, onChangeBursts } from '../core/change-push.js';
+import { pageNameSchema } from '../../shared/ipc.js';
 import { HttpError } from './http-io.js';
 
 const MAX_EVENT_STREAMS = 16;
 const HEARTBEAT_MS = 15_000;
 
 export class EventStreams {
-  private readonly streams = new Map<ServerResponse, ChangePusher>();
+  private readonly streams = new Map<ServerResponse, ChangePusher | null>();
   private readonly stopPushing: () => void;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -25,9 +27,12 @@ export class EventStreams {
     this.heartbeat = setInterval(() => this.broadcast(': keep-alive\n\n'), HEARTBEAT_MS);
   }
 
-  open(req: IncomingMessage, res: ServerResponse): void {
+  open(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (this.streams.size >= MAX_EVENT_STREAMS) throw new HttpError(503, 'too many open status pages');
-    const pusher = new ChangePusher(this.feed);
+    const page = url.searchParams.get('page');
+    if (page !== null && !pageNameSchema.safeParse(page).success)
+      throw new HttpError(400, 'page must be 8 to 64 letters, digits, - or _');
+    const pusher = page === null ? null : new ChangePusher(this.feed, page);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
     this.streams.set(res, pusher);
@@ -42,10 +47,11 @@ export class EventStreams {
   }
 
   private push(): void {
-    // JSON has no raw line breaks, so each push is one `data:` line. The bare `change` is for a page
-    // loaded before pushes existed (a tab left open across an upgrade): it asks, as it did.
-    for (const [stream, pusher] of this.streams)
-      stream.write(`event: changes\ndata: ${JSON.stringify(pusher.next())}\n\nevent: change\ndata: {}\n\n`);
+    for (const [stream, pusher] of this.streams) {
+      const push = pusher?.next();
+      // JSON has no raw line breaks, so each push is one `data:` line.
+      stream.write(push ? `event: changes\ndata: ${JSON.stringify(push)}\n\n` : 'event: change\ndata: {}\n\n');
+    }
   }
 
   private broadcast(text: string): void {

@@ -109,7 +109,7 @@ class StatusPage {
     if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
 
     if (url.pathname === `${API_BASE}${EVENTS_ROUTE.path}` && method === EVENTS_ROUTE.method)
-      return this.events.open(req, res);
+      return this.events.open(req, res, url);
     const route = this.routes.get(`${method} ${url.pathname}`);
     if (route) return this.answer(req, res, method, route);
     if (isApi) throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);

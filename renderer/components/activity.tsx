@@ -14,14 +14,18 @@ import { chartNow, HistoryChart } from './history-chart.js';
 import { Time } from './time.js';
 
 export interface ActivityProps {
-  attempts: AttemptView[];
+  /** Null until the first answer: the section says it is loading. */
+  attempts: AttemptView[] | null;
   api: Pick<AgentApi, 'getAttemptLog'>;
   announce: (message: string) => void;
 }
 
+const NO_ATTEMPTS: AttemptView[] = [];
+
 type Opened = { id: string; log: AttemptLogView | null; error: string | null };
 
-export function Activity({ attempts, api, announce }: ActivityProps) {
+export function Activity({ attempts: loaded, api, announce }: ActivityProps) {
+  const attempts = loaded ?? NO_ATTEMPTS;
   const translator = useI18n();
   const { t } = translator;
   const [opened, setOpened] = useState<Opened | null>(null);
@@ -54,9 +58,15 @@ export function Activity({ attempts, api, announce }: ActivityProps) {
           {t('activity.heading')}
         </h2>
       </div>
-      <p class="hint">{t('activity.hint', { count: attempts.length })}</p>
-      <HistoryChart attempts={attempts} now={chartNow(Date.now())} />
-      {attempts.length === 0 ? (
+      {loaded === null ? (
+        <p class="hint loading">{t('app.loading')}</p>
+      ) : (
+        <>
+          <p class="hint">{t('activity.hint', { count: attempts.length })}</p>
+          <HistoryChart attempts={attempts} now={chartNow(Date.now())} />
+        </>
+      )}
+      {loaded === null ? null : attempts.length === 0 ? (
         <p class="empty" data-testid="no-activity">
           {t('activity.empty')}
         </p>

@@ -17,7 +17,11 @@ import { Value } from './value.js';
 
 const COLUMNS = 6;
 
-export function VariablesTable({ variables }: { variables: readonly VariableView[] }) {
+const NO_VARIABLES: readonly VariableView[] = [];
+
+/** `variables` is null until the first answer: the section says it is loading. */
+export function VariablesTable({ variables: loaded }: { variables: readonly VariableView[] | null }) {
+  const variables = loaded ?? NO_VARIABLES;
   const translator = useI18n();
   const { t } = translator;
   const [query, setQuery] = useState('');
@@ -68,7 +72,9 @@ export function VariablesTable({ variables }: { variables: readonly VariableView
             ? t('variables.showing', { shown: shown.length, count: variables.length })
             : t('variables.count', { count: variables.length })}
       </p>
-      {variables.length === 0 ? (
+      {loaded === null ? (
+        <p class="empty loading">{t('app.loading')}</p>
+      ) : variables.length === 0 ? (
         <p class="empty" data-testid="no-variables">
           <Message id="variables.empty" parts={{ command: <code translate={false}>varsync set NAME=VALUE</code> }} />
         </p>

@@ -1,7 +1,8 @@
 // The agent's change events for the page the headless daemon serves: one text/event-stream
 // (`GET /api/events`, read with fetch so that it can carry the Bearer header) shared by every
-// listener, reopened after a drop, and the parser of its format. Each event carries the changes
-// (a ChangesPush) for the page to apply without asking. Runs without a DOM.
+// listener, reopened after a drop, and the parser of its format. A `changes` event carries the
+// changes (a ChangesPush) for the page to apply without asking; a bare `change` says to ask. Runs
+// without a DOM.
 import type { ChangesPush } from '../../shared/agent-api.js';
 
 /** The part of a response body's reader this uses (a ReadableStream's default reader). */
@@ -82,6 +83,7 @@ export class ChangeStream {
     const parser = new EventStreamParser({
       onEvent: (type, data) => {
         if (type === 'changes') this.emitChange(pushIn(data));
+        else if (type === 'change') this.emitChange(null);
       },
       onRetry: (delayMs) => (this.retryDelayMs = delayMs),
     });

@@ -51,6 +51,14 @@ export interface HttpTransportOptions {
   reopenDelayMs?: number;
   /** How long to wait after a dropped event stream until the agent says otherwise (its `retry:` field). */
   retryDelayMs?: number;
+  /** This page's name for the agent (random unless given), on getChanges and the event stream. */
+  pageName?: string;
+}
+
+/** A random name for this page: the agent pushes it the changes since its own last answer. */
+function randomPageName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** A request the agent refused or that never reached it; `message` is meant for people. */
@@ -68,8 +76,9 @@ export class AgentRequestError extends Error {
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const base = options.apiBase ?? API_BASE;
   const authorization = `Bearer ${options.token}`;
+  const page = options.pageName ?? randomPageName();
   const openStream = (signal: AbortSignal) =>
-    options.fetch(`${base}${EVENTS_ROUTE.path}`, {
+    options.fetch(`${base}${EVENTS_ROUTE.path}?page=${page}`, {
       method: EVENTS_ROUTE.method,
       headers: { Accept: 'text/event-stream', Authorization: authorization },
       credentials: 'omit',
@@ -126,7 +135,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     getVariables: async () =>
       expectArray<VariableView>(await request(HTTP_ROUTES.getVariables), HTTP_ROUTES.getVariables),
     getChanges: async (since) =>
-      expectObject<ChangesView>(await request(HTTP_ROUTES.getChanges, { since }), HTTP_ROUTES.getChanges),
+      expectObject<ChangesView>(await request(HTTP_ROUTES.getChanges, { since, page }), HTTP_ROUTES.getChanges),
     getDeadLetters: async () =>
       expectArray<DeadLetterView>(await request(HTTP_ROUTES.getDeadLetters), HTTP_ROUTES.getDeadLetters),
     syncNow: async () => expectObject<SyncResultView>(await request(HTTP_ROUTES.syncNow), HTTP_ROUTES.syncNow),

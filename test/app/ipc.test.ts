@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Emulator } from '../../emulator/index.js';
 import { startEmulator } from '../../emulator/index.js';
-import { createAgentService, forwardChanges, IPC_CHANNELS, setupIpc } from '../../main/app/ipc.js';
+import { createAgentService, forwardChanges, IPC_CHANNELS, setupIpc, WINDOW_PAGE } from '../../main/app/ipc.js';
 import { ChangeFeed } from '../../main/core/change-feed.js';
 import type { ChangesPush, ChangesView } from '../../shared/agent-api.js';
 import { APP_START_URL, createSecureWindow } from '../../main/app/security.js';
@@ -192,8 +192,15 @@ describe('IPC handlers', () => {
 
   it('tell the app page when the agent changes, with the changes since the last push, and nobody once the window is gone', async () => {
     const feed = new ChangeFeed(agent);
-    const first = feed.changesSince(null);
     const stop = forwardChanges(agent, feed, () => window.webContents as never);
+    // Before the page's first answer there is nothing to follow on from: it is told to ask.
+    agent.set({ shape: 'round' });
+    await eventually(
+      () => window.webContents.sent.length,
+      (count) => count > 0,
+    );
+    expect(window.webContents.sent.shift()).toEqual([IPC_CHANGED_EVENT, null]);
+    const first = feed.changesSince(null, WINDOW_PAGE);
     // A burst of changes is one push, what getChanges(first cursor) would answer.
     agent.set({ color: 'blue' });
     agent.set({ size: 3 });
@@ -207,6 +214,8 @@ describe('IPC handlers', () => {
     expect(push.since).toBe(first.cursor);
     expect(push.changes.variables.full).toBe(false);
     expect(rowsOf(push.changes.variables).map((variable) => variable.name)).toEqual(['color', 'size']);
+    // The window's own answers and its pushes follow on from each other.
+    expect(feed.cursorOf(WINDOW_PAGE)).toBe(push.changes.cursor);
     window.destroy();
     agent.set({ color: 'green' });
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -250,8 +250,10 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
   if (channel === 'agent:check-network')
     return typeof (value as { apiUrl?: unknown }).apiUrl === 'string' ? undefined : 'answered without the API URL';
   if (CURSOR_CHANNELS.has(channel)) {
-    const answer = value as { cursor?: unknown; variables?: { variables?: unknown } };
-    return typeof answer.cursor === 'string' && Array.isArray(answer.variables?.variables)
+    // The changes, or (no usable cursor) the whole list as columns.
+    const answer = value as { cursor?: unknown; variables?: { variables?: unknown; columns?: { names?: unknown } } };
+    return typeof answer.cursor === 'string' &&
+      (Array.isArray(answer.variables?.variables) || Array.isArray(answer.variables?.columns?.names))
       ? undefined
       : 'answered without changes';
   }

@@ -21,6 +21,7 @@ import { english } from '../../shared/i18n/translator.js';
 import { translatorFor } from '../../shared/i18n/languages.js';
 
 const TOKEN = 'run-token-abc';
+const PAGE = 'page-name-123';
 
 interface Call {
   url: string;
@@ -100,7 +101,7 @@ function setup(
     token: TOKEN,
     fetch: async (url, init) => {
       calls.push({ url, init });
-      if (url !== '/api/events') return respond({ url, init });
+      if (url !== `/api/events?page=${PAGE}`) return respond({ url, init });
       const entry: { init: FetchInit; stream: FakeStream | undefined } = { init, stream: undefined };
       streams.push(entry);
       const response = await openStream();
@@ -108,6 +109,7 @@ function setup(
     },
     reopenDelayMs: 5_000,
     retryDelayMs: 2_000,
+    pageName: PAGE,
   });
   return { transport, api: transport.api, calls, streams };
 }
@@ -165,8 +167,9 @@ describe('HTTP transport', () => {
         call.init.headers.Authorization,
       ]),
     ).toEqual([
-      ['POST', '/api/changes', '{"since":null}', 'application/json', `Bearer ${TOKEN}`],
-      ['POST', '/api/changes', '{"since":"c1"}', 'application/json', `Bearer ${TOKEN}`],
+      // With the page's name: what the agent pushes on its event stream follows on from these answers.
+      ['POST', '/api/changes', `{"since":null,"page":"${PAGE}"}`, 'application/json', `Bearer ${TOKEN}`],
+      ['POST', '/api/changes', `{"since":"c1","page":"${PAGE}"}`, 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/dead-letters/retry', '{"names":["a","b"]}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/dead-letters/discard', '{}', 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/sync', '{}', 'application/json', `Bearer ${TOKEN}`],
@@ -245,10 +248,10 @@ describe('the event stream, read with fetch', () => {
     await settle();
     expect(first.mock.calls).toEqual([[null], [push], [push]]);
     expect(second).toHaveBeenCalledTimes(3);
-    // Data that is not a push still tells of a change: the page asks.
-    stream!.write('event: changes\ndata: {"since":1}\n\nevent: changes\ndata: not json\n\n');
+    // A bare change, and data that is not a push, still tell of a change: the page asks.
+    stream!.write('event: change\ndata: {}\n\nevent: changes\ndata: {"since":1}\n\nevent: changes\ndata: not json\n\n');
     await settle();
-    expect(first.mock.calls.slice(3)).toEqual([[null], [null]]);
+    expect(first.mock.calls.slice(3)).toEqual([[null], [null], [null]]);
     stopFirst();
     expect(init.signal!.aborted).toBe(false);
     stopSecond();

@@ -281,25 +281,26 @@ describe('the AgentApi over HTTP', () => {
     ).toBe(413);
   });
 
-  it('pushes the changes when the agent changes, also for a set from another process: what getChanges would answer the page', async () => {
-    // The page's first answer, asked as its stream opens: the push continues from its cursor.
-    const first = (await authorized('/api/changes', { method: 'POST', body: '{"since":null}' })).json() as ChangesView;
-    const text = await new Promise<string>((resolve, reject) => {
+  /** The first event on /api/events (`query` after the path) once another process sets a value. */
+  let sets = 0;
+  function firstEvent(query: string): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
       const req = request(
-        `${server.origin}/api/events`,
+        `${server.origin}/api/events${query}`,
         { headers: { Authorization: 'Bearer test-token-123' } },
         (res) => {
           expect(res.headers['content-type']).toBe('text/event-stream');
-          // The stream is open (its answers start from here): another process writes to the same data folder.
+          // The stream is open: another process writes to the same data folder.
           const other = Agent.open({ config: agent.config });
-          other.set({ from_elsewhere: true });
+          other.set({ from_elsewhere: sets++ === 0 ? true : `set ${sets}` });
           void other.close();
           let text = '';
           res.on('data', (chunk: Buffer) => {
             text += chunk.toString();
-            if (/event: changes\ndata: .*\n\n/.test(text)) {
+            const event = /(event: \w+\ndata: .*\n)\n/.exec(text);
+            if (event) {
               req.destroy();
-              resolve(text);
+              resolve(event[1]!);
             }
           });
         },
@@ -307,17 +308,32 @@ describe('the AgentApi over HTTP', () => {
       req.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
       req.end();
     });
-    const push = JSON.parse(/event: changes\ndata: (.*)\n\n/.exec(text)![1]!) as ChangesPush;
+  }
+
+  it('pushes a page that names itself the changes since its last answer, also for a set from another process', async () => {
+    const page = 'page-0123456789';
+    const first = (
+      await authorized('/api/changes', { method: 'POST', body: JSON.stringify({ since: null, page }) })
+    ).json() as ChangesView;
+    const event = await firstEvent(`?page=${page}`);
+    const push = JSON.parse(/^event: changes\ndata: (.*)\n$/.exec(event)![1]!) as ChangesPush;
     expect(push.since).toBe(first.cursor);
     expect(push.changes.variables.full).toBe(false);
     expect(rowsOf(push.changes.variables).map((variable) => [variable.name, variable.value])).toEqual([
       ['from_elsewhere', true],
     ]);
     expect(push.changes.status.pending).toBe(first.status.pending + 1);
-    // What the page would have been answered had it asked from the same cursor: the same cursor.
+    // What the page would have been answered had it asked from the same cursor.
     const asked = (
       await authorized('/api/changes', { method: 'POST', body: JSON.stringify({ since: first.cursor }) })
     ).json() as ChangesView;
     expect(asked.cursor).toBe(push.changes.cursor);
+  });
+
+  it('tells any other reader, and a page before its first answer, that something changed: it asks', async () => {
+    expect(await firstEvent('')).toBe('event: change\ndata: {}\n');
+    expect(await firstEvent('?page=page-never-asked')).toBe('event: change\ndata: {}\n');
+    const refused = await authorized('/api/events?page=../../x');
+    expect(refused.status).toBe(400);
   });
 });
