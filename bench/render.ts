@@ -289,30 +289,46 @@ async function appRound(
   }
 }
 
-/** The floor: the app's first answer parsed and its first rows drawn, nothing else (naive-table.js). */
+/**
+ * One page of naive-table.js (the floor, the naive page): a document of the status server's origin,
+ * under its Content-Security-Policy, which the script replaces (a refusal without the token: its
+ * headers are all that matter), loaded by `start` (a call in the page); then `more` with it.
+ */
+async function scriptedPage<T>(
+  context: BrowserContext,
+  server: StatusServer,
+  names: number,
+  start: string,
+  more: (page: Page, meter: MainThreadMeter) => Promise<T>,
+): Promise<{ load: NaiveLoadTimes; loadCpu: MainThreadTime; more: T }> {
+  const page = await context.newPage();
+  const check = failOnPageErrors(page);
+  try {
+    await page.goto(`${server.origin}/api/dead-letters`);
+    await page.evaluate(pageScript('naive-table.js'));
+    const meter = await mainThreadMeter(context, page);
+    const before = await meter.read();
+    const load = (await page.evaluate(start)) as NaiveLoadTimes;
+    const loadCpu = timeBetween(before, await meter.read());
+    if (load.rows !== names) throw new Error(`${start} read ${load.rows} rows, expected ${names}`);
+    const result = await more(page, meter);
+    check();
+    return { load, loadCpu, more: result };
+  } finally {
+    await page.close();
+  }
+}
+
+/** The floor: the app's first answer parsed and its first rows drawn, nothing else. */
 async function floorRound(
   context: BrowserContext,
   server: StatusServer,
   stylesheet: string,
   names: number,
 ): Promise<FloorPage> {
-  const page = await context.newPage();
-  const check = failOnPageErrors(page);
-  try {
-    await page.goto(`${server.origin}/api/dead-letters`); // the origin and its policy, as for the naive page
-    await page.evaluate(pageScript('naive-table.js'));
-    const meter = await mainThreadMeter(context, page);
-    const before = await meter.read();
-    const load = (await page.evaluate(
-      call('window.varsyncFloor.start', stylesheet, server.token, FLOOR_ROWS),
-    )) as NaiveLoadTimes;
-    const loadCpu = timeBetween(before, await meter.read());
-    if (load.rows !== names) throw new Error(`the floor page read ${load.rows} rows, expected ${names}`);
-    check();
-    return { load, loadCpu };
-  } finally {
-    await page.close();
-  }
+  const start = call('window.varsyncFloor.start', stylesheet, server.token, FLOOR_ROWS);
+  const { load, loadCpu } = await scriptedPage(context, server, names, start, async () => undefined);
+  return { load, loadCpu };
 }
 
 async function naiveRound(
@@ -323,25 +339,11 @@ async function naiveRound(
   count: number,
   names: number,
 ): Promise<NaivePage> {
-  const { origin, token } = server;
-  const page = await context.newPage();
-  const check = failOnPageErrors(page);
-  try {
-    // A document of the status server's origin, under its Content-Security-Policy, which the naive page
-    // replaces (a refusal without the token: its headers are all that matter).
-    await page.goto(`${origin}/api/dead-letters`);
-    await page.evaluate(pageScript('naive-table.js'));
-    const meter = await mainThreadMeter(context, page);
-    const before = await meter.read();
-    const load = (await page.evaluate(call('window.varsyncNaive.start', stylesheet, token))) as NaiveLoadTimes;
-    const loadCpu = timeBetween(before, await meter.read());
-    if (load.rows !== names) throw new Error(`the naive page shows ${load.rows} rows, expected ${names}`);
-    const measured = await changes.measure(page, meter, count, NAIVE_PAUSE_MS, 'naive');
-    check();
-    return { load, loadCpu, changes: measured };
-  } finally {
-    await page.close();
-  }
+  const start = call('window.varsyncNaive.start', stylesheet, server.token);
+  const { load, loadCpu, more } = await scriptedPage(context, server, names, start, (page, meter) =>
+    changes.measure(page, meter, count, NAIVE_PAUSE_MS, 'naive'),
+  );
+  return { load, loadCpu, changes: more };
 }
 
 export async function benchRender(): Promise<ResultRow[]> {
@@ -565,23 +567,40 @@ function describeRatios(rounds: Round[], names: number): ResultRow[] {
   ];
 }
 
+/** A page that loads once by itself (the floor, the naive page): its first frame after the data, and its CPU. */
+function describeLoads(
+  firstFrameMetric: string,
+  label: string,
+  pages: Array<{ load: NaiveLoadTimes; loadCpu: MainThreadTime }>,
+  wallNote: string,
+): ResultRow[] {
+  return [
+    row(
+      BENCH_RENDER,
+      firstFrameMetric,
+      of(pages, (page) => dataToFrame(page.load)),
+      'ms',
+      wallNote,
+    ),
+    row(
+      BENCH_RENDER,
+      `${label}: main thread busy, fetch to frame`,
+      of(pages, (page) => page.loadCpu.taskMs),
+      'ms',
+      cpuNote(pages.map((page) => page.loadCpu)),
+    ),
+  ];
+}
+
 function describeFloor(rounds: Round[], names: number): ResultRow[] {
   const count = names.toLocaleString('en-US');
   const floors = rounds.map((round) => round.floor);
   return [
-    row(
-      BENCH_RENDER,
+    ...describeLoads(
       `floor: data → first frame, ${count} parsed, ${FLOOR_ROWS} rows drawn`,
-      of(floors, (page) => dataToFrame(page.load)),
-      'ms',
+      'floor',
+      floors,
       'wall time; the app’s first answer and one innerHTML, nothing else on the page',
-    ),
-    row(
-      BENCH_RENDER,
-      'floor: main thread busy, fetch to frame',
-      of(floors, (page) => page.loadCpu.taskMs),
-      'ms',
-      cpuNote(floors.map((page) => page.loadCpu)),
     ),
     row(
       BENCH_RENDER,
@@ -597,20 +616,7 @@ function describeNaive(rounds: Round[], naive: NaivePage[], names: number): Resu
   const count = names.toLocaleString('en-US');
   const changes = naive.flatMap((page) => page.changes);
   return [
-    row(
-      BENCH_RENDER,
-      `naive: data → first frame with ${count} rows`,
-      of(naive, (page) => dataToFrame(page.load)),
-      'ms',
-      'wall time, one innerHTML',
-    ),
-    row(
-      BENCH_RENDER,
-      'naive: main thread busy, fetch to frame',
-      of(naive, (page) => page.loadCpu.taskMs),
-      'ms',
-      cpuNote(naive.map((page) => page.loadCpu)),
-    ),
+    ...describeLoads(`naive: data → first frame with ${count} rows`, 'naive', naive, 'wall time, one innerHTML'),
     row(
       BENCH_RENDER,
       'naive: main thread busy per change',
