@@ -5,17 +5,16 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { BROWSER, launchChromium } from '../bench/lib/browser.js';
-import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
-import { eventually, tempDir } from '../test/helpers/agent.js';
-import { emulatorEnv, varsync } from '../test/helpers/cli.js';
-import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
+import { launchChromium } from '../bench/lib/browser.js';
+import { chromiumMissing } from './chromium.js';
+import type { Emulator } from '../emulator/index.js';
+import { varsync } from '../test/helpers/cli.js';
+import type { DaemonProcess } from '../test/helpers/daemon.js';
 import { accessibilityViolations } from './axe.js';
+import { daemonAfterFailedAttempt } from './failed-attempt-daemon.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-activity-device';
-const chromiumMissing = 'problem' in BROWSER;
-if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let daemon: DaemonProcess;
@@ -26,21 +25,7 @@ let page: Page;
 describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    emulator = await startEmulator();
-    env = emulatorEnv(emulator, tempDir(), {
-      VARSYNC_HARDWARE_ID: HW,
-      VARSYNC_RETRY_BASE_MS: '300',
-      VARSYNC_RETRY_MAX_MS: '600',
-      VARSYNC_LOG_LEVEL: 'debug',
-    });
-    daemon = await startDaemon(env);
-    emulator.faults.failNext(503, 1);
-    await varsync(['set', 'color=blue', 'seats:=3'], env);
-    await eventually(
-      () => emulator.state.variablesOf(DEMO.product, HW),
-      (values) => values.color === 'blue',
-      20_000,
-    );
+    ({ emulator, env, daemon } = await daemonAfterFailedAttempt(HW, ['color=blue', 'seats:=3']));
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.origin });

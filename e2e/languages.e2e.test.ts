@@ -7,19 +7,19 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { BROWSER, launchChromium } from '../bench/lib/browser.js';
-import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
+import { launchChromium } from '../bench/lib/browser.js';
+import { chromiumMissing } from './chromium.js';
+import { DEMO, type Emulator } from '../emulator/index.js';
 import { CATALOGS, type Language } from '../shared/i18n/languages.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
-import { emulatorEnv, varsync } from '../test/helpers/cli.js';
+import { varsync } from '../test/helpers/cli.js';
 import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
 import { accessibilityViolations } from './axe.js';
+import { daemonAfterFailedAttempt } from './failed-attempt-daemon.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-languages-device';
 const LICENSE = { product: DEMO.product, licenseKey: DEMO.licenseKey };
-const chromiumMissing = 'problem' in BROWSER;
-if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let daemon: DaemonProcess;
@@ -78,24 +78,16 @@ function untranslated(page: Page): Promise<string[]> {
 describe.skipIf(chromiumMissing)('every language in Chromium', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    emulator = await startEmulator();
-    env = emulatorEnv(emulator, tempDir(), {
-      VARSYNC_HARDWARE_ID: HW,
-      VARSYNC_RETRY_BASE_MS: '300',
-      VARSYNC_RETRY_MAX_MS: '600',
-      VARSYNC_RECHECK_SECONDS: '1',
-      VARSYNC_LOG_LEVEL: 'debug',
-    });
-    daemon = await startDaemon(env);
     // A failed attempt (503) before the one that sends, and a value the server refuses.
-    emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['refused'] } });
-    emulator.faults.failNext(503, 1);
-    await varsync(['set', 'color=blue', 'seats:=3', 'beta:=true', 'refused=x'], env);
-    await eventually(
-      () => emulator.state.variablesOf(DEMO.product, HW),
-      (values) => values.color === 'blue',
-      20_000,
-    );
+    ({ emulator, env, daemon } = await daemonAfterFailedAttempt(
+      HW,
+      ['color=blue', 'seats:=3', 'beta:=true', 'refused=x'],
+      {
+        env: { VARSYNC_RECHECK_SECONDS: '1' },
+        prepare: (emulator) =>
+          emulator.state.load({ ...emulator.state.seed, validation: { rejectNames: ['refused'] } }),
+      },
+    ));
     await eventually(
       () => daemon.status(),
       (status) => status.failed === 1 && status.state === 'synced',

@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { BROWSER, launchChromium } from '../bench/lib/browser.js';
+import { launchChromium } from '../bench/lib/browser.js';
+import { chromiumMissing } from './chromium.js';
 import {
   createCertificateAuthority,
   createServerCertificate,
@@ -23,8 +24,6 @@ import { accessibilityViolations } from './axe.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const AUTH = { user: 'pageproxyuser', password: 'Pr0xy-page-s3cret' };
-const chromiumMissing = 'problem' in BROWSER;
-if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let caFile: string;

@@ -22,7 +22,8 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BROWSER, launchChromium } from '../bench/lib/browser.js';
+import { launchChromium } from '../bench/lib/browser.js';
+import { chromiumMissing } from './chromium.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../shared/content-security-policy.js';
 import { eventually, tempDir } from '../test/helpers/agent.js';
@@ -39,8 +40,6 @@ import {
 const RENDERER_INDEX = join(import.meta.dirname, '..', 'out', 'renderer', 'index.html');
 /** A name that resolves to 127.0.0.1 in this browser only: what a DNS-rebinding attack makes of an attacker's name. */
 const REBINDING_HOST = 'rebind.test';
-const chromiumMissing = 'problem' in BROWSER;
-if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 const NONE_RAN: InjectionOutcome['ran'] = {
   inlineScript: false,

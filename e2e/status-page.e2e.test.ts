@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
-import { BROWSER, launchChromium } from '../bench/lib/browser.js';
+import { launchChromium } from '../bench/lib/browser.js';
+import { chromiumMissing } from './chromium.js';
 import { DEMO, startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
@@ -16,8 +17,6 @@ import { accessibilityViolations } from './axe.js';
 const SCREENSHOTS = 'test-results/screenshots';
 const HW = 'e2e-device';
 const license = { product: DEMO.product, licenseKey: DEMO.licenseKey };
-const chromiumMissing = 'problem' in BROWSER;
-if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let daemon: DaemonProcess;

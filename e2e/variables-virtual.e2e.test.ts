@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Response } from 'playwright-core';
-import { BROWSER, launchChromium } from '../bench/lib/browser.js';
+import { launchChromium } from '../bench/lib/browser.js';
+import { chromiumMissing } from './chromium.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../test/helpers/agent.js';
 import { emulatorEnv, varsync } from '../test/helpers/cli.js';
@@ -14,8 +15,6 @@ import { startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
 
 const COUNT = 10_000;
 const SCREENSHOTS = 'test-results/screenshots';
-const chromiumMissing = 'problem' in BROWSER;
-if ('problem' in BROWSER) console.log(`skipped: ${BROWSER.problem}`);
 
 let emulator: Emulator;
 let env: NodeJS.ProcessEnv;

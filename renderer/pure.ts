@@ -5,7 +5,8 @@
 import { Component, h, type FunctionComponent } from 'preact';
 import { useRef } from 'preact/hooks';
 
-function sameProps(previous: object, next: object): boolean {
+/** Whether two objects have the same keys with identical values (one level deep). */
+export function shallowEqual(previous: object, next: object): boolean {
   const before = previous as Record<string, unknown>;
   const after = next as Record<string, unknown>;
   const keys = Object.keys(after);
@@ -18,7 +19,7 @@ export function pure<P extends object>(section: FunctionComponent<P>): FunctionC
   class Pure extends Component<P> {
     static override displayName = `pure(${section.displayName ?? section.name})`;
     override shouldComponentUpdate(next: P): boolean {
-      return !sameProps(this.props, next);
+      return !shallowEqual(this.props, next);
     }
     override render() {
       return h(section, this.props);

@@ -10,6 +10,7 @@
 // section is not laid out until it comes near) is measured when it comes into view. A changed value
 // measures nothing: its row re-renders alone.
 import { useEffect, useLayoutEffect, useState, type MutableRef } from 'preact/hooks';
+import { shallowEqual } from './pure.js';
 
 export interface VirtualRange {
   /** The first row to render, and one past the last. */
@@ -55,26 +56,24 @@ export function useVirtualRows(
     const element = container.current;
     if (!element) return;
     let frame = 0;
-    const update = () => {
+    /** Reads the box (clean layout: called by the observer, or in a frame after a scroll); with `rows`, also their height. */
+    const update = (rows: boolean) => {
       frame = 0;
       setView((previous) => {
         const next = {
           top: element.scrollTop,
           height: element.clientHeight,
           width: element.clientWidth,
-          rowHeight: measuredRowHeight(body.current, previous.rowHeight),
+          rowHeight: rows ? measuredRowHeight(body.current, previous.rowHeight) : previous.rowHeight,
         };
-        return next.top === previous.top &&
-          next.height === previous.height &&
-          next.width === previous.width &&
-          next.rowHeight === previous.rowHeight
-          ? previous
-          : next;
+        return shallowEqual(previous, next) ? previous : next;
       });
     };
-    const onScroll = () => (frame ||= requestAnimationFrame(update));
+    // A scroll changes which rows show, not their height (the effect below measures the new ones).
+    const onScroll = () => (frame ||= requestAnimationFrame(() => update(false)));
     element.addEventListener('scroll', onScroll, { passive: true });
-    const resize = new ResizeObserver(update);
+    // A new width can change every row's height (stacked when narrow).
+    const resize = new ResizeObserver(() => update(true));
     resize.observe(element);
     return () => {
       element.removeEventListener('scroll', onScroll);

@@ -7,7 +7,7 @@ import { IPC_CHANGED_EVENT, IPC_INVOKE, IPC_METHOD, type IpcInvokeChannel } from
 import type { Agent } from '../core/agent.js';
 import type { Logger } from '../core/log.js';
 import { ChangeFeed } from '../core/change-feed.js';
-import { ChangePusher, onChangeBursts } from '../core/change-push.js';
+import { onChangeBursts } from '../core/change-push.js';
 import { senderProblem } from './security.js';
 
 /** What the renderer can ask of the agent: AgentApi without the event subscription. */
@@ -76,10 +76,9 @@ export function setupIpc(service: AgentService, log: Logger): () => void {
 
 /** Tell the window's page when the agent changes, with the changes since the previous push (core/change-push.ts). */
 export function forwardChanges(agent: Agent, feed: ChangeFeed, page: () => WebContents | undefined): () => void {
-  const pusher = new ChangePusher(feed, WINDOW_PAGE);
   return onChangeBursts(agent, () => {
     const contents = page();
     // null before the page's first answer: it asks.
-    if (contents && !contents.isDestroyed()) contents.send(IPC_CHANGED_EVENT, pusher.next());
+    if (contents && !contents.isDestroyed()) contents.send(IPC_CHANGED_EVENT, feed.pushFor(WINDOW_PAGE));
   });
 }

@@ -5,7 +5,7 @@
 // the cursor it was last given kept here, so that what is pushed to it (change-push.ts) follows on
 // from its last answer, whichever way that answer came.
 import { createHash, randomBytes } from 'node:crypto';
-import type { AttemptView, ChangesView, DeadLetterView, StatusView } from '../../shared/agent-api.js';
+import type { AttemptView, ChangesPush, ChangesView, DeadLetterView, StatusView } from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
 import { VariableFeed } from './variable-feed.js';
 
@@ -54,6 +54,15 @@ export class ChangeFeed {
     };
     if (page !== undefined) this.remember(page, answer.cursor);
     return answer;
+  }
+
+  /**
+   * What to send `page` with a change, unasked (change-push.ts): the changes since the last answer
+   * it was given, asked for or pushed. Null while it has had none: it asks for its first.
+   */
+  pushFor(page: string): ChangesPush | null {
+    const since = this.cursorOf(page);
+    return since === undefined ? null : { since, changes: this.changesSince(since, page) };
   }
 
   /** The cursor `page` was last given, if it asked (or was sent something) lately. */

@@ -1,29 +1,12 @@
-// Answers sent along with a change, to a page that listens (the status page's event stream, the
-// window over IPC): each is the feed's answer since the last one that page was given, asked for or
-// pushed (the feed keeps it per page), so the page applies it without a request of its own. Only
-// when the two cross on their way does the page find another cursor than the push's, and ask.
-// Bursts of changes (one per queued value) are sent as one.
-import type { ChangesPush } from '../../shared/agent-api.js';
+// When to send a page the changes unasked (the status page's event stream, the window over IPC):
+// once per burst of the agent's changes (one per queued value). What is sent is the feed's
+// (ChangeFeed.pushFor): the answer since the last one that page was given, asked for or pushed, so
+// the page applies it without a request of its own. Only when the two cross on their way does the
+// page find another cursor than the push's, and ask.
 import type { Agent } from './agent.js';
-import type { ChangeFeed } from './change-feed.js';
 
 /** How long a burst of the agent's changes is gathered before one push is sent. */
 export const CHANGE_COALESCE_MS = 100;
-
-export class ChangePusher {
-  constructor(
-    private readonly feed: ChangeFeed,
-    /** The name the page gives with its own getChanges calls. */
-    private readonly page: string,
-  ) {}
-
-  /** The changes since the page's last answer; null while it has had none (it asks for its first). */
-  next(): ChangesPush | null {
-    const since = this.feed.cursorOf(this.page);
-    if (since === undefined) return null;
-    return { since, changes: this.feed.changesSince(since, this.page) };
-  }
-}
 
 /** Calls `send` once per burst of the agent's changes, CHANGE_COALESCE_MS after its first; returns the function that stops. */
 export function onChangeBursts(agent: Pick<Agent, 'on' | 'off'>, send: () => void): () => void {

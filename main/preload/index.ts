@@ -3,6 +3,7 @@
 // these functions cross: never ipcRenderer itself, nor an IPC event object.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { AgentApi, ChangesPush } from '../../shared/agent-api.js';
+import { isChangesPush } from '../../shared/changes-push.js';
 import { IPC_CHANGED_EVENT, IPC_METHOD, type IpcInvokeChannel } from '../../shared/ipc-channels.js';
 
 const invokers = Object.fromEntries(
@@ -15,16 +16,11 @@ const invokers = Object.fromEntries(
 function onChange(listener: (push: ChangesPush | null) => void): () => void {
   if (typeof listener !== 'function') throw new TypeError('onChange needs a function');
   // The page's listener gets the pushed changes only: the event would carry the sender.
-  const relay = (_event: unknown, push: unknown) => listener(isPush(push) ? push : null);
+  const relay = (_event: unknown, push: unknown) => listener(isChangesPush(push) ? push : null);
   ipcRenderer.on(IPC_CHANGED_EVENT, relay);
   return () => {
     ipcRenderer.removeListener(IPC_CHANGED_EVENT, relay);
   };
-}
-
-function isPush(value: unknown): value is ChangesPush {
-  const push = value as Partial<ChangesPush> | null | undefined;
-  return typeof push?.since === 'string' && typeof push.changes?.cursor === 'string';
 }
 
 const api = { ...invokers, onChange } as AgentApi;

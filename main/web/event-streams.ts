@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Agent } from '../core/agent.js';
 import type { ChangeFeed } from '../core/change-feed.js';
-import { ChangePusher, onChangeBursts } from '../core/change-push.js';
+import { onChangeBursts } from '../core/change-push.js';
 import { pageNameSchema } from '../../shared/ipc.js';
 import { HttpError } from './http-io.js';
 
@@ -14,7 +14,8 @@ const MAX_EVENT_STREAMS = 16;
 const HEARTBEAT_MS = 15_000;
 
 export class EventStreams {
-  private readonly streams = new Map<ServerResponse, ChangePusher | null>();
+  /** Each open stream, with the page's name (null: a reader that gave none). */
+  private readonly streams = new Map<ServerResponse, string | null>();
   private readonly stopPushing: () => void;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -32,10 +33,9 @@ export class EventStreams {
     const page = url.searchParams.get('page');
     if (page !== null && !pageNameSchema.safeParse(page).success)
       throw new HttpError(400, 'page must be 8 to 64 letters, digits, - or _');
-    const pusher = page === null ? null : new ChangePusher(this.feed, page);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
-    this.streams.set(res, pusher);
+    this.streams.set(res, page);
     req.on('close', () => this.streams.delete(res));
   }
 
@@ -47,8 +47,8 @@ export class EventStreams {
   }
 
   private push(): void {
-    for (const [stream, pusher] of this.streams) {
-      const push = pusher?.next();
+    for (const [stream, page] of this.streams) {
+      const push = page === null ? null : this.feed.pushFor(page);
       // JSON has no raw line breaks, so each push is one `data:` line.
       stream.write(push ? `event: changes\ndata: ${JSON.stringify(push)}\n\n` : 'event: change\ndata: {}\n\n');
     }

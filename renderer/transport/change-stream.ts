@@ -4,6 +4,7 @@
 // changes (a ChangesPush) for the page to apply without asking; a bare `change` says to ask. Runs
 // without a DOM.
 import type { ChangesPush } from '../../shared/agent-api.js';
+import { isChangesPush } from '../../shared/changes-push.js';
 
 /** The part of a response body's reader this uses (a ReadableStream's default reader). */
 export interface BodyReaderLike {
@@ -134,8 +135,7 @@ function pushIn(data: string): ChangesPush | null {
   } catch {
     return null;
   }
-  const push = value as Partial<ChangesPush> | null;
-  return typeof push?.since === 'string' && typeof push.changes?.cursor === 'string' ? (push as ChangesPush) : null;
+  return isChangesPush(value) ? value : null;
 }
 
 /**
