@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Agent } from '../main/core/agent.js';
 import { silentLogger } from '../main/core/log.js';
+import { HISTORY_KEPT } from '../main/core/store/variable-store.js';
 import { startStatusServer, type StatusServer } from '../main/web/status-server.js';
 import { startEmulator } from '../emulator/index.js';
 import {
@@ -146,7 +147,10 @@ function stylesheetOf(rendererDir: string): string {
   return href.startsWith('/') ? href : `/${href}`;
 }
 
-/** An agent holding `count` confirmed variables (the emulator confirms them, then goes), engine not started. */
+/**
+ * An agent holding `count` confirmed variables and a full Activity (HISTORY_KEPT sync attempts, as
+ * a device that has run for a while has); the emulator confirms them, then goes. Engine not started.
+ */
 async function agentWithVariables(count: number): Promise<Agent> {
   const emulator = await startEmulator();
   const agent = Agent.open({
@@ -154,6 +158,13 @@ async function agentWithVariables(count: number): Promise<Agent> {
   });
   try {
     await confirmNames(agent, emulator, HARDWARE_ID, count, (index) => `value-${index}`);
+    // One value changed and sent per attempt: the list keeps its names, the history fills up.
+    const name = manyName(count - 1);
+    for (let attempt = 1; attempt < HISTORY_KEPT; attempt++) {
+      agent.set({ [name]: `value-${count - 1}-${attempt}` });
+      const { outcome } = await agent.syncNow();
+      if (outcome !== 'drained') throw new Error(`a history attempt ended ${outcome}`);
+    }
     return agent;
   } catch (error) {
     await agent.close();

@@ -1,7 +1,8 @@
 // Activity in Chromium against a real `varsync run --ui` and the emulator: a failed attempt (a 503)
 // and the one that then sent the value are listed; opening the red one shows its log lines (read
 // from the daemon's log folder, the same lines `varsync logs --attempt` prints) and Copy puts them
-// on the clipboard. Screenshot: test-results/screenshots/activity.png (the README's picture).
+// on the clipboard; past 20 attempts the list shows the latest until asked for all.
+// Screenshot: test-results/screenshots/activity.png (the README's picture).
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +11,7 @@ import { chromiumMissing } from './chromium.js';
 import type { Emulator } from '../emulator/index.js';
 import { varsync } from '../test/helpers/cli.js';
 import type { DaemonProcess } from '../test/helpers/daemon.js';
+import { LATEST_ATTEMPTS_SHOWN } from '../renderer/components/activity.js';
 import { accessibilityViolations } from './axe.js';
 import { daemonAfterFailedAttempt } from './failed-attempt-daemon.js';
 
@@ -134,5 +136,42 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, ()
 
     await page.getByTestId('attempt-log-close').click();
     expect(await page.getByTestId('attempt-log').count()).toBe(0);
+  });
+
+  it('lists the latest 20 attempts until asked for all; the chart counts all of them', async () => {
+    expect(await page.getByTestId('activity-show-all').count()).toBe(0); // two attempts: all listed
+    // More attempts than are listed at first: a pass with a value to send is one (one with nothing
+    // to send is not recorded), so each round sets a value and asks for a pass.
+    for (let round = 0; round < LATEST_ATTEMPTS_SHOWN; round++) {
+      await varsync(['set', `round=${round}`], env);
+      const answer = await fetch(`${daemon.origin}/api/sync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(answer.status).toBe(200);
+    }
+    const activity = await fetch(`${daemon.origin}/api/activity`, {
+      headers: { authorization: `Bearer ${daemon.token}` },
+    });
+    const all = ((await activity.json()) as unknown[]).length;
+    expect(all).toBeGreaterThanOrEqual(LATEST_ATTEMPTS_SHOWN + 2);
+    const dots = page.getByTestId('history-chart').locator('circle.attempt-dot');
+    await expect.poll(() => dots.count(), { timeout: 10_000 }).toBe(all);
+    const toggle = page.getByTestId('activity-show-all');
+    expect(await toggle.innerText()).toBe(`Show all ${all} attempts`);
+    const rows = page.getByTestId('attempt-row');
+    expect(await rows.count()).toBe(LATEST_ATTEMPTS_SHOWN);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    // From the keyboard: the toggle is a button; the oldest (the failed attempt) comes into the list.
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(all);
+    expect(await rows.last().getAttribute('data-outcome')).toBe('retrying');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await toggle.innerText()).toBe(`Show only the latest ${LATEST_ATTEMPTS_SHOWN}`);
+    expect(await accessibilityViolations(page), 'all attempts listed').toEqual([]);
+    await toggle.click();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(LATEST_ATTEMPTS_SHOWN);
   });
 });

@@ -215,6 +215,8 @@ export const ar: Catalog = {
   'activity.heading': 'النشاط',
   'activity.hint': `آخر محاولات الإرسال ({count, plural, ${ATTEMPTS}})، الأحدث أولًا. افتح إحداها لترى أسطر سجلها؛ قد يطلب منك الدعم نسخها.`,
   'activity.empty': 'لا محاولات بعد: لم يكن هناك ما يحتاج إلى إرسال.',
+  'activity.showAll': `عرض كل المحاولات ({count, plural, ${ATTEMPTS}})`,
+  'activity.showLatest': `عرض الأحدث فقط ({count, plural, ${ATTEMPTS}})`,
   'activity.when': 'الوقت',
   'activity.startedBy': 'بدأها',
   'activity.outcome': 'النتيجة',

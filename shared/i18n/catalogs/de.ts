@@ -229,6 +229,8 @@ export const de: Catalog = {
   'activity.hint':
     '{count, plural, one {Der letzte Sendeversuch.} other {Die letzten # Sendeversuche, neueste zuerst.}} Öffnen Sie einen, um seine Protokollzeilen zu sehen; der Support bittet Sie vielleicht, sie zu kopieren.',
   'activity.empty': 'Noch keine Versuche: Es musste noch nichts gesendet werden.',
+  'activity.showAll': '{count, plural, one {Den # Versuch zeigen} other {Alle # Versuche zeigen}}',
+  'activity.showLatest': '{count, plural, one {Nur den neuesten zeigen} other {Nur die neuesten # zeigen}}',
   'activity.when': 'Wann',
   'activity.startedBy': 'Ausgelöst durch',
   'activity.outcome': 'Ergebnis',

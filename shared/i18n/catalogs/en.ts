@@ -230,6 +230,8 @@ export const en = {
   'activity.hint':
     '{count, plural, one {The last attempt to send.} other {The last # attempts to send, newest first.}} Open one to see its log lines; support may ask you to copy them.',
   'activity.empty': 'No attempts yet: nothing has needed sending.',
+  'activity.showAll': '{count, plural, one {Show the # attempt} other {Show all # attempts}}',
+  'activity.showLatest': '{count, plural, one {Show only the latest attempt} other {Show only the latest #}}',
   'activity.when': 'When',
   'activity.startedBy': 'Started by',
   'activity.outcome': 'Outcome',

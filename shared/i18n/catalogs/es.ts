@@ -222,6 +222,8 @@ export const es: Catalog = {
   'activity.hint':
     '{count, plural, one {El último intento de envío.} other {Los últimos # intentos de envío, del más reciente al más antiguo.}} Abra uno para ver sus líneas de registro; el soporte puede pedirle que las copie.',
   'activity.empty': 'Aún no hay intentos: no ha hecho falta enviar nada.',
+  'activity.showAll': '{count, plural, one {Mostrar el intento} other {Mostrar los # intentos}}',
+  'activity.showLatest': '{count, plural, one {Mostrar solo el más reciente} other {Mostrar solo los # más recientes}}',
   'activity.when': 'Cuándo',
   'activity.startedBy': 'Iniciado por',
   'activity.outcome': 'Resultado',

@@ -221,6 +221,8 @@ export const ja: Catalog = {
   'activity.hint':
     '{count, plural, other {最近の送信試行 # 件 (新しい順)。}}開くとログの行を表示します。サポートからコピーを求められることがあります。',
   'activity.empty': 'まだ試行はありません。送信が必要なものはありませんでした。',
+  'activity.showAll': '{count, plural, other {# 件すべて表示}}',
+  'activity.showLatest': '{count, plural, other {最新の # 件のみ表示}}',
   'activity.when': '日時',
   'activity.startedBy': 'きっかけ',
   'activity.outcome': '結果',
