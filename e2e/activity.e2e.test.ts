@@ -11,7 +11,7 @@ import { chromiumMissing } from './chromium.js';
 import type { Emulator } from '../emulator/index.js';
 import { varsync } from '../test/helpers/cli.js';
 import type { DaemonProcess } from '../test/helpers/daemon.js';
-import { LATEST_ATTEMPTS_SHOWN } from '../renderer/components/activity.js';
+import { LATEST_ATTEMPTS_SHOWN } from '../renderer/activity-rows.js';
 import { accessibilityViolations } from './axe.js';
 import { daemonAfterFailedAttempt } from './failed-attempt-daemon.js';
 

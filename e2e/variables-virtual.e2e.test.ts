@@ -2,7 +2,7 @@
 // every row to screen readers (aria-rowcount, each row its aria-rowindex) but renders only those in
 // view; its box scrolls by keyboard, its header stays in view, and the name filter finds any row. A
 // change in another process reaches the page as that change alone: no list is fetched again, and
-// only the changed row's DOM is touched.
+// only the changed row's DOM is touched. The first rows show before the whole list has come.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Response } from 'playwright-core';
@@ -143,5 +143,47 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
     );
     await page.getByTestId('filter').fill('');
     await expect.poll(() => table().getAttribute('aria-rowcount'), { timeout: 10_000 }).toBe(String(COUNT + 1));
+  });
+
+  it('shows its first screen while the whole list is on its way, then every row', async () => {
+    const early = await page.context().newPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The whole list (and any later change) waits until the first screen has been looked at.
+    await early.route('**/api/changes', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await early.goto(daemon.url);
+      const earlyTable = early.locator('.variables table');
+      const box = early.locator('.variables .table-scroll');
+      await expect.poll(() => earlyTable.getAttribute('aria-rowcount'), { timeout: 15_000 }).toBe(String(COUNT + 1));
+      expect(await box.getAttribute('aria-busy')).toBe('true');
+      expect(await early.getByTestId('variable-count').innerText()).toBe('10,000 variables.');
+      const firstNames = () =>
+        early.getByTestId('variable-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')));
+      const shown = await firstNames();
+      expect(shown.length).toBeGreaterThan(5);
+      expect(shown).toEqual(names.slice(0, shown.length));
+      // Deep in the list, before it has come: no rows yet, the scroll bar already the whole list's.
+      await box.evaluate((element) => (element.scrollTop = element.scrollHeight / 2));
+      await expect.poll(() => early.getByTestId('variable-row').count(), { timeout: 10_000 }).toBe(0);
+      release();
+      await expect.poll(() => box.getAttribute('aria-busy'), { timeout: 15_000 }).toBe('false');
+      await expect
+        .poll(async () => (await early.getByTestId('variable-row').count()) > 5, { timeout: 10_000 })
+        .toBe(true);
+      const middle = await early
+        .getByTestId('variable-row')
+        .evaluateAll((rows) =>
+          rows.map((row) => [row.getAttribute('data-name'), Number(row.getAttribute('aria-rowindex'))] as const),
+        );
+      expect(middle[0]![1]).toBeGreaterThan(COUNT / 3);
+      for (const [name, rowIndex] of middle) expect([name, rowIndex]).toEqual([name, names.indexOf(name!) + 2]);
+    } finally {
+      release();
+      await early.close();
+    }
   });
 });

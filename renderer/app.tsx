@@ -204,7 +204,7 @@ export function App({ transport }: { transport: Transport }) {
           )}
           <ActivitySection attempts={activity} api={api} announce={announce} />
           <NetworkCheckSection api={api} announce={announce} />
-          <VariablesSection variables={variables} />
+          <VariablesSection variables={variables} total={agent.variablesTotal} />
         </main>
       </div>
     </I18n.Provider>

@@ -3,8 +3,10 @@
 // One call per refresh brings what changed since the last answer (the variables as changes,
 // variable-list.ts), not everything again; a change the agent pushed with its notification is
 // applied without asking, when it is for the cursor the page holds. Answers are applied only onto
-// the cursor they were given for, so a late one never undoes a newer one.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+// the cursor they were given for, so a late one never undoes a newer one. At the start the page also
+// asks for its first screen (the first rows and how many there are), which comes long before the
+// whole list when there are thousands of variables, and shows it until the whole list is there.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AttemptView, ChangesPush, ChangesView, DeadLetterView, StatusView } from '../shared/agent-api.js';
 import type { VariableView } from '../shared/variables.js';
 import { describeError } from './format.js';
@@ -14,9 +16,14 @@ import { applyVariableChanges } from './variable-list.js';
 import { warmUpFormatting } from './warm-up.js';
 import type { Transport } from './transport/transport.js';
 
+/** Rows of the first screen: more than a tall window shows (styles.css: the table is at most 70vh), and a first scroll. */
+export const FIRST_SCREEN_ROWS = 100;
+
 export interface AgentData {
   status: StatusView | null;
   variables: readonly VariableView[] | null;
+  /** How many variables there are while `variables` holds only the first of them (the first screen); null once it holds all. */
+  variablesTotal: number | null;
   deadLetters: DeadLetterView[] | null;
   activity: AttemptView[] | null;
 }
@@ -35,6 +42,7 @@ export function useAgent(transport: Transport): AgentState {
   const [data, setData] = useState<AgentData>({
     status: null,
     variables: null,
+    variablesTotal: null,
     deadLetters: null,
     activity: null,
   });
@@ -50,6 +58,7 @@ export function useAgent(transport: Transport): AgentState {
       setData((previous) => ({
         status: changes.status,
         variables: held.current.list,
+        variablesTotal: null,
         deadLetters: changes.deadLetters ?? previous.deadLetters,
         activity: changes.activity ?? previous.activity,
       }));
@@ -78,17 +87,37 @@ export function useAgent(transport: Transport): AgentState {
     };
   }, [transport]);
 
-  useEffect(() => {
+  // Asked before the window's frame is painted (a layout effect): the agent prepares its answers
+  // while the page paints the frame and warms up its formatting (below).
+  useLayoutEffect(() => {
+    let stopped = false;
     const stopChanges = transport.api.onChange((push) => refresher.pushed(push));
     const stopConnection = transport.onConnectionChange?.(setConnected);
+    // Asked first, so that the agent answers it before the whole list.
+    void transport.api.getFirstScreen(FIRST_SCREEN_ROWS).then(
+      (first) => {
+        if (stopped || held.current.list !== null) return; // the whole list came first
+        setData({
+          status: first.status,
+          variables: first.variables.first,
+          variablesTotal: first.variables.total,
+          deadLetters: first.deadLetters,
+          activity: first.activity,
+        });
+      },
+      // Nothing to show early: the whole answer reports its own failure.
+      () => undefined,
+    );
     void refresher.now();
-    warmUpFormatting();
     return () => {
+      stopped = true;
       stopChanges();
       stopConnection?.();
       refresher.dispose();
     };
   }, [transport, refresher]);
+
+  useEffect(warmUpFormatting, []);
 
   return {
     ...data,

@@ -19,6 +19,8 @@ export interface VirtualRange {
   /** Pixels above the first rendered row, and below the last. */
   before: number;
   after: number;
+  /** The height taken for each row out of view. */
+  rowHeight: number;
 }
 
 /** Rows rendered beyond each edge of the view, so that a fast scroll rarely shows a gap. */
@@ -99,5 +101,5 @@ export function useVirtualRows(
       return rowHeight === previous.rowHeight ? previous : { ...previous, rowHeight };
     });
   }, [start, end]);
-  return { start, end, before: start * height, after: (count - end) * height };
+  return { start, end, before: start * height, after: (count - end) * height, rowHeight: height };
 }

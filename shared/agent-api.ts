@@ -127,6 +127,23 @@ export interface ChangesView {
 }
 
 /**
+ * What the window shows before the whole list has come (`getFirstScreen`): what a first answer of
+ * getChanges has, but only the first `rows` variables by name, and how many there are. The page
+ * draws its first frame from this while the whole list (getChanges) is on its way: with 10,000
+ * variables the whole list is most of a megabyte to read before anything shows (bench 7).
+ */
+export interface FirstScreenView {
+  status: StatusView;
+  /** The first `rows` of the list, by name, and how many the list has. */
+  variables: { first: VariableView[]; total: number };
+  deadLetters: DeadLetterView[];
+  activity: AttemptView[];
+}
+
+/** The most rows getFirstScreen gives: a window's first screen, never the whole list by another name. */
+export const FIRST_SCREEN_MAX_ROWS = 500;
+
+/**
  * An answer the agent sends with a change, without being asked (the status page's event stream):
  * `changes` is what getChanges(`since`) would answer, so a page whose cursor is `since` applies it
  * as it would its own answer; any other page asks.
@@ -146,6 +163,8 @@ export interface AgentApi {
   getVariables(): Promise<VariableView[]>;
   /** What the window shows, changed since `since` (a cursor this returned), or all of it when null. */
   getChanges(since: string | null): Promise<ChangesView>;
+  /** The first `rows` variables by name and how many there are, with the rest of a first answer (no cursor: then getChanges). */
+  getFirstScreen(rows: number): Promise<FirstScreenView>;
   getDeadLetters(): Promise<DeadLetterView[]>;
   syncNow(): Promise<SyncResultView>;
   pause(): Promise<void>;

@@ -15,6 +15,7 @@ export const HTTP_ROUTES = {
   getStatus: { method: 'GET', path: '/status' },
   getVariables: { method: 'GET', path: '/variables' },
   getChanges: { method: 'POST', path: '/changes' },
+  getFirstScreen: { method: 'POST', path: '/first-screen' },
   getDeadLetters: { method: 'GET', path: '/dead-letters' },
   syncNow: { method: 'POST', path: '/sync' },
   pause: { method: 'POST', path: '/pause' },

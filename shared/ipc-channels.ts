@@ -8,6 +8,7 @@ export const IPC_METHOD = {
   'agent:get-status': 'getStatus',
   'agent:get-variables': 'getVariables',
   'agent:get-changes': 'getChanges',
+  'agent:get-first-screen': 'getFirstScreen',
   'agent:get-dead-letters': 'getDeadLetters',
   'agent:sync-now': 'syncNow',
   'agent:pause': 'pause',

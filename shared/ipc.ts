@@ -1,6 +1,7 @@
 // The typed IPC channel map shared by preload and main: each channel's arguments, checked with
 // zod on arrival in main and never trusted. The channel table itself is in ipc-channels.ts.
 import { z } from 'zod';
+import { FIRST_SCREEN_MAX_ROWS } from './agent-api.js';
 import { NAME_MAX_CHARS } from './variables.js';
 import type { IpcInvokeChannel } from './ipc-channels.js';
 
@@ -19,11 +20,15 @@ export const changesCursorSchema = z.string().max(80).nullable();
 /** The name a status page gives its getChanges calls and its event stream, so that pushes follow on from its answers. */
 export const pageNameSchema = z.string().regex(/^[\w-]{8,64}$/);
 
+/** How many rows of the list getFirstScreen gives. IPC and the HTTP API. */
+export const firstScreenRowsSchema = z.number().int().min(1).max(FIRST_SCREEN_MAX_ROWS);
+
 /** Invoke channel -> the zod schema of its argument tuple. */
 export const IPC_INVOKE = {
   'agent:get-status': z.tuple([]),
   'agent:get-variables': z.tuple([]),
   'agent:get-changes': z.tuple([changesCursorSchema]),
+  'agent:get-first-screen': z.tuple([firstScreenRowsSchema]),
   'agent:get-dead-letters': z.tuple([]),
   'agent:sync-now': z.tuple([]),
   'agent:pause': z.tuple([]),

@@ -6,7 +6,7 @@
 // and long tasks. Times are performance.now() values: ms since this document's navigation started.
 (() => {
   if (window.varsyncBench) return;
-  const API = /\/api\/(status|variables|changes|dead-letters|activity)$/;
+  const API = /\/api\/(status|variables|changes|first-screen|dead-letters|activity)$/;
   /** The calls that bring the variables: the whole list (the naive page, and the app before it asked for changes) or the changes. */
   const VARIABLES = /\/api\/(variables|changes)$/;
   const longTasks = [];
@@ -61,24 +61,38 @@
     };
   }
 
-  // The app's first load: the moments its table holds a first row and every expected row.
+  // The app's first load: the moments its table holds a first row, declares every expected row,
+  // and holds them all.
   const expectedRows = Number(window.varsyncBenchExpectedRows ?? 0);
   let load = null;
   if (location.pathname === '/' && expectedRows > 0) {
     load = new Promise((resolve) => {
       let firstRowAt = null;
-      // The table renders only the rows in view; it is whole when it declares every row
-      // (aria-rowcount: the rows and the header) and shows its first ones.
+      let allRowsAt = null;
+      let frame = null;
+      // The table renders only the rows in view; it is there when it declares every row
+      // (aria-rowcount: the rows and the header) and shows its first ones. It may show them from
+      // the first rows alone (the app's first screen): it holds them all when it is no longer busy.
       const observer = new MutationObserver(() => {
         const table = document.querySelector('.variables table');
         const rows = table?.querySelectorAll('tbody tr[aria-rowindex]').length ?? 0;
         if (rows > 0 && firstRowAt === null) firstRowAt = performance.now();
         if (rows === 0 || Number(table.getAttribute('aria-rowcount')) !== expectedRows + 1) return;
-        const allRowsAt = performance.now();
+        if (allRowsAt === null) {
+          allRowsAt = performance.now();
+          frame = afterNextFrame();
+        }
+        if (table.closest('[aria-busy="true"]')) return;
+        const wholeAt = performance.now();
         observer.disconnect();
-        void afterNextFrame().then((frameAt) => resolve({ firstRowAt, allRowsAt, frameAt }));
+        void frame.then((frameAt) => resolve({ firstRowAt, allRowsAt, frameAt, wholeAt }));
       });
-      observer.observe(document, { childList: true, subtree: true });
+      observer.observe(document, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['aria-busy', 'aria-rowcount'],
+      });
     });
   }
 

@@ -26,6 +26,7 @@ export function createAgentService(
     getStatus: async () => agent.status(),
     getVariables: async () => agent.variables(),
     getChanges: async (since) => feed.changesSince(since, WINDOW_PAGE),
+    getFirstScreen: async (rows) => feed.firstScreen(rows),
     getDeadLetters: async () => agent.deadLetters(),
     syncNow: async () => agent.syncNow(),
     pause: async () => agent.pause(),

@@ -5,7 +5,14 @@
 // the cursor it was last given kept here, so that what is pushed to it (change-push.ts) follows on
 // from its last answer, whichever way that answer came.
 import { createHash, randomBytes } from 'node:crypto';
-import type { AttemptView, ChangesPush, ChangesView, DeadLetterView, StatusView } from '../../shared/agent-api.js';
+import type {
+  AttemptView,
+  ChangesPush,
+  ChangesView,
+  DeadLetterView,
+  FirstScreenView,
+  StatusView,
+} from '../../shared/agent-api.js';
 import type { VariableView } from '../../shared/variables.js';
 import { VariableFeed } from './variable-feed.js';
 
@@ -54,6 +61,21 @@ export class ChangeFeed {
     };
     if (page !== undefined) this.remember(page, answer.cursor);
     return answer;
+  }
+
+  /**
+   * A page's first screen (AgentApi.getFirstScreen): the first `rows` variables and how many there
+   * are, with the rest of a first answer. No cursor and nothing remembered: the whole list comes
+   * from changesSince(null), which the page asks for at the same time.
+   */
+  firstScreen(rows: number): FirstScreenView {
+    const list = this.agent.variables();
+    return {
+      status: this.agent.status(),
+      variables: { first: list.slice(0, rows), total: list.length },
+      deadLetters: this.agent.deadLetters(),
+      activity: this.agent.activity(),
+    };
   }
 
   /**

@@ -2,7 +2,14 @@
 // the agent, with its body checked first.
 import { z } from 'zod';
 import { API_BASE, HTTP_ROUTES, type HttpApiMethod } from '../../shared/http-routes.js';
-import { changesCursorSchema, correlationIdSchema, deadLetterNamesSchema, pageNameSchema } from '../../shared/ipc.js';
+import { FIRST_SCREEN_MAX_ROWS } from '../../shared/agent-api.js';
+import {
+  changesCursorSchema,
+  correlationIdSchema,
+  deadLetterNamesSchema,
+  firstScreenRowsSchema,
+  pageNameSchema,
+} from '../../shared/ipc.js';
 import type { Agent } from '../core/agent.js';
 import type { ChangeFeed } from '../core/change-feed.js';
 import { HttpError } from './http-io.js';
@@ -19,6 +26,7 @@ export function apiRoutes(agent: Agent, feed: ChangeFeed): Map<string, ApiRoute>
       const { since, page } = parseCursor(body);
       return feed.changesSince(since, page);
     },
+    getFirstScreen: (body) => feed.firstScreen(parseRows(body)),
     getDeadLetters: () => agent.deadLetters(),
     syncNow: () => agent.syncNow(),
     pause: () => agent.pause(),
@@ -64,6 +72,18 @@ function parseCursor(body: unknown): { since: string | null; page?: string } {
       'body must be {"since": null} or {"since": "<cursor of the last answer>"}, with "page": "<the page\'s name>" if it listens to /api/events?page=',
     );
   return parsed.data;
+}
+
+const rowsBody = z.strictObject({ rows: firstScreenRowsSchema });
+
+function parseRows(body: unknown): number {
+  const parsed = rowsBody.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new HttpError(
+      400,
+      `body must be {"rows": 1 to ${FIRST_SCREEN_MAX_ROWS}} (how many rows the page shows first)`,
+    );
+  return parsed.data.rows;
 }
 
 const attemptBody = z.strictObject({ correlationId: correlationIdSchema });

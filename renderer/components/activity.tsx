@@ -2,12 +2,12 @@
 // duration, the problem, the correlation ID), newest first. Opening one shows its log lines, read
 // by the agent from the log folder, with a Copy button: "open Activity, click the red one, copy".
 // The list is one tab stop: the arrow keys, Home and End move between its rows (a roving
-// tabindex), Enter opens the row's log. It shows the latest attempts until asked for all (the store
-// keeps 200: rows for all of them doubled the window's first frame in bench 7); the chart counts all.
+// tabindex), Enter opens the row's log. It lists the latest attempts until asked for all (activity-rows.ts).
 import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentApi, AttemptLogView, AttemptView } from '../../shared/agent-api.js';
 import type { Translator } from '../../shared/i18n/translator.js';
+import { LATEST_ATTEMPTS_SHOWN, listedAttempts } from '../activity-rows.js';
 import { ATTEMPT_OUTCOME_STATE, describeError, kindWord } from '../format.js';
 import { Message, useI18n } from '../i18n.js';
 import { CopyButton } from './copy-button.js';
@@ -23,9 +23,6 @@ export interface ActivityProps {
 
 const NO_ATTEMPTS: AttemptView[] = [];
 
-/** Rows listed until the reader asks for all of them. */
-export const LATEST_ATTEMPTS_SHOWN = 20;
-
 type Opened = { id: string; log: AttemptLogView | null; error: string | null };
 
 export function Activity({ attempts: loaded, api, announce }: ActivityProps) {
@@ -34,7 +31,7 @@ export function Activity({ attempts: loaded, api, announce }: ActivityProps) {
   const { t } = translator;
   const [opened, setOpened] = useState<Opened | null>(null);
   const [showAll, setShowAll] = useState(false);
-  const listed = showAll ? attempts : attempts.slice(0, LATEST_ATTEMPTS_SHOWN);
+  const listed = listedAttempts(attempts, showAll);
   const request = useRef(0);
   // The row that Tab enters the list at: the last one the reader was on, while it is listed.
   const [current, setCurrent] = useState<string | null>(null);

@@ -3,7 +3,9 @@
 // only when their own variable changed, a fixed table layout (no measuring every cell when a
 // keystroke changes something), and no per-second work (times here are absolute). Screen readers
 // hear the whole table's size and each row's place in it (aria-rowcount, aria-rowindex); the box
-// scrolls with the keyboard and its header stays in view.
+// scrolls with the keyboard and its header stays in view. While the page has only its first screen
+// of the list, the table already has the whole list's size (the rows not yet there are blank, the
+// region is busy) and the filters apply to what is there.
 import { Component } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { sameVariable, type VariableView } from '../../shared/variables.js';
@@ -19,9 +21,16 @@ const COLUMNS = 6;
 
 const NO_VARIABLES: readonly VariableView[] = [];
 
-/** `variables` is null until the first answer: the section says it is loading. */
-export function VariablesTable({ variables: loaded }: { variables: readonly VariableView[] | null }) {
+export interface VariablesTableProps {
+  /** Null until the first answer: the section says it is loading. */
+  variables: readonly VariableView[] | null;
+  /** How many variables there are while `variables` is only the first of them (use-agent.ts), else null. */
+  total: number | null;
+}
+
+export function VariablesTable({ variables: loaded, total }: VariablesTableProps) {
   const variables = loaded ?? NO_VARIABLES;
+  const count = total ?? variables.length;
   const translator = useI18n();
   const { t } = translator;
   const [query, setQuery] = useState('');
@@ -29,8 +38,13 @@ export function VariablesTable({ variables: loaded }: { variables: readonly Vari
   const shown = useMemo(() => filterVariables(variables, query, state), [variables, query, state]);
   const scroller = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLTableSectionElement>(null);
-  const range = useVirtualRows(shown.length, scroller, body);
   const filtering = query.trim() !== '' || state !== 'all';
+  // Rows the table has: what the filters let through, or the whole list (some perhaps still coming).
+  const listed = filtering ? shown.length : count;
+  const range = useVirtualRows(listed, scroller, body);
+  const rendered = shown.slice(range.start, range.end);
+  // Rows in view that have not come yet stand in the spacer below.
+  const after = range.after + (range.end - range.start - rendered.length) * range.rowHeight;
 
   return (
     <section class="panel variables" aria-labelledby="variables-heading">
@@ -66,11 +80,11 @@ export function VariablesTable({ variables: loaded }: { variables: readonly Vari
         </div>
       </div>
       <p class="hint" role="status" data-testid="variable-count">
-        {variables.length === 0
+        {count === 0
           ? ''
           : filtering
-            ? t('variables.showing', { shown: shown.length, count: variables.length })
-            : t('variables.count', { count: variables.length })}
+            ? t('variables.showing', { shown: shown.length, count })
+            : t('variables.count', { count })}
       </p>
       {loaded === null ? (
         <p class="empty loading">{t('app.loading')}</p>
@@ -89,8 +103,9 @@ export function VariablesTable({ variables: loaded }: { variables: readonly Vari
           role="region"
           aria-labelledby="variables-heading"
           tabIndex={0}
+          aria-busy={total !== null}
         >
-          <table class="data fixed stackable" aria-rowcount={shown.length + 1}>
+          <table class="data fixed stackable" aria-rowcount={listed + 1}>
             <colgroup>
               <col class="col-name" />
               <col class="col-value" />
@@ -111,7 +126,7 @@ export function VariablesTable({ variables: loaded }: { variables: readonly Vari
             </thead>
             <tbody ref={body}>
               {range.before > 0 && <Spacer height={range.before} />}
-              {shown.slice(range.start, range.end).map((variable, offset) => (
+              {rendered.map((variable, offset) => (
                 <VariableRow
                   key={variable.name}
                   variable={variable}
@@ -119,7 +134,7 @@ export function VariablesTable({ variables: loaded }: { variables: readonly Vari
                   translator={translator}
                 />
               ))}
-              {range.after > 0 && <Spacer height={range.after} />}
+              {after > 0 && <Spacer height={after} />}
             </tbody>
           </table>
         </div>

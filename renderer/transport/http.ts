@@ -11,6 +11,7 @@ import type {
   DeadLetterView,
   StatusView,
   ChangesView,
+  FirstScreenView,
   SyncResultView,
 } from '../../shared/agent-api.js';
 import { API_BASE, EVENTS_ROUTE, HTTP_ROUTES, type HttpRoute } from '../../shared/http-routes.js';
@@ -136,6 +137,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       expectArray<VariableView>(await request(HTTP_ROUTES.getVariables), HTTP_ROUTES.getVariables),
     getChanges: async (since) =>
       expectObject<ChangesView>(await request(HTTP_ROUTES.getChanges, { since, page }), HTTP_ROUTES.getChanges),
+    getFirstScreen: async (rows) =>
+      expectObject<FirstScreenView>(await request(HTTP_ROUTES.getFirstScreen, { rows }), HTTP_ROUTES.getFirstScreen),
     getDeadLetters: async () =>
       expectArray<DeadLetterView>(await request(HTTP_ROUTES.getDeadLetters), HTTP_ROUTES.getDeadLetters),
     syncNow: async () => expectObject<SyncResultView>(await request(HTTP_ROUTES.syncNow), HTTP_ROUTES.syncNow),

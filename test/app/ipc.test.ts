@@ -5,7 +5,7 @@ import type { Emulator } from '../../emulator/index.js';
 import { startEmulator } from '../../emulator/index.js';
 import { createAgentService, forwardChanges, IPC_CHANNELS, setupIpc, WINDOW_PAGE } from '../../main/app/ipc.js';
 import { ChangeFeed } from '../../main/core/change-feed.js';
-import type { ChangesPush, ChangesView } from '../../shared/agent-api.js';
+import type { ChangesPush, ChangesView, FirstScreenView } from '../../shared/agent-api.js';
 import { APP_START_URL, createSecureWindow } from '../../main/app/security.js';
 import { Agent } from '../../main/core/agent.js';
 import { objectLayer, resolveConfig } from '../../main/core/config/resolve.js';
@@ -48,7 +48,7 @@ const trusted = () => window.webContents.ipcEvent();
 describe('IPC handlers', () => {
   it('answer every channel of the shared map, and only those', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.keys(IPC_INVOKE).sort());
-    expect(IPC_CHANNELS).toHaveLength(13);
+    expect(IPC_CHANNELS).toHaveLength(14);
     removeHandlers();
     expect(ipcMain.handlers.size).toBe(0);
   });
@@ -69,6 +69,10 @@ describe('IPC handlers', () => {
     const changes = (await ipcMain.invoke('agent:get-changes', trusted(), null)) as ChangesView;
     expect(changes).toMatchObject({ status: { pending: 2 }, variables: { full: true }, deadLetters: [], activity: [] });
     expect(rowsOf(changes.variables)).toHaveLength(2);
+    const first = (await ipcMain.invoke('agent:get-first-screen', trusted(), 1)) as FirstScreenView;
+    expect(first).toMatchObject({ status: { pending: 2 }, deadLetters: [], activity: [] });
+    expect(first.variables.total).toBe(2);
+    expect(first.variables.first.map(({ name }) => name)).toEqual(['color']);
     expect(await ipcMain.invoke('agent:get-dead-letters', trusted())).toEqual([]);
 
     await ipcMain.invoke('agent:pause', trusted());
@@ -169,6 +173,11 @@ describe('IPC handlers', () => {
       ['agent:get-changes', []],
       ['agent:get-changes', [1]],
       ['agent:get-changes', ['x'.repeat(81)]],
+      ['agent:get-first-screen', []],
+      ['agent:get-first-screen', [0]],
+      ['agent:get-first-screen', [501]],
+      ['agent:get-first-screen', [2.5]],
+      ['agent:get-first-screen', ['100']],
       ['agent:get-attempt-log', []],
       ['agent:get-attempt-log', ['../../etc/passwd']],
       ['agent:get-attempt-log', [{ id: '3f9a0c1e' }]],

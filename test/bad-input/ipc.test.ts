@@ -131,8 +131,14 @@ const variableName = fc.oneof(
 );
 
 const nameList = fc.array(variableName, { maxLength: 5 });
+/** Around the first screen's bounds (1 to 500 rows), and numbers that are not a count. */
+const rowCount = fc.oneof(
+  fc.integer({ min: -2, max: 503 }),
+  fc.constantFrom(0, 1, 500, 501, 2.5, Number.NaN, Infinity, -0),
+);
 const argument = fc.oneof(
   { weight: 4, arbitrary: nameList },
+  { weight: 1, arbitrary: rowCount },
   { weight: 1, arbitrary: fc.constant(undefined) },
   {
     weight: 3,
@@ -182,6 +188,10 @@ const idShape = (args: unknown[]) =>
 const CURSOR_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-changes']);
 const cursorShape = (args: unknown[]) =>
   args.length === 1 && (args[0] === null || (typeof args[0] === 'string' && args[0].length <= 80));
+/** Channels that take a count of rows, 1 to 500. */
+const ROWS_CHANNELS = new Set<IpcInvokeChannel>(['agent:get-first-screen']);
+const rowsShape = (args: unknown[]) =>
+  args.length === 1 && Number.isInteger(args[0]) && (args[0] as number) >= 1 && (args[0] as number) <= 500;
 
 function isAppPage(at: string): boolean {
   try {
@@ -233,6 +243,7 @@ function verdictFor(channel: IpcInvokeChannel, from: Sender, args: unknown[]): '
   if (from.kind !== 'app' && from.kind !== 'app-window-at') return 'refuse';
   if (ID_CHANNELS.has(channel)) return !idShape(args) ? 'refuse' : from.kind === 'app' ? 'accept' : 'either';
   if (CURSOR_CHANNELS.has(channel)) return !cursorShape(args) ? 'refuse' : from.kind === 'app' ? 'accept' : 'either';
+  if (ROWS_CHANNELS.has(channel)) return !rowsShape(args) ? 'refuse' : from.kind === 'app' ? 'accept' : 'either';
   if (NAME_CHANNELS.has(channel) ? !namesShape(args, false) : args.length > 0) return 'refuse';
   if (from.kind !== 'app') return 'either';
   return !NAME_CHANNELS.has(channel) || namesShape(args, true) ? 'accept' : 'either';
@@ -249,6 +260,12 @@ function answerProblem(channel: IpcInvokeChannel, value: unknown): string | unde
     return Array.isArray(value) ? undefined : 'answered without a list';
   if (channel === 'agent:check-network')
     return typeof (value as { apiUrl?: unknown }).apiUrl === 'string' ? undefined : 'answered without the API URL';
+  if (ROWS_CHANNELS.has(channel)) {
+    const answer = value as { variables?: { first?: unknown; total?: unknown } };
+    return Array.isArray(answer.variables?.first) && Number.isInteger(answer.variables?.total)
+      ? undefined
+      : 'answered without the first rows and their total';
+  }
   if (CURSOR_CHANNELS.has(channel)) {
     // The changes, or (no usable cursor) the whole list as columns.
     const answer = value as { cursor?: unknown; variables?: { variables?: unknown; columns?: { names?: unknown } } };

@@ -179,4 +179,33 @@ describe('the change feed', () => {
       await emulator.close();
     }
   });
+
+  it("gives a page's first screen: the first rows by name of the same list, how many there are, and no cursor", async () => {
+    const emulator = await startEmulator();
+    const agent = Agent.open({ config: emulatorConfig(emulator, tempDir(), { hardwareId: 'screen-device' }) });
+    try {
+      const feed = new ChangeFeed(agent);
+      agent.set({ zeta: 1, alpha: 'a', mid: true, beta: 'b' });
+      await agent.activate();
+      agent.set({ alpha: 'changed' });
+      const whole = feed.changesSince(null);
+      const screen = feed.firstScreen(3);
+      expect(screen.variables.total).toBe(4);
+      expect(screen.variables.first).toEqual(rowsOf(whole.variables).slice(0, 3));
+      expect(screen.variables.first.map(({ name, state }) => [name, state])).toEqual([
+        ['alpha', 'pending'],
+        ['beta', 'synced'],
+        ['mid', 'synced'],
+      ]);
+      expect(screen.status).toEqual(whole.status);
+      expect(screen.activity).toEqual(whole.activity);
+      expect(screen.deadLetters).toEqual(whole.deadLetters);
+      expect(screen).not.toHaveProperty('cursor');
+      // More rows than there are: all of them.
+      expect(feed.firstScreen(500).variables).toEqual({ first: rowsOf(whole.variables), total: 4 });
+    } finally {
+      await agent.close();
+      await emulator.close();
+    }
+  });
 });

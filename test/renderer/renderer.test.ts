@@ -149,8 +149,11 @@ describe('HTTP transport', () => {
           ? answer(200, { outcome: 'drained', status: {} })
           : url.endsWith('/changes')
             ? answer(200, { cursor: 'c1' })
-            : answer(204),
+            : url.endsWith('/first-screen')
+              ? answer(200, { variables: { first: [], total: 0 } })
+              : answer(204),
     );
+    expect((await api.getFirstScreen(100)).variables.total).toBe(0);
     expect((await api.getChanges(null)).cursor).toBe('c1');
     expect((await api.getChanges('c1')).cursor).toBe('c1');
     expect(await api.retryDeadLetters(['a', 'b'])).toBe(2);
@@ -167,6 +170,7 @@ describe('HTTP transport', () => {
         call.init.headers.Authorization,
       ]),
     ).toEqual([
+      ['POST', '/api/first-screen', '{"rows":100}', 'application/json', `Bearer ${TOKEN}`],
       // With the page's name: what the agent pushes on its event stream follows on from these answers.
       ['POST', '/api/changes', `{"since":null,"page":"${PAGE}"}`, 'application/json', `Bearer ${TOKEN}`],
       ['POST', '/api/changes', `{"since":"c1","page":"${PAGE}"}`, 'application/json', `Bearer ${TOKEN}`],
@@ -436,6 +440,7 @@ describe('the preload bridge check', () => {
       'getStatus',
       'getVariables',
       'getChanges',
+      'getFirstScreen',
       'getDeadLetters',
       'syncNow',
       'pause',

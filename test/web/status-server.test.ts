@@ -261,6 +261,26 @@ describe('the AgentApi over HTTP', () => {
       expect((await authorized('/api/changes', { method: 'POST', body })).status, body).toBe(400);
   });
 
+  it('first screen: the first rows by name and how many there are, with the status, refused values and activity', async () => {
+    agent.set({ seats: 3, color: 'blue', alpha: true });
+    const answer = await authorized('/api/first-screen', { method: 'POST', body: '{"rows":2}' });
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toEqual({
+      status: expect.objectContaining({ pending: 3 }),
+      variables: {
+        first: [expect.objectContaining({ name: 'alpha', value: true }), expect.objectContaining({ name: 'color' })],
+        total: 3,
+      },
+      deadLetters: [],
+      activity: [],
+    });
+    for (const body of ['{}', '{"rows":0}', '{"rows":501}', '{"rows":"2"}', '{"rows":2,"since":null}']) {
+      const refused = await authorized('/api/first-screen', { method: 'POST', body });
+      expect(refused.status, body).toBe(400);
+      expect(refused.json(), body).toEqual({ error: expect.stringMatching(/^body must be \{"rows": 1 to 500\}/) });
+    }
+  });
+
   it('refuses bad bodies with a clear error', async () => {
     expect(
       (await authorized('/api/dead-letters/retry', { method: 'POST', body: '{"names":"bad"}' })).json(),

@@ -229,7 +229,8 @@ export const fr: Catalog = {
     '{count, plural, one {La dernière tentative d’envoi.} other {Les # dernières tentatives d’envoi, les plus récentes en premier.}} Ouvrez-en une pour voir ses lignes de journal ; le support peut vous demander de les copier.',
   'activity.empty': 'Aucune tentative pour l’instant : rien n’a eu besoin d’être envoyé.',
   'activity.showAll': '{count, plural, one {Afficher la tentative} other {Afficher les # tentatives}}',
-  'activity.showLatest': '{count, plural, one {N’afficher que la plus récente} other {N’afficher que les # plus récentes}}',
+  'activity.showLatest':
+    '{count, plural, one {N’afficher que la plus récente} other {N’afficher que les # plus récentes}}',
   'activity.when': 'Quand',
   'activity.startedBy': 'Déclenchée par',
   'activity.outcome': 'Résultat',
