@@ -50,6 +50,8 @@ export function useAgent(transport: Transport): AgentState {
   const [connected, setConnected] = useState(true);
   // The cursor of the last answer applied, and the list it brought (refreshes run one at a time).
   const held = useRef<{ cursor: string | null; list: readonly VariableView[] | null }>({ cursor: null, list: null });
+  // Until the whole list is asked for, a change needs no asking of its own: that answer will hold it.
+  const wholeListAsked = useRef(false);
 
   const refresher = useMemo(() => {
     /** Shows an answer given for the cursor the page holds; what did not change keeps its identity. */
@@ -82,33 +84,42 @@ export function useAgent(transport: Transport): AgentState {
       ...ask,
       pushed(push: ChangesPush | null) {
         if (push && push.since === held.current.cursor && held.current.cursor !== null) apply(push.changes);
-        else ask.request();
+        else if (wholeListAsked.current || held.current.cursor !== null) ask.request();
       },
     };
   }, [transport]);
 
-  // Asked before the window's frame is painted (a layout effect): the agent prepares its answers
-  // while the page paints the frame and warms up its formatting (below).
+  // The first screen is asked for before the window's frame is painted (a layout effect): the agent
+  // prepares it while the page paints the frame and warms up its formatting. The whole list is asked
+  // for once the first screen is on screen, so that building, sending and reading it (most of a
+  // megabyte at 10,000 variables) does not compete with the first frame; at once if there is none.
   useLayoutEffect(() => {
     let stopped = false;
     const stopChanges = transport.api.onChange((push) => refresher.pushed(push));
     const stopConnection = transport.onConnectionChange?.(setConnected);
-    // Asked first, so that the agent answers it before the whole list.
-    void transport.api.getFirstScreen(FIRST_SCREEN_ROWS).then(
+    const askWholeList = () => {
+      if (stopped || wholeListAsked.current) return;
+      wholeListAsked.current = true;
+      void refresher.now();
+    };
+    transport.api.getFirstScreen(FIRST_SCREEN_ROWS).then(
       (first) => {
-        if (stopped || held.current.list !== null) return; // the whole list came first
-        setData({
-          status: first.status,
-          variables: first.variables.first,
-          variablesTotal: first.variables.total,
-          deadLetters: first.deadLetters,
-          activity: first.activity,
-        });
+        if (stopped) return;
+        // Unless the whole list came first (the person's own action asked for it).
+        if (held.current.list === null)
+          setData({
+            status: first.status,
+            variables: first.variables.first,
+            variablesTotal: first.variables.total,
+            deadLetters: first.deadLetters,
+            activity: first.activity,
+          });
+        afterNextFrame(askWholeList);
       },
-      // Nothing to show early: the whole answer reports its own failure.
-      () => undefined,
+      // Nothing to show early: the whole answer shows everything, or says what went wrong.
+      askWholeList,
     );
-    void refresher.now();
+    warmUpFormatting();
     return () => {
       stopped = true;
       stopChanges();
@@ -117,8 +128,6 @@ export function useAgent(transport: Transport): AgentState {
     };
   }, [transport, refresher]);
 
-  useEffect(warmUpFormatting, []);
-
   return {
     ...data,
     loadError,
@@ -126,6 +135,11 @@ export function useAgent(transport: Transport): AgentState {
     refresher,
     showStatus: (status) => setData((previous) => ({ ...previous, status })),
   };
+}
+
+/** Runs `task` once the next frame has been painted (a frame callback runs before the paint; a task it queues, after). */
+function afterNextFrame(task: () => void): void {
+  requestAnimationFrame(() => setTimeout(task, 0));
 }
 
 /** The current time, ticking once a second on the second (for countdowns and "3 min ago"). */
