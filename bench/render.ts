@@ -129,10 +129,15 @@ interface FloorPage {
 
 interface Round {
   app: AppPage;
+  /** The same window over an agent with FEW_NAMES variables (and the same history): one load. */
+  few: LoadTimes;
   before: AppPage;
   floor: FloorPage;
   naive?: NaivePage;
 }
+
+/** Variables of the comparison agent: what a first screen shows, so the whole list is no more than that. */
+const FEW_NAMES = 25;
 
 /** Rows the floor page draws: about what the app shows in its first frame (a 720 px high window). */
 const FLOOR_ROWS = 25;
@@ -156,7 +161,7 @@ function stylesheetOf(rendererDir: string): string {
 async function agentWithVariables(count: number): Promise<Agent> {
   const emulator = await startEmulator();
   const agent = Agent.open({
-    config: benchConfig(benchDir('render'), { apiUrl: emulator.url, hardwareId: HARDWARE_ID }),
+    config: benchConfig(benchDir(`render-${count}`), { apiUrl: emulator.url, hardwareId: HARDWARE_ID }),
   });
   try {
     await confirmNames(agent, emulator, HARDWARE_ID, count, (index) => `value-${index}`);
@@ -275,6 +280,8 @@ async function appRound(
   changes: Changes,
   count: number,
   label: string,
+  /** Whole lists the page asks for as it loads. */
+  loadFetches: number,
 ): Promise<AppPage> {
   const page = await context.newPage();
   const check = failOnPageErrors(page);
@@ -284,8 +291,7 @@ async function appRound(
     await page.goto(url);
     const load = (await page.evaluate('window.varsyncBench.loadResult()')) as LoadTimes;
     const loadCpu = timeBetween(before, await meter.read());
-    // The load's refresh, then the one the event stream's opening asks for a second later.
-    await waitQuiet(page, 2, APP_REFRESH_GAP_MS);
+    await waitQuiet(page, loadFetches, APP_REFRESH_GAP_MS);
     const heapBytes = await meter.heapUsedBytes();
     const idleSpans = await measureIdleSpans(page, meter, count);
     const measured = await changes.measure(page, meter, count, APP_REFRESH_GAP_MS, label);
@@ -297,6 +303,20 @@ async function appRound(
     }
     check();
     return { load, loadCpu, changes: measured, idleSpans, keystrokes, heapBytes };
+  } finally {
+    await page.close();
+  }
+}
+
+/** One load of the app's page, nothing more: when it had its data, showed its rows, held them all. */
+async function loadRound(context: BrowserContext, url: string): Promise<LoadTimes> {
+  const page = await context.newPage();
+  const check = failOnPageErrors(page);
+  try {
+    await page.goto(url);
+    const load = (await page.evaluate('window.varsyncBench.loadResult()')) as LoadTimes;
+    check();
+    return load;
   } finally {
     await page.close();
   }
@@ -376,6 +396,7 @@ export async function benchRender(): Promise<ResultRow[]> {
     ));
   const stylesheet = stylesheetOf(rendererDir);
   const agent = await agentWithVariables(names);
+  const fewAgent = await agentWithVariables(FEW_NAMES);
   const servers: StatusServer[] = [];
   let browser: Browser | undefined;
   try {
@@ -384,19 +405,29 @@ export async function benchRender(): Promise<ResultRow[]> {
     servers.push(server);
     const beforeServer = await startStatusServer({ agent, rendererDir: beforeDir, log: silentLogger });
     servers.push(beforeServer);
+    const fewServer = await startStatusServer({ agent: fewAgent, rendererDir, log: silentLogger });
+    servers.push(fewServer);
+    const fewContext = await browser.newContext();
+    await fewContext.addInitScript({
+      content: `window.varsyncBenchExpectedRows = ${FEW_NAMES};\n${pageScript('page-probe.js')}`,
+    });
     const context = await browser.newContext();
     await context.addInitScript({
       content: `window.varsyncBenchExpectedRows = ${names};\n${pageScript('page-probe.js')}`,
     });
     const changes = new Changes(agent, names);
     // Every app page opens the printed URL: a new tab has the token only from its fragment (kept per tab).
-    const app = (count: number) => appRound(context, server.url, changes, count, 'app');
-    const before = (count: number) => appRound(context, beforeServer.url, changes, count, 'before');
+    // The app asks for the whole list once, after its first screen; the page before asked at load,
+    // then again a second later for the event stream's opening.
+    const app = (count: number) => appRound(context, server.url, changes, count, 'app', 1);
+    const before = (count: number) => appRound(context, beforeServer.url, changes, count, 'before', 2);
     const naive = (count: number) =>
       withNaive ? naiveRound(context, server, stylesheet, changes, count, names) : Promise.resolve(undefined);
     const floor = () => floorRound(context, server, stylesheet, names);
+    const few = () => loadRound(fewContext, fewServer.url);
     // Warm-up, not counted: caches, JIT and the servers warm up.
     await app(1);
+    await few();
     await before(1);
     await floor();
     await naive(1);
@@ -405,14 +436,16 @@ export async function benchRender(): Promise<ResultRow[]> {
       // The order alternates, so that no page always follows another.
       if (rep % 2 === 0) {
         const appPage = await app(perPage);
+        const fewPage = await few();
         const beforePage = await before(perPage);
         const floorPage = await floor();
-        rounds.push({ app: appPage, before: beforePage, floor: floorPage, naive: await naive(perPage) });
+        rounds.push({ app: appPage, few: fewPage, before: beforePage, floor: floorPage, naive: await naive(perPage) });
       } else {
         const naivePage = await naive(perPage);
         const floorPage = await floor();
         const beforePage = await before(perPage);
-        rounds.push({ app: await app(perPage), before: beforePage, floor: floorPage, naive: naivePage });
+        const fewPage = await few();
+        rounds.push({ app: await app(perPage), few: fewPage, before: beforePage, floor: floorPage, naive: naivePage });
       }
     }
     return describe(rounds, names);
@@ -420,6 +453,7 @@ export async function benchRender(): Promise<ResultRow[]> {
     await browser?.close();
     for (const server of servers) await server.close();
     await agent.close();
+    await fewAgent.close();
   }
 }
 
@@ -434,6 +468,7 @@ function describe(rounds: Round[], names: number): ResultRow[] {
     ...describeApp(rounds, names, 'app', (round) => round.app),
     ...describeApp(rounds, names, 'before', (round) => round.before),
     ...describeRatios(rounds, names),
+    ...describeFew(rounds, names),
     ...describeFloor(rounds, names),
     ...(naive.length > 0 ? describeNaive(rounds, naive, names) : []),
   ];
@@ -583,6 +618,27 @@ function describeRatios(rounds: Round[], names: number): ResultRow[] {
       perRound((page) => page.heapBytes),
       '×',
       'per round',
+    ),
+  ];
+}
+
+/** The same window with FEW_NAMES variables: what the 10,000 cost the first frame, if anything. */
+function describeFew(rounds: Round[], names: number): ResultRow[] {
+  const count = names.toLocaleString('en-US');
+  return [
+    row(
+      BENCH_RENDER,
+      `app: data → first frame with ${FEW_NAMES} rows`,
+      of(rounds, (round) => dataToFrame(round.few)),
+      'ms',
+      `the same window and history over an agent with ${FEW_NAMES} variables`,
+    ),
+    row(
+      BENCH_RENDER,
+      `data → first frame, ${count} rows / ${FEW_NAMES} rows (ratio)`,
+      summarize(rounds.map((round) => dataToFrame(round.app.load) / dataToFrame(round.few))),
+      '×',
+      'per round: what the list’s size costs the first frame (1: nothing)',
     ),
   ];
 }

@@ -110,7 +110,8 @@ export function useAgent(transport: Transport): AgentState {
           setData({
             status: first.status,
             variables: first.variables.first,
-            variablesTotal: first.variables.total,
+            // Busy only while rows are missing: a short list is whole in its first screen.
+            variablesTotal: first.variables.first.length < first.variables.total ? first.variables.total : null,
             deadLetters: first.deadLetters,
             activity: first.activity,
           });

@@ -51,8 +51,13 @@
     return longTasks.filter((task) => task.start >= from && task.start < to);
   };
 
-  /** The first answer of each API call the page made: when the last of them arrived, the page had its data. */
+  /**
+   * When the page had the data of its first frame: its first screen's answer when it asked for one
+   * (the app draws the frame from it), else the first answer of each API call it made, the last of them.
+   */
   function firstData(until) {
+    const screen = apiFetches(0, until).find((entry) => new URL(entry.name).pathname === '/api/first-screen');
+    if (screen) return { dataAt: screen.responseEnd };
     const first = new Map();
     for (const entry of apiFetches(0, until)) if (!first.has(entry.name)) first.set(entry.name, entry);
     const entries = [...first.values()];
