@@ -5,7 +5,10 @@ import type { VariableChangesView } from '../shared/agent-api.js';
 import { fromColumns } from '../shared/variable-columns.js';
 import { compareNames, type VariableState, type VariableView } from '../shared/variables.js';
 
-/** The list after `changes`: the same array when nothing changed, else a new one (one linear merge). */
+/** Past this many changed or removed names, one linear merge beats a search and a move for each. */
+const FEW_CHANGES = 64;
+
+/** The list after `changes`: the same array when nothing changed, else a new one. */
 export function applyVariableChanges(
   list: readonly VariableView[] | null,
   changes: VariableChangesView,
@@ -14,8 +17,37 @@ export function applyVariableChanges(
   // Changes need a list to apply to; the agent answers a page without one (no cursor) in full.
   if (list === null) return changes.variables;
   if (changes.variables.length === 0 && changes.removed.length === 0) return list;
+  if (changes.variables.length + changes.removed.length > FEW_CHANGES) return merged(list, changes);
+  // A change or two (what one `set` brings): find each by name, instead of walking all 10,000.
+  const next = list.slice();
+  for (const name of changes.removed) {
+    const at = placeOf(next, name);
+    if (next[at]?.name === name) next.splice(at, 1);
+  }
+  for (const variable of changes.variables) {
+    const at = placeOf(next, variable.name);
+    if (next[at]?.name === variable.name) next[at] = variable;
+    else next.splice(at, 0, variable);
+  }
+  return next;
+}
+
+/** Where `name` is in the list sorted by name, or where it would go. */
+function placeOf(list: readonly VariableView[], name: string): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareNames(list[middle]!.name, name) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The list and many changes in one walk (both by name). */
+function merged(list: readonly VariableView[], changes: { variables: VariableView[]; removed: string[] }) {
   const removed = new Set(changes.removed);
-  const changed = changes.variables; // sorted by name, like the list
+  const changed = changes.variables;
   const next: VariableView[] = [];
   let at = 0;
   for (const variable of list) {

@@ -103,6 +103,32 @@ describe('the variables feed', () => {
     );
   });
 
+  it('keeps it in step when one answer changes many names (one merge) as when it changes a few (a search each)', () => {
+    // 150 names: two random lists differ in far more than the 64 names a search each is kept for.
+    const names = Array.from({ length: 150 }, (_unused, index) => `n${String(index).padStart(3, '0')}`);
+    // Each name absent ('') or with one of two values.
+    const list = fc
+      .array(fc.constantFrom('', '1', '2'), { minLength: names.length, maxLength: names.length })
+      .map((values) =>
+        Object.fromEntries(names.flatMap((name, index) => (values[index] ? [[name, values[index]]] : []))),
+      );
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 2, maxLength: 8 }), (lists) => {
+        const agent = fakeList();
+        let held: readonly VariableView[] | null = null;
+        let version: number | undefined;
+        for (const next of lists) {
+          agent.set(next);
+          const answer = agent.feed.changesSince(version);
+          held = applyVariableChanges(held, answer.changes);
+          version = answer.version;
+          expect(held).toEqual(agent.list);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('leaves every unchanged row the same object, and the list itself when nothing changed', () => {
     const agent = fakeList();
     agent.set({ a: '1', b: '2', c: '3' });
