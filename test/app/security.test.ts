@@ -59,10 +59,11 @@ describe('windows', () => {
     });
   });
 
-  it('get the app:// scheme as a standard, secure origin, and the sandbox for every renderer', () => {
+  it('get the app:// scheme as a standard, secure origin with a code cache, and the sandbox for every renderer', () => {
     registerAppScheme();
     expect(protocol.privileged).toEqual([
-      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+      // codeCache works only on a standard scheme (Electron's CustomScheme).
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, codeCache: true }) },
     ]);
     expect(app.sandboxEnabled).toBe(true);
   });
