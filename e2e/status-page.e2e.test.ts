@@ -78,11 +78,12 @@ describe.skipIf(chromiumMissing)('status page in Chromium', { timeout: 60_000 },
     expect(
       pageRequests.filter((request) => request.url().includes(token)).map((request) => new URL(request.url()).pathname),
     ).toEqual([]);
-    const apiCalls = pageRequests.filter((request) => new URL(request.url()).pathname.startsWith('/api/'));
-    expect(apiCalls.map((request) => new URL(request.url()).pathname)).toEqual(
-      expect.arrayContaining(['/api/changes', '/api/events']),
-    );
-    for (const request of apiCalls)
+    const apiCalls = () => pageRequests.filter((request) => new URL(request.url()).pathname.startsWith('/api/'));
+    // The first screen, then the whole list once that is painted, and the event stream.
+    await expect
+      .poll(() => apiCalls().map((request) => new URL(request.url()).pathname))
+      .toEqual(expect.arrayContaining(['/api/first-screen', '/api/changes', '/api/events']));
+    for (const request of apiCalls())
       expect((await request.headerValue('authorization')) === `Bearer ${token}`, request.url()).toBe(true);
     expect(await page.context().cookies()).toEqual([]);
   });
