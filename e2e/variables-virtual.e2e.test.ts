@@ -192,4 +192,24 @@ describe.skipIf(chromiumMissing)('10,000 variables in Chromium', () => {
       await early.close();
     }
   });
+
+  it('gets the whole list in a tab that paints no frame (in the background), and its changes after', async () => {
+    const hidden = await page.context().newPage();
+    // A background tab runs no frame callbacks: the page must not wait for one to ask for the list.
+    await hidden.addInitScript(() => {
+      window.requestAnimationFrame = () => 0;
+    });
+    try {
+      await hidden.goto(daemon.url);
+      const box = hidden.locator('.variables .table-scroll');
+      await expect.poll(() => box.getAttribute('aria-busy'), { timeout: 15_000 }).toBe('false');
+      expect(await hidden.getByTestId('variable-count').innerText()).toBe('10,000 variables.');
+      await varsync(['set', `${names[1]}=seen-in-the-background`], env);
+      await expect
+        .poll(() => hidden.locator(`tr[data-name="${names[1]}"] .value-text`).innerText(), { timeout: 15_000 })
+        .toBe('seen-in-the-background');
+    } finally {
+      await hidden.close();
+    }
+  });
 });

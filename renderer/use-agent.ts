@@ -138,9 +138,16 @@ export function useAgent(transport: Transport): AgentState {
   };
 }
 
-/** Runs `task` once the next frame has been painted (a frame callback runs before the paint; a task it queues, after). */
+/** How long a page that paints no frame (a background tab, a hidden window) waits instead. */
+const NO_FRAME_WAIT_MS = 1_000;
+
+/**
+ * Runs `task` once the next frame has been painted (a frame callback runs before the paint; a task
+ * it queues, after), or after NO_FRAME_WAIT_MS if no frame comes first: `task` must bear a second call.
+ */
 function afterNextFrame(task: () => void): void {
   requestAnimationFrame(() => setTimeout(task, 0));
+  setTimeout(task, NO_FRAME_WAIT_MS);
 }
 
 /** The current time, ticking once a second on the second (for countdowns and "3 min ago"). */
