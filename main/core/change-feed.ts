@@ -66,7 +66,7 @@ export class ChangeFeed {
   /**
    * A page's first screen (AgentApi.getFirstScreen): the first `rows` variables and how many there
    * are, with the rest of a first answer. No cursor and nothing remembered: the whole list comes
-   * from changesSince(null), which the page asks for at the same time.
+   * from changesSince(null), which the page asks for once it has shown this.
    */
   firstScreen(rows: number): FirstScreenView {
     const list = this.agent.variables();
