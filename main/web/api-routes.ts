@@ -50,47 +50,33 @@ export function apiRoutes(agent: Agent, feed: ChangeFeed): Map<string, ApiRoute>
   );
 }
 
-const namesBody = z.strictObject({ names: deadLetterNamesSchema });
-
-function parseNames(body: unknown): string[] | undefined {
-  const parsed = namesBody.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new HttpError(
-      400,
-      `body must be {"names": [text, ...]} or {}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  return parsed.data.names;
+/** The body checked against `schema` (none is {}), or a 400 that says what it must be (and, with `why`, what was wrong). */
+function checkedBody<T>(schema: z.ZodType<T>, body: unknown, mustBe: string, why = false): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  throw new HttpError(400, why ? `${mustBe}: ${parsed.error.issues[0]?.message ?? 'invalid'}` : mustBe);
 }
+
+const namesBody = z.strictObject({ names: deadLetterNamesSchema });
+const parseNames = (body: unknown): string[] | undefined =>
+  checkedBody(namesBody, body, 'body must be {"names": [text, ...]} or {}', true).names;
 
 const cursorBody = z.strictObject({ since: changesCursorSchema, page: pageNameSchema.optional() });
-
-function parseCursor(body: unknown): { since: string | null; page?: string } {
-  const parsed = cursorBody.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new HttpError(
-      400,
-      'body must be {"since": null} or {"since": "<cursor of the last answer>"}, with "page": "<the page\'s name>" if it listens to /api/events?page=',
-    );
-  return parsed.data;
-}
+const parseCursor = (body: unknown): { since: string | null; page?: string } =>
+  checkedBody(
+    cursorBody,
+    body,
+    'body must be {"since": null} or {"since": "<cursor of the last answer>"}, with "page": "<the page\'s name>" if it listens to /api/events?page=',
+  );
 
 const rowsBody = z.strictObject({ rows: firstScreenRowsSchema });
-
-function parseRows(body: unknown): number {
-  const parsed = rowsBody.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new HttpError(
-      400,
-      `body must be {"rows": 1 to ${FIRST_SCREEN_MAX_ROWS}} (how many rows the page shows first)`,
-    );
-  return parsed.data.rows;
-}
+const parseRows = (body: unknown): number =>
+  checkedBody(
+    rowsBody,
+    body,
+    `body must be {"rows": 1 to ${FIRST_SCREEN_MAX_ROWS}} (how many rows the page shows first)`,
+  ).rows;
 
 const attemptBody = z.strictObject({ correlationId: correlationIdSchema });
-
-function parseAttemptId(body: unknown): string {
-  const parsed = attemptBody.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new HttpError(400, 'body must be {"correlationId": "3f9a0c1e"} (an ID from /api/activity)');
-  return parsed.data.correlationId;
-}
+const parseAttemptId = (body: unknown): string =>
+  checkedBody(attemptBody, body, 'body must be {"correlationId": "3f9a0c1e"} (an ID from /api/activity)').correlationId;
