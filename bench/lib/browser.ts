@@ -19,10 +19,59 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * The features Playwright (1.65) turns off with its own --disable-features switch. Chromium obeys
+ * only the last --disable-features on its command line, and Playwright puts the caller's after its
+ * own, so ours must repeat them (test/bench/browser.test.ts fails when Playwright's list changes).
+ */
+export const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
+
+/**
+ * What this harness also turns off: headless Chromium gives every tab the omnibox popup's WebUI
+ * pages (chrome://omnibox-popup.top-chrome/ and its AI mode), about a hundred scripts that load and
+ * run alongside the page under test, on the same two cores. The desktop window (Electron) has no
+ * omnibox; in benchmark 7 they took the app's navigation-to-first-frame from about 500 ms to 1,100.
+ */
+export const HARNESS_DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
+
+const DISABLE_FEATURES = '--disable-features=';
+
+/** One --disable-features switch with Playwright's, the harness's and the caller's features. */
+export function chromiumArgs(extraArgs: string[]): string[] {
+  const callers = extraArgs.filter((arg) => arg.startsWith(DISABLE_FEATURES));
+  const features = new Set([
+    ...PLAYWRIGHT_DISABLED_FEATURES,
+    ...HARNESS_DISABLED_FEATURES,
+    ...callers.flatMap((arg) => arg.slice(DISABLE_FEATURES.length).split(',').filter(Boolean)),
+  ]);
+  return [
+    ...CHROMIUM_ARGS,
+    ...extraArgs.filter((arg) => !callers.includes(arg)),
+    `${DISABLE_FEATURES}${[...features].join(',')}`,
+  ];
+}
+
 /** Also launches the browser of the e2e specs, which add their own switches (`extraArgs`). */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if ('problem' in BROWSER) throw new Error(`${BROWSER.problem}; or skip this benchmark with BENCH_ONLY`);
-  return chromium.launch({ executablePath: BROWSER.path, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ executablePath: BROWSER.path, args: chromiumArgs(extraArgs) });
 }
 
 /** The source of a script in bench/lib/, to run in a page. */
