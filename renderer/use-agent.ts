@@ -89,8 +89,8 @@ export function useAgent(transport: Transport): AgentState {
     };
   }, [transport]);
 
-  // The window's frame is painted first, its formatting warmed up, and only then is the first screen
-  // asked for: it lands on a page with nothing else to do and shows in the next frame (bench 7: asked
+  // The window's frame is painted first; then its formatting is warmed up and the first screen asked
+  // for: it lands on a page with nothing else to do and shows in the next frame (bench 7: asked
   // before the frame, it waited 50-80 ms for the page's own start, and the window showed no sooner).
   // The whole list is asked for once the first screen is on screen, so that building, sending and
   // reading it (most of a megabyte at 10,000 variables) does not compete with the first screen's
@@ -108,6 +108,7 @@ export function useAgent(transport: Transport): AgentState {
     const askFirstScreen = () => {
       if (stopped || firstScreenAsked) return;
       firstScreenAsked = true;
+      warmUpFormatting();
       transport.api.getFirstScreen(FIRST_SCREEN_ROWS).then(
         (first) => {
           if (stopped) return;
@@ -127,7 +128,6 @@ export function useAgent(transport: Transport): AgentState {
         askWholeList,
       );
     };
-    warmUpFormatting();
     afterNextFrame(askFirstScreen);
     return () => {
       stopped = true;

@@ -14,6 +14,12 @@ const HEIGHT = 160;
 const PAD = { start: 44, end: 12, top: 12, bottom: 40 };
 /** The strip under the line where the attempts' dots sit. */
 const DOTS_Y = HEIGHT - PAD.bottom + 14;
+const DOT_RADIUS = 4;
+
+/** A dot centred on (cx, DOTS_Y) as path data: two half circles from its leftmost point, `M<x> <y>`. */
+const dotAt = (cx: number) =>
+  `M${(cx - DOT_RADIUS).toFixed(1)} ${DOTS_Y}a${DOT_RADIUS} ${DOT_RADIUS} 0 1 0 ${2 * DOT_RADIUS} 0` +
+  `a${DOT_RADIUS} ${DOT_RADIUS} 0 1 0 ${-2 * DOT_RADIUS} 0`;
 
 interface ChartProps {
   attempts: AttemptView[];
@@ -59,6 +65,14 @@ function Chart({ attempts, now }: ChartProps) {
     return [`${x(at).toFixed(1)},${level.toFixed(1)}`, `${x(next).toFixed(1)},${level.toFixed(1)}`];
   });
 
+  // The dots of one outcome are one path (a circle per attempt): 200 attempts make a few elements.
+  const dotsByOutcome = new Map<SyncOutcome, string[]>();
+  for (const { attempt, at } of inDay) {
+    const dots = dotsByOutcome.get(attempt.outcome) ?? [];
+    dots.push(dotAt(x(at)));
+    dotsByOutcome.set(attempt.outcome, dots);
+  }
+
   const ticks = [0, 6, 12, 18, 24].map((hours) => from + hours * 60 * 60 * 1000);
   const counts = new Map<SyncOutcome, number>();
   for (const { attempt } of inDay) counts.set(attempt.outcome, (counts.get(attempt.outcome) ?? 0) + 1);
@@ -98,15 +112,13 @@ function Chart({ attempts, now }: ChartProps) {
           </text>
         ))}
         {points.length > 0 && <polyline class="pending-line" points={points.join(' ')} data-testid="pending-line" />}
-        {inDay.map(({ attempt, at }) => (
-          <circle
-            key={attempt.correlationId}
-            class="attempt-dot"
-            cx={x(at)}
-            cy={DOTS_Y}
-            r={4}
-            data-state={ATTEMPT_OUTCOME_STATE[attempt.outcome]}
-            data-outcome={attempt.outcome}
+        {[...dotsByOutcome].map(([outcome, dots]) => (
+          <path
+            key={outcome}
+            class="attempt-dots"
+            d={dots.join('')}
+            data-state={ATTEMPT_OUTCOME_STATE[outcome]}
+            data-outcome={outcome}
           />
         ))}
       </svg>

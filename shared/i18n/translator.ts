@@ -36,13 +36,15 @@ export function isLanguageTag(tag: string): boolean {
   return tag.trim() !== '' && canonicalTag(tag) !== undefined;
 }
 
+type Format = Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.ListFormat;
+
 /** A catalog's words and Intl's formats in one locale. Formatters are made once per translator. */
 export class Translator {
   readonly dir: 'ltr' | 'rtl';
   /** The tag to put in `lang`. */
   readonly lang: string;
   private readonly catalog: Catalog;
-  private readonly formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+  private readonly formats = new Map<string, Format>();
 
   constructor(
     readonly choice: LocaleChoice,
@@ -134,7 +136,25 @@ export class Translator {
 
   /** "a, b and c" in this language; as a `unit` list, "a, b". */
   list(items: string[], type: 'conjunction' | 'unit' = 'conjunction'): string {
-    return new Intl.ListFormat(this.choice.tag, { type, style: type === 'unit' ? 'short' : 'long' }).format(items);
+    return this.format(
+      `l${type}`,
+      () => new Intl.ListFormat(this.choice.tag, { type, style: type === 'unit' ? 'short' : 'long' }),
+    ).format(items);
+  }
+
+  /**
+   * Makes each of the formatters above once, with what it loads from Intl's data: the first number
+   * format of a page alone takes 20-80 ms in Chromium here, each date format a few more (the window
+   * does this before it asks for its first screen, renderer/warm-up.ts).
+   */
+  warmUp(nowMs: number): void {
+    this.t('variables.count', { count: 1_000 });
+    this.dateTime(nowMs);
+    this.time(nowMs);
+    this.date(nowMs);
+    this.elapsed(61_500);
+    this.ago(nowMs - 120_000, nowMs);
+    this.list(['a', 'b']);
   }
 
   private unit(value: number, unit: string): string {
@@ -144,16 +164,10 @@ export class Translator {
   private pair(major: number, majorUnit: string, minor: number, minorUnit: string): string {
     const first = this.unit(major, majorUnit);
     if (minor === 0) return first;
-    return new Intl.ListFormat(this.choice.tag, { type: 'unit', style: 'short' }).format([
-      first,
-      this.unit(minor, minorUnit),
-    ]);
+    return this.list([first, this.unit(minor, minorUnit)], 'unit');
   }
 
-  private format<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
-    id: string,
-    make: () => T,
-  ): T {
+  private format<T extends Format>(id: string, make: () => T): T {
     let format = this.formats.get(id) as T | undefined;
     if (!format) {
       format = make();
