@@ -172,6 +172,11 @@ export class Agent extends EventEmitter<{ change: [] }> {
     return this.store.view();
   }
 
+  /** The first `count` of variables() and how many there are, without reading them all. */
+  firstVariables(count: number): { first: VariableView[]; total: number } {
+    return this.store.firstViews(count);
+  }
+
   deadLetters(): DeadLetter[] {
     return this.store.deadLetters();
   }

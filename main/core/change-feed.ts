@@ -27,6 +27,7 @@ interface Cursor {
 export interface AgentReads {
   status(): StatusView;
   variables(): VariableView[];
+  firstVariables(count: number): { first: VariableView[]; total: number };
   deadLetters(): DeadLetterView[];
   activity(): AttemptView[];
 }
@@ -69,10 +70,9 @@ export class ChangeFeed {
    * from changesSince(null), which the page asks for once it has shown this.
    */
   firstScreen(rows: number): FirstScreenView {
-    const list = this.agent.variables();
     return {
       status: this.agent.status(),
-      variables: { first: list.slice(0, rows), total: list.length },
+      variables: this.agent.firstVariables(rows),
       deadLetters: this.agent.deadLetters(),
       activity: this.agent.activity(),
     };

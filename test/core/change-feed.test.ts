@@ -160,6 +160,7 @@ describe('the change feed', () => {
     const agent = {
       status: () => status,
       variables: () => [view('a', '1')],
+      firstVariables: () => ({ first: [view('a', '1')], total: 1 }),
       deadLetters: () => deadLetters,
       activity: () => [],
     };

@@ -45,6 +45,9 @@ export interface HistoryRow {
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
+/** Every name the view shows: confirmed, pending or refused, once each. */
+const ALL_NAMES = 'SELECT name FROM confirmed UNION SELECT name FROM outbox UNION SELECT name FROM dead_letters';
+
 export function prepareStatements(db: Database.Database) {
   return {
     nextSeq: db.prepare<[], { value: string }>(
@@ -81,6 +84,18 @@ export function prepareStatements(db: Database.Database) {
     deadLetters: db.prepare<[], DeadLetterRow>('SELECT * FROM dead_letters ORDER BY name'),
     confirmedAll: db.prepare<[], ConfirmedRow>('SELECT name, value, changed_at, synced_at FROM confirmed'),
     outboxAll: db.prepare<[], OutboxRow>('SELECT name, value, seq, queued_at, attempts FROM outbox'),
+    // The first screen (VariableStore.firstViews): names in SQLite's order, the names that UTF-16's
+    // order may put earlier (GLOB pattern), how many names there are, and the rows of some names
+    // (a JSON array of them).
+    firstNames: db.prepare<[number], string>(`SELECT name FROM (${ALL_NAMES}) ORDER BY name LIMIT ?`).pluck(),
+    namesLike: db.prepare<[string], string>(`SELECT name FROM (${ALL_NAMES}) WHERE name GLOB ?`).pluck(),
+    nameCount: db.prepare<[], number>(`SELECT COUNT(*) FROM (${ALL_NAMES})`).pluck(),
+    confirmedNamed: db.prepare<[string], ConfirmedRow>(
+      'SELECT name, value, changed_at, synced_at FROM confirmed WHERE name IN (SELECT value FROM json_each(?))',
+    ),
+    outboxNamed: db.prepare<[string], OutboxRow>(
+      'SELECT name, value, seq, queued_at, attempts FROM outbox WHERE name IN (SELECT value FROM json_each(?))',
+    ),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare<[string, string]>(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
