@@ -5,6 +5,8 @@
 // - build/icons/NxN.png: 16 to 1024, the Linux icon set (AppImage, deb, tar.gz desktop entries)
 // - build/icon.ico: 16 to 256, PNG-compressed entries (Windows exe, NSIS, MSI)
 // - build/icon.icns: 128 to 1024 with the @2x variants, PNG entries (macOS app, dmg)
+// - renderer/icon.png: 32x32, the status page's favicon (a PNG: Chromium builds a whole SVG
+//   document on the page's main thread for an SVG one, about 20 ms as the first screen arrives)
 // Run `node build/generate-icons.mjs` after changing the drawing; the files are committed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { encodePng } from '../scripts/png.mjs';
@@ -142,6 +144,7 @@ writeFileSync(here('icon.png'), images.get(1024));
 mkdirSync(here('icons/'), { recursive: true });
 for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024])
   writeFileSync(here(`icons/${size}x${size}.png`), images.get(size));
+writeFileSync(here('../renderer/icon.png'), images.get(32));
 writeFileSync(here('icon.ico'), ico([16, 24, 32, 48, 64, 128, 256].map((size) => [size, images.get(size)])));
 // The element types iconutil writes for PNG data: ic07-ic10 at 1x, ic11-ic14 the @2x of 16-256.
 const ICNS_TYPES = [
@@ -155,4 +158,4 @@ const ICNS_TYPES = [
   ['ic10', 1024],
 ];
 writeFileSync(here('icon.icns'), icns(ICNS_TYPES.map(([type, size]) => [type, images.get(size)])));
-console.log('wrote build/icon.png, build/icons/*.png, build/icon.ico, build/icon.icns');
+console.log('wrote build/icon.png, build/icons/*.png, build/icon.ico, build/icon.icns, renderer/icon.png');

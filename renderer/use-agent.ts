@@ -92,9 +92,9 @@ export function useAgent(transport: Transport): AgentState {
   // The window's frame is painted first; then its formatting is warmed up and the first screen asked
   // for: it lands on a page with nothing else to do and shows in the next frame (bench 7: asked
   // before the frame, it waited 50-80 ms for the page's own start, and the window showed no sooner).
-  // The whole list is asked for once the first screen is on screen, so that building, sending and
-  // reading it (most of a megabyte at 10,000 variables) does not compete with the first screen's
-  // frame; at once if there is none.
+  // The whole list is asked for once the first screen is on screen and the page idle, so that
+  // building, sending and reading it (most of a megabyte at 10,000 variables) does not compete with
+  // the first screen's frame or what follows it; at once if there is none.
   useLayoutEffect(() => {
     let stopped = false;
     let firstScreenAsked = false;
@@ -122,7 +122,7 @@ export function useAgent(transport: Transport): AgentState {
               deadLetters: first.deadLetters,
               activity: first.activity,
             });
-          afterNextFrame(askWholeList);
+          afterNextFrame(() => whenIdle(askWholeList));
         },
         // Nothing to show early: the whole answer shows everything, or says what went wrong.
         askWholeList,
@@ -156,6 +156,15 @@ const NO_FRAME_WAIT_MS = 1_000;
 function afterNextFrame(task: () => void): void {
   requestAnimationFrame(() => setTimeout(task, 0));
   setTimeout(task, NO_FRAME_WAIT_MS);
+}
+
+/** The longest a task waits for the page to be idle (whenIdle). */
+const IDLE_WAIT_MS = 100;
+
+/** Runs `task` once the page is idle (at most IDLE_WAIT_MS later), or at once where there is no requestIdleCallback (Safari). */
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: IDLE_WAIT_MS });
+  else setTimeout(task, 0);
 }
 
 /** The current time, ticking once a second on the second (for countdowns and "3 min ago"). */
