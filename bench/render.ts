@@ -281,20 +281,45 @@ class Changes {
   }
 }
 
+/** A browser context whose pages run the probe and report their load through a binding. */
+interface ProbedContext {
+  context: BrowserContext;
+  /** A new page, and its load's times once it has loaded (from the page itself: nothing is run in it meanwhile). */
+  newPage(): Promise<{ page: Page; loaded: Promise<LoadTimes> }>;
+}
+
+async function probedContext(browser: Browser, expectedRows: number): Promise<ProbedContext> {
+  const context = await browser.newContext();
+  const waiting = new Map<Page, (times: LoadTimes) => void>();
+  await context.exposeBinding('varsyncBenchLoaded', ({ page }, times: LoadTimes) => waiting.get(page)?.(times));
+  await context.addInitScript({
+    content: `window.varsyncBenchExpectedRows = ${expectedRows};\n${pageScript('page-probe.js')}`,
+  });
+  return {
+    context,
+    async newPage() {
+      const page = await context.newPage();
+      const loaded = new Promise<LoadTimes>((resolve) => waiting.set(page, resolve));
+      page.once('close', () => waiting.delete(page));
+      return { page, loaded };
+    },
+  };
+}
+
 async function appRound(
-  context: BrowserContext,
+  { context, newPage }: ProbedContext,
   url: string,
   changes: Changes,
   count: number,
   label: string,
 ): Promise<AppPage> {
-  const page = await context.newPage();
+  const { page, loaded } = await newPage();
   const check = failOnPageErrors(page);
   try {
     const meter = await mainThreadMeter(context, page);
     const before = await meter.read();
     await page.goto(url);
-    const load = (await page.evaluate('window.varsyncBench.loadResult()')) as LoadTimes;
+    const load = await loaded;
     const loadCpu = timeBetween(before, await meter.read());
     await waitQuiet(page, 1, LOAD_QUIET_MS);
     const heapBytes = await meter.heapUsedBytes();
@@ -314,12 +339,12 @@ async function appRound(
 }
 
 /** One load of the app's page, nothing more: when it had its data, showed its rows, held them all. */
-async function loadRound(context: BrowserContext, url: string): Promise<LoadTimes> {
-  const page = await context.newPage();
+async function loadRound({ newPage }: ProbedContext, url: string): Promise<LoadTimes> {
+  const { page, loaded } = await newPage();
   const check = failOnPageErrors(page);
   try {
     await page.goto(url);
-    const load = (await page.evaluate('window.varsyncBench.loadResult()')) as LoadTimes;
+    const load = await loaded;
     check();
     return load;
   } finally {
@@ -412,22 +437,17 @@ export async function benchRender(): Promise<ResultRow[]> {
     servers.push(beforeServer);
     const fewServer = await startStatusServer({ agent: fewAgent, rendererDir, log: silentLogger });
     servers.push(fewServer);
-    const fewContext = await browser.newContext();
-    await fewContext.addInitScript({
-      content: `window.varsyncBenchExpectedRows = ${FEW_NAMES};\n${pageScript('page-probe.js')}`,
-    });
-    const context = await browser.newContext();
-    await context.addInitScript({
-      content: `window.varsyncBenchExpectedRows = ${names};\n${pageScript('page-probe.js')}`,
-    });
+    const fewProbed = await probedContext(browser, FEW_NAMES);
+    const probed = await probedContext(browser, names);
+    const { context } = probed;
     const changes = new Changes(agent, names);
     // Every app page opens the printed URL: a new tab has the token only from its fragment (kept per tab).
-    const app = (count: number) => appRound(context, server.url, changes, count, 'app');
-    const before = (count: number) => appRound(context, beforeServer.url, changes, count, 'before');
+    const app = (count: number) => appRound(probed, server.url, changes, count, 'app');
+    const before = (count: number) => appRound(probed, beforeServer.url, changes, count, 'before');
     const naive = (count: number) =>
       withNaive ? naiveRound(context, server, stylesheet, changes, count, names) : Promise.resolve(undefined);
     const floor = () => floorRound(context, server, stylesheet, names);
-    const few = () => loadRound(fewContext, fewServer.url);
+    const few = () => loadRound(fewProbed, fewServer.url);
     // Warm-up, not counted: caches, JIT and the servers warm up.
     await app(1);
     await few();

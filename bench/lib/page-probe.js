@@ -177,4 +177,12 @@
       };
     },
   };
+
+  // The harness waits for this instead of calling into the page while it loads: a call through
+  // the debugging protocol first injects Playwright's own script into the page, which then runs in
+  // the middle of the load it measures.
+  if (load)
+    void window.varsyncBench.loadResult().then((result) => {
+      if (typeof window.varsyncBenchLoaded === 'function') window.varsyncBenchLoaded(result);
+    });
 })();
