@@ -11,7 +11,7 @@ import { chromiumMissing } from './chromium.js';
 import type { Emulator } from '../emulator/index.js';
 import { varsync } from '../test/helpers/cli.js';
 import type { DaemonProcess } from '../test/helpers/daemon.js';
-import { LATEST_ATTEMPTS_SHOWN } from '../renderer/activity-rows.js';
+import { ATTEMPTS_IN_FIRST_FRAME, LATEST_ATTEMPTS_SHOWN } from '../renderer/activity-rows.js';
 import { accessibilityViolations } from './axe.js';
 import { daemonAfterFailedAttempt } from './failed-attempt-daemon.js';
 
@@ -37,6 +37,9 @@ const chartDots = (chart: Locator) =>
       .sort((a, b) => a.x - b.x)
       .map((dot) => dot.outcome),
   );
+
+/** The first-frame spec's page: its idle callbacks run when the test says. */
+type IdleHeld = Window & { releaseIdle?: () => void };
 
 describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
@@ -183,5 +186,30 @@ describe.skipIf(chromiumMissing)('Activity in Chromium', { timeout: 60_000 }, ()
     expect(await accessibilityViolations(page), 'all attempts listed').toEqual([]);
     await toggle.click();
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(LATEST_ATTEMPTS_SHOWN);
+  });
+
+  it('lists what its box shows in its first frame, and the rest of the latest once the page is idle', async () => {
+    const fresh = await page.context().newPage();
+    // The page's idle callbacks wait until the test lets them run.
+    await fresh.addInitScript(() => {
+      const held: (() => void)[] = [];
+      window.requestIdleCallback = (task) => held.push(() => task({ didTimeout: false, timeRemaining: () => 50 }));
+      (window as IdleHeld).releaseIdle = () => {
+        for (const task of held.splice(0)) task();
+      };
+    });
+    try {
+      await fresh.goto(daemon.url);
+      const rows = fresh.getByTestId('attempt-row');
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(ATTEMPTS_IN_FIRST_FRAME);
+      // The newest first, as the whole list has them.
+      expect(await rows.first().getByTestId('attempt-open').innerText()).toBe(
+        await page.getByTestId('attempt-row').first().getByTestId('attempt-open').innerText(),
+      );
+      await fresh.evaluate(() => (window as IdleHeld).releaseIdle?.());
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(LATEST_ATTEMPTS_SHOWN);
+    } finally {
+      await fresh.close();
+    }
   });
 });

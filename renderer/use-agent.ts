@@ -13,6 +13,7 @@ import { describeError } from './format.js';
 import { pageTranslator } from './i18n.js';
 import { createRefresher, type Refresher } from './refresh.js';
 import { applyVariableChanges } from './variable-list.js';
+import { whenIdle } from './idle.js';
 import { warmUpFormatting } from './warm-up.js';
 import type { Transport } from './transport/transport.js';
 
@@ -122,7 +123,7 @@ export function useAgent(transport: Transport): AgentState {
               deadLetters: first.deadLetters,
               activity: first.activity,
             });
-          afterNextFrame(() => whenIdle(askWholeList));
+          afterNextFrame(() => void whenIdle(askWholeList));
         },
         // Nothing to show early: the whole answer shows everything, or says what went wrong.
         askWholeList,
@@ -156,15 +157,6 @@ const NO_FRAME_WAIT_MS = 1_000;
 function afterNextFrame(task: () => void): void {
   requestAnimationFrame(() => setTimeout(task, 0));
   setTimeout(task, NO_FRAME_WAIT_MS);
-}
-
-/** The longest a task waits for the page to be idle (whenIdle). */
-const IDLE_WAIT_MS = 100;
-
-/** Runs `task` once the page is idle (at most IDLE_WAIT_MS later), or at once where there is no requestIdleCallback (Safari). */
-function whenIdle(task: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: IDLE_WAIT_MS });
-  else setTimeout(task, 0);
 }
 
 /** The current time, ticking once a second on the second (for countdowns and "3 min ago"). */

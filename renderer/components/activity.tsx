@@ -9,6 +9,7 @@ import type { AgentApi, AttemptLogView, AttemptView } from '../../shared/agent-a
 import type { Translator } from '../../shared/i18n/translator.js';
 import { LATEST_ATTEMPTS_SHOWN, listedAttempts } from '../activity-rows.js';
 import { ATTEMPT_OUTCOME_STATE, describeError, kindWord } from '../format.js';
+import { whenIdle } from '../idle.js';
 import { Message, useI18n } from '../i18n.js';
 import { CopyButton } from './copy-button.js';
 import { chartNow, HistoryChart } from './history-chart.js';
@@ -31,7 +32,11 @@ export function Activity({ attempts: loaded, api, announce }: ActivityProps) {
   const { t } = translator;
   const [opened, setOpened] = useState<Opened | null>(null);
   const [showAll, setShowAll] = useState(false);
-  const listed = listedAttempts(attempts, showAll);
+  // The first frame with attempts lists what the box shows; the rest of the latest once idle.
+  const [firstFrame, setFirstFrame] = useState(true);
+  const hasAttempts = loaded !== null;
+  useEffect(() => (hasAttempts && firstFrame ? whenIdle(() => setFirstFrame(false)) : undefined), [hasAttempts]);
+  const listed = listedAttempts(attempts, showAll, firstFrame);
   const request = useRef(0);
   // The row that Tab enters the list at: the last one the reader was on, while it is listed.
   const [current, setCurrent] = useState<string | null>(null);
