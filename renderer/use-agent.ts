@@ -92,7 +92,7 @@ export function useAgent(transport: Transport): AgentState {
 
   // The window's frame is painted first; then its formatting is warmed up and the first screen asked
   // for: it lands on a page with nothing else to do and shows in the next frame (bench 7: asked
-  // before the frame, it waited 50-80 ms for the page's own start, and the window showed no sooner).
+  // before the frame, it waited 20-80 ms for the page's own start, and the window showed no sooner).
   // The whole list is asked for once the first screen is on screen and the page idle, so that
   // building, sending and reading it (most of a megabyte at 10,000 variables) does not compete with
   // the first screen's frame or what follows it; at once if there is none.

@@ -149,6 +149,7 @@ export class Translator {
    */
   warmUp(nowMs: number): void {
     this.t('variables.count', { count: 1_000 });
+    this.number(1_000);
     this.dateTime(nowMs);
     this.time(nowMs);
     this.date(nowMs);
