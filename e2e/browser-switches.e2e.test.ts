@@ -3,10 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumArgs, HARNESS_DISABLED_FEATURES, launchChromium } from '../bench/lib/browser.js';
+import { chromiumArgs, DISABLE_FEATURES, HARNESS_DISABLED_FEATURES, launchChromium } from '../bench/lib/browser.js';
 import { chromiumMissing } from './chromium.js';
 
-const DISABLE_FEATURES = '--disable-features=';
 const featuresOf = (arg: string) => arg.slice(DISABLE_FEATURES.length).split(',');
 
 describe('the switches the harness adds', () => {

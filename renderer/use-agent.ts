@@ -98,7 +98,6 @@ export function useAgent(transport: Transport): AgentState {
   // the first screen's frame or what follows it; at once if there is none.
   useLayoutEffect(() => {
     let stopped = false;
-    let firstScreenAsked = false;
     const stopChanges = transport.api.onChange((push) => refresher.pushed(push));
     const stopConnection = transport.onConnectionChange?.(setConnected);
     const askWholeList = () => {
@@ -107,8 +106,7 @@ export function useAgent(transport: Transport): AgentState {
       void refresher.now();
     };
     const askFirstScreen = () => {
-      if (stopped || firstScreenAsked) return;
-      firstScreenAsked = true;
+      if (stopped) return;
       warmUpFormatting();
       transport.api.getFirstScreen(FIRST_SCREEN_ROWS).then(
         (first) => {
@@ -151,12 +149,19 @@ export function useAgent(transport: Transport): AgentState {
 const NO_FRAME_WAIT_MS = 1_000;
 
 /**
- * Runs `task` once the next frame has been painted (a frame callback runs before the paint; a task
- * it queues, after), or after NO_FRAME_WAIT_MS if no frame comes first: `task` must bear a second call.
+ * Runs `task` once: when the next frame has been painted (a frame callback runs before the paint; a
+ * task it queues, after), or after NO_FRAME_WAIT_MS if no frame comes first.
  */
 function afterNextFrame(task: () => void): void {
-  requestAnimationFrame(() => setTimeout(task, 0));
-  setTimeout(task, NO_FRAME_WAIT_MS);
+  let ran = false;
+  const once = () => {
+    if (ran) return;
+    ran = true;
+    clearTimeout(fallback);
+    task();
+  };
+  const fallback = setTimeout(once, NO_FRAME_WAIT_MS);
+  requestAnimationFrame(() => setTimeout(once, 0));
 }
 
 /** The current time, ticking once a second on the second (for countdowns and "3 min ago"). */

@@ -22,7 +22,7 @@ const CHROMIUM_ARGS = [
 /**
  * The features Playwright (1.65) turns off with its own --disable-features switch. Chromium obeys
  * only the last --disable-features on its command line, and Playwright puts the caller's after its
- * own, so ours must repeat them (test/bench/browser.test.ts fails when Playwright's list changes).
+ * own, so ours must repeat them (e2e/browser-switches.e2e.test.ts fails when Playwright's list changes).
  */
 export const PLAYWRIGHT_DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
@@ -51,7 +51,8 @@ export const PLAYWRIGHT_DISABLED_FEATURES = [
  */
 export const HARNESS_DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
 
-const DISABLE_FEATURES = '--disable-features=';
+/** The switch's prefix; its value is a comma-separated list of features. */
+export const DISABLE_FEATURES = '--disable-features=';
 
 /** One --disable-features switch with Playwright's, the harness's and the caller's features. */
 export function chromiumArgs(extraArgs: string[]): string[] {
